@@ -11,19 +11,19 @@
 
 enum zb_err {
     ZB_OK = 0,
-    ZB_EINVAL = -1,    /* bad argument or malformed input */
-    ZB_ETOOBIG = -2,   /* a named size cap was hit */
-    ZB_EPARSE = -3,    /* outside input does not parse (XML, JSON, CSV, base64) */
-    ZB_ESIG = -4,      /* signature missing or mismatched */
-    ZB_ECRYPTO = -5,   /* decryption failed: bad length, padding or layout */
-    ZB_EAPPID = -6,    /* decrypted receive-id is not ours */
-    ZB_ESTALE = -7,    /* timestamp outside the accepted window */
-    ZB_EDB = -8,       /* SQLite failed */
-    ZB_EIO = -9,       /* file, socket or HTTP transport failed */
+    ZB_EINVAL = -1,     /* bad argument or malformed input */
+    ZB_ETOOBIG = -2,    /* a named size cap was hit */
+    ZB_EPARSE = -3,     /* outside input does not parse (XML, JSON, CSV, base64) */
+    ZB_ESIG = -4,       /* signature missing or mismatched */
+    ZB_ECRYPTO = -5,    /* decryption failed: bad length, padding or layout */
+    ZB_EAPPID = -6,     /* decrypted receive-id is not ours */
+    ZB_ESTALE = -7,     /* timestamp outside the accepted window */
+    ZB_EDB = -8,        /* SQLite failed */
+    ZB_EIO = -9,        /* file, socket or HTTP transport failed */
     ZB_ENOTFOUND = -10, /* no such row, key or file */
-    ZB_ECONFIG = -11,  /* configuration invalid */
-    ZB_EDENIED = -12,  /* caller lacks the role for this action */
-    ZB_EBUSY = -13,    /* try again later (rate limit, lock) */
+    ZB_ECONFIG = -11,   /* configuration invalid */
+    ZB_EDENIED = -12,   /* caller lacks the role for this action */
+    ZB_EBUSY = -13,     /* try again later (rate limit, lock) */
 };
 
 /* zb_strerror - a short English description of rc, for logs. Static storage; never NULL. */

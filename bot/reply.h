@@ -1,8 +1,8 @@
 /*
  * reply.h - what a handler answers, independent of any platform.
  *
- * A reply is nothing, a text, or a list of articles (rendered as WeChat 图文 / a text list elsewhere).
- * All strings are owned by the reply and freed by reply_free().
+ * A reply is nothing, a text, or a list of articles (rendered as WeChat 图文 / a text list
+ * elsewhere). All strings are owned by the reply and freed by reply_free().
  */
 #ifndef ZHIBU_REPLY_H
 #define ZHIBU_REPLY_H
@@ -24,7 +24,7 @@ struct article {
 
 struct reply {
     enum reply_kind kind;
-    char *text;                                 /* REPLY_TEXT: UTF-8 text, owned */
+    char *text;                                  /* REPLY_TEXT: UTF-8 text, owned */
     struct article articles[REPLY_MAX_ARTICLES]; /* REPLY_NEWS: the first n_articles */
     size_t n_articles;
 };

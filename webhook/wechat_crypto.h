@@ -2,8 +2,9 @@
  * wechat_crypto.h - WeChat's message signatures and the AES "safe mode" envelope.
  *
  * See shared/protocols/wechat.md sections 1-3. Signatures are SHA-1 over the byte-wise sorted
- * concatenation of the given strings, lowercase hex. The envelope is AES-256-CBC with IV = key[0..15]
- * over random(16) | msg_len (u32 big-endian) | msg | receive-id, PKCS#7 padded to 32 bytes, base64.
+ * concatenation of the given strings, lowercase hex. The envelope is AES-256-CBC with IV =
+ * key[0..15] over random(16) | msg_len (u32 big-endian) | msg | receive-id, PKCS#7 padded to 32
+ * bytes, base64.
  */
 #ifndef ZHIBU_WECHAT_CRYPTO_H
 #define ZHIBU_WECHAT_CRYPTO_H

@@ -18,9 +18,9 @@
 #include "bot/err.h"
 #include "bot/reply.h"
 
-#define WECHAT_XML_MAX_DEPTH 8        /* elements nested below <xml> */
-#define WECHAT_XML_MAX_FIELDS 64      /* distinct element paths kept */
-#define WECHAT_XML_MAX_TEXT (64 * 1024) /* total bytes of element text kept */
+#define WECHAT_XML_MAX_DEPTH  8           /* elements nested below <xml> */
+#define WECHAT_XML_MAX_FIELDS 64          /* distinct element paths kept */
+#define WECHAT_XML_MAX_TEXT   (64 * 1024) /* total bytes of element text kept */
 
 struct wechat_xml; /* opaque: the parsed fields */
 

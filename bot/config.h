@@ -1,0 +1,55 @@
+/*
+ * config.h - the configuration: one JSON file, validated entirely at start-up.
+ *
+ * Every key lives in one table (config.c) with its type, bounds, default, environment variable
+ * and one line of documentation; `zhibu help config` prints it. Unknown keys, wrong types and
+ * out-of-range values are errors that name the key. Secrets may come from the environment.
+ */
+#ifndef ZHIBU_CONFIG_H
+#define ZHIBU_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bot/err.h"
+
+struct config {
+    char *path;            /* the file this was loaded from */
+    char *listen;          /* "HOST:PORT" the server binds */
+    char *database;        /* SQLite file */
+    char *timezone;        /* IANA zone used to show times, e.g. "Asia/Shanghai" */
+    char *log_level;       /* debug | info | warn | error */
+    bool durability_power; /* storage.durability == "power": synchronous=FULL */
+    long body_limit;       /* server.body_limit: largest request body in bytes */
+    long threads;          /* server.threads: worker threads, 0 = one per core */
+    long connection_limit; /* server.connection_limit: open connections at most */
+    long session_ttl_s;    /* session.ttl_s: a multi-turn conversation expires after this */
+    struct {
+        bool enabled;            /* serve /wechat */
+        char *app_id;            /* AppID: the receive-id inside encrypted messages */
+        char *app_secret;        /* AppSecret, for the API (secret) */
+        char *token;             /* the Token set in the console (secret) */
+        char *encoding_aes_key;  /* EncodingAESKey, "" = plaintext mode only (secret) */
+        long timestamp_window_s; /* reject requests further than this from now; 0 = off */
+        char *api_base;          /* https://api.weixin.qq.com, or a fake in tests */
+    } wechat;
+};
+
+/*
+ * config_resolve_path - the config file to use: explicit (when not NULL), else $ZHIBU_CONFIG,
+ * else config/zhibu.json if it exists, else the demo config/zhibu.example.json. Static or env
+ * storage; do not free.
+ */
+const char *config_resolve_path(const char *explicit_path);
+
+/*
+ * config_load - read and validate path. On ZB_OK *out is the config (free with config_free).
+ * On error, err (size errsz) holds one line naming the file and key, and *out is NULL.
+ */
+int config_load(const char *path, struct config **out, char *err, size_t errsz) ZB_MUST_USE;
+void config_free(struct config *c);
+
+/* config_print_doc - the table of keys, types, defaults and documentation, for `help config`. */
+void config_print_doc(FILE *f);
+
+#endif

@@ -1,0 +1,115 @@
+/* eventlog.c - the events table (see eventlog.h). */
+#include "bot/eventlog.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bot/log.h"
+#include "bot/store.h"
+
+static const char sql_find[] = "SELECT reply_kind, reply FROM events WHERE msg_key=?1";
+static const char sql_insert[] =
+    "INSERT INTO events(platform, account, user_id, group_id, kind, text, msg_key, received_at, "
+    "handler, reply_kind, reply, handling_us) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+static const char sql_recent[] =
+    "SELECT * FROM (SELECT id, received_at, platform, user_id, group_id, kind, text, handler, "
+    "reply_kind, reply, handling_us FROM events ORDER BY id DESC LIMIT ?1) ORDER BY id";
+
+int eventlog_find(const char *msg_key, struct reply *out)
+{
+    sqlite3_stmt *st = store_stmt(sql_find);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, msg_key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return ZB_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return ZB_EDB;
+    }
+    int kind = reply_kind_parse(store_text(st, 0));
+    const char *text = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : store_text(st, 1);
+    rc = kind < 0 ? ZB_EPARSE : reply_decode((enum reply_kind)kind, text, out);
+    sqlite3_reset(st);
+    if (rc)
+        log_error("eventlog: stored reply for a duplicate does not decode");
+    return rc ? ZB_EDB : ZB_OK;
+}
+
+int eventlog_insert(const struct event *ev, int64_t received_at, const char *handler,
+                    const struct reply *r, int64_t handling_us)
+{
+    sqlite3_stmt *st = store_stmt(sql_insert);
+    if (!st)
+        return ZB_EDB;
+    char *encoded = reply_encode(r);
+    sqlite3_bind_text(st, 1, platform_name(ev->platform), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ev->account ? ev->account : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ev->user, -1, SQLITE_STATIC);
+    if (ev->group)
+        sqlite3_bind_text(st, 4, ev->group, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, event_kind_name(ev->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, ev->text ? ev->text : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, ev->msg_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, received_at);
+    if (handler)
+        sqlite3_bind_text(st, 9, handler, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, reply_kind_name(r->kind), -1, SQLITE_STATIC);
+    if (encoded)
+        sqlite3_bind_text(st, 11, encoded, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, handling_us);
+    int rc = store_exec_done(st);
+    free(encoded);
+    return rc;
+}
+
+/* one_line - print s with newlines shown as "⏎", cut after max bytes at a UTF-8 boundary. */
+static void one_line(FILE *f, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            fputs("⏎", f);
+        else if ((unsigned char)s[i] >= 0x20 || s[i] == '\t')
+            fputc(s[i], f);
+    }
+    if (n < strlen(s))
+        fputs("…", f);
+}
+
+int eventlog_print(FILE *f, int limit, const char *timezone)
+{
+    (void)timezone; /* the process TZ is set from the config at start-up */
+    sqlite3_stmt *st = store_stmt(sql_recent);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int(st, 1, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        time_t t = (time_t)sqlite3_column_int64(st, 1);
+        struct tm tm;
+        char when[32];
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        fprintf(f, "%lld %s %s %s%s%s %s \"", (long long)sqlite3_column_int64(st, 0), when,
+                store_text(st, 2), store_text(st, 3), *store_text(st, 4) ? "@" : "",
+                store_text(st, 4), store_text(st, 5));
+        one_line(f, store_text(st, 6), 60);
+        fprintf(f, "\" -> %s %s \"", *store_text(st, 7) ? store_text(st, 7) : "-",
+                store_text(st, 8));
+        one_line(f, store_text(st, 9), 60);
+        fprintf(f, "\" %lldus\n", (long long)sqlite3_column_int64(st, 10));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}

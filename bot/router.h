@@ -1,0 +1,83 @@
+/*
+ * router.h - from an event to a reply: dedupe, the handler table, sessions and long replies.
+ *
+ * router_dispatch() runs one event in one write transaction: if its msg_key was seen, the stored
+ * reply comes back and no handler runs; otherwise the text is normalised and routed - to the
+ * "+" page of a long reply, to the handler whose session is open, to a keyword or menu number,
+ * or to the fallback - and the event is logged with the reply. Concurrent deliveries of one
+ * msg_key are serialised by the writer lock, so a retry that arrives while the first delivery is
+ * still running waits and then gets the same reply.
+ *
+ * Handlers register through the table given to router_init (handlers/registry.c). The help
+ * handler builds the menu from the same table with router_menu().
+ */
+#ifndef ZHIBU_ROUTER_H
+#define ZHIBU_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bot/buf.h"
+#include "bot/err.h"
+#include "bot/event.h"
+#include "bot/reply.h"
+
+#define EVBIT(k) (1u << (k))
+
+struct handler_ctx {
+    const struct event *ev; /* the event being answered */
+    const char *norm;       /* its normalised text (see normalize.h) */
+    const char *arg;        /* text after the matched keyword and a space, "" when none */
+    int64_t now;            /* Unix seconds when handling began */
+    bool left_session;      /* an open session was closed by this message (help keywords) */
+};
+
+struct handler {
+    const char *name;            /* stable id, stored in sessions and the event log */
+    const char *const *keywords; /* normalised keywords, NULL-terminated; may be NULL */
+    bool takes_arg;              /* also match "keyword ARG" (ARG in ctx->arg) */
+    bool leaves_session;         /* its keywords close any open session (help, cancel) */
+    bool fallback;               /* answers text that nothing else matched */
+    int menu_no;                 /* number in the menu, 1..99; 0 = not listed */
+    const char *menu_label;      /* the menu line's text */
+    unsigned events;             /* EVBIT()s of non-text events it answers */
+    /* on_message - a keyword, menu number, event or fallback matched. Fill out (or leave it
+     * REPLY_NONE); return ZB_OK or a negative code (the router then apologises). */
+    int (*on_message)(struct handler_ctx *c, struct reply *out);
+    /* on_session - the next message of this handler's open session, with its state. */
+    int (*on_session)(struct handler_ctx *c, const char *state, struct reply *out);
+};
+
+/*
+ * router_init - install the handler table (borrowed for the process lifetime) and the session
+ * lifetime. ZB_EINVAL (logged) when names, keywords or menu numbers collide.
+ */
+int router_init(const struct handler *const *table, size_t n, long session_ttl_s) ZB_MUST_USE;
+
+/*
+ * router_dispatch - answer ev. max_reply_bytes caps a text reply (the rest goes to "+" pages).
+ * On ZB_OK *out holds the reply (caller frees with reply_free) and *duplicate says whether it
+ * came from the log. ZB_EDB when nothing could be logged (the caller answers 500 and the
+ * platform retries).
+ */
+int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply *out,
+                    bool *duplicate) ZB_MUST_USE;
+
+/* router_menu - append the menu lines ("1 今日学习"), in menu-number order. */
+int router_menu(struct buf *b) ZB_MUST_USE;
+
+/* router_session_begin - expect the sender's next message in handler h with state. */
+int router_session_begin(struct handler_ctx *c, const struct handler *h,
+                         const char *state) ZB_MUST_USE;
+/* router_session_end - close the sender's open session, if any. */
+int router_session_end(struct handler_ctx *c) ZB_MUST_USE;
+
+/* router_paginate - split text at a line boundary so the first part plus the "more" line fits
+ * max bytes. Returns the byte length of the first part (== strlen(text) when it all fits). */
+size_t router_paginate(const char *text, size_t max);
+
+/* The line appended to a page that has more after it. */
+#define ROUTER_MORE_LINE "\n……\n回复 + 查看更多"
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * http.h - the request and response as platform adapters see them.
+ *
+ * server.c creates one struct http_request per request on libmicrohttpd's first callback,
+ * collects the body under the configured cap, calls the route's handler once with the complete
+ * body, and frees everything in the completion callback.
+ */
+#ifndef ZHIBU_HTTP_H
+#define ZHIBU_HTTP_H
+
+#include <stdint.h>
+
+#include "bot/buf.h"
+
+struct MHD_Connection;
+
+struct http_request {
+    struct MHD_Connection *conn; /* for query and header lookups */
+    const char *method;          /* "GET", "POST", ... (libmicrohttpd's storage) */
+    const char *path;            /* URL path without the query */
+    struct buf body;             /* the request body, capped at server.body_limit */
+    uint64_t id;                 /* request id, also in log lines */
+    int64_t started_us;          /* monotonic start time */
+    int route;                   /* index in the route table, -1 when unknown */
+    int early_status;            /* non-zero: answered before the body was complete */
+};
+
+struct http_response {
+    int status;               /* HTTP status code */
+    const char *content_type; /* static string */
+    struct buf body;          /* response body (cap 1 MiB) */
+    const char *allow;        /* Allow header for 405, static, or NULL */
+};
+
+/* http_query - the URL-decoded query parameter name, or NULL when absent. */
+const char *http_query(const struct http_request *req, const char *name);
+/* http_header - the request header name (case-insensitive), or NULL when absent. */
+const char *http_header(const struct http_request *req, const char *name);
+
+/* http_error - set resp to status with a one-line plain-text body and log why at warn level. */
+void http_error(struct http_response *resp, int status, const char *why);
+
+#endif
