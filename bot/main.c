@@ -202,38 +202,61 @@ static int cmd_list(const struct opts *o, int which)
     return status;
 }
 
+static int cmd_events(const struct opts *o)
+{
+    return cmd_list(o, 0);
+}
+
+static int cmd_feedback(const struct opts *o)
+{
+    return cmd_list(o, 1);
+}
+
+static int cmd_version(const struct opts *o)
+{
+    (void)o;
+    printf("zhibu %s\n", ZHIBU_VERSION);
+    return 0;
+}
+
+static int cmd_help(const struct opts *o)
+{
+    if (strcmp(buf_str(&o->text), "config") == 0)
+        config_print_doc(stdout);
+    else
+        fputs(usage, stdout);
+    return 0;
+}
+
+struct command {
+    const char *name;                 /* first argument */
+    int (*run)(const struct opts *o); /* returns the exit status */
+};
+
+static const struct command commands[] = {
+    {"serve", cmd_serve},       {"say", cmd_say},         {"events", cmd_events},
+    {"feedback", cmd_feedback}, {"version", cmd_version}, {"--version", cmd_version},
+    {"help", cmd_help},         {"--help", cmd_help},     {"-h", cmd_help},
+};
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
     }
-    const char *cmd = argv[1];
+    const struct command *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        fprintf(stderr, "错误：未知命令 %s\n\n%s", argv[1], usage);
+        return 2;
+    }
     struct opts o = {0};
     parse_opts(argc - 2, argv + 2, &o);
-    int status;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (strcmp(cmd, "serve") == 0)
-        status = cmd_serve(&o);
-    else if (strcmp(cmd, "say") == 0)
-        status = cmd_say(&o);
-    else if (strcmp(cmd, "events") == 0)
-        status = cmd_list(&o, 0);
-    else if (strcmp(cmd, "feedback") == 0)
-        status = cmd_list(&o, 1);
-    else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("zhibu %s\n", ZHIBU_VERSION);
-        status = 0;
-    } else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        if (strcmp(buf_str(&o.text), "config") == 0)
-            config_print_doc(stdout);
-        else
-            fputs(usage, stdout);
-        status = 0;
-    } else {
-        fprintf(stderr, "错误：未知命令 %s\n\n%s", cmd, usage);
-        status = 2;
-    }
+    int status = cmd->run(&o);
     buf_free(&o.text);
     curl_global_cleanup();
     return status;
