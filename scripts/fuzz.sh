@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # fuzz.sh SECONDS - build each libFuzzer driver in tests/fuzz/ (clang, ASan+UBSan) and run it for
 # SECONDS on a copy of its seed corpus tests/fuzz/corpus/<driver>/. Fails on the first crash.
-set -eu
+set -euo pipefail
 secs=${1:-20}
 cd "$(dirname "$0")/.."
 out=build/fuzz
