@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh SET - make sure the Debian packages that SET (build, test, fuzz, bench) needs are
+# deps.sh SET - make sure the Debian packages that SET (build, test, fuzz, bench, lint) needs are
 # installed. As root it installs what is missing with apt-get; otherwise it prints the exact
 # apt-get line and fails, so `make run` never half-builds.
 set -eu
@@ -11,7 +11,8 @@ build) want="$build" ;;
 test) want="$build libcmocka-dev sqlite3 curl" ;;
 fuzz) want="$build clang libclang-rt-14-dev" ;;
 bench) want="$build wrk" ;;
-*) echo "usage: $0 build|test|fuzz|bench" >&2; exit 2 ;;
+lint) want="clang-format git" ;;
+*) echo "usage: $0 build|test|fuzz|bench|lint" >&2; exit 2 ;;
 esac
 
 missing=""
