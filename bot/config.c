@@ -70,6 +70,30 @@ static const struct key keys[] = {
      NULL, "reject requests whose timestamp is further than this from now; 0 = no check"},
     {"wechat.api_base", K_STR, F(wechat.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,
      "base URL of the WeChat API (a fake server in tests)"},
+    {"onebot.enabled", K_BOOL, F(onebot.enabled), 0, 0, "false", NULL, NULL,
+     "serve a OneBot v11 implementation's HTTP POST reports at /qq/onebot"},
+    {"onebot.secret", K_STR, F(onebot.secret), 0, 0, "", "ZHIBU_ONEBOT_SECRET", NULL,
+     "secret of X-Signature (HMAC-SHA1 over the body); empty = reports are not signed (secret)"},
+    {"onebot.access_token", K_STR, F(onebot.access_token), 0, 0, "", "ZHIBU_ONEBOT_ACCESS_TOKEN",
+     NULL, "Bearer token for the OneBot HTTP API (secret)"},
+    {"onebot.self_id", K_STR, F(onebot.self_id), 0, 0, "", NULL, NULL,
+     "the bot's QQ number; reports with another X-Self-ID are refused; empty = any"},
+    {"onebot.api_base", K_STR, F(onebot.api_base), 0, 0, "http://127.0.0.1:5700", NULL, NULL,
+     "base URL of the OneBot HTTP API, for messages zhibu sends on its own"},
+    {"onebot.group_prefix", K_STR, F(onebot.group_prefix), 0, 0, "#", NULL, NULL,
+     "a group message starting with this is addressed to zhibu (as is an @ or a menu keyword)"},
+    {"qqbot.enabled", K_BOOL, F(qqbot.enabled), 0, 0, "false", NULL, NULL,
+     "serve the QQ open-platform bot webhook at /qq/bot"},
+    {"qqbot.app_id", K_STR, F(qqbot.app_id), 0, 0, "", NULL, NULL, "the bot's AppID"},
+    {"qqbot.secret", K_STR, F(qqbot.secret), 0, 0, "", "ZHIBU_QQBOT_SECRET", NULL,
+     "the bot's AppSecret: verifies callbacks and fetches access tokens (secret)"},
+    {"qqbot.api_base", K_STR, F(qqbot.api_base), 0, 0, "https://api.sgroup.qq.com", NULL, NULL,
+     "base URL of the open-platform API (a fake server in tests)"},
+    {"qqbot.token_url", K_STR, F(qqbot.token_url), 0, 0,
+     "https://bots.qq.com/app/getAppAccessToken", NULL, NULL,
+     "where the access token is fetched (a fake server in tests)"},
+    {"qqbot.active_push", K_BOOL, F(qqbot.active_push), 0, 0, "false", NULL, NULL,
+     "send active (non-reply) messages; the platform has restricted them"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -342,6 +366,12 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     if (c->wechat.enabled && *c->wechat.encoding_aes_key && !*c->wechat.app_id) {
         snprintf(sub, sizeof sub,
                  "key \"wechat.app_id\": required when wechat.encoding_aes_key is set");
+        goto done;
+    }
+    if (c->qqbot.enabled && (!*c->qqbot.app_id || !*c->qqbot.secret)) {
+        snprintf(sub, sizeof sub,
+                 "key \"%s\": required when qqbot.enabled (or set ZHIBU_QQBOT_SECRET)",
+                 *c->qqbot.app_id ? "qqbot.secret" : "qqbot.app_id");
         goto done;
     }
     rc = ZB_OK;

@@ -33,6 +33,22 @@ struct config {
         long timestamp_window_s; /* reject requests further than this from now; 0 = off */
         char *api_base;          /* https://api.weixin.qq.com, or a fake in tests */
     } wechat;
+    struct {
+        bool enabled;       /* serve /qq/onebot */
+        char *secret;       /* X-Signature HMAC-SHA1 key; "" = unsigned (secret) */
+        char *access_token; /* Bearer token for the OneBot HTTP API (secret) */
+        char *self_id;      /* the bot's QQ number; checked against X-Self-ID when set */
+        char *api_base;     /* the OneBot implementation's HTTP API, e.g. http://127.0.0.1:5700 */
+        char *group_prefix; /* a group message starting with this is addressed to zhibu */
+    } onebot;
+    struct {
+        bool enabled;     /* serve /qq/bot */
+        char *app_id;     /* the bot's AppID */
+        char *secret;     /* the bot's AppSecret: signs callbacks, fetches tokens (secret) */
+        char *api_base;   /* https://api.sgroup.qq.com, or a fake in tests */
+        char *token_url;  /* https://bots.qq.com/app/getAppAccessToken, or a fake */
+        bool active_push; /* send active (non-reply) messages; the platform restricts them */
+    } qqbot;
 };
 
 /*

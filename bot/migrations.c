@@ -47,6 +47,87 @@ const char *const migrations[] = {
     "  text TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL"
     ");",
+
+    /* 2: the organisation: branch tree, members, their platform identities, the audit trail. */
+    "CREATE TABLE branches ("
+    "  id INTEGER PRIMARY KEY,"
+    "  parent_id INTEGER REFERENCES branches(id),"
+    "  name TEXT NOT NULL,"
+    "  level TEXT NOT NULL DEFAULT 'branch'," /* committee | general | branch | group */
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (parent_id, name)"
+    ");"
+    "CREATE TABLE members ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  phone TEXT,"
+    "  branch_id INTEGER REFERENCES branches(id),"
+    "  party_group TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'full'," /* full 正式党员 | probationary 预备党员 */
+    "  category TEXT NOT NULL DEFAULT 'employed',"
+    "  monthly_income_fen INTEGER,"
+    "  post TEXT,"
+    "  education TEXT,"
+    "  joined_on TEXT,"
+    "  probation_start TEXT,"
+    "  birth_year INTEGER,"
+    "  roles TEXT NOT NULL DEFAULT 'member'," /* comma-separated role ids */
+    "  stats_exempt INTEGER NOT NULL DEFAULT 0,"
+    "  bind_code TEXT UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX members_phone ON members(phone) WHERE phone IS NOT NULL;"
+    "CREATE INDEX members_branch ON members(branch_id);"
+    /* A platform identity: WeChat openid (per account), mini-program openid, OneBot QQ number,
+     * open-platform openids. Belongs to at most one member; unbound while member_id is NULL. */
+    "CREATE TABLE identities ("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL,"           /* wechat | wxmini | onebot | qqbot */
+    "  account TEXT NOT NULL DEFAULT ''," /* the account or app the id is scoped to */
+    "  ext_id TEXT NOT NULL,"
+    "  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  bound_at INTEGER,"
+    "  UNIQUE (platform, account, ext_id)"
+    ");"
+    "CREATE INDEX identities_member ON identities(member_id);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL," /* member:ID, or cli:USER for the operator */
+    "  action TEXT NOT NULL,"
+    "  target TEXT,"
+    "  detail TEXT,"
+    "  channel TEXT NOT NULL" /* cli | wechat | onebot | qqbot | api */
+    ");"
+    "CREATE INDEX audit_at ON audit(at);",
+
+    /* 3: the outbox. status: pending | sending | sent | failed | unreachable. */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  idem_key TEXT NOT NULL UNIQUE,"
+    "  rcpt TEXT NOT NULL," /* member | wechat | onebot_user | onebot_group | qqbot_user | ... */
+    "  to_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL," /* reply | reminder | broadcast | digest */
+    "  text TEXT NOT NULL,"
+    "  data_json TEXT,"
+    "  reply_to TEXT,"
+    "  seq INTEGER NOT NULL DEFAULT 0,"
+    "  status TEXT NOT NULL DEFAULT 'pending',"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  not_before INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL DEFAULT 0,"
+    "  next_try_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  channel TEXT," /* the channel that delivered it, or was last tried */
+    "  error_code TEXT,"
+    "  error_text TEXT"
+    ");"
+    "CREATE INDEX outbox_due ON outbox(status, next_try_at);"
+    "CREATE INDEX outbox_rcpt ON outbox(rcpt, to_id, id);",
 };
 
 const size_t n_migrations = sizeof migrations / sizeof migrations[0];

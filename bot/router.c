@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "bot/eventlog.h"
+#include "bot/identity.h"
 #include "bot/log.h"
 #include "bot/normalize.h"
 #include "bot/session.h"
@@ -255,7 +256,9 @@ int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply
 
     const struct handler *h = NULL;
     struct handler_ctx c = {.ev = ev, .norm = "", .arg = "", .now = now};
-    rc = route(&c, max_reply_bytes, out, &h);
+    rc = identity_touch(platform_name(ev->platform), ev->account, ev->user, now, &c.member_id);
+    if (rc == ZB_OK)
+        rc = route(&c, max_reply_bytes, out, &h);
     if (rc == ZB_OK && out->kind == REPLY_TEXT && strlen(out->text) > max_reply_bytes) {
         char *full = out->text;
         out->text = NULL;

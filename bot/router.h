@@ -31,6 +31,7 @@ struct handler_ctx {
     const char *arg;        /* text after the matched keyword and a space, "" when none */
     int64_t now;            /* Unix seconds when handling began */
     bool left_session;      /* an open session was closed by this message (help keywords) */
+    int64_t member_id;      /* the member the sender's identity is bound to, 0 when unbound */
 };
 
 struct handler {
