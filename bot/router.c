@@ -13,6 +13,7 @@
 
 #include "bot/eventlog.h"
 #include "bot/identity.h"
+#include "bot/outbox.h"
 #include "bot/log.h"
 #include "bot/normalize.h"
 #include "bot/session.h"
@@ -281,6 +282,8 @@ int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply
     rc = store_commit();
     if (rc != ZB_OK)
         reply_free(out);
+    else
+        outbox_kick_pushed(); /* a handler queued messages: wake the sender */
     return rc;
 }
 
