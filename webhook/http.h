@@ -8,6 +8,8 @@
 #ifndef ZHIBU_HTTP_H
 #define ZHIBU_HTTP_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bot/buf.h"
@@ -22,7 +24,9 @@ struct http_request {
     uint64_t id;                 /* request id, also in log lines */
     int64_t started_us;          /* monotonic start time */
     int route;                   /* index in the route table, -1 when unknown */
-    int early_status;            /* non-zero: answered before the body was complete */
+    int status;                  /* the status queued, 0 before a response */
+    bool too_big;                /* the body passed the cap; the rest is dropped */
+    size_t received;             /* body bytes received, kept or not */
 };
 
 struct http_response {

@@ -26,7 +26,8 @@
 #include "webhook/metrics.h"
 #include "webhook/wechat.h"
 
-#define RESPONSE_MAX (1024 * 1024)
+#define RESPONSE_MAX   (1024 * 1024)
+#define DISCARD_FACTOR 16 /* bytes dropped past the cap, in multiples of it, before closing */
 
 struct server {
     struct MHD_Daemon *mhd;       /* the daemon */
@@ -131,9 +132,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     if (resp->allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
-    req->early_status = req->early_status ? req->early_status : resp->status;
+    req->status = resp->status;
     enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
+    if (ok != MHD_YES)
+        req->status = 0;
     return ok;
 }
 
@@ -176,15 +179,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     log_set_request(req->id);
     if (*upload_data_size) {
-        if (!req->early_status && buf_append(&req->body, upload_data, *upload_data_size)) {
-            *upload_data_size = 0;
-            return respond_error(conn, req, 413, "request body too large", NULL);
+        /* libmicrohttpd cannot answer in the middle of an upload: past the cap (a chunked
+         * body without Content-Length) the rest is counted and dropped, and 413 follows at the
+         * end; a sender that keeps going far past the cap is disconnected. */
+        if (!req->too_big && buf_append(&req->body, upload_data, *upload_data_size)) {
+            req->too_big = true;
+            buf_free(&req->body);
         }
+        req->received += *upload_data_size;
         *upload_data_size = 0;
+        if (req->too_big && req->received / DISCARD_FACTOR > (size_t)s->cfg->body_limit) {
+            log_warn("http: request body far over the limit, closing the connection");
+            return MHD_NO;
+        }
         return MHD_YES;
     }
-    if (req->early_status)
+    if (req->status)
         return MHD_YES; /* already answered */
+    if (req->too_big)
+        return respond_error(conn, req, 413, "request body too large", NULL);
 
     if (req->route < 0)
         return respond_error(conn, req, 404, "no such path", NULL);
@@ -211,7 +224,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!req)
         return;
     enum endpoint ep = req->route >= 0 ? routes[req->route].ep : EP_OTHER;
-    int status = req->early_status;
+    int status = req->status;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !status)
         log_info("http: connection closed before a response (%d)", (int)toe);
     metrics_request(ep, status, mono_us() - req->started_us);

@@ -353,6 +353,10 @@ static void handle_post(const struct config *cfg, struct http_request *req,
         goto done;
     }
     metrics_event(ev.platform, ev.kind, dup);
+    char quoted[96];
+    log_debug("wechat: %s from %s%s", event_kind_name(ev.kind),
+              log_quote(ev.user, strlen(ev.user), quoted, sizeof quoted),
+              dup ? " (duplicate)" : "");
     if (render(cfg, &ev, &r, encrypted, http_query(req, "nonce"), resp))
         http_error(resp, 500, "reply too large to render");
 done:
