@@ -31,19 +31,19 @@ typedef int (*apitoken_fetch_fn)(void *ctx, bool force, char *token, size_t toks
                                  int64_t *expires_in, char *err, size_t errsz);
 
 struct apitoken {
-    char name[96];             /* key in api_tokens, "platform:appid" */
-    int margin_s;              /* refresh this long before the platform's expiry */
-    apitoken_fetch_fn fetch;   /* the platform's fetch */
-    void *ctx;                 /* its context */
-    char token[APITOKEN_MAX];  /* current token, "" when none */
-    int64_t expires_at;        /* Unix seconds */
-    unsigned gen;              /* bumps with every new token */
-    char bad[APITOKEN_MAX];    /* the token last reported invalid */
-    int64_t last_force;        /* last forced fetch, Unix seconds */
-    int64_t retry_at;          /* after a failed fetch: no new fetch before this */
-    int last_rc;               /* the error of that fetch */
-    char last_err[256];        /* and its reason */
-    unsigned fetches;          /* fetches made (for tests and logs) */
+    char name[96];            /* key in api_tokens, "platform:appid" */
+    int margin_s;             /* refresh this long before the platform's expiry */
+    apitoken_fetch_fn fetch;  /* the platform's fetch */
+    void *ctx;                /* its context */
+    char token[APITOKEN_MAX]; /* current token, "" when none */
+    int64_t expires_at;       /* Unix seconds */
+    unsigned gen;             /* bumps with every new token */
+    char bad[APITOKEN_MAX];   /* the token last reported invalid */
+    int64_t last_force;       /* last forced fetch, Unix seconds */
+    int64_t retry_at;         /* after a failed fetch: no new fetch before this */
+    int last_rc;              /* the error of that fetch */
+    char last_err[256];       /* and its reason */
+    unsigned fetches;         /* fetches made (for tests and logs) */
 };
 
 /* apitoken_init - name (platform:appid), margin, fetch callback; no I/O. */

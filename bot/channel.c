@@ -13,9 +13,9 @@
 
 #define MAX_IDENTITIES 16
 
-static const char *const names[CH_COUNT] = {
-    "wechat_cs",      "wechat_template", "wechat_subscribe", "onebot_private",
-    "onebot_group",   "qqbot_c2c",       "qqbot_group"};
+static const char *const names[CH_COUNT] = {"wechat_cs",      "wechat_template", "wechat_subscribe",
+                                            "onebot_private", "onebot_group",    "qqbot_c2c",
+                                            "qqbot_group"};
 
 const char *channel_name(enum channel c)
 {

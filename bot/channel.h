@@ -40,16 +40,16 @@ enum channel {
 };
 
 struct channel_rules {
-    bool platform_on[PLATFORM_COUNT];                 /* may send through this platform */
-    enum platform order[PLATFORM_COUNT];              /* member channel order */
-    int norder;                                       /* entries used in order */
-    long cs_window_s;                                 /* WeChat customer-service window */
-    long cs_limit;                                    /* messages allowed in it */
-    const char *template_id[OUTBOX_KIND_COUNT];       /* per kind, "" = none */
-    const char *subscribe_id[OUTBOX_KIND_COUNT];      /* per kind, "" = none */
-    bool qq_active;                                   /* qqbot.active_push */
-    long qq_c2c_window_s, qq_group_window_s;          /* passive reply windows */
-    int qq_reply_max;                                 /* replies per message */
+    bool platform_on[PLATFORM_COUNT];            /* may send through this platform */
+    enum platform order[PLATFORM_COUNT];         /* member channel order */
+    int norder;                                  /* entries used in order */
+    long cs_window_s;                            /* WeChat customer-service window */
+    long cs_limit;                               /* messages allowed in it */
+    const char *template_id[OUTBOX_KIND_COUNT];  /* per kind, "" = none */
+    const char *subscribe_id[OUTBOX_KIND_COUNT]; /* per kind, "" = none */
+    bool qq_active;                              /* qqbot.active_push */
+    long qq_c2c_window_s, qq_group_window_s;     /* passive reply windows */
+    int qq_reply_max;                            /* replies per message */
 };
 
 /* The way a row goes out. */

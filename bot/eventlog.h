@@ -31,9 +31,9 @@ enum eventlog_scope {
 
 /* The newest matching message event. */
 struct eventlog_last {
-    int64_t at;          /* received_at */
-    char msg_key[160];   /* its msg_key (the platform's message id where the adapter says so) */
-    char group[160];     /* its group_id, "" in a private chat */
+    int64_t at;        /* received_at */
+    char msg_key[160]; /* its msg_key (the platform's message id where the adapter says so) */
+    char group[160];   /* its group_id, "" in a private chat */
 };
 
 /*

@@ -50,7 +50,8 @@ static const char usage[] =
     "      --qq-user QQ号 | --qq-group 群号        通过 OneBot 发私聊或群消息\n"
     "      --qqbot-user OPENID | --qqbot-group OPENID  通过 QQ 官方机器人发送\n"
     "      [--kind reply|reminder|broadcast|digest] [--key 幂等键]\n"
-    "  outbox [--status S] [--limit N]  发送队列：S 为 pending|sent|failed|unreachable（默认全部、20 条）\n"
+    "  outbox [--status S] [--limit N]  发送队列：S 为 "
+    "pending|sent|failed|unreachable（默认全部、20 条）\n"
     "  version                    版本号\n"
     "  help [config]              本帮助；help config 列出全部配置项\n"
     "\n"
@@ -77,10 +78,10 @@ static int rcpt_option(const char *a)
     static const struct {
         const char *opt;
         enum outbox_rcpt rcpt;
-    } map[] = {{"--member", RCPT_MEMBER},          {"--wechat", RCPT_WECHAT},
-               {"--qq-user", RCPT_ONEBOT_USER},    {"--onebot-user", RCPT_ONEBOT_USER},
-               {"--qq-group", RCPT_ONEBOT_GROUP},  {"--onebot-group", RCPT_ONEBOT_GROUP},
-               {"--qqbot-user", RCPT_QQBOT_USER},  {"--qqbot-group", RCPT_QQBOT_GROUP}};
+    } map[] = {{"--member", RCPT_MEMBER},         {"--wechat", RCPT_WECHAT},
+               {"--qq-user", RCPT_ONEBOT_USER},   {"--onebot-user", RCPT_ONEBOT_USER},
+               {"--qq-group", RCPT_ONEBOT_GROUP}, {"--onebot-group", RCPT_ONEBOT_GROUP},
+               {"--qqbot-user", RCPT_QQBOT_USER}, {"--qqbot-group", RCPT_QQBOT_GROUP}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(a, map[i].opt) == 0)
             return (int)map[i].rcpt;
@@ -400,7 +401,8 @@ static int cmd_outbox(const struct opts *o)
         while (i < sizeof ok / sizeof ok[0] && strcmp(ok[i], o->status) != 0)
             i++;
         if (i == sizeof ok / sizeof ok[0]) {
-            fprintf(stderr, "错误：--status 只能是 pending、sending、sent、failed 或 unreachable\n");
+            fprintf(stderr,
+                    "错误：--status 只能是 pending、sending、sent、failed 或 unreachable\n");
             return 2;
         }
     }
@@ -437,10 +439,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"serve", cmd_serve},       {"say", cmd_say},         {"events", cmd_events},
-    {"feedback", cmd_feedback}, {"push", cmd_push},           {"outbox", cmd_outbox},
-    {"version", cmd_version},   {"--version", cmd_version},
-    {"help", cmd_help},         {"--help", cmd_help},     {"-h", cmd_help},
+    {"serve", cmd_serve},       {"say", cmd_say},           {"events", cmd_events},
+    {"feedback", cmd_feedback}, {"push", cmd_push},         {"outbox", cmd_outbox},
+    {"version", cmd_version},   {"--version", cmd_version}, {"help", cmd_help},
+    {"--help", cmd_help},       {"-h", cmd_help},
 };
 
 int main(int argc, char **argv)

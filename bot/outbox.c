@@ -428,9 +428,12 @@ static const char *status_label(const char *s)
 
 static const char *rcpt_label(const char *s)
 {
-    static const char *const map[][2] = {
-        {"member", "成员"},          {"wechat", "微信"},           {"onebot_user", "QQ"},
-        {"onebot_group", "QQ群"},    {"qqbot_user", "QQ机器人用户"}, {"qqbot_group", "QQ机器人群"}};
+    static const char *const map[][2] = {{"member", "成员"},
+                                         {"wechat", "微信"},
+                                         {"onebot_user", "QQ"},
+                                         {"onebot_group", "QQ群"},
+                                         {"qqbot_user", "QQ机器人用户"},
+                                         {"qqbot_group", "QQ机器人群"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(s, map[i][0]) == 0)
             return map[i][1];

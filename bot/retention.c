@@ -16,8 +16,8 @@ static int sweep(const struct sched_tick *t, void *arg)
     if (rc == ZB_OK && keep > 0)
         rc = outbox_sweep(t->now - (int64_t)keep * 86400, &rows);
     if (rc == ZB_OK)
-        log_info("retention: removed %d expired sessions/pages and %d old sent messages",
-                 sessions, rows);
+        log_info("retention: removed %d expired sessions/pages and %d old sent messages", sessions,
+                 rows);
     return rc;
 }
 

@@ -81,8 +81,7 @@ static int run_one(const struct sched_job *j, const struct sched_tick *t)
     int rc = j->run(t, j->arg);
     if (rc) {
         store_rollback();
-        log_warn("scheduler: job %s failed: %s; tried again next minute", j->name,
-                 zb_strerror(rc));
+        log_warn("scheduler: job %s failed: %s; tried again next minute", j->name, zb_strerror(rc));
         return rc;
     }
     sqlite3_stmt *st = store_stmt(sql_mark);

@@ -25,7 +25,7 @@
 #include "bot/store.h"
 #include "bot/xmalloc.h"
 
-#define IDLE_POLL_MS 1000 /* look for due rows at least this often */
+#define IDLE_POLL_MS  1000 /* look for due rows at least this often */
 #define STOP_GRACE_MS 3000
 
 enum job_state { JOB_FREE = 0, JOB_WAITING, JOB_FLYING };
@@ -163,7 +163,8 @@ static void job_release(struct job *j)
 }
 
 /* end_job - record the outcome for j and free it. */
-static void end_job(struct sender *s, struct job *j, enum send_outcome o, const struct send_error *e)
+static void end_job(struct sender *s, struct job *j, enum send_outcome o,
+                    const struct send_error *e)
 {
     int64_t now = (int64_t)time(NULL);
     const struct sender_config *c = s->cfg;
@@ -199,8 +200,8 @@ static void end_job(struct sender *s, struct job *j, enum send_outcome o, const 
             break;
         }
         p = result(s, j, "pending");
-        int64_t delay = sender_backoff_s(j->row.attempts, c->backoff_s, c->backoff_max_s,
-                                         rand_u64());
+        int64_t delay =
+            sender_backoff_s(j->row.attempts, c->backoff_s, c->backoff_max_s, rand_u64());
         if (o == SEND_RATE && delay < c->rate_pause_s)
             delay = c->rate_pause_s;
         p->r.next_try_at = now + delay;
@@ -281,8 +282,8 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
     struct send_error e = {0};
     buf_reset(&j->req.body);
     j->req.url[0] = j->req.auth[0] = j->req.extra[0] = '\0';
-    enum send_outcome o = cl->prepare(cl->ctx, &j->row, &j->route, (int64_t)time(NULL), &j->req,
-                                      &e);
+    enum send_outcome o =
+        cl->prepare(cl->ctx, &j->row, &j->route, (int64_t)time(NULL), &j->req, &e);
     if (o != SEND_OK) {
         end_job(s, j, o == SEND_TOKEN ? SEND_RETRY : o, &e);
         return;
@@ -344,8 +345,8 @@ static void done(struct sender *s, struct job *j, CURLcode cc, int64_t now_ms)
                  cc == CURLE_OPERATION_TIMEDOUT ? "timeout"
                  : cc == CURLE_WRITE_ERROR      ? "too_big"
                                                 : "http_conn");
-        snprintf(e.text, sizeof e.text, "%s：%s", cc == CURLE_OPERATION_TIMEDOUT ? "平台超时未应答"
-                                                 : "网络错误",
+        snprintf(e.text, sizeof e.text, "%s：%s",
+                 cc == CURLE_OPERATION_TIMEDOUT ? "平台超时未应答" : "网络错误",
                  curl_easy_strerror(cc));
     } else {
         curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);

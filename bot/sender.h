@@ -74,14 +74,14 @@ struct send_client {
 };
 
 struct sender_config {
-    long concurrency;                               /* requests in flight at most */
-    long max_attempts;                              /* then failed */
-    long backoff_s;                                 /* first retry delay (doubles) */
-    long backoff_max_s;                             /* longest delay */
-    long timeout_ms;                                /* per request */
-    long rate_pause_s;                              /* a platform's pause after "too many" */
-    long rate[PLATFORM_COUNT];                      /* messages per second, 0 = unlimited */
-    struct channel_rules rules;                     /* channel choice */
+    long concurrency;                                 /* requests in flight at most */
+    long max_attempts;                                /* then failed */
+    long backoff_s;                                   /* first retry delay (doubles) */
+    long backoff_max_s;                               /* longest delay */
+    long timeout_ms;                                  /* per request */
+    long rate_pause_s;                                /* a platform's pause after "too many" */
+    long rate[PLATFORM_COUNT];                        /* messages per second, 0 = unlimited */
+    struct channel_rules rules;                       /* channel choice */
     const struct send_client *client[PLATFORM_COUNT]; /* NULL: platform cannot send */
 };
 

@@ -16,8 +16,8 @@
 
 /* A parsed OneBot answer. */
 struct onebot_answer {
-    char status[16];  /* "ok", "async", "failed" */
-    long retcode;     /* 0 ok, 1 async, others failed */
+    char status[16];   /* "ok", "async", "failed" */
+    long retcode;      /* 0 ok, 1 async, others failed */
     char message[256]; /* "wording" or "message" or "msg" of a failure, "" when none */
 };
 

@@ -129,9 +129,7 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         const char *why = reason(a.code);
         snprintf(err, errsz, "getAppAccessToken: HTTP %ld code %ld %s%.120s", status, a.code, why,
                  a.message);
-        rc = a.code == 100001 || status == 429 ? ZB_EBUSY
-             : status >= 500                   ? ZB_EIO
-                                               : ZB_ECONFIG;
+        rc = a.code == 100001 || status == 429 ? ZB_EBUSY : status >= 500 ? ZB_EIO : ZB_ECONFIG;
         goto done;
     }
     if (strlen(a.access_token) >= toksz) {

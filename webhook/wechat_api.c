@@ -15,7 +15,7 @@
 #include "bot/xmalloc.h"
 #include "webhook/api_http.h"
 
-#define TOKEN_MARGIN_S 300 /* stable_token renews 5 min before expiry */
+#define TOKEN_MARGIN_S    300 /* stable_token renews 5 min before expiry */
 #define CLIENT_MSG_ID_MAX 64
 
 struct wechat_api {
@@ -171,8 +171,8 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         const char *why = wechat_api_reason(a.errcode);
         snprintf(err, errsz, "%ld %s%s%.120s", a.errcode, why, *why ? "：" : "", a.errmsg);
         rc = a.errcode == 45009 || a.errcode == 45011 ? ZB_EBUSY
-             : a.errcode == -1                         ? ZB_EIO
-                                                       : ZB_ECONFIG;
+             : a.errcode == -1                        ? ZB_EIO
+                                                      : ZB_ECONFIG;
         goto done;
     }
     if (!a.access_token[0] || strlen(a.access_token) >= toksz) {

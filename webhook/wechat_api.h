@@ -21,10 +21,10 @@
 
 /* A parsed WeChat API answer. */
 struct wechat_answer {
-    long errcode;                     /* 0 when absent */
-    char errmsg[256];                 /* "" when absent */
-    char access_token[APITOKEN_MAX];  /* token answers only, "" otherwise */
-    int64_t expires_in;               /* token answers only, 0 otherwise */
+    long errcode;                    /* 0 when absent */
+    char errmsg[256];                /* "" when absent */
+    char access_token[APITOKEN_MAX]; /* token answers only, "" otherwise */
+    int64_t expires_in;              /* token answers only, 0 otherwise */
 };
 
 /* wechat_api_parse - parse body (len bytes). ZB_EPARSE unless it is a JSON object with

@@ -154,8 +154,8 @@ static void crash_and_restart(void **state)
     assert_true(repeats <= CONCURRENCY);
     assert_int_equal(wechat_repeats, 0);
     assert_int_equal(out_of_order, 0);
-    assert_true(du_fake_stat(&f, "refused") >= 2);   /* tokens expired mid-run ... */
-    assert_true(du_fake_stat(&f, "tokens") >= 4);    /* ... and were fetched again */
+    assert_true(du_fake_stat(&f, "refused") >= 2); /* tokens expired mid-run ... */
+    assert_true(du_fake_stat(&f, "tokens") >= 4);  /* ... and were fetched again */
     assert_int_equal(du_db_int(&s, "SELECT count(*) FROM outbox WHERE status<>'sent'"), 0);
     assert_true(du_file_has(s.log, "in flight at the last stop"));
     free(rec);
@@ -214,9 +214,8 @@ static void channels_and_errors(void **state)
     struct du_server s;
     char out[8192];
     assert_int_equal(du_fake_start(&f, NULL), 0);
-    assert_int_equal(du_server_config(&s, &f, 4, "\"template\":{\"broadcast\":\"TPL-B\"}", NULL,
-                                      NULL),
-                     0);
+    assert_int_equal(
+        du_server_config(&s, &f, 4, "\"template\":{\"broadcast\":\"TPL-B\"}", NULL, NULL), 0);
     assert_int_equal(du_server_start(&s), 0); /* creates the schema */
     assert_int_equal(
         du_db_exec(&s, "INSERT INTO members(id, name, created_at, updated_at) VALUES"

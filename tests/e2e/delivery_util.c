@@ -81,13 +81,14 @@ int du_fake_start(struct du_fake *f, const char *const *extra)
         return -1;
     }
     char bin[512], port_file[320];
-    snprintf(bin, sizeof bin, "%s/fake_platform", bin_dir("ZHIBU_FAKES", "build/release/tests/fakes"));
+    snprintf(bin, sizeof bin, "%s/fake_platform",
+             bin_dir("ZHIBU_FAKES", "build/release/tests/fakes"));
     snprintf(port_file, sizeof port_file, "%s/fake.port", f->dir);
     snprintf(f->record, sizeof f->record, "%s/fake.jsonl", f->dir);
-    const char *argv[40] = {bin,           "--port-file",   port_file,       "--record",
-                            f->record,     "--wechat-appid", DU_WX_APPID,    "--wechat-secret",
-                            DU_WX_SECRET,  "--qqbot-appid", DU_QQ_APPID,     "--qqbot-secret",
-                            DU_QQ_SECRET,  "--onebot-token", DU_OB_TOKEN};
+    const char *argv[40] = {bin,          "--port-file",    port_file,   "--record",
+                            f->record,    "--wechat-appid", DU_WX_APPID, "--wechat-secret",
+                            DU_WX_SECRET, "--qqbot-appid",  DU_QQ_APPID, "--qqbot-secret",
+                            DU_QQ_SECRET, "--onebot-token", DU_OB_TOKEN};
     int n = 15;
     for (int i = 0; extra && extra[i] && n < 38; i++)
         argv[n++] = extra[i];
@@ -220,20 +221,21 @@ int du_server_config(struct du_server *s, const struct du_fake *f, long concurre
     if (!c || s->port < 0)
         return -1;
     const char *api = "http://127.0.0.1";
-    fprintf(c,
-            "{\"listen\":\"127.0.0.1:%d\",\"database\":\"%s\",\"log_level\":\"info\",\n"
-            " \"wechat\":{\"enabled\":true,\"token\":\"t\",\"app_id\":\"%s\",\"app_secret\":\"%s\","
-            "\"api_base\":\"%s:%d\"%s%s},\n"
-            " \"onebot\":{\"enabled\":true,\"access_token\":\"%s\",\"api_base\":\"%s:%d\"},\n"
-            " \"qqbot\":{\"enabled\":true,\"app_id\":\"%s\",\"secret\":\"%s\",\"api_base\":\"%s:%d\","
-            "\"token_url\":\"%s:%d/app/getAppAccessToken\"%s%s},\n"
-            " \"outbox\":{\"concurrency\":%ld,\"backoff_s\":1,\"backoff_max_s\":2,"
-            "\"max_attempts\":6,\"timeout_ms\":3000,\"rate_pause_s\":1},\n"
-            " \"ratelimit\":{\"wechat\":0,\"onebot\":0,\"qqbot\":0}%s%s}\n",
-            s->port, s->db, DU_WX_APPID, DU_WX_SECRET, api, f->port, wechat_extra ? "," : "",
-            wechat_extra ? wechat_extra : "", DU_OB_TOKEN, api, f->port, DU_QQ_APPID,
-            DU_QQ_SECRET, api, f->port, api, f->port, qqbot_extra ? "," : "",
-            qqbot_extra ? qqbot_extra : "", concurrency, extra ? "," : "", extra ? extra : "");
+    fprintf(
+        c,
+        "{\"listen\":\"127.0.0.1:%d\",\"database\":\"%s\",\"log_level\":\"info\",\n"
+        " \"wechat\":{\"enabled\":true,\"token\":\"t\",\"app_id\":\"%s\",\"app_secret\":\"%s\","
+        "\"api_base\":\"%s:%d\"%s%s},\n"
+        " \"onebot\":{\"enabled\":true,\"access_token\":\"%s\",\"api_base\":\"%s:%d\"},\n"
+        " \"qqbot\":{\"enabled\":true,\"app_id\":\"%s\",\"secret\":\"%s\",\"api_base\":\"%s:%d\","
+        "\"token_url\":\"%s:%d/app/getAppAccessToken\"%s%s},\n"
+        " \"outbox\":{\"concurrency\":%ld,\"backoff_s\":1,\"backoff_max_s\":2,"
+        "\"max_attempts\":6,\"timeout_ms\":3000,\"rate_pause_s\":1},\n"
+        " \"ratelimit\":{\"wechat\":0,\"onebot\":0,\"qqbot\":0}%s%s}\n",
+        s->port, s->db, DU_WX_APPID, DU_WX_SECRET, api, f->port, wechat_extra ? "," : "",
+        wechat_extra ? wechat_extra : "", DU_OB_TOKEN, api, f->port, DU_QQ_APPID, DU_QQ_SECRET, api,
+        f->port, api, f->port, qqbot_extra ? "," : "", qqbot_extra ? qqbot_extra : "", concurrency,
+        extra ? "," : "", extra ? extra : "");
     return fclose(c) == 0 ? 0 : -1;
 }
 

@@ -18,19 +18,19 @@
 #define DU_OB_TOKEN  "onebot-fake-token"
 
 struct du_fake {
-    pid_t pid;          /* the fake's process */
-    int port;           /* its loopback port */
-    char dir[256];      /* temp directory (shared with the server) */
-    char record[320];   /* its JSONL record of accepted sends */
+    pid_t pid;        /* the fake's process */
+    int port;         /* its loopback port */
+    char dir[256];    /* temp directory (shared with the server) */
+    char record[320]; /* its JSONL record of accepted sends */
 };
 
 struct du_server {
-    pid_t pid;          /* zhibu serve, 0 when not running */
-    int port;           /* its listen port */
-    char dir[256];      /* the same temp directory */
-    char config[320];   /* the config file */
-    char db[320];       /* the database */
-    char log[320];      /* the server's stderr */
+    pid_t pid;        /* zhibu serve, 0 when not running */
+    int port;         /* its listen port */
+    char dir[256];    /* the same temp directory */
+    char config[320]; /* the config file */
+    char db[320];     /* the database */
+    char log[320];    /* the server's stderr */
 };
 
 /* One accepted send from the record. */

@@ -195,8 +195,9 @@ static unsigned wechat(struct MHD_Connection *c, const char *url, const cJSON *j
     const char *tok = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "access_token");
     if (!tok || strcmp(tok, F.wx_token) != 0) {
         F.refused++;
-        snprintf(out, n, "{\"errcode\":40001,\"errmsg\":\"invalid credential, access_token is "
-                         "invalid or not latest\"}");
+        snprintf(out, n,
+                 "{\"errcode\":40001,\"errmsg\":\"invalid credential, access_token is "
+                 "invalid or not latest\"}");
         return 200;
     }
     if (F.expire_after > 0 && F.wx_uses >= F.expire_after) {
@@ -271,8 +272,7 @@ static unsigned onebot(struct MHD_Connection *c, const char *url, const cJSON *j
     char to[32];
     snprintf(to, sizeof to, "%.0f", id->valuedouble);
     record(group ? "onebot_group" : "onebot_private", to, msg, NULL, 0, 0);
-    snprintf(out, n, "{\"status\":\"ok\",\"retcode\":0,\"data\":{\"message_id\":%ld}}",
-             F.accepted);
+    snprintf(out, n, "{\"status\":\"ok\",\"retcode\":0,\"data\":{\"message_id\":%ld}}", F.accepted);
     return 200;
 }
 
@@ -457,9 +457,8 @@ int main(int argc, char **argv)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
         NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "fake_platform: cannot listen\n");
         return 1;

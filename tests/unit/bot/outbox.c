@@ -64,11 +64,8 @@ static void idempotent_and_validated(void **state)
     assert_int_equal(push("k2", RCPT_MEMBER, "7x", NULL), ZB_EINVAL);
     assert_int_equal(push("", RCPT_WECHAT, "o1", NULL), ZB_EINVAL);
     assert_int_equal(push("k3", (enum outbox_rcpt)42, "o1", NULL), ZB_EINVAL);
-    struct outbox_msg m = {.idem_key = "k4",
-                           .rcpt = RCPT_WECHAT,
-                           .to = "o1",
-                           .text = "t",
-                           .data_json = "[1]"};
+    struct outbox_msg m = {
+        .idem_key = "k4", .rcpt = RCPT_WECHAT, .to = "o1", .text = "t", .data_json = "[1]"};
     assert_int_equal(outbox_push(&m, NULL), ZB_EINVAL);
     m.data_json = "{\"thing1\":{\"value\":\"x\"}}";
     assert_int_equal(outbox_push(&m, NULL), 0);

@@ -18,7 +18,7 @@ static void doubles_and_caps(void **state)
         int64_t d = 2LL << (a - 1);
         assert_int_equal(sender_backoff_s(a, 2, 1800, (uint64_t)(d / 2)), d);
     }
-    assert_int_equal(sender_backoff_s(20, 2, 1800, 900), 1800); /* capped */
+    assert_int_equal(sender_backoff_s(20, 2, 1800, 900), 1800);  /* capped */
     assert_int_equal(sender_backoff_s(200, 2, 1800, 900), 1800); /* no overflow */
 }
 
@@ -48,8 +48,8 @@ static void bad_settings(void **state)
 {
     (void)state;
     assert_int_equal(sender_backoff_s(1, 0, 0, 0), 1);
-    assert_int_equal(sender_backoff_s(0, 5, 2, 2), 5);  /* max below base: base... */
-    assert_int_equal(sender_backoff_s(0, 5, 2, 0), 3);  /* ...with its jitter, 3..5 */
+    assert_int_equal(sender_backoff_s(0, 5, 2, 2), 5); /* max below base: base... */
+    assert_int_equal(sender_backoff_s(0, 5, 2, 0), 3); /* ...with its jitter, 3..5 */
 }
 
 int main(void)
