@@ -18,6 +18,7 @@
 #include "bot/router.h"
 #include "bot/store.h"
 #include "bot/version.h"
+#include "bot/writer.h"
 #include "handlers/feedback.h"
 #include "handlers/registry.h"
 #include "webhook/server.h"
@@ -148,6 +149,7 @@ static int cmd_serve(const struct opts *o)
     sigwait(&set, &sig);
     log_info("zhibu: signal %d, stopping", sig);
     server_stop(srv);
+    writer_stop();
     status = 0;
 done:
     store_close_thread();
