@@ -23,6 +23,7 @@
 #include "bot/sender.h"
 #include "bot/store.h"
 #include "bot/version.h"
+#include "bot/writer.h"
 #include "handlers/feedback.h"
 #include "handlers/registry.h"
 #include "webhook/onebot_api.h"
@@ -260,6 +261,9 @@ static int cmd_serve(const struct opts *o)
     int sig = 0;
     sigwait(&set, &sig);
     log_info("zhibu: signal %d, stopping", sig);
+    server_stop(srv); /* no new requests, then the router's writer */
+    srv = NULL;
+    writer_stop();
     status = 0;
 done:
     server_stop(srv);

@@ -56,7 +56,8 @@ int qqbot_api_parse(const char *body, size_t len, struct qqbot_answer *out)
         if (errno || end == exp->valuestring || *end || v < 0 || v > 1000000000)
             goto done;
         e = (long)v;
-    } else if (exp && (!cJSON_IsNumber(exp) || !whole(exp->valuedouble, &e) || e < 0)) {
+    } else if (exp &&
+               (!cJSON_IsNumber(exp) || !whole(exp->valuedouble, &e) || e < 0 || e > 1000000000)) {
         goto done;
     }
     out->expires_in = e;

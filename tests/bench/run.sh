@@ -136,6 +136,11 @@ stop_server() {
 }
 
 # peak_rss_mib - VmHWM of the running server, in MiB with one decimal.
+# cpu_ticks - user+system CPU time of the server so far, in clock ticks.
+cpu_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0
+}
+
 peak_rss_mib() {
     awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?"
 }
@@ -178,8 +183,9 @@ measure() {
     line=$(grep '^BENCH ' "$out" || true)
     local alive=1
     kill -0 "$SERVER_PID" 2>/dev/null || alive=0
-    local rss metrics=""
+    local rss metrics="" ticks
     rss=$(peak_rss_mib)
+    ticks=$(cpu_ticks)
     if [ "$db" != - ] && [ $alive = 1 ]; then
         metrics=$(http_get /metrics || true)
     fi
@@ -229,6 +235,8 @@ measure() {
         fi
         check_rows "$label" "$db" "$requests" "$sent" "$wrapped" "$poolsz" "$metrics"
     fi
+    NOTES+=("$label: server CPU $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }') us per request (user+system, all threads)")
     [ "$sock" = "connect 0, read 0, write 0, timeout 0" ] || NOTES+=("$label: wrk socket errors: $sock")
     local warnings
     warnings=$(grep -c -E ' (WARN|ERROR) ' "$TMP/$label.log" || true)
@@ -273,7 +281,7 @@ write_config() {
   "_comment": "written by tests/bench/run.sh",
   "listen": "127.0.0.1:$PORT",
   "database": "$2",
-  "log_level": "warn",
+  "log_level": "info",
   "server": { "threads": 0 },
   "wechat": {
     "enabled": true,
