@@ -434,27 +434,29 @@ static bool ieq(const char *a, const char *b)
     return strcasecmp(a, b) == 0;
 }
 
-static bool printable(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return false;
-    return true;
-}
-
-/* text_field - a free-text field of at most max bytes. */
+/* text_field - a free-text field of at most dstsz - 1 bytes. Line breaks (Alt+Enter in an
+ * Excel cell) become one space each run; other control characters are refused. */
 static int text_field(const char *v, char *dst, size_t dstsz, const char *label, char *err,
                       size_t errsz)
 {
-    if (strlen(v) >= dstsz) {
-        snprintf(err, errsz, "%s太长（最多 %zu 字节）", label, dstsz - 1);
-        return ZB_EINVAL;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        unsigned char ch = *p;
+        if (ch == '\r' || ch == '\n') {
+            if (n && dst[n - 1] == ' ')
+                continue;
+            ch = ' ';
+        } else if (ch < 0x20 || ch == 0x7f) {
+            snprintf(err, errsz, "%s含有控制字符", label);
+            return ZB_EINVAL;
+        }
+        if (n + 1 >= dstsz) {
+            snprintf(err, errsz, "%s太长（最多 %zu 字节）", label, dstsz - 1);
+            return ZB_EINVAL;
+        }
+        dst[n++] = (char)ch;
     }
-    if (!printable(v)) {
-        snprintf(err, errsz, "%s含有换行或控制字符", label);
-        return ZB_EINVAL;
-    }
-    snprintf(dst, dstsz, "%s", v);
+    dst[n] = '\0';
     return ZB_OK;
 }
 

@@ -142,6 +142,8 @@ static int header(struct run *u, const struct csv_record *rec)
 {
     for (int f = 0; f < MF_COUNT; f++)
         u->field_col[f] = -1;
+    for (size_t i = 0; i < CSV_MAX_FIELDS; i++)
+        u->col_field[i] = -1;
     u->n_cols = rec->n;
     for (size_t i = 0; i < rec->n; i++) {
         int f = member_field_lookup(rec->field[i]);
