@@ -5,12 +5,12 @@
  *  - full-width ASCII (U+FF01..U+FF5E) to half-width, U+3000 ideographic space to a space;
  *  - ASCII letters folded to lower case;
  *  - runs of whitespace (space, tab, CR, LF, U+3000, NBSP) collapsed to one space;
- *  - leading and trailing spaces and punctuation trimmed (ASCII . , ! ? ; : ~ and Chinese
- *    。，、！？；：～…·) — but a message that is only punctuation keeps its first mark, so
- *    "?" and "+" (and their full-width forms) survive;
+ *  - leading and trailing spaces and punctuation trimmed (ASCII . , ! ? ; : ~ ' " and Chinese
+ *    。，、！？；：～…·“”‘’) — but a message that is only punctuation keeps its first mark, so
+ *    "?" (and its full-width form) survives; "+" is never trimmed;
  *  - a whole message that is a Chinese numeral from 零 to 九十九 (零 〇 一 二 两 三 ... 十, 十一,
  *    二十, 二十三) becomes its digits: "一" -> "1", "十二" -> "12", "零" -> "0";
- *  - invalid UTF-8 bytes are dropped.
+ *  - invalid UTF-8 bytes and NUL are dropped. The output is never longer than the input.
  */
 #ifndef ZHIBU_NORMALIZE_H
 #define ZHIBU_NORMALIZE_H

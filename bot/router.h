@@ -4,9 +4,10 @@
  * router_dispatch() runs one event in one write transaction: if its msg_key was seen, the stored
  * reply comes back and no handler runs; otherwise the text is normalised and routed - to the
  * "+" page of a long reply, to the handler whose session is open, to a keyword or menu number,
- * or to the fallback - and the event is logged with the reply. Concurrent deliveries of one
- * msg_key are serialised by the writer lock, so a retry that arrives while the first delivery is
- * still running waits and then gets the same reply.
+ * or to the fallback - and the event is logged with the reply. The work runs on the writer
+ * thread (writer.h), which commits many events per transaction and handles them in arrival
+ * order, so a retry that arrives while the first delivery is still running waits and then gets
+ * the same reply. Handlers therefore run on the writer thread: database work only, nothing slow.
  *
  * Handlers register through the table given to router_init (handlers/registry.c). The help
  * handler builds the menu from the same table with router_menu_for().
@@ -27,6 +28,7 @@
 #include "bot/err.h"
 #include "bot/event.h"
 #include "bot/reply.h"
+#include "bot/writer.h"
 
 #define EVBIT(k) (1u << (k))
 
@@ -71,6 +73,29 @@ int router_init(const struct handler *const *table, size_t n, long session_ttl_s
  */
 int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply *out,
                     bool *duplicate) ZB_MUST_USE;
+
+/* An asynchronous dispatch (router_submit). The caller owns the struct and keeps it - and the
+ * event's strings - alive until done runs. */
+struct router_call {
+    struct reply reply;                     /* OUT: the reply; caller frees with reply_free */
+    bool duplicate;                         /* OUT: answered from the log */
+    int rc;                                 /* OUT: ZB_OK, or ZB_EDB when nothing was logged */
+    void (*done)(struct router_call *call); /* runs on the writer thread when finished */
+    void *ud;                               /* the caller's, untouched */
+    /* private to the router */
+    struct writer_job job;
+    const struct event *ev;
+    size_t max;
+    int64_t t0;
+};
+
+/*
+ * router_submit - like router_dispatch, without waiting: done(call) runs on the writer thread
+ * after the event and its reply are committed (or failed: call->rc). done must be quick (e.g.
+ * resume a suspended HTTP connection) and must not call router functions.
+ */
+void router_submit(struct router_call *call, const struct event *ev, size_t max_reply_bytes,
+                   void (*done)(struct router_call *call));
 
 /* router_menu - append every menu line ("1 今日学习"), in menu-number order. */
 int router_menu(struct buf *b) ZB_MUST_USE;

@@ -24,7 +24,8 @@
  */
 int wechat_key_decode(const char *encoding_aes_key, unsigned char key[WECHAT_KEY_LEN]) ZB_MUST_USE;
 
-/* wechat_sign - the signature of n strings (sorted byte-wise, concatenated, SHA-1) into out. */
+/* wechat_sign - the signature of n strings (sorted byte-wise, concatenated, SHA-1) into out.
+ * On a NULL part (or a SHA-1 failure) out is "", which wechat_sign_check never accepts. */
 void wechat_sign(const char *const *parts, size_t n, char out[WECHAT_SIG_HEX]);
 
 /*
@@ -38,8 +39,9 @@ int wechat_sign_check(const char *const *parts, size_t n, const char *sig) ZB_MU
  * a positive multiple of 16 bytes, PKCS#7 pad 1..32 with every pad byte equal, msg_len in
  * bounds, and that the receive-id after the message equals receive_id exactly.
  * On ZB_OK *msg is a NUL-terminated copy of the message (caller frees with free()) and *msg_len
- * its length. Errors: ZB_EPARSE (base64), ZB_ECRYPTO (length/padding/layout), ZB_EAPPID
- * (receive-id), ZB_ETOOBIG (b64_len over WECHAT_MAX_CIPHER_B64).
+ * its length; the message may contain NUL bytes, so use *msg_len. Errors: ZB_EINVAL (NULL
+ * argument), ZB_EPARSE (base64, strictly: no whitespace, canonical padding), ZB_ECRYPTO
+ * (length/padding/layout), ZB_EAPPID (receive-id), ZB_ETOOBIG (over WECHAT_MAX_CIPHER_B64).
  */
 int wechat_decrypt(const unsigned char key[WECHAT_KEY_LEN], const char *b64, size_t b64_len,
                    const char *receive_id, char **msg, size_t *msg_len) ZB_MUST_USE;
@@ -47,7 +49,8 @@ int wechat_decrypt(const unsigned char key[WECHAT_KEY_LEN], const char *b64, siz
 /*
  * wechat_encrypt - seal msg (len bytes) for receive_id with the given 16 random bytes (fresh per
  * message; fixed only in tests). On ZB_OK *b64 is the NUL-terminated base64 ciphertext (caller
- * frees with free()). ZB_ETOOBIG when len exceeds WECHAT_MAX_CIPHER_B64 / 2.
+ * frees with free()). ZB_EINVAL for a NULL argument, ZB_ETOOBIG when the result would exceed
+ * WECHAT_MAX_CIPHER_B64, ZB_ECRYPTO when the cipher fails.
  */
 int wechat_encrypt(const unsigned char key[WECHAT_KEY_LEN], const unsigned char random[16],
                    const char *msg, size_t len, const char *receive_id, char **b64) ZB_MUST_USE;

@@ -6,7 +6,8 @@
  * path below the root ("Content", "ScanCodeInfo/ScanType"). Caps: depth, field count and total
  * text size (WECHAT_XML_MAX_*); hitting one is ZB_ETOOBIG. Stray text directly inside <xml> (the
  * old web-client "webwx_msg_cli_ver_0x1" quirk) is ignored. The writers put every string in
- * CDATA, splitting "]]>" so user text can never break out.
+ * CDATA, splitting "]]>" so user text can never break out; they leave the buffer unchanged on
+ * any error. The document is always read as UTF-8, whatever it declares.
  */
 #ifndef ZHIBU_WECHAT_XML_H
 #define ZHIBU_WECHAT_XML_H
@@ -41,7 +42,8 @@ int wechat_xml_cdata(struct buf *b, const char *s) ZB_MUST_USE;
 
 /*
  * wechat_xml_reply - append the passive reply XML for r (REPLY_TEXT or REPLY_NEWS) addressed
- * to user `to` from account `from` at time `now`. ZB_EINVAL for REPLY_NONE.
+ * to user `to` from account `from` at time `now`. ZB_EINVAL for REPLY_NONE, NULL text, or a
+ * news reply without articles. Text must be valid UTF-8 without control characters.
  */
 int wechat_xml_reply(struct buf *b, const char *to, const char *from, int64_t now,
                      const struct reply *r) ZB_MUST_USE;
@@ -49,7 +51,8 @@ int wechat_xml_reply(struct buf *b, const char *to, const char *from, int64_t no
 /*
  * wechat_xml_envelope - append the safe-mode reply envelope:
  * <xml><Encrypt>..</Encrypt><MsgSignature>..</MsgSignature><TimeStamp>..</TimeStamp>
- * <Nonce>..</Nonce></xml>, each element on its own line as WeChat's samples do.
+ * <Nonce>..</Nonce></xml>, each element on its own line as WeChat's samples do. ZB_EINVAL when
+ * timestamp is not all digits (it is written outside CDATA).
  */
 int wechat_xml_envelope(struct buf *b, const char *encrypt, const char *msg_signature,
                         const char *timestamp, const char *nonce) ZB_MUST_USE;
