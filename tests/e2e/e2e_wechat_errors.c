@@ -469,6 +469,37 @@ static void test_encrypted_without_key(void **state)
     e2e_server_free(s);
 }
 
+/* In plaintext mode the signature does not cover the body: a signed URL seen once can carry the
+ * same body again (a retry) but not another one. */
+static void test_plaintext_signature_reuse(void **state)
+{
+    (void)state;
+    struct e2e_server *s = e2e_server_up(&(struct e2e_config){0});
+    assert_non_null(s);
+    char ts[24], nonce[24], *query, *body;
+    char *xml = text_xml("o_replay", "帮助");
+    char *other = text_xml("o_replay_victim", "留言");
+    e2e_now(ts);
+    e2e_nonce(nonce);
+    e2e_wx_request(s, E2E_PLAIN, xml, ts, nonce, &query, &body);
+    struct e2e_resp r;
+    e2e_http(s, "POST", query, body, strlen(body), 0, &r);
+    assert_int_equal(r.status, 200);
+    e2e_resp_free(&r);
+    e2e_http(s, "POST", query, body, strlen(body), 0, &r); /* a retry: same reply */
+    assert_int_equal(r.status, 200);
+    e2e_resp_free(&r);
+    expect(s, "POST", query, other, strlen(other), 0, 403); /* another body: refused */
+    assert_int_equal(e2e_db_int(s, "SELECT count(*) FROM events WHERE user_id='o_replay_victim'"),
+                     0);
+    free(xml);
+    free(other);
+    free(query);
+    free(body);
+    assert_int_equal(e2e_server_stop(s), 0);
+    e2e_server_free(s);
+}
+
 /* ---- the HTTP edge ---- */
 
 static void test_unknown_path_404(void **state)
@@ -680,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_envelope_checks),
         cmocka_unit_test(test_msg_signature_checks),
         cmocka_unit_test(test_encrypted_without_key),
+        cmocka_unit_test(test_plaintext_signature_reuse),
         cmocka_unit_test(test_unknown_path_404),
         cmocka_unit_test(test_wrong_method_405),
         cmocka_unit_test(test_body_cap_default_64k),
