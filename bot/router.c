@@ -42,6 +42,10 @@ int router_init(const struct handler *const *table, size_t n, long session_ttl_s
             log_error("router: handler %zu has no name or on_message", i);
             return ZB_EINVAL;
         }
+        if (a->fallback && a->members_only) {
+            log_error("router: the fallback %s must be public", a->name);
+            return ZB_EINVAL;
+        }
         for (size_t j = i + 1; j < n; j++) {
             const struct handler *b = table[j];
             if (strcmp(a->name, b->name) == 0 || (a->menu_no && a->menu_no == b->menu_no)) {
@@ -102,6 +106,11 @@ static const struct handler *match(const char *norm, const char **arg)
                 return h;
             if (h->takes_arg && strncmp(norm, *k, kl) == 0 && norm[kl] == ' ') {
                 *arg = norm + kl + 1;
+                return h;
+            }
+            /* "绑定123456": older members often leave out the space before digits */
+            if (h->takes_arg && strncmp(norm, *k, kl) == 0 && norm[kl] >= '0' && norm[kl] <= '9') {
+                *arg = norm + kl;
                 return h;
             }
         }
@@ -165,6 +174,15 @@ int router_session_end(struct handler_ctx *c)
     return session_clear(c->ev);
 }
 
+/* allowed - whether h may answer this sender; if not, out gets the refusal. */
+static bool allowed(const struct handler_ctx *c, const struct handler *h, struct reply *out)
+{
+    if (!h->members_only || c->member_id)
+        return true;
+    reply_text(out, ROUTER_MEMBERS_ONLY_TEXT);
+    return false;
+}
+
 /* route_text - a typed (or recognised, or clicked) text: pages, session, keyword, fallback. */
 static int route_text(struct handler_ctx *c, size_t max, struct reply *out,
                       const struct handler **h)
@@ -196,7 +214,10 @@ static int route_text(struct handler_ctx *c, size_t max, struct reply *out,
         const struct handler *s = by_name(sname);
         if (s && s->on_session && !(m && m->leaves_session)) {
             *h = s;
-            rc = s->on_session(c, state, out);
+            if (allowed(c, s, out))
+                rc = s->on_session(c, state, out);
+            else
+                rc = session_clear(ev);
             goto done;
         }
         c->left_session = true;
@@ -207,7 +228,7 @@ static int route_text(struct handler_ctx *c, size_t max, struct reply *out,
     }
     *h = m ? m : fallback();
     c->arg = m ? arg : "";
-    rc = *h ? (*h)->on_message(c, out) : ZB_OK;
+    rc = *h && allowed(c, *h, out) ? (*h)->on_message(c, out) : ZB_OK;
 done:
     free(sname);
     free(state);
@@ -231,7 +252,7 @@ static int route(struct handler_ctx *c, size_t max, struct reply *out, const str
     for (size_t i = 0; i < n_handlers; i++) {
         if (handlers[i]->events & EVBIT(ev->kind)) {
             *h = handlers[i];
-            return handlers[i]->on_message(c, out);
+            return allowed(c, *h, out) ? handlers[i]->on_message(c, out) : ZB_OK;
         }
     }
     return ZB_OK; /* recorded only */
@@ -336,10 +357,15 @@ int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply
 
 int router_menu(struct buf *b)
 {
+    return router_menu_for(b, true);
+}
+
+int router_menu_for(struct buf *b, bool member)
+{
     for (int no = 1; no < 100; no++) {
         for (size_t i = 0; i < n_handlers; i++) {
             const struct handler *h = handlers[i];
-            if (h->menu_no != no)
+            if (h->menu_no != no || (h->members_only && !member))
                 continue;
             int rc = buf_appendf(b, "%d %s\n", no, h->menu_label ? h->menu_label : h->name);
             if (rc)
