@@ -255,6 +255,7 @@ static int place_text(const struct member *m, char *out, size_t outsz)
 struct list_ctx {
     int n;      /* members printed */
     bool codes; /* print binding codes */
+    FILE *out;  /* where lines go; NULL = stdout */
 };
 
 static int print_member_line(const struct member *m, void *arg)
@@ -270,7 +271,8 @@ static int print_member_line(const struct member *m, void *arg)
         char code[MEMBER_CODE_LEN + 1];
         if ((rc = member_code(m->id, code, sizeof code)))
             return rc;
-        printf("%lld  %s  %s  绑定码 %s  %s\n", (long long)m->id, m->name, where, code, bound);
+        fprintf(lc->out ? lc->out : stdout, "%lld  %s  %s  绑定码 %s  %s\n", (long long)m->id,
+                m->name, where, code, bound);
     } else {
         printf("%lld  %s  %s  %s  %s  %s  %s\n", (long long)m->id, m->name, where,
                member_status_name(m->status), roles, phone[0] ? phone : "无手机号", bound);
@@ -299,22 +301,38 @@ static int member_codes(const struct args *a)
     int64_t root;
     if (!scope(a, &root))
         return 1;
-    struct list_ctx lc = {.codes = true};
+    /* Codes may be issued (a write), so this runs in a transaction; the lines are collected in
+     * memory and printed after the commit, so a slow reader (a pager) never holds the lock. */
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mem = open_memstream(&text, &text_len);
+    if (!mem)
+        return db_failed();
+    struct list_ctx lc = {.codes = true, .out = mem};
     char actor[AUDIT_ACTOR_MAX], detail[64];
     audit_cli_actor(actor, sizeof actor);
-    if (store_begin())
+    if (store_begin()) {
+        fclose(mem);
+        free(text);
         return db_failed();
+    }
     int rc = member_each(root, print_member_line, &lc);
     snprintf(detail, sizeof detail, "%d 人", lc.n);
     if (!rc)
         rc = audit_write(actor, "codes", a->branch ? a->branch : "全部", detail, "cli",
                          (int64_t)time(NULL));
+    fclose(mem);
     if (rc) {
         store_rollback();
+        free(text);
         return db_failed();
     }
-    if (store_commit())
+    if (store_commit()) {
+        free(text);
         return db_failed();
+    }
+    fwrite(text, 1, text_len, stdout);
+    free(text);
     if (lc.n == 0)
         printf("（没有党员）\n");
     else

@@ -135,9 +135,13 @@ int eventlog_print(FILE *f, int limit, const char *timezone)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char when[32];
         textfmt_time(sqlite3_column_int64(st, 1), when, sizeof when);
-        fprintf(f, "%lld %s %s %s%s%s %s \"", (long long)sqlite3_column_int64(st, 0), when,
-                store_text(st, 2), store_text(st, 3), *store_text(st, 4) ? "@" : "",
-                store_text(st, 4), store_text(st, 5));
+        fprintf(f, "%lld %s %s ", (long long)sqlite3_column_int64(st, 0), when, store_text(st, 2));
+        textfmt_excerpt(f, store_text(st, 3), 128); /* ids come from outside: no controls */
+        if (*store_text(st, 4)) {
+            fputc('@', f);
+            textfmt_excerpt(f, store_text(st, 4), 128);
+        }
+        fprintf(f, " %s \"", store_text(st, 5));
         textfmt_excerpt(f, store_text(st, 6), 60);
         fprintf(f, "\" -> %s %s \"", *store_text(st, 7) ? store_text(st, 7) : "-",
                 store_text(st, 8));

@@ -133,6 +133,8 @@ size_t router_paginate(const char *text, size_t max)
     if (len <= max)
         return len;
     size_t budget = max > more + 16 ? max - more : 16;
+    if (budget > len)
+        budget = len;
     size_t cut = 0;
     for (size_t i = 0; i < budget && i < len; i++)
         if (text[i] == '\n')

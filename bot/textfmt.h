@@ -16,4 +16,8 @@ void textfmt_time(int64_t t, char *out, size_t n);
  * dropped, cut after max bytes at a UTF-8 boundary with "…". */
 void textfmt_excerpt(FILE *f, const char *s, size_t max);
 
+/* textfmt_clean - print s to f without terminal control characters (C0 but newline and tab,
+ * DEL, and the C1 range U+0080..U+009F), so stored outside text cannot drive the terminal. */
+void textfmt_clean(FILE *f, const char *s);
+
 #endif

@@ -76,6 +76,16 @@ static void run_batch(struct writer_job *list)
             exec("ROLLBACK TO job");
         if (exec("RELEASE job") && !j->rc)
             j->rc = ZB_EDB;
+        if (sqlite3_get_autocommit(store_db())) {
+            /* SQLite rolled the whole transaction back (disk full, I/O error): every job of
+             * the batch lost its writes, and the rest must not run outside a transaction. */
+            log_error("writer: the transaction was rolled back; failing the batch");
+            for (struct writer_job *k = list; k; k = k->next)
+                k->rc = ZB_EDB;
+            rc = ZB_EDB;
+            store_rollback();
+            break;
+        }
     }
     if (rc == ZB_OK && store_commit() != ZB_OK)
         for (struct writer_job *j = list; j; j = j->next)
@@ -191,6 +201,8 @@ static int start(void)
 /* enqueue - append j and wake the writer; called with mu held. ZB_EDB if it cannot start. */
 static int enqueue(struct writer_job *j)
 {
+    if (stopping && running)
+        return ZB_EDB; /* writer_stop is draining: nothing new */
     if (start())
         return ZB_EDB;
     j->next = NULL;

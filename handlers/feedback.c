@@ -101,8 +101,12 @@ int feedback_print(FILE *f, int limit)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char when[32];
         textfmt_time(sqlite3_column_int64(st, 1), when, sizeof when);
-        fprintf(f, "%lld  %s  %s:%s\n    %s\n", (long long)sqlite3_column_int64(st, 0), when,
-                store_text(st, 2), store_text(st, 3), store_text(st, 4));
+        fprintf(f, "%lld  %s  %s:", (long long)sqlite3_column_int64(st, 0), when,
+                store_text(st, 2));
+        textfmt_excerpt(f, store_text(st, 3), 128); /* member text: no terminal controls */
+        fputs("\n    ", f);
+        textfmt_clean(f, store_text(st, 4));
+        fputc('\n', f);
         n++;
     }
     sqlite3_reset(st);

@@ -10,7 +10,7 @@
 #include "bot/member.h"
 #include "bot/role.h"
 
-#define ROSTER_MAX (64 * 1024) /* the router pages it for the platform */
+#define ROSTER_MAX (1024 * 1024) /* ~20,000 lines; the router pages it for the platform */
 
 static const char *const roster_keywords[] = {"成员", "党员名单", "成员名单", NULL};
 

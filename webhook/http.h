@@ -34,7 +34,7 @@ struct http_request {
     void (*state_free)(void *);  /* frees state when the request ends */
     bool ready;                  /* http_ready was called (server's, under its lock) */
     bool suspended;              /* the connection is suspended (server's, under its lock) */
-    bool waiting;                /* suspended and not yet called again (server thread only) */
+    bool waiting;                /* suspended, counted busy (server thread only) */
 };
 
 struct http_response {

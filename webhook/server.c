@@ -78,7 +78,8 @@ static const struct route routes[] = {
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 
 static atomic_ullong next_id;
-static atomic_int n_pending;                                 /* requests waiting for http_ready */
+static atomic_int n_busy;    /* requests inside a route handler or suspended waiting for it */
+static atomic_bool stopping; /* server_stop began: new work is refused with 503 */
 static pthread_mutex_t async_mu = PTHREAD_MUTEX_INITIALIZER; /* ready/suspended of requests */
 
 static int64_t mono_us(void)
@@ -218,10 +219,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (req->too_big)
         return respond_error(conn, req, 413, "request body too large", NULL);
 
-    if (req->waiting) { /* resumed after http_ready */
-        req->waiting = false;
-        atomic_fetch_sub(&n_pending, 1);
-    }
     if (req->route < 0)
         return respond_error(conn, req, 404, "no such path", NULL);
     const struct route *rt = &routes[req->route];
@@ -230,6 +227,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!((is_get && rt->get) || (is_post && rt->post)))
         return respond_error(conn, req, 405, "method not allowed", rt->allow);
 
+    /* Busy from here until a response is queued, across any suspension: server_stop waits for
+     * n_busy to drain, since libmicrohttpd must not be stopped with a suspended connection. The
+     * increment comes before the stopping check, so a request either sees stopping or is
+     * waited for. */
+    if (!req->waiting) {
+        atomic_fetch_add(&n_busy, 1);
+        if (atomic_load(&stopping)) {
+            atomic_fetch_sub(&n_busy, 1);
+            return respond_error(conn, req, 503, "shutting down", NULL);
+        }
+    }
+    req->waiting = false;
     struct http_response resp = {.content_type = "text/plain; charset=utf-8"};
     buf_init(&resp.body, RESPONSE_MAX);
     for (;;) {
@@ -247,7 +256,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             MHD_suspend_connection(conn);
             req->suspended = true;
             req->waiting = true;
-            atomic_fetch_add(&n_pending, 1);
         }
         pthread_mutex_unlock(&async_mu);
         if (!ready) {
@@ -257,6 +265,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     enum MHD_Result ok = send_response(conn, req, &resp);
     buf_free(&resp.body);
+    atomic_fetch_sub(&n_busy, 1);
     return ok;
 }
 
@@ -357,13 +366,18 @@ void server_stop(struct server *s)
 {
     if (!s)
         return;
-    /* Stop accepting, let suspended requests finish (libmicrohttpd must not be stopped with
-     * suspended connections), then stop. */
-    MHD_quiesce_daemon(s->mhd);
-    for (int i = 0; i < 1000 && atomic_load(&n_pending) > 0; i++)
+    /* Stop accepting, refuse new work on open connections, let the requests in handlers or
+     * suspended finish (the writer always completes its jobs), then stop: libmicrohttpd aborts
+     * if stopped with a suspended connection. */
+    MHD_socket lsock = MHD_quiesce_daemon(s->mhd);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    atomic_store(&stopping, true);
+    for (int i = 1; atomic_load(&n_busy) > 0; i++) {
         usleep(10000);
-    if (atomic_load(&n_pending) > 0)
-        log_warn("server: %d requests still waiting at shutdown", atomic_load(&n_pending));
+        if (i % 500 == 0)
+            log_warn("server: waiting for %d requests to finish", atomic_load(&n_busy));
+    }
     MHD_stop_daemon(s->mhd);
     free(s);
 }

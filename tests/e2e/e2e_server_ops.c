@@ -3,7 +3,10 @@
  * traffic, every answered event surviving `kill -9` (and its retry still recognised after the
  * restart), a clean exit on SIGTERM, and no secret in the log.
  */
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -269,6 +272,61 @@ static void test_kill9_keeps_answered_events(void **state)
     e2e_server_free(s);
 }
 
+struct inflight {
+    const struct e2e_server *s; /* the server */
+    char *xml;                  /* the message to post */
+    long status;                /* OUT: the HTTP status */
+};
+
+static void *post_one(void *arg)
+{
+    struct inflight *f = arg;
+    struct e2e_resp r;
+    e2e_wx_post(f->s, E2E_PLAIN, f->xml, &r);
+    f->status = r.status;
+    e2e_resp_free(&r);
+    return NULL;
+}
+
+/* SIGTERM while messages wait for the database (another process holds its write lock): the
+ * server answers them once the lock is free and then exits cleanly - it must not abort, as
+ * libmicrohttpd does when stopped with a suspended connection. */
+static void test_sigterm_with_requests_in_flight(void **state)
+{
+    (void)state;
+    struct e2e_server *s = e2e_server_up(&(struct e2e_config){0});
+    assert_non_null(s);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(s->db_path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    enum { N = 4 };
+    struct inflight f[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        char id[24];
+        e2e_msgid(id);
+        f[i] = (struct inflight){.s = s};
+        f[i].xml =
+            e2e_wx_xml("o_inflight", "text", (long long)time(NULL), id, "Content", "帮助", NULL);
+        assert_int_equal(pthread_create(&th[i], NULL, post_one, &f[i]), 0);
+    }
+    e2e_sleep_ms(400);
+    assert_int_equal(kill(s->pid, SIGTERM), 0);
+    e2e_sleep_ms(400);
+    assert_int_equal(e2e_server_wait_exit(s, 10), -1); /* still finishing the requests */
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(f[i].status, 200);
+        free(f[i].xml);
+    }
+    assert_int_equal(e2e_server_wait_exit(s, 10000), 0);
+    assert_int_equal(e2e_db_int(s, "SELECT count(*) FROM events WHERE user_id='o_inflight'"), N);
+    e2e_server_free(s);
+}
+
 /* Tokens, keys and signatures never reach the log (at the default level). */
 static void test_no_secrets_in_log(void **state)
 {
@@ -320,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_healthz),
         cmocka_unit_test(test_metrics_after_traffic),
         cmocka_unit_test(test_kill9_keeps_answered_events),
+        cmocka_unit_test(test_sigterm_with_requests_in_flight),
         cmocka_unit_test(test_no_secrets_in_log),
     };
     return cmocka_run_group_tests_name("e2e_server_ops", tests, NULL, NULL);
