@@ -115,29 +115,71 @@ static const struct handler *fallback(void)
     return NULL;
 }
 
+size_t router_split(const char *text, size_t max_bytes, size_t max_chars)
+{
+    size_t bytes = 0, chars = 0;       /* the prefix that fits so far */
+    size_t nl_bytes = 0, nl_chars = 0; /* the last newline inside it */
+    bool nl = false;
+    for (;;) {
+        if (text[bytes] == '\0')
+            return bytes;
+        size_t n = 1; /* bytes of the character at text[bytes] */
+        while (((unsigned char)text[bytes + n] & 0xC0) == 0x80)
+            n++;
+        if ((max_bytes && bytes + n > max_bytes) || (max_chars && chars + 1 > max_chars)) {
+            if (bytes == 0)
+                return n; /* a budget below one character still makes progress */
+            break;
+        }
+        if (text[bytes] == '\n') {
+            nl = true;
+            nl_bytes = bytes;
+            nl_chars = chars;
+        }
+        bytes += n;
+        chars++;
+    }
+    bool late = max_chars ? nl_chars * 2 >= chars : nl_bytes * 2 >= bytes;
+    return nl && late && nl_bytes > 0 ? nl_bytes : bytes;
+}
+
 size_t router_paginate(const char *text, size_t max)
 {
     size_t len = strlen(text);
     size_t more = strlen(ROUTER_MORE_LINE);
     if (len <= max)
         return len;
-    size_t budget = max > more + 16 ? max - more : 16;
-    size_t cut = 0;
-    for (size_t i = 0; i < budget && i < len; i++)
-        if (text[i] == '\n')
-            cut = i;
-    if (cut < budget / 2) { /* no usable line break: cut at a UTF-8 character boundary */
-        cut = budget;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    return cut;
+    return router_split(text, max > more + 16 ? max - more : 16, 0);
+}
+
+/* utf8_chars - characters (code points) in s. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* page_cut - the byte length of text's first page under o (strlen when it all fits): a page
+ * that does not hold everything keeps room for ROUTER_MORE_LINE. */
+static size_t page_cut(const char *text, const struct router_opts *o)
+{
+    size_t len = strlen(text);
+    if ((!o->max_bytes || len <= o->max_bytes) &&
+        (!o->max_chars || utf8_chars(text) <= o->max_chars))
+        return len;
+    size_t mb = strlen(ROUTER_MORE_LINE), mc = utf8_chars(ROUTER_MORE_LINE);
+    size_t b = o->max_bytes ? (o->max_bytes > mb + 16 ? o->max_bytes - mb : 16) : 0;
+    size_t c = o->max_chars ? (o->max_chars > mc + 16 ? o->max_chars - mc : 16) : 0;
+    return router_split(text, b, c);
 }
 
 /* page - make out the first page of text, storing the rest (if any) for "+". */
-static int page(struct handler_ctx *c, const char *text, size_t max, struct reply *out)
+static int page(struct handler_ctx *c, const struct router_opts *o, const char *text,
+                struct reply *out)
 {
-    size_t cut = router_paginate(text, max);
+    size_t cut = page_cut(text, o);
     if (text[cut] == '\0') {
         reply_text(out, text);
         return ZB_OK;
@@ -163,46 +205,111 @@ int router_session_end(struct handler_ctx *c)
     return session_clear(c->ev);
 }
 
-/* route_text - a typed (or recognised, or clicked) text: pages, session, keyword, fallback. */
-static int route_text(struct handler_ctx *c, size_t max, struct reply *out,
+/* The user id under which a group's activity is stored in the sessions table; no platform
+ * uses it for a person. */
+#define GROUP_USER "*"
+
+/* group_event - ev as the group's activity: same platform and group, user GROUP_USER. */
+static struct event group_event(const struct event *ev)
+{
+    struct event g = *ev;
+    g.user = GROUP_USER;
+    return g;
+}
+
+int router_group_session_begin(struct handler_ctx *c, const struct handler *h, const char *state)
+{
+    if (!c->ev->group)
+        return ZB_EINVAL;
+    struct event g = group_event(c->ev);
+    return session_set(&g, h->name, state, c->now + ttl_s);
+}
+
+int router_group_session_end(struct handler_ctx *c)
+{
+    if (!c->ev->group)
+        return ZB_EINVAL;
+    struct event g = group_event(c->ev);
+    return session_clear(&g);
+}
+
+/* open_session - the sender's session in ev's conversation, else (in a group) the group's
+ * activity; *group says which. ZB_ENOTFOUND when neither is open. */
+static int open_session(const struct event *ev, int64_t now, char **name, char **state, bool *group)
+{
+    *group = false;
+    int rc = session_get(ev, now, name, state);
+    if (rc != ZB_ENOTFOUND || !ev->group)
+        return rc;
+    struct event g = group_event(ev);
+    rc = session_get(&g, now, name, state);
+    *group = rc == ZB_OK;
+    return rc;
+}
+
+/* route_text - a typed (or recognised, or clicked) text: pages, session, keyword, fallback,
+ * as far as the event's scope allows. */
+static int route_text(struct handler_ctx *c, const struct router_opts *o, struct reply *out,
                       const struct handler **h)
 {
     const struct event *ev = c->ev;
     int rc;
+    if (ev->scope == SCOPE_RECORD)
+        return ZB_OK;
     bool click = ev->kind == EV_MENU_CLICK;
-    if (!click && (strcmp(c->norm, "+") == 0 || strcmp(c->norm, "更多") == 0)) {
+    bool plus = !click && (strcmp(c->norm, "+") == 0 || strcmp(c->norm, "更多") == 0);
+    if (plus) {
         char *rest = NULL;
         rc = pages_take(ev, c->now, &rest);
         if (rc == ZB_OK) {
-            rc = page(c, rest, max, out);
+            rc = page(c, o, rest, out);
             free(rest);
             return rc;
         }
         if (rc != ZB_ENOTFOUND)
             return rc;
-    } else if ((rc = pages_clear(ev)) != ZB_OK) {
-        return rc;
     }
 
     const char *arg;
     const struct handler *m = match(c->norm, &arg);
+    if (ev->scope != SCOPE_ALL && m && *arg)
+        m = NULL; /* overheard: only a message that is wholly a keyword */
+    /* for_us: the message may start something by itself (not only continue a session) */
+    bool for_us = ev->scope == SCOPE_ALL || (ev->scope == SCOPE_KEYWORDS && m);
     char *sname = NULL, *state = NULL;
-    rc = click ? ZB_ENOTFOUND : session_get(ev, c->now, &sname, &state);
+    bool group = false;
+    rc = click ? ZB_ENOTFOUND : open_session(ev, c->now, &sname, &state, &group);
     if (rc != ZB_OK && rc != ZB_ENOTFOUND)
         return rc;
-    if (rc == ZB_OK) {
+    bool in_session = rc == ZB_OK;
+    rc = ZB_OK;
+    if (!in_session && !for_us)
+        goto done; /* overheard chatter: logged, left alone */
+    if (!plus && (rc = pages_clear(ev)) != ZB_OK)
+        goto done;
+    if (in_session) {
         const struct handler *s = by_name(sname);
         if (s && s->on_session && !(m && m->leaves_session)) {
             *h = s;
+            c->group_activity = group;
             rc = s->on_session(c, state, out);
             goto done;
         }
-        c->left_session = true;
-        if ((rc = session_clear(ev)) != ZB_OK)
+        if (!group) {
+            c->left_session = true;
+            rc = session_clear(ev);
+        } else if (!s || !s->on_session) { /* one member's "帮助" leaves the activity running */
+            rc = router_group_session_end(c);
+        }
+        if (rc != ZB_OK)
             goto done;
+        if (m && m->leaves_session)
+            for_us = true; /* they asked to leave: answer them */
     } else if (click && (rc = session_clear(ev)) != ZB_OK) {
         goto done;
     }
+    if (!for_us)
+        goto done;
     *h = m ? m : fallback();
     c->arg = m ? arg : "";
     rc = *h ? (*h)->on_message(c, out) : ZB_OK;
@@ -213,23 +320,27 @@ done:
 }
 
 /* route - pick and run the handler for ev. */
-static int route(struct handler_ctx *c, size_t max, struct reply *out, const struct handler **h)
+static int route(struct handler_ctx *c, const struct router_opts *o, struct reply *out,
+                 const struct handler **h)
 {
     const struct event *ev = c->ev;
+    if (ev->scope == SCOPE_RECORD)
+        return ZB_OK;
     bool texty = ev->kind == EV_TEXT || ev->kind == EV_MENU_CLICK ||
                  (ev->kind == EV_VOICE && ev->text && *ev->text);
     if (texty) {
         char *norm = normalize_text(ev->text, strlen(ev->text));
         c->norm = norm;
-        int rc = route_text(c, max, out, h);
+        int rc = route_text(c, o, out, h);
         c->norm = "";
         free(norm);
         return rc;
     }
     for (size_t i = 0; i < n_handlers; i++) {
-        if (handlers[i]->events & EVBIT(ev->kind)) {
-            *h = handlers[i];
-            return handlers[i]->on_message(c, out);
+        const struct handler *x = handlers[i];
+        if ((x->events & EVBIT(ev->kind)) && !(x->fallback && ev->scope != SCOPE_ALL)) {
+            *h = x;
+            return x->on_message(c, out);
         }
     }
     return ZB_OK; /* recorded only */
@@ -237,6 +348,22 @@ static int route(struct handler_ctx *c, size_t max, struct reply *out, const str
 
 int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply *out,
                     bool *duplicate)
+{
+    struct router_opts o = {.max_bytes = max_reply_bytes};
+    return router_dispatch_ex(ev, &o, out, duplicate);
+}
+
+/* too_long - the reply is text beyond o's caps. */
+static bool too_long(const struct reply *r, const struct router_opts *o)
+{
+    if (r->kind != REPLY_TEXT)
+        return false;
+    return (o->max_bytes && strlen(r->text) > o->max_bytes) ||
+           (o->max_chars && utf8_chars(r->text) > o->max_chars);
+}
+
+int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
+                       bool *duplicate)
 {
     int64_t t0 = now_us();
     int64_t now = (int64_t)time(NULL);
@@ -258,19 +385,29 @@ int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply
     struct handler_ctx c = {.ev = ev, .norm = "", .arg = "", .now = now};
     rc = identity_touch(platform_name(ev->platform), ev->account, ev->user, now, &c.member_id);
     if (rc == ZB_OK)
-        rc = route(&c, max_reply_bytes, out, &h);
-    if (rc == ZB_OK && out->kind == REPLY_TEXT && strlen(out->text) > max_reply_bytes) {
+        rc = route(&c, o, out, &h);
+    if (rc == ZB_OK && too_long(out, o)) {
         char *full = out->text;
         out->text = NULL;
-        rc = page(&c, full, max_reply_bytes, out);
+        rc = page(&c, o, full, out);
         free(full);
     }
-    if (rc != ZB_OK) {
+    if (rc != ZB_OK)
         log_error("router: handler %s failed: %s", h ? h->name : "-", zb_strerror(rc));
+    else if (o->deliver && (rc = o->deliver(o->arg, ev, out, now)) != ZB_OK)
+        log_error("router: the reply of %s could not be queued: %s", h ? h->name : "-",
+                  zb_strerror(rc));
+    if (rc != ZB_OK) {
         store_rollback();
+        reply_free(out);
         reply_text(out, SORRY_TEXT);
         if (store_begin())
             return ZB_EDB;
+        if (o->deliver && o->deliver(o->arg, ev, out, now) != ZB_OK) {
+            store_rollback();
+            reply_free(out);
+            return ZB_EDB;
+        }
     }
     rc = eventlog_insert(ev, now, h ? h->name : NULL, out, now_us() - t0);
     if (rc != ZB_OK) {

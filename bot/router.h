@@ -8,6 +8,11 @@
  * msg_key are serialised by the writer lock, so a retry that arrives while the first delivery is
  * still running waits and then gets the same reply.
  *
+ * In a group, the event's scope (event.h) says how much may answer: a group message that is not
+ * addressed to zhibu reaches only a whole-message keyword or menu number, an open session - the
+ * sender's own, or a group activity that the whole group answers (router_group_session_begin) -
+ * and "+" pages; anything else is logged and left alone (no reply).
+ *
  * Handlers register through the table given to router_init (handlers/registry.c). The help
  * handler builds the menu from the same table with router_menu().
  */
@@ -31,6 +36,7 @@ struct handler_ctx {
     const char *arg;        /* text after the matched keyword and a space, "" when none */
     int64_t now;            /* Unix seconds when handling began */
     bool left_session;      /* an open session was closed by this message (help keywords) */
+    bool group_activity;    /* on_session runs for the group's activity, not the sender's own */
     int64_t member_id;      /* the member the sender's identity is bound to, 0 when unbound */
 };
 
@@ -60,10 +66,25 @@ int router_init(const struct handler *const *table, size_t n, long session_ttl_s
  * router_dispatch - answer ev. max_reply_bytes caps a text reply (the rest goes to "+" pages).
  * On ZB_OK *out holds the reply (caller frees with reply_free) and *duplicate says whether it
  * came from the log. ZB_EDB when nothing could be logged (the caller answers 500 and the
- * platform retries).
+ * platform retries). Same as router_dispatch_ex with {.max_bytes = max_reply_bytes}.
  */
 int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply *out,
                     bool *duplicate) ZB_MUST_USE;
+
+/* What a platform can carry in answer to one event, and what to do with the answer. */
+struct router_opts {
+    size_t max_bytes; /* a text reply longer than this many bytes is paged ("+"); 0 = no cap */
+    size_t max_chars; /* ... than this many characters (UTF-8 code points); 0 = no cap */
+    /* deliver - if set, runs inside the dispatch transaction with the final reply of a new
+     * (not duplicate) event, e.g. to queue it in the outbox; anything but ZB_OK rolls the whole
+     * event back and router_dispatch_ex returns ZB_EDB. */
+    int (*deliver)(void *arg, const struct event *ev, const struct reply *r, int64_t now);
+    void *arg; /* passed to deliver */
+};
+
+/* router_dispatch_ex - router_dispatch with the platform's limits and delivery hook. */
+int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
+                       bool *duplicate) ZB_MUST_USE;
 
 /* router_menu - append the menu lines ("1 今日学习"), in menu-number order. */
 int router_menu(struct buf *b) ZB_MUST_USE;
@@ -74,9 +95,30 @@ int router_session_begin(struct handler_ctx *c, const struct handler *h,
 /* router_session_end - close the sender's open session, if any. */
 int router_session_end(struct handler_ctx *c) ZB_MUST_USE;
 
+/*
+ * router_group_session_begin - a group activity (a quiz round, a roll call): every member's next
+ * messages in ev's group go to h's on_session with state (c->group_activity set) until
+ * router_group_session_end, unless the member has a session of their own. A member's help
+ * keyword answers that member and leaves the activity running. ZB_EINVAL outside a group.
+ */
+int router_group_session_begin(struct handler_ctx *c, const struct handler *h,
+                               const char *state) ZB_MUST_USE;
+/* router_group_session_end - end the group's activity, if any. ZB_EINVAL outside a group. */
+int router_group_session_end(struct handler_ctx *c) ZB_MUST_USE;
+
 /* router_paginate - split text at a line boundary so the first part plus the "more" line fits
  * max bytes. Returns the byte length of the first part (== strlen(text) when it all fits). */
 size_t router_paginate(const char *text, size_t max);
+
+/*
+ * router_split - the byte length of the first part of text that has at most max_bytes bytes and
+ * max_chars characters (0 = no cap), strlen(text) when all of it fits. The cut is made before
+ * the last newline inside the budget when that newline lies in its second half (in characters
+ * when max_chars is set, else in bytes), otherwise at the last character boundary that fits; so
+ * every part but the last has at least half the budget. When text[cut] is that newline it
+ * belongs to neither part: the next part starts after it.
+ */
+size_t router_split(const char *text, size_t max_bytes, size_t max_chars);
 
 /* The line appended to a page that has more after it. */
 #define ROUTER_MORE_LINE "\n……\n回复 + 查看更多"
