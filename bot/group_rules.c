@@ -68,8 +68,7 @@ int group_rule_get(const char *platform, const char *group, struct group_rule *o
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }
 
-/* prefix_ok - at most GROUP_PREFIX_MAX bytes without ASCII whitespace or control bytes. */
-static bool prefix_ok(const char *p)
+bool group_rule_prefix_ok(const char *p)
 {
     if (strlen(p) > GROUP_PREFIX_MAX)
         return false;
@@ -96,7 +95,7 @@ int group_rule_set(const char *platform, const char *group, const char *mode, co
         r.has_prefix = false;
         r.prefix[0] = '\0';
     } else if (prefix) {
-        if (!prefix_ok(prefix))
+        if (!group_rule_prefix_ok(prefix))
             return ZB_EINVAL;
         memcpy(r.prefix, prefix, strlen(prefix) + 1);
         r.has_prefix = true;

@@ -48,6 +48,10 @@ int group_rule_get(const char *platform, const char *group, struct group_rule *o
 int group_rule_set(const char *platform, const char *group, const char *mode, const char *prefix,
                    int welcome, int64_t now) ZB_MUST_USE;
 
+/* group_rule_prefix_ok - a usable prefix: at most GROUP_PREFIX_MAX bytes, no whitespace or
+ * control bytes ("" is usable: no prefix). */
+bool group_rule_prefix_ok(const char *p);
+
 /* group_rule_reset - delete the row: the group follows the defaults. ZB_ENOTFOUND if none. */
 int group_rule_reset(const char *platform, const char *group) ZB_MUST_USE;
 
