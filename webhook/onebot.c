@@ -308,9 +308,8 @@ static int render_quick(const struct reply *r, bool group, struct http_response 
     }
     cJSON *o = cJSON_CreateObject();
     cJSON *seg = cJSON_CreateObject();
-    cJSON *data = cJSON_AddObjectToObject(seg, "data");
     cJSON_AddStringToObject(seg, "type", "text");
-    cJSON_AddStringToObject(data, "text", parts.part[0]);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(seg, "data"), "text", parts.part[0]);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "reply"), seg);
     if (group)
         cJSON_AddBoolToObject(o, "at_sender", true);
