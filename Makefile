@@ -28,7 +28,8 @@ CORE_SRCS := $(filter-out bot/main.c,$(wildcard bot/*.c webhook/*.c handlers/*.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*/*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
-E2E_SRCS  := $(filter-out tests/e2e/e2e_util.c,$(wildcard tests/e2e/*.c))
+E2E_UTIL  := $(wildcard tests/e2e/*_util.c)
+E2E_SRCS  := $(filter-out $(E2E_UTIL),$(wildcard tests/e2e/*.c))
 E2E_BINS  := $(E2E_SRCS:%.c=$(BUILD)/%)
 FAKE_SRCS := $(wildcard tests/fakes/*.c)
 FAKE_BINS := $(FAKE_SRCS:%.c=$(BUILD)/%)
@@ -56,9 +57,10 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libzhibu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(BUILD)/libzhibu.a $(PKG_LIBS) -lcmocka
 
-$(BUILD)/tests/e2e/%: tests/e2e/%.c tests/e2e/e2e_util.c tests/e2e/e2e_util.h $(BUILD)/libzhibu.a
+# Every tests/e2e/*_util.c is a helper linked into each e2e program.
+$(BUILD)/tests/e2e/%: tests/e2e/%.c $(E2E_UTIL) $(E2E_UTIL:.c=.h) $(BUILD)/libzhibu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< tests/e2e/e2e_util.c $(BUILD)/libzhibu.a $(PKG_LIBS) -lcmocka
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(E2E_UTIL) $(BUILD)/libzhibu.a $(PKG_LIBS) -lcmocka
 
 $(BUILD)/tests/fakes/%: tests/fakes/%.c $(BUILD)/libzhibu.a
 	@mkdir -p $(dir $@)

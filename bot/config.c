@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bot/channel.h"
 #include "bot/xmalloc.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -70,6 +71,28 @@ static const struct key keys[] = {
      NULL, "reject requests whose timestamp is further than this from now; 0 = no check"},
     {"wechat.api_base", K_STR, F(wechat.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,
      "base URL of the WeChat API (a fake server in tests)"},
+    {"wechat.cs_window_s", K_INT, F(wechat.cs_window_s), 60, 7 * 86400, "172800", NULL, NULL,
+     "customer-service messages may be sent this long after a member's own message (48 h)"},
+    {"wechat.cs_limit", K_INT, F(wechat.cs_limit), 0, 1000, "5", NULL, NULL,
+     "customer-service messages per window; then template messages; 0 = never customer service"},
+    {"wechat.template.reply", K_STR, F(wechat.template_id[0]), 0, 0, "", NULL, NULL,
+     "template id for replies outside the customer-service window; empty = none"},
+    {"wechat.template.reminder", K_STR, F(wechat.template_id[1]), 0, 0, "", NULL, NULL,
+     "template id for reminders (meetings, dues, tasks)"},
+    {"wechat.template.broadcast", K_STR, F(wechat.template_id[2]), 0, 0, "", NULL, NULL,
+     "template id for a secretary's broadcasts"},
+    {"wechat.template.digest", K_STR, F(wechat.template_id[3]), 0, 0, "", NULL, NULL,
+     "template id for digests (daily study)"},
+    {"wechat.subscribe.reply", K_STR, F(wechat.subscribe_id[0]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for replies, used when no template message is set"},
+    {"wechat.subscribe.reminder", K_STR, F(wechat.subscribe_id[1]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for reminders"},
+    {"wechat.subscribe.broadcast", K_STR, F(wechat.subscribe_id[2]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for broadcasts"},
+    {"wechat.subscribe.digest", K_STR, F(wechat.subscribe_id[3]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for digests"},
+    {"wechat.template_field", K_STR, F(wechat.template_field), 0, 0, "content", NULL, NULL,
+     "template data key that carries the text of a message queued without data"},
     {"onebot.enabled", K_BOOL, F(onebot.enabled), 0, 0, "false", NULL, NULL,
      "serve a OneBot v11 implementation's HTTP POST reports at /qq/onebot"},
     {"onebot.secret", K_STR, F(onebot.secret), 0, 0, "", "ZHIBU_ONEBOT_SECRET", NULL,
@@ -100,6 +123,28 @@ static const struct key keys[] = {
      NULL,
      "refuse callbacks whose X-Signature-Timestamp is further than this from now; 0 = no check "
      "(the platform documents no window; a replayed event is answered from the log)"},
+    {"outbox.concurrency", K_INT, F(outbox.concurrency), 1, 256, "16", NULL, NULL,
+     "platform API requests the sender keeps in flight at most"},
+    {"outbox.max_attempts", K_INT, F(outbox.max_attempts), 1, 100, "10", NULL, NULL,
+     "attempts before a message is marked failed"},
+    {"outbox.backoff_s", K_INT, F(outbox.backoff_s), 1, 3600, "2", NULL, NULL,
+     "delay before the first retry; doubles with each attempt, with jitter"},
+    {"outbox.backoff_max_s", K_INT, F(outbox.backoff_max_s), 1, 86400, "1800", NULL, NULL,
+     "longest delay between two attempts"},
+    {"outbox.timeout_ms", K_INT, F(outbox.timeout_ms), 100, 120000, "10000", NULL, NULL,
+     "time-out of one platform API request"},
+    {"outbox.rate_pause_s", K_INT, F(outbox.rate_pause_s), 1, 86400, "60", NULL, NULL,
+     "after a platform answers \"too many requests\", send nothing to it for this long"},
+    {"outbox.keep_days", K_INT, F(outbox.keep_days), 0, 3650, "180", NULL, NULL,
+     "delivered messages are deleted after this many days; 0 = keep; failed ones are kept"},
+    {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,onebot,qqbot", NULL,
+     NULL, "platforms tried for a member with several identities, in order"},
+    {"ratelimit.wechat", K_INT, F(ratelimit.wechat), 0, 100000, "50", NULL, NULL,
+     "messages per second to the WeChat API; 0 = unlimited"},
+    {"ratelimit.onebot", K_INT, F(ratelimit.onebot), 0, 100000, "2", NULL, NULL,
+     "messages per second through OneBot (a QQ account sending fast gets frozen); 0 = unlimited"},
+    {"ratelimit.qqbot", K_INT, F(ratelimit.qqbot), 0, 100000, "5", NULL, NULL,
+     "messages per second to the QQ open platform; 0 = unlimited"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -372,6 +417,14 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     if (c->wechat.enabled && *c->wechat.encoding_aes_key && !*c->wechat.app_id) {
         snprintf(sub, sizeof sub,
                  "key \"wechat.app_id\": required when wechat.encoding_aes_key is set");
+        goto done;
+    }
+    struct channel_rules order;
+    if (channel_parse_order(&order, c->outbox.channel_order)) {
+        snprintf(sub, sizeof sub,
+                 "key \"outbox.channel_order\": expected platform names from wechat, onebot, "
+                 "qqbot separated by commas, each once; got \"%s\"",
+                 c->outbox.channel_order);
         goto done;
     }
     if (c->qqbot.enabled && (!*c->qqbot.app_id || !*c->qqbot.secret)) {

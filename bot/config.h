@@ -32,6 +32,11 @@ struct config {
         char *encoding_aes_key;  /* EncodingAESKey, "" = plaintext mode only (secret) */
         long timestamp_window_s; /* reject requests further than this from now; 0 = off */
         char *api_base;          /* https://api.weixin.qq.com, or a fake in tests */
+        long cs_window_s;        /* customer-service window after a member's message */
+        long cs_limit;           /* customer-service messages allowed in that window */
+        char *template_id[4];    /* template message per outbox kind, "" = none */
+        char *subscribe_id[4];   /* subscription notice (bizsend) per outbox kind, "" = none */
+        char *template_field;    /* data key that carries the text when a row has no data */
     } wechat;
     struct {
         bool enabled;       /* serve /qq/onebot */
@@ -51,6 +56,19 @@ struct config {
         char *group_prefix;      /* GROUP_MESSAGE_CREATE starting with this is addressed */
         long timestamp_window_s; /* refuse callbacks signed further than this from now */
     } qqbot;
+    struct {
+        long concurrency;    /* requests in flight at most */
+        long max_attempts;   /* attempts before a row is failed */
+        long backoff_s;      /* first retry delay, doubling */
+        long backoff_max_s;  /* longest retry delay */
+        long timeout_ms;     /* per request */
+        long rate_pause_s;   /* a platform's pause after a rate-limit answer */
+        long keep_days;      /* sent rows are deleted after this; 0 = never */
+        char *channel_order; /* "wechat,onebot,qqbot": a member's platforms in order */
+    } outbox;
+    struct {
+        long wechat, onebot, qqbot; /* messages per second per platform, 0 = unlimited */
+    } ratelimit;
 };
 
 /*

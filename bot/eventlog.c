@@ -2,6 +2,7 @@
 #include "bot/eventlog.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,60 @@ static const char sql_insert[] =
 static const char sql_recent[] =
     "SELECT * FROM (SELECT id, received_at, platform, user_id, group_id, kind, text, handler, "
     "reply_kind, reply, handling_us FROM events ORDER BY id DESC LIMIT ?1) ORDER BY id";
+
+#define MESSAGE_KINDS "('text','voice','image','location','link','media')"
+static const char sql_last_private[] =
+    "SELECT received_at, msg_key, '' FROM events WHERE platform=?1 AND user_id=?2 AND "
+    "group_id IS NULL AND received_at>=?3 AND kind IN " MESSAGE_KINDS
+    " ORDER BY received_at DESC, id DESC LIMIT 1";
+static const char sql_last_group[] =
+    "SELECT received_at, msg_key, group_id FROM events WHERE platform=?1 AND group_id=?2 AND "
+    "received_at>=?3 AND kind IN " MESSAGE_KINDS " ORDER BY received_at DESC, id DESC LIMIT 1";
+static const char sql_last_user_groups[] =
+    "SELECT received_at, msg_key, group_id FROM events WHERE platform=?1 AND user_id=?2 AND "
+    "group_id IS NOT NULL AND received_at>=?3 AND kind IN " MESSAGE_KINDS
+    " ORDER BY received_at DESC, id DESC LIMIT 1";
+
+int eventlog_last(const char *platform, enum eventlog_scope scope, const char *who, int64_t since,
+                  struct eventlog_last *out)
+{
+    const char *sql = scope == EL_PRIVATE ? sql_last_private
+                      : scope == EL_GROUP ? sql_last_group
+                                          : sql_last_user_groups;
+    sqlite3_stmt *st = store_stmt(sql);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, since);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->at = sqlite3_column_int64(st, 0);
+        snprintf(out->msg_key, sizeof out->msg_key, "%s", store_text(st, 1));
+        snprintf(out->group, sizeof out->group, "%s", store_text(st, 2));
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return ZB_OK;
+    return rc == SQLITE_DONE ? ZB_ENOTFOUND : ZB_EDB;
+}
+
+static const char sql_received_at[] = "SELECT received_at FROM events WHERE msg_key=?1";
+
+int eventlog_received_at(const char *msg_key, int64_t *at)
+{
+    sqlite3_stmt *st = store_stmt(sql_received_at);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, msg_key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *at = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return ZB_OK;
+    return rc == SQLITE_DONE ? ZB_ENOTFOUND : ZB_EDB;
+}
 
 int eventlog_find(const char *msg_key, struct reply *out)
 {

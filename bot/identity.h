@@ -24,7 +24,8 @@ struct identity {
 };
 
 /*
- * identity_touch - record that (platform, account, ext_id) was seen at now, creating it if new.
+ * identity_touch - record that (platform, account, ext_id) was seen at now (to the minute),
+ * creating it if new.
  * *member_id (may be NULL) receives the bound member or 0. ZB_EDB on failure.
  */
 int identity_touch(const char *platform, const char *account, const char *ext_id, int64_t now,

@@ -16,13 +16,22 @@
 #include "bot/eventlog.h"
 #include "bot/group_rules.h"
 #include "bot/log.h"
+#include "bot/outbox.h"
+#include "bot/rand.h"
+#include "bot/retention.h"
 #include "bot/router.h"
+#include "bot/scheduler.h"
+#include "bot/sender.h"
 #include "bot/store.h"
 #include "bot/version.h"
+#include "bot/writer.h"
 #include "handlers/feedback.h"
 #include "handlers/registry.h"
+#include "webhook/onebot_api.h"
 #include "webhook/qq_say.h"
+#include "webhook/qqbot_api.h"
 #include "webhook/server.h"
+#include "webhook/wechat_api.h"
 #include "webhook/wechat_say.h"
 
 #define ERR_MAX 512
@@ -60,6 +69,14 @@ static const char usage[] =
     "                             这个群恢复默认规则\n"
     "  events [--limit N]         最近 N 条消息及回复（默认 20）\n"
     "  feedback [--limit N]       成员的留言（默认 50）\n"
+    "  push 收件人 文字           把一条消息放入发送队列，由运行中的服务发出。收件人：\n"
+    "      --member 成员编号       按成员绑定的微信/QQ 自动选择渠道\n"
+    "      --wechat OPENID        公众号用户（客服消息窗口内发客服消息，否则发模板消息）\n"
+    "      --qq-user QQ号 | --qq-group 群号        通过 OneBot 发私聊或群消息\n"
+    "      --qqbot-user OPENID | --qqbot-group OPENID  通过 QQ 官方机器人发送\n"
+    "      [--kind reply|reminder|broadcast|digest] [--key 幂等键]\n"
+    "  outbox [--status S] [--limit N]  发送队列：S 为 "
+    "pending|sent|failed|unreachable（默认全部、20 条）\n"
     "  version                    版本号\n"
     "  help [config]              本帮助；help config 列出全部配置项\n"
     "\n"
@@ -75,9 +92,30 @@ struct opts {
     const char *prefix;   /* --prefix (group set) */
     const char *welcome;  /* --welcome on|off (group set) */
     bool at;              /* --at: the say message @s the bot */
+    const char *status;   /* --status */
+    const char *kind;     /* --kind */
+    const char *key;      /* --key */
+    int rcpt;             /* push: recipient kind, -1 = none given */
+    const char *to;       /* push: recipient id */
     int limit;            /* --limit, 0 = default */
     struct buf text;      /* the remaining words joined by spaces */
 };
+
+/* rcpt_option - the recipient kind an option of `push` names, or -1. */
+static int rcpt_option(const char *a)
+{
+    static const struct {
+        const char *opt;
+        enum outbox_rcpt rcpt;
+    } map[] = {{"--member", RCPT_MEMBER},         {"--wechat", RCPT_WECHAT},
+               {"--qq-user", RCPT_ONEBOT_USER},   {"--onebot-user", RCPT_ONEBOT_USER},
+               {"--qq-group", RCPT_ONEBOT_GROUP}, {"--onebot-group", RCPT_ONEBOT_GROUP},
+               {"--qqbot-user", RCPT_QQBOT_USER}, {"--qqbot-group", RCPT_QQBOT_GROUP}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(a, map[i].opt) == 0)
+            return (int)map[i].rcpt;
+    return -1;
+}
 
 /* parse_opts - options after the subcommand; words go to o->text. Exit 2 on a bad option. */
 static void parse_opts(int argc, char **argv, struct opts *o)
@@ -100,8 +138,26 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             slot = &o->prefix;
         else if (strcmp(a, "--welcome") == 0)
             slot = &o->welcome;
-        if (strcmp(a, "--at") == 0) {
+        else if (strcmp(a, "--status") == 0)
+            slot = &o->status;
+        else if (strcmp(a, "--kind") == 0)
+            slot = &o->kind;
+        else if (strcmp(a, "--key") == 0)
+            slot = &o->key;
+        else if (strcmp(a, "--at") == 0) {
             o->at = true;
+            continue;
+        } else if (rcpt_option(a) >= 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "错误：%s 后面缺少取值\n", a);
+                exit(2);
+            }
+            if (o->rcpt >= 0) {
+                fprintf(stderr, "错误：只能指定一个收件人\n");
+                exit(2);
+            }
+            o->rcpt = rcpt_option(a);
+            o->to = argv[++i];
             continue;
         }
         if (slot || strcmp(a, "--limit") == 0) {
@@ -158,10 +214,58 @@ static int open_store(const struct config *cfg)
     return 0;
 }
 
+/*
+ * delivery_config - the sender's settings from cfg, with a client for each platform that can
+ * send: WeChat with app_id and app_secret, OneBot and the QQ bot when enabled.
+ */
+static void delivery_config(const struct config *cfg, struct sender_config *sc,
+                            struct send_client *clients[PLATFORM_COUNT])
+{
+    memset(sc, 0, sizeof *sc);
+    sc->concurrency = cfg->outbox.concurrency;
+    sc->max_attempts = cfg->outbox.max_attempts;
+    sc->backoff_s = cfg->outbox.backoff_s;
+    sc->backoff_max_s = cfg->outbox.backoff_max_s;
+    sc->timeout_ms = cfg->outbox.timeout_ms;
+    sc->rate_pause_s = cfg->outbox.rate_pause_s;
+    sc->rate[PLATFORM_WECHAT] = cfg->ratelimit.wechat;
+    sc->rate[PLATFORM_ONEBOT] = cfg->ratelimit.onebot;
+    sc->rate[PLATFORM_QQBOT] = cfg->ratelimit.qqbot;
+    struct channel_rules *r = &sc->rules;
+    channel_rules_default(r);
+    if (channel_parse_order(r, cfg->outbox.channel_order))
+        log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot");
+    r->cs_window_s = cfg->wechat.cs_window_s;
+    r->cs_limit = cfg->wechat.cs_limit;
+    for (int k = 0; k < OUTBOX_KIND_COUNT; k++) {
+        r->template_id[k] = cfg->wechat.template_id[k];
+        r->subscribe_id[k] = cfg->wechat.subscribe_id[k];
+    }
+    r->qq_active = cfg->qqbot.active_push;
+    if (*cfg->wechat.app_id && *cfg->wechat.app_secret) {
+        r->platform_on[PLATFORM_WECHAT] = true;
+        clients[PLATFORM_WECHAT] = wechat_api_client(cfg);
+    }
+    if (cfg->onebot.enabled) {
+        r->platform_on[PLATFORM_ONEBOT] = true;
+        clients[PLATFORM_ONEBOT] = onebot_api_client(cfg);
+    }
+    if (cfg->qqbot.enabled) {
+        r->platform_on[PLATFORM_QQBOT] = true;
+        clients[PLATFORM_QQBOT] = qqbot_api_client(cfg);
+    }
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        sc->client[p] = clients[p];
+}
+
 static int cmd_serve(const struct opts *o)
 {
     struct config *cfg = load(o);
     struct server *srv = NULL;
+    struct sender *snd = NULL;
+    struct scheduler *sch = NULL;
+    struct sender_config scfg;
+    struct send_client *clients[PLATFORM_COUNT] = {NULL};
     char err[ERR_MAX];
     int status = 1;
     sigset_t set;
@@ -180,14 +284,31 @@ static int cmd_serve(const struct opts *o)
         fprintf(stderr, "错误：%s\n", err);
         goto done;
     }
+    delivery_config(cfg, &scfg, clients);
+    if (sender_start(&scfg, &snd)) {
+        fprintf(stderr, "错误：无法启动发送线程（见上方日志）\n");
+        goto done;
+    }
+    if (retention_register(cfg->outbox.keep_days) || scheduler_start(&sch)) {
+        fprintf(stderr, "错误：无法启动定时任务线程\n");
+        goto done;
+    }
     log_info("zhibu %s serving %s (config %s, database %s)", ZHIBU_VERSION, cfg->listen, cfg->path,
              cfg->database);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("zhibu: signal %d, stopping", sig);
-    server_stop(srv);
+    server_stop(srv); /* no new requests, then the router's writer */
+    srv = NULL;
+    writer_stop();
     status = 0;
 done:
+    server_stop(srv);
+    scheduler_stop(sch);
+    sender_stop(snd);
+    wechat_api_free(clients[PLATFORM_WECHAT]);
+    onebot_api_free(clients[PLATFORM_ONEBOT]);
+    qqbot_api_free(clients[PLATFORM_QQBOT]);
     store_close_thread();
     config_free(cfg);
     return status;
@@ -397,6 +518,93 @@ static int cmd_feedback(const struct opts *o)
     return cmd_list(o, 1);
 }
 
+static int cmd_push(const struct opts *o)
+{
+    if (o->rcpt < 0 || o->text.len == 0) {
+        fprintf(stderr, "用法：zhibu push --member 成员编号|--wechat OPENID|--qq-user QQ号|"
+                        "--qq-group 群号|--qqbot-user OPENID|--qqbot-group OPENID 文字\n");
+        return 2;
+    }
+    int kind = o->kind ? outbox_kind_parse(o->kind) : OUTBOX_BROADCAST;
+    if (kind < 0) {
+        fprintf(stderr, "错误：--kind 只能是 reply、reminder、broadcast 或 digest\n");
+        return 2;
+    }
+    char key[128];
+    if (o->key)
+        snprintf(key, sizeof key, "%s", o->key);
+    else
+        snprintf(key, sizeof key, "cli:%lld:%016llx", (long long)time(NULL),
+                 (unsigned long long)rand_u64());
+    struct config *cfg = load(o);
+    int status = open_store(cfg);
+    if (status)
+        goto done;
+    struct outbox_msg m = {.idem_key = key,
+                           .rcpt = (enum outbox_rcpt)o->rcpt,
+                           .to = o->to,
+                           .kind = (enum outbox_kind)kind,
+                           .text = buf_str(&o->text)};
+    int64_t id = 0, before = 0;
+    long long had = 0;
+    int rc = store_begin();
+    if (rc == ZB_OK) {
+        rc = outbox_count(NULL, &had);
+        before = had;
+    }
+    if (rc == ZB_OK)
+        rc = outbox_push(&m, &id);
+    long long after = 0;
+    if (rc == ZB_OK)
+        rc = outbox_count(NULL, &after);
+    if (rc == ZB_OK)
+        rc = store_commit();
+    else
+        store_rollback();
+    if (rc == ZB_EINVAL || rc == ZB_ETOOBIG) {
+        fprintf(stderr, "错误：%s\n",
+                rc == ZB_ETOOBIG ? "文字太长" : "收件人无效（成员编号、QQ 号和群号应为数字）");
+        status = 2;
+    } else if (rc) {
+        fprintf(stderr, "错误：写入发送队列失败（见上方日志）\n");
+        status = 1;
+    } else if (after == before) {
+        printf("幂等键 %s 已在队列中：#%lld，没有重复加入\n", key, (long long)id);
+    } else {
+        printf("已加入发送队列：#%lld（幂等键 %s）。运行中的服务会在几秒内发出，"
+               "用 zhibu outbox 查看结果\n",
+               (long long)id, key);
+    }
+done:
+    store_close_thread();
+    config_free(cfg);
+    return status;
+}
+
+static int cmd_outbox(const struct opts *o)
+{
+    static const char *const ok[] = {"pending", "sending", "sent", "failed", "unreachable"};
+    if (o->status) {
+        size_t i = 0;
+        while (i < sizeof ok / sizeof ok[0] && strcmp(ok[i], o->status) != 0)
+            i++;
+        if (i == sizeof ok / sizeof ok[0]) {
+            fprintf(stderr,
+                    "错误：--status 只能是 pending、sending、sent、failed 或 unreachable\n");
+            return 2;
+        }
+    }
+    struct config *cfg = load(o);
+    int status = open_store(cfg);
+    if (!status && outbox_print(stdout, o->status, o->limit ? o->limit : 20)) {
+        fprintf(stderr, "错误：读取数据库失败\n");
+        status = 1;
+    }
+    store_close_thread();
+    config_free(cfg);
+    return status;
+}
+
 static int cmd_version(const struct opts *o)
 {
     (void)o;
@@ -419,10 +627,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"serve", cmd_serve},       {"say", cmd_say},           {"group", cmd_group},
-    {"events", cmd_events},     {"feedback", cmd_feedback}, {"version", cmd_version},
-    {"--version", cmd_version}, {"help", cmd_help},         {"--help", cmd_help},
-    {"-h", cmd_help},
+    {"serve", cmd_serve},   {"say", cmd_say},           {"group", cmd_group},
+    {"events", cmd_events}, {"feedback", cmd_feedback}, {"push", cmd_push},
+    {"outbox", cmd_outbox}, {"version", cmd_version},   {"--version", cmd_version},
+    {"help", cmd_help},     {"--help", cmd_help},       {"-h", cmd_help},
 };
 
 int main(int argc, char **argv)
@@ -439,7 +647,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "错误：未知命令 %s\n\n%s", argv[1], usage);
         return 2;
     }
-    struct opts o = {0};
+    struct opts o = {.rcpt = -1};
     parse_opts(argc - 2, argv + 2, &o);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int status = cmd->run(&o);

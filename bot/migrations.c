@@ -104,7 +104,10 @@ const char *const migrations[] = {
     ");"
     "CREATE INDEX audit_at ON audit(at);",
 
-    /* 3: the outbox. status: pending | sending | sent | failed | unreachable. */
+    /* 3: delivery. The outbox: status pending | sending | sent | failed | unreachable; the
+     * sender claims due rows (pending -> sending), one in flight per recipient, in id order per
+     * recipient; rows still "sending" at start-up were in flight at a crash and go back to
+     * pending. Cached platform access tokens; the scheduler's last run per job. */
     "CREATE TABLE outbox ("
     "  id INTEGER PRIMARY KEY,"
     "  idem_key TEXT NOT NULL UNIQUE,"
@@ -113,21 +116,39 @@ const char *const migrations[] = {
     "  kind TEXT NOT NULL," /* reply | reminder | broadcast | digest */
     "  text TEXT NOT NULL,"
     "  data_json TEXT,"
-    "  reply_to TEXT,"
-    "  seq INTEGER NOT NULL DEFAULT 0,"
+    "  reply_to TEXT," /* QQ open platform: the msg_id answered (given or chosen) */
+    "  seq INTEGER NOT NULL DEFAULT 0," /* QQ open platform: msg_seq for reply_to */
     "  status TEXT NOT NULL DEFAULT 'pending',"
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  not_before INTEGER NOT NULL,"
     "  expires_at INTEGER NOT NULL DEFAULT 0,"
     "  next_try_at INTEGER NOT NULL,"
     "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL DEFAULT 0,"
     "  sent_at INTEGER,"
     "  channel TEXT," /* the channel that delivered it, or was last tried */
+    "  target TEXT,"  /* the platform id the channel addressed (openid, QQ number, ...) */
+    "  closed INTEGER NOT NULL DEFAULT 0," /* bit per channel that refused this recipient */
     "  error_code TEXT,"
     "  error_text TEXT"
     ");"
     "CREATE INDEX outbox_due ON outbox(status, next_try_at);"
-    "CREATE INDEX outbox_rcpt ON outbox(rcpt, to_id, id);",
+    "CREATE INDEX outbox_open ON outbox(rcpt, to_id, id) WHERE status IN ('pending','sending');"
+    "CREATE INDEX outbox_reply ON outbox(reply_to) WHERE reply_to IS NOT NULL;"
+    "CREATE INDEX outbox_chan ON outbox(channel, target) WHERE channel IS NOT NULL;"
+    "CREATE INDEX events_group ON events(platform, group_id, received_at) "
+    "  WHERE group_id IS NOT NULL;"
+    "CREATE TABLE api_tokens ("
+    "  name TEXT PRIMARY KEY," /* platform:appid */
+    "  token TEXT NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  fetched_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE sched_runs ("
+    "  job TEXT PRIMARY KEY,"
+    "  period_key TEXT NOT NULL," /* e.g. 2026-11-27 for a daily job, local time */
+    "  ran_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 
     /* 4: how zhibu behaves in each QQ group (bot/group_rules.c); no row = the defaults. */
     "CREATE TABLE group_rules ("

@@ -7,16 +7,19 @@
  */
 #include "bot/router.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bot/eventlog.h"
 #include "bot/identity.h"
+#include "bot/outbox.h"
 #include "bot/log.h"
 #include "bot/normalize.h"
 #include "bot/session.h"
 #include "bot/store.h"
+#include "bot/writer.h"
 #include "bot/xmalloc.h"
 
 #define SORRY_TEXT "抱歉，系统出了点问题，请稍后再试。\n回复 0 返回菜单。"
@@ -346,11 +349,9 @@ static int route(struct handler_ctx *c, const struct router_opts *o, struct repl
     return ZB_OK; /* recorded only */
 }
 
-int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply *out,
-                    bool *duplicate)
+static int exec(const char *sql)
 {
-    struct router_opts o = {.max_bytes = max_reply_bytes};
-    return router_dispatch_ex(ev, &o, out, duplicate);
+    return sqlite3_exec(store_db(), sql, NULL, NULL, NULL) == SQLITE_OK ? ZB_OK : ZB_EDB;
 }
 
 /* too_long - the reply is text beyond o's caps. */
@@ -362,27 +363,28 @@ static bool too_long(const struct reply *r, const struct router_opts *o)
            (o->max_chars && utf8_chars(r->text) > o->max_chars);
 }
 
-int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
-                       bool *duplicate)
+/* dispatch_one - the work of router_dispatch, on the writer thread inside its transaction.
+ * The handler (and the delivery hook) run in a savepoint: if either fails, their writes are
+ * undone and the event is logged - and delivered - with an apology instead. */
+static int dispatch_one(void *arg)
 {
-    int64_t t0 = now_us();
+    struct router_call *d = arg;
+    const struct event *ev = d->ev;
+    const struct router_opts *o = &d->opts;
+    struct reply *out = &d->reply;
     int64_t now = (int64_t)time(NULL);
-    memset(out, 0, sizeof *out);
-    *duplicate = false;
-    if (store_begin())
-        return ZB_EDB;
     int rc = eventlog_find(ev->msg_key, out);
     if (rc == ZB_OK) {
-        *duplicate = true;
-        return store_commit();
+        d->duplicate = true;
+        return ZB_OK;
     }
-    if (rc != ZB_ENOTFOUND) {
-        store_rollback();
+    if (rc != ZB_ENOTFOUND)
         return ZB_EDB;
-    }
 
     const struct handler *h = NULL;
     struct handler_ctx c = {.ev = ev, .norm = "", .arg = "", .now = now};
+    if (exec("SAVEPOINT handler"))
+        return ZB_EDB;
     rc = identity_touch(platform_name(ev->platform), ev->account, ev->user, now, &c.member_id);
     if (rc == ZB_OK)
         rc = route(&c, o, out, &h);
@@ -398,27 +400,81 @@ int router_dispatch_ex(const struct event *ev, const struct router_opts *o, stru
         log_error("router: the reply of %s could not be queued: %s", h ? h->name : "-",
                   zb_strerror(rc));
     if (rc != ZB_OK) {
-        store_rollback();
-        reply_free(out);
+        if (exec("ROLLBACK TO handler"))
+            return ZB_EDB;
         reply_text(out, SORRY_TEXT);
-        if (store_begin())
-            return ZB_EDB;
-        if (o->deliver && o->deliver(o->arg, ev, out, now) != ZB_OK) {
-            store_rollback();
-            reply_free(out);
-            return ZB_EDB;
-        }
+        if (o->deliver && o->deliver(o->arg, ev, out, now) != ZB_OK)
+            return ZB_EDB; /* the writer rolls the whole event back */
     }
-    rc = eventlog_insert(ev, now, h ? h->name : NULL, out, now_us() - t0);
+    if (exec("RELEASE handler"))
+        return ZB_EDB;
+    return eventlog_insert(ev, now, h ? h->name : NULL, out, now_us() - d->t0);
+}
+
+/* call_done - the writer finished a submitted call: settle its outputs, tell the caller. */
+static void call_done(struct writer_job *j)
+{
+    struct router_call *call = j->arg;
+    call->rc = j->rc ? ZB_EDB : ZB_OK;
+    if (call->rc) {
+        reply_free(&call->reply);
+        call->duplicate = false;
+    }
+    call->done(call);
+}
+
+static void call_init(struct router_call *call, const struct event *ev, const struct router_opts *o)
+{
+    memset(&call->reply, 0, sizeof call->reply);
+    call->duplicate = false;
+    call->rc = ZB_OK;
+    call->ev = ev;
+    call->opts = *o;
+    call->t0 = now_us();
+    memset(&call->job, 0, sizeof call->job);
+    call->job.fn = dispatch_one;
+    call->job.arg = call;
+}
+
+void router_submit_ex(struct router_call *call, const struct event *ev, const struct router_opts *o,
+                      void (*done)(struct router_call *call))
+{
+    call_init(call, ev, o);
+    call->done = done;
+    call->job.done = call_done;
+    writer_submit(&call->job);
+}
+
+void router_submit(struct router_call *call, const struct event *ev, size_t max_reply_bytes,
+                   void (*done)(struct router_call *call))
+{
+    struct router_opts o = {.max_bytes = max_reply_bytes};
+    router_submit_ex(call, ev, &o, done);
+}
+
+int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply *out,
+                    bool *duplicate)
+{
+    struct router_opts o = {.max_bytes = max_reply_bytes};
+    return router_dispatch_ex(ev, &o, out, duplicate);
+}
+
+int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
+                       bool *duplicate)
+{
+    struct router_call call;
+    call_init(&call, ev, o);
+    int rc = writer_run(dispatch_one, &call);
     if (rc != ZB_OK) {
-        store_rollback();
-        reply_free(out);
+        reply_free(&call.reply);
+        memset(out, 0, sizeof *out);
+        *duplicate = false;
         return ZB_EDB;
     }
-    rc = store_commit();
-    if (rc != ZB_OK)
-        reply_free(out);
-    return rc;
+    *out = call.reply;
+    *duplicate = call.duplicate;
+    outbox_kick(); /* a handler may have queued messages (in the writer thread): wake the sender */
+    return ZB_OK;
 }
 
 int router_menu(struct buf *b)

@@ -4,9 +4,10 @@
  * router_dispatch() runs one event in one write transaction: if its msg_key was seen, the stored
  * reply comes back and no handler runs; otherwise the text is normalised and routed - to the
  * "+" page of a long reply, to the handler whose session is open, to a keyword or menu number,
- * or to the fallback - and the event is logged with the reply. Concurrent deliveries of one
- * msg_key are serialised by the writer lock, so a retry that arrives while the first delivery is
- * still running waits and then gets the same reply.
+ * or to the fallback - and the event is logged with the reply. The work runs on the writer
+ * thread (writer.h), which commits many events per transaction and handles them in arrival
+ * order, so a retry that arrives while the first delivery is still running waits and then gets
+ * the same reply. Handlers therefore run on the writer thread: database work only, nothing slow.
  *
  * In a group, the event's scope (event.h) says how much may answer: a group message that is not
  * addressed to zhibu reaches only a whole-message keyword or menu number, an open session - the
@@ -27,6 +28,7 @@
 #include "bot/err.h"
 #include "bot/event.h"
 #include "bot/reply.h"
+#include "bot/writer.h"
 
 #define EVBIT(k) (1u << (k))
 
@@ -75,9 +77,10 @@ int router_dispatch(const struct event *ev, size_t max_reply_bytes, struct reply
 struct router_opts {
     size_t max_bytes; /* a text reply longer than this many bytes is paged ("+"); 0 = no cap */
     size_t max_chars; /* ... than this many characters (UTF-8 code points); 0 = no cap */
-    /* deliver - if set, runs inside the dispatch transaction with the final reply of a new
-     * (not duplicate) event, e.g. to queue it in the outbox; anything but ZB_OK rolls the whole
-     * event back and router_dispatch_ex returns ZB_EDB. */
+    /* deliver - if set, runs on the writer thread inside the event's savepoint with the final
+     * reply of a new (not duplicate) event, e.g. to queue it in the outbox. When it fails, the
+     * handler's writes are undone and it runs again with the apology; when that fails too,
+     * nothing is logged (ZB_EDB to the caller). arg must stay valid until the call is done. */
     int (*deliver)(void *arg, const struct event *ev, const struct reply *r, int64_t now);
     void *arg; /* passed to deliver */
 };
@@ -85,6 +88,32 @@ struct router_opts {
 /* router_dispatch_ex - router_dispatch with the platform's limits and delivery hook. */
 int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
                        bool *duplicate) ZB_MUST_USE;
+
+/* An asynchronous dispatch (router_submit). The caller owns the struct and keeps it - and the
+ * event's strings - alive until done runs. */
+struct router_call {
+    struct reply reply;                     /* OUT: the reply; caller frees with reply_free */
+    bool duplicate;                         /* OUT: answered from the log */
+    int rc;                                 /* OUT: ZB_OK, or ZB_EDB when nothing was logged */
+    void (*done)(struct router_call *call); /* runs on the writer thread when finished */
+    void *ud;                               /* the caller's, untouched */
+    /* private to the router */
+    struct writer_job job;
+    const struct event *ev;
+    struct router_opts opts;
+    int64_t t0;
+};
+
+/*
+ * router_submit - like router_dispatch, without waiting: done(call) runs on the writer thread
+ * after the event and its reply are committed (or failed: call->rc). done must be quick (e.g.
+ * resume a suspended HTTP connection) and must not call router functions.
+ */
+void router_submit(struct router_call *call, const struct event *ev, size_t max_reply_bytes,
+                   void (*done)(struct router_call *call));
+/* router_submit_ex - router_submit with the platform's limits and delivery hook (copied). */
+void router_submit_ex(struct router_call *call, const struct event *ev, const struct router_opts *o,
+                      void (*done)(struct router_call *call));
 
 /* router_menu - append the menu lines ("1 今日学习"), in menu-number order. */
 int router_menu(struct buf *b) ZB_MUST_USE;

@@ -27,6 +27,9 @@ static const char sql_pages_put[] =
 static const char sql_pages_clear[] =
     "DELETE FROM pages WHERE platform=?1 AND user_id=?2 AND group_id=?3";
 
+static const char sql_sweep_sessions[] = "DELETE FROM sessions WHERE expires_at<?1";
+static const char sql_sweep_pages[] = "DELETE FROM pages WHERE expires_at<?1";
+
 /* bind_convo - bind ?1..?3 to ev's conversation; NULL st passes through. */
 static sqlite3_stmt *bind_convo(sqlite3_stmt *st, const struct event *ev)
 {
@@ -105,4 +108,22 @@ int pages_put(const struct event *ev, const char *rest, int64_t expires_at)
 int pages_clear(const struct event *ev)
 {
     return store_exec_done(bind_convo(store_stmt(sql_pages_clear), ev));
+}
+
+int session_sweep(int64_t now, int *n)
+{
+    int total = 0;
+    const char *const sqls[] = {sql_sweep_sessions, sql_sweep_pages};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = store_stmt(sqls[i]);
+        if (!st)
+            return ZB_EDB;
+        sqlite3_bind_int64(st, 1, now);
+        if (store_exec_done(st))
+            return ZB_EDB;
+        total += sqlite3_changes(store_db());
+    }
+    if (n)
+        *n = total;
+    return ZB_OK;
 }

@@ -27,4 +27,8 @@ int pages_take(const struct event *ev, int64_t now, char **rest) ZB_MUST_USE;
 int pages_put(const struct event *ev, const char *rest, int64_t expires_at) ZB_MUST_USE;
 int pages_clear(const struct event *ev) ZB_MUST_USE;
 
+/* session_sweep - delete sessions and pages expired before now; *n (may be NULL) gets how many
+ * rows went. Call inside store_begin/commit. */
+int session_sweep(int64_t now, int *n) ZB_MUST_USE;
+
 #endif

@@ -273,6 +273,7 @@ static int deliver(void *arg, const struct event *ev, const struct reply *r, int
     qq_split(text, &parts);
     free(text);
     int rc = ZB_OK;
+    d->pushed = 0;
     for (size_t i = d->quick ? 1 : 0; i < parts.n && rc == ZB_OK; i++) {
         char key[MSG_KEY_MAX + 8];
         snprintf(key, sizeof key, "%s#%zu", ev->msg_key, i + 1);
@@ -355,7 +356,40 @@ static int scope_of(const struct config *cfg, const struct onebot_report *rep,
     }
 }
 
-void onebot_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
+/* The state of one report across its asynchronous dispatch; the event's strings point into
+ * the report, which lives as long as the state. */
+struct post {
+    struct onebot_report rep; /* the parsed report */
+    struct event ev;          /* what the router sees */
+    char key[MSG_KEY_MAX];    /* ev.msg_key */
+    struct delivery d;        /* the router's delivery hook state */
+    struct router_call call;  /* the dispatch and its reply */
+};
+
+static void post_free(void *p)
+{
+    struct post *st = p;
+    if (!st)
+        return;
+    reply_free(&st->call.reply);
+    onebot_report_free(&st->rep);
+    free(st);
+}
+
+static void on_dispatched(struct router_call *call)
+{
+    http_ready(call->ud);
+}
+
+static void no_content(struct http_response *resp)
+{
+    resp->status = 204;
+    resp->content_type = NULL;
+}
+
+/* start_post - the checks of onebot.h, then submit the event to the router (or answer 204). */
+static void start_post(const struct config *cfg, struct http_request *req,
+                       struct http_response *resp)
 {
     const char *body = req->body.data ? req->body.data : "";
     size_t len = req->body.len;
@@ -375,63 +409,79 @@ void onebot_handle(const struct config *cfg, struct http_request *req, struct ht
         http_error(resp, 403, "X-Self-ID is not onebot.self_id");
         return;
     }
-    struct onebot_report rep;
-    struct reply r = {0};
-    int rc = onebot_parse(body, len, &rep);
+    struct post *st = xcalloc(1, sizeof *st);
+    struct onebot_report *rep = &st->rep;
+    int rc = onebot_parse(body, len, rep);
     if (rc) {
         http_error(resp, 400,
                    rc == ZB_ETOOBIG ? "message has too many segments"
                                     : "body is not a OneBot v11 report");
-        goto done;
+        goto fail;
     }
-    if (self && strcmp(self, rep.self_id) != 0) {
+    if (self && strcmp(self, rep->self_id) != 0) {
         http_error(resp, 400, "self_id in the body differs from X-Self-ID");
-        goto done;
+        goto fail;
     }
-    if (rep.what == OB_IGNORE) {
-        log_debug("onebot: %s: nothing to do", rep.why);
-        resp->status = 204;
-        resp->content_type = NULL;
-        goto done;
+    if (rep->what == OB_IGNORE) {
+        log_debug("onebot: %s: nothing to do", rep->why);
+        no_content(resp);
+        goto fail;
     }
-    char key[MSG_KEY_MAX];
-    if (rep.what == OB_MESSAGE)
-        snprintf(key, sizeof key, "ob:%s:%s", rep.self_id, rep.message_id);
+    if (rep->what == OB_MESSAGE)
+        snprintf(st->key, sizeof st->key, "ob:%s:%s", rep->self_id, rep->message_id);
     else
-        snprintf(key, sizeof key, "ob:%s:%s:%s:%s:%lld", rep.self_id, rep.notice, rep.group,
-                 rep.user, (long long)rep.time);
+        snprintf(st->key, sizeof st->key, "ob:%s:%s:%s:%s:%lld", rep->self_id, rep->notice,
+                 rep->group, rep->user, (long long)rep->time);
     static const enum event_kind kinds[] = {
         [OB_JOIN] = EV_FOLLOW, [OB_LEAVE] = EV_UNFOLLOW, [OB_FRIEND] = EV_FOLLOW};
-    struct event ev = {
+    st->ev = (struct event){
         .platform = PLATFORM_ONEBOT,
-        .kind = rep.what == OB_MESSAGE ? rep.kind : kinds[rep.what],
+        .kind = rep->what == OB_MESSAGE ? rep->kind : kinds[rep->what],
         .account = "", /* QQ numbers are global */
-        .user = rep.user,
-        .group = *rep.group ? rep.group : NULL,
-        .msg_key = key,
-        .created = rep.time ? rep.time : (int64_t)time(NULL),
+        .user = rep->user,
+        .group = *rep->group ? rep->group : NULL,
+        .msg_key = st->key,
+        .created = rep->time ? rep->time : (int64_t)time(NULL),
     };
-    if (scope_of(cfg, &rep, &ev.scope, &ev.text)) {
+    if (scope_of(cfg, rep, &st->ev.scope, &st->ev.text)) {
         http_error(resp, 500, "could not read the group's rules");
-        goto done;
+        goto fail;
     }
-    struct delivery d = {.quick = rep.what == OB_MESSAGE};
-    struct router_opts o = {.max_chars = QQ_PAGE_CHARS, .deliver = deliver, .arg = &d};
-    bool dup = false;
-    if (router_dispatch_ex(&ev, &o, &r, &dup)) {
+    st->d.quick = rep->what == OB_MESSAGE;
+    struct router_opts o = {.max_chars = QQ_PAGE_CHARS, .deliver = deliver, .arg = &st->d};
+    req->state = st;
+    req->state_free = post_free;
+    st->call.ud = req;
+    http_pending(resp);
+    router_submit_ex(&st->call, &st->ev, &o, on_dispatched);
+    return;
+fail:
+    post_free(st);
+}
+
+/* finish_post - the router answered: the quick operation, or 204. */
+static void finish_post(struct http_request *req, struct http_response *resp)
+{
+    struct post *st = req->state;
+    if (st->call.rc) {
         http_error(resp, 500, "could not record the report; the implementation will retry");
-        goto done;
+        return;
     }
-    if (d.pushed)
-        outbox_kick();
-    metrics_event(ev.platform, ev.kind, dup);
-    if (rep.what != OB_MESSAGE) {
-        resp->status = 204;
-        resp->content_type = NULL;
-    } else if (render_quick(&r, ev.group != NULL, resp)) {
+    metrics_event(st->ev.platform, st->ev.kind, st->call.duplicate);
+    char quoted[96];
+    log_debug("onebot: %s from %s%s", event_kind_name(st->ev.kind),
+              log_quote(st->ev.user, strlen(st->ev.user), quoted, sizeof quoted),
+              st->call.duplicate ? " (duplicate)" : "");
+    if (st->rep.what != OB_MESSAGE)
+        no_content(resp);
+    else if (render_quick(&st->call.reply, st->ev.group != NULL, resp))
         http_error(resp, 500, "reply too large to render");
-    }
-done:
-    reply_free(&r);
-    onebot_report_free(&rep);
+}
+
+void onebot_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
+{
+    if (!req->state)
+        start_post(cfg, req, resp);
+    else
+        finish_post(req, resp);
 }

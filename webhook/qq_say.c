@@ -283,7 +283,7 @@ int qqbot_say(const struct config *cfg, const char *from, const char *group, con
         goto done;
     }
     char key[200];
-    snprintf(key, sizeof key, "qq:%s:%s", cfg->qqbot.app_id, msg_id);
+    snprintf(key, sizeof key, "%s", msg_id); /* qqbot.c keys a message by its own id */
     int n = 0;
     for (int waited = 0;; waited += 100) {
         rc = outbox_parts(key, &view, &n);

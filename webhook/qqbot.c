@@ -22,8 +22,6 @@
 #define QQBOT_PLATFORM "qqbot"
 #define ACK_OK         "{\"op\":12,\"d\":0}"
 #define ACK_RETRY      "{\"op\":12,\"d\":1}"
-#define DATA_BY_MSG    "{\"reply_to\":\"msg_id\"}"
-#define DATA_BY_EVENT  "{\"reply_to\":\"event_id\"}"
 
 static unsigned char pk[QQBOT_PK_LEN]; /* derived from qqbot.secret by qqbot_init */
 static unsigned char sk[QQBOT_SK_LEN]; /* its secret key, for op 13 */
@@ -211,7 +209,6 @@ static int parse_robot(const cJSON *d, const char *t, struct qqbot_payload *p)
     p->kind = add ? EV_FOLLOW : del ? EV_UNFOLLOW : EV_OTHER;
     p->text = xstrdup(add || del ? "" : t);
     p->record_only = !add;
-    p->by_event = true;
     p->addressed = true;
     p->time = event_time(get(d, "timestamp"));
     return ZB_OK;
@@ -321,23 +318,31 @@ int qqbot_init(const struct config *cfg, char *err, size_t errsz)
     return ZB_OK;
 }
 
-/* Delivery state of one event, for the router's hook. */
+/* Delivery state of one event, for the router's hook (runs on the writer thread). */
 struct delivery {
     const struct config *cfg;
     const struct qqbot_payload *p;
-    int pushed; /* outbox rows queued */
+    int pushed; /* outbox rows queued by the last run */
 };
 
-/* deliver - queue every part of the reply as a passive message (router_opts.deliver). */
+/*
+ * deliver - queue every part of the reply (router_opts.deliver): passive replies to the message
+ * (reply_to its id, msg_seq 1..5, expiring at the end of the platform's window). An event that
+ * is not a message (GROUP_ADD_ROBOT, FRIEND_ADD) could only be answered passively with its
+ * event_id, which the outbox's sender does not send; it is answered only when active pushes are
+ * allowed, as one active message.
+ */
 static int deliver(void *arg, const struct event *ev, const struct reply *r, int64_t now)
 {
     struct delivery *d = arg;
-    const char *reply_to = d->p->by_event ? d->p->event_id : d->p->msg_id;
+    const char *reply_to = d->p->msg_id;
+    d->pushed = 0;
     char *text = qq_reply_text(r);
     if (!text)
         return ZB_OK;
     if (!reply_to && !d->cfg->qqbot.active_push) {
-        log_info("qqbot: %s has no id to reply to and qqbot.active_push is off: reply not sent",
+        log_info("qqbot: the reply to %s is logged, not sent: only a message can be answered "
+                 "passively, and qqbot.active_push is off",
                  d->p->type);
         free(text);
         return ZB_OK;
@@ -358,13 +363,14 @@ static int deliver(void *arg, const struct event *ev, const struct reply *r, int
             .to = ev->group ? ev->group : ev->user,
             .kind = OUTBOX_REPLY,
             .text = parts.part[i],
-            .data_json = reply_to ? (d->p->by_event ? DATA_BY_EVENT : DATA_BY_MSG) : NULL,
             .reply_to = reply_to,
             .seq = (int)i + 1,
             .expires_at = reply_to ? base + window : 0,
         };
         rc = outbox_push(&m, NULL);
         d->pushed += rc == ZB_OK;
+        if (!reply_to)
+            break; /* an active message: one, not a burst */
     }
     qq_parts_free(&parts);
     return rc;
@@ -436,49 +442,92 @@ static int scope_of(const struct config *cfg, const struct qqbot_payload *p,
     return ZB_OK;
 }
 
-/* dispatch - an op 0 event: record it, queue its reply, ACK. */
-static void dispatch(const struct config *cfg, const struct qqbot_payload *p,
-                     struct http_response *resp)
+/* The state of one callback across its asynchronous dispatch; the event's strings point into
+ * the payload, which lives as long as the state. */
+struct post {
+    struct qqbot_payload p;  /* the parsed payload */
+    struct event ev;         /* what the router sees */
+    char key[MSG_KEY_MAX];   /* ev.msg_key */
+    struct delivery d;       /* the router's delivery hook state */
+    struct router_call call; /* the dispatch and its reply */
+};
+
+static void post_free(void *v)
 {
-    char key[MSG_KEY_MAX];
+    struct post *st = v;
+    if (!st)
+        return;
+    reply_free(&st->call.reply);
+    qqbot_payload_free(&st->p);
+    free(st);
+}
+
+static void on_dispatched(struct router_call *call)
+{
+    http_ready(call->ud);
+}
+
+/*
+ * submit - an op 0 event: hand it to the router and answer later (finish_post). A message is
+ * keyed by the platform's message id itself (the outbox's channel choice finds the message to
+ * answer by it), other events by their event id.
+ */
+static void submit(const struct config *cfg, struct post *st, struct http_request *req,
+                   struct http_response *resp)
+{
+    const struct qqbot_payload *p = &st->p;
     if (p->msg_id)
-        snprintf(key, sizeof key, "qq:%s:%s", cfg->qqbot.app_id, p->msg_id);
+        snprintf(st->key, sizeof st->key, "%s", p->msg_id);
     else if (p->event_id)
-        snprintf(key, sizeof key, "qq:%s:ev:%s", cfg->qqbot.app_id, p->event_id);
+        snprintf(st->key, sizeof st->key, "qq:%s:ev:%s", cfg->qqbot.app_id, p->event_id);
     else
-        snprintf(key, sizeof key, "qq:%s:%s:%s:%s:%lld", cfg->qqbot.app_id, p->type,
+        snprintf(st->key, sizeof st->key, "qq:%s:%s:%s:%s:%lld", cfg->qqbot.app_id, p->type,
                  p->group ? p->group : "", p->user, (long long)p->time);
-    struct event ev = {
+    st->ev = (struct event){
         .platform = PLATFORM_QQBOT,
         .kind = p->kind,
         .account = cfg->qqbot.app_id, /* openids are scoped to the bot */
         .user = p->user,
         .group = p->group,
-        .msg_key = key,
+        .msg_key = st->key,
         .created = p->time ? p->time : (int64_t)time(NULL),
     };
-    if (scope_of(cfg, p, &ev.scope, &ev.text)) {
+    if (scope_of(cfg, p, &st->ev.scope, &st->ev.text)) {
         http_error(resp, 500, "could not read the group's rules");
         json_answer(resp, 500, ACK_RETRY);
+        post_free(st);
         return;
     }
-    struct delivery d = {.cfg = cfg, .p = p};
-    struct router_opts o = {.max_chars = QQ_PAGE_CHARS, .deliver = deliver, .arg = &d};
-    struct reply r = {0};
-    bool dup = false;
-    if (router_dispatch_ex(&ev, &o, &r, &dup)) {
+    st->d.cfg = cfg;
+    st->d.p = p;
+    struct router_opts o = {.max_chars = QQ_PAGE_CHARS, .deliver = deliver, .arg = &st->d};
+    req->state = st;
+    req->state_free = post_free;
+    st->call.ud = req;
+    http_pending(resp);
+    router_submit_ex(&st->call, &st->ev, &o, on_dispatched);
+}
+
+/* finish_post - the event and its reply are committed (or not): ACK. */
+static void finish_post(struct http_request *req, struct http_response *resp)
+{
+    struct post *st = req->state;
+    if (st->call.rc) {
         http_error(resp, 500, "could not record the event; asking the platform to retry");
         json_answer(resp, 500, ACK_RETRY);
         return;
     }
-    reply_free(&r);
-    if (d.pushed)
-        outbox_kick();
-    metrics_event(ev.platform, ev.kind, dup);
+    metrics_event(st->ev.platform, st->ev.kind, st->call.duplicate);
+    char quoted[96];
+    log_debug("qqbot: %s from %s%s", st->p.type,
+              log_quote(st->ev.user, strlen(st->ev.user), quoted, sizeof quoted),
+              st->call.duplicate ? " (duplicate)" : "");
     json_answer(resp, 200, ACK_OK);
 }
 
-void qqbot_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
+/* start_post - the checks of qqbot.h; op 13 answered at once; events submitted. */
+static void start_post(const struct config *cfg, struct http_request *req,
+                       struct http_response *resp)
 {
     const char *body = req->body.data ? req->body.data : "";
     size_t len = req->body.len;
@@ -504,25 +553,35 @@ void qqbot_handle(const struct config *cfg, struct http_request *req, struct htt
             return;
         }
     }
-    struct qqbot_payload p;
-    if (qqbot_parse(body, len, &p)) {
+    struct post *st = xcalloc(1, sizeof *st);
+    struct qqbot_payload *p = &st->p;
+    if (qqbot_parse(body, len, p)) {
         http_error(resp, 400, "body is not a QQ bot payload");
-        goto done;
+        goto fail;
     }
-    if (p.what == QB_VALIDATE) {
-        validate(&p, resp);
-        goto done;
+    if (p->what == QB_VALIDATE) {
+        validate(p, resp);
+        goto fail;
     }
     if (!is_signed) {
         http_error(resp, 401, "X-Signature-Ed25519 and X-Signature-Timestamp are required");
-        goto done;
+        goto fail;
     }
-    if (p.what == QB_IGNORE) {
-        log_debug("qqbot: %s: acknowledged", p.why);
+    if (p->what == QB_IGNORE) {
+        log_debug("qqbot: %s: acknowledged", p->why);
         json_answer(resp, 200, ACK_OK);
-        goto done;
+        goto fail;
     }
-    dispatch(cfg, &p, resp);
-done:
-    qqbot_payload_free(&p);
+    submit(cfg, st, req, resp);
+    return;
+fail:
+    post_free(st);
+}
+
+void qqbot_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
+{
+    if (!req->state)
+        start_post(cfg, req, resp);
+    else
+        finish_post(req, resp);
 }

@@ -21,12 +21,16 @@
  * GROUP_ADD_ROBOT and FRIEND_ADD are follows (the welcome); GROUP_DEL_ROBOT, FRIEND_DEL,
  * GROUP_MSG_REJECT/RECEIVE, C2C_MSG_REJECT/RECEIVE and INTERACTION_CREATE are recorded only.
  *
+ * A message is logged under the platform's message id itself (msg_key = d.id): the outbox's
+ * channel choice (bot/channel.c) finds the message to answer by it. Other events are keyed by
+ * their event id.
+ *
  * Replies are passive messages through the outbox, one row per part (qq_text.h): reply_to is
- * the message's id (data_json {"reply_to":"msg_id"}) or, for GROUP_ADD_ROBOT and FRIEND_ADD,
- * the event's id ({"reply_to":"event_id"}); seq is msg_seq 1, 2, ... (at most 5); expires_at
- * is the platform's window from the message's time: 5 minutes in a group, 60 in C2C. An event
- * with no id to reply to is answered only when qqbot.active_push is on (an active message, no
- * expiry); otherwise its reply is logged and not sent.
+ * the message's id, seq is msg_seq 1, 2, ... (at most 5), expires_at is the platform's window
+ * from the message's time: 5 minutes in a group, 60 in C2C. Events that are not messages
+ * (GROUP_ADD_ROBOT, FRIEND_ADD: the welcome) could only be answered with their event_id, which
+ * the outbox's sender does not send; their reply is queued as one active message when
+ * qqbot.active_push is on, and otherwise only logged.
  */
 #ifndef ZHIBU_QQBOT_H
 #define ZHIBU_QQBOT_H
@@ -39,7 +43,7 @@
 #include "bot/event.h"
 #include "webhook/http.h"
 
-#define QQBOT_ID_MAX       256  /* an id or openid, in bytes */
+#define QQBOT_ID_MAX       128  /* an id or openid, in bytes (message ids are ~75) */
 #define QQBOT_TOKEN_MAX    128  /* op 13 plain_token, in bytes */
 #define QQBOT_GROUP_WINDOW 300  /* seconds a group message can be answered */
 #define QQBOT_C2C_WINDOW   3600 /* seconds a C2C message can be answered */
@@ -66,7 +70,6 @@ struct qqbot_payload {
     enum event_kind kind; /* what the router sees */
     bool addressed;       /* the message @s the bot (or is private) */
     bool record_only;     /* recorded, never answered */
-    bool by_event;        /* a reply goes to event_id, not msg_id */
     int64_t time;         /* the platform's time of the event, 0 when absent */
 };
 

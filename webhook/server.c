@@ -9,6 +9,7 @@
 #include "webhook/server.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -28,7 +29,8 @@
 #include "webhook/qqbot.h"
 #include "webhook/wechat.h"
 
-#define RESPONSE_MAX (1024 * 1024)
+#define RESPONSE_MAX   (1024 * 1024)
+#define DISCARD_FACTOR 16 /* bytes dropped past the cap, in multiples of it, before closing */
 
 struct server {
     struct MHD_Daemon *mhd;       /* the daemon */
@@ -80,6 +82,8 @@ static const struct route routes[] = {
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 
 static atomic_ullong next_id;
+static atomic_int n_pending;                                 /* requests waiting for http_ready */
+static pthread_mutex_t async_mu = PTHREAD_MUTEX_INITIALIZER; /* ready/suspended of requests */
 
 static int64_t mono_us(void)
 {
@@ -96,6 +100,22 @@ const char *http_query(const struct http_request *req, const char *name)
 const char *http_header(const struct http_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+void http_pending(struct http_response *resp)
+{
+    resp->status = 0;
+}
+
+void http_ready(struct http_request *req)
+{
+    pthread_mutex_lock(&async_mu);
+    req->ready = true;
+    if (req->suspended) {
+        req->suspended = false;
+        MHD_resume_connection(req->conn);
+    }
+    pthread_mutex_unlock(&async_mu);
 }
 
 void http_error(struct http_response *resp, int status, const char *why)
@@ -137,9 +157,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     if (resp->allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
-    req->early_status = req->early_status ? req->early_status : resp->status;
+    req->status = resp->status;
     enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
+    if (ok != MHD_YES)
+        req->status = 0;
     return ok;
 }
 
@@ -182,16 +204,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     log_set_request(req->id);
     if (*upload_data_size) {
-        if (!req->early_status && buf_append(&req->body, upload_data, *upload_data_size)) {
-            *upload_data_size = 0;
-            return respond_error(conn, req, 413, "request body too large", NULL);
+        /* libmicrohttpd cannot answer in the middle of an upload: past the cap (a chunked
+         * body without Content-Length) the rest is counted and dropped, and 413 follows at the
+         * end; a sender that keeps going far past the cap is disconnected. */
+        if (!req->too_big && buf_append(&req->body, upload_data, *upload_data_size)) {
+            req->too_big = true;
+            buf_free(&req->body);
         }
+        req->received += *upload_data_size;
         *upload_data_size = 0;
+        if (req->too_big && req->received / DISCARD_FACTOR > (size_t)s->cfg->body_limit) {
+            log_warn("http: request body far over the limit, closing the connection");
+            return MHD_NO;
+        }
         return MHD_YES;
     }
-    if (req->early_status)
+    if (req->status)
         return MHD_YES; /* already answered */
+    if (req->too_big)
+        return respond_error(conn, req, 413, "request body too large", NULL);
 
+    if (req->waiting) { /* resumed after http_ready */
+        req->waiting = false;
+        atomic_fetch_sub(&n_pending, 1);
+    }
     if (req->route < 0)
         return respond_error(conn, req, 404, "no such path", NULL);
     const struct route *rt = &routes[req->route];
@@ -200,9 +236,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!((is_get && rt->get) || (is_post && rt->post)))
         return respond_error(conn, req, 405, "method not allowed", rt->allow);
 
-    struct http_response resp = {.status = 500, .content_type = "text/plain; charset=utf-8"};
+    struct http_response resp = {.content_type = "text/plain; charset=utf-8"};
     buf_init(&resp.body, RESPONSE_MAX);
-    rt->handle(s->cfg, req, &resp);
+    for (;;) {
+        pthread_mutex_lock(&async_mu);
+        req->ready = false;
+        pthread_mutex_unlock(&async_mu);
+        resp.status = 500;
+        rt->handle(s->cfg, req, &resp);
+        if (resp.status != 0)
+            break;
+        /* Pending: suspend until http_ready, unless it already came. */
+        pthread_mutex_lock(&async_mu);
+        bool ready = req->ready;
+        if (!ready) {
+            MHD_suspend_connection(conn);
+            req->suspended = true;
+            req->waiting = true;
+            atomic_fetch_add(&n_pending, 1);
+        }
+        pthread_mutex_unlock(&async_mu);
+        if (!ready) {
+            buf_free(&resp.body);
+            return MHD_YES;
+        }
+    }
     enum MHD_Result ok = send_response(conn, req, &resp);
     buf_free(&resp.body);
     return ok;
@@ -217,10 +275,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!req)
         return;
     enum endpoint ep = req->route >= 0 ? routes[req->route].ep : EP_OTHER;
-    int status = req->early_status;
+    int status = req->status;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !status)
         log_info("http: connection closed before a response (%d)", (int)toe);
     metrics_request(ep, status, mono_us() - req->started_us);
+    if (req->state_free)
+        req->state_free(req->state);
     buf_free(&req->body);
     free(req);
     *con_cls = NULL;
@@ -280,7 +340,8 @@ int server_start(const struct config *cfg, struct server **out, char *err, size_
     long threads = cfg->threads ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (s->addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(
@@ -288,8 +349,7 @@ int server_start(const struct config *cfg, struct server **out, char *err, size_
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)cfg->connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_thread_exit, s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_thread_exit, s, MHD_OPTION_END);
     if (!s->mhd) {
         snprintf(err, errsz, "cannot listen on %s (in use, or not an address of this machine)",
                  cfg->listen);
@@ -305,6 +365,13 @@ void server_stop(struct server *s)
 {
     if (!s)
         return;
+    /* Stop accepting, let suspended requests finish (libmicrohttpd must not be stopped with
+     * suspended connections), then stop. */
+    MHD_quiesce_daemon(s->mhd);
+    for (int i = 0; i < 1000 && atomic_load(&n_pending) > 0; i++)
+        usleep(10000);
+    if (atomic_load(&n_pending) > 0)
+        log_warn("server: %d requests still waiting at shutdown", atomic_load(&n_pending));
     MHD_stop_daemon(s->mhd);
     free(s);
 }

@@ -318,8 +318,37 @@ static int open_envelope(const struct config *cfg, struct http_request *req,
     return 0;
 }
 
-static void handle_post(const struct config *cfg, struct http_request *req,
-                        struct http_response *resp)
+/* The state of one POST across its asynchronous dispatch; the event's strings point into the
+ * parsed XML, which lives as long as the state. */
+struct post {
+    struct wechat_xml *outer; /* the request body */
+    struct wechat_xml *inner; /* the decrypted message (encrypted modes) */
+    struct event ev;          /* what the router sees */
+    char key[MSG_KEY_MAX];    /* ev.msg_key */
+    bool encrypted;           /* answer in the safe-mode envelope */
+    struct router_call call;  /* the dispatch and its reply */
+    bool submitted;           /* call is in flight or done */
+};
+
+static void post_free(void *p)
+{
+    struct post *st = p;
+    if (!st)
+        return;
+    reply_free(&st->call.reply);
+    wechat_xml_free(st->inner);
+    wechat_xml_free(st->outer);
+    free(st);
+}
+
+static void on_dispatched(struct router_call *call)
+{
+    http_ready(call->ud);
+}
+
+/* start_post - checks 1-5 of the file comment, then submit the event to the router. */
+static void start_post(const struct config *cfg, struct http_request *req,
+                       struct http_response *resp)
 {
     if (check_signature(cfg, req, resp))
         return;
@@ -333,38 +362,53 @@ static void handle_post(const struct config *cfg, struct http_request *req,
         http_error(resp, 400, "encrypted message but wechat.encoding_aes_key is not set");
         return;
     }
-    struct wechat_xml *outer = NULL, *inner = NULL;
-    struct reply r = {0};
-    char key[MSG_KEY_MAX];
-    struct event ev;
-    bool dup = false;
-    if (wechat_xml_parse(req->body.data ? req->body.data : "", req->body.len, &outer)) {
+    struct post *st = xcalloc(1, sizeof *st);
+    st->encrypted = encrypted;
+    if (wechat_xml_parse(req->body.data ? req->body.data : "", req->body.len, &st->outer)) {
         http_error(resp, 400, "body is not valid WeChat XML");
-        goto done;
+        goto fail;
     }
-    if (encrypted && open_envelope(cfg, req, outer, &inner, resp))
-        goto done;
-    if (to_event(inner ? inner : outer, &ev, key)) {
+    if (encrypted && open_envelope(cfg, req, st->outer, &st->inner, resp))
+        goto fail;
+    if (to_event(st->inner ? st->inner : st->outer, &st->ev, st->key)) {
         http_error(resp, 400, "message lacks FromUserName, CreateTime or MsgType");
-        goto done;
+        goto fail;
     }
-    if (router_dispatch(&ev, WECHAT_TEXT_MAX, &r, &dup)) {
+    req->state = st;
+    req->state_free = post_free;
+    st->submitted = true;
+    st->call.ud = req;
+    http_pending(resp);
+    router_submit(&st->call, &st->ev, WECHAT_TEXT_MAX, on_dispatched);
+    return;
+fail:
+    post_free(st);
+}
+
+/* finish_post - the router answered: render the passive reply. */
+static void finish_post(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp)
+{
+    struct post *st = req->state;
+    if (st->call.rc) {
         http_error(resp, 500, "could not record the message; WeChat will retry");
-        goto done;
+        return;
     }
-    metrics_event(ev.platform, ev.kind, dup);
-    if (render(cfg, &ev, &r, encrypted, http_query(req, "nonce"), resp))
+    metrics_event(st->ev.platform, st->ev.kind, st->call.duplicate);
+    char quoted[96];
+    log_debug("wechat: %s from %s%s", event_kind_name(st->ev.kind),
+              log_quote(st->ev.user, strlen(st->ev.user), quoted, sizeof quoted),
+              st->call.duplicate ? " (duplicate)" : "");
+    if (render(cfg, &st->ev, &st->call.reply, st->encrypted, http_query(req, "nonce"), resp))
         http_error(resp, 500, "reply too large to render");
-done:
-    reply_free(&r);
-    wechat_xml_free(inner);
-    wechat_xml_free(outer);
 }
 
 void wechat_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
 {
     if (strcmp(req->method, "GET") == 0)
         handle_get(cfg, req, resp);
+    else if (!req->state)
+        start_post(cfg, req, resp);
     else
-        handle_post(cfg, req, resp);
+        finish_post(cfg, req, resp);
 }

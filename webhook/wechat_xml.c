@@ -16,10 +16,20 @@
 
 #include <expat.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/rand.h"
 #include "bot/xmalloc.h"
+
+static pthread_once_t salt_once = PTHREAD_ONCE_INIT;
+static unsigned long salt; /* expat's hash salt, random once per process */
+
+static void make_salt(void)
+{
+    rand_bytes(&salt, sizeof salt);
+}
 
 #define PATH_MAX_BYTES 512           /* longest field path ("A/B/C"), bytes */
 #define FEED_CHUNK     (1024 * 1024) /* bytes handed to XML_Parse per call (its length is an int) */
@@ -222,6 +232,10 @@ int wechat_xml_parse(const char *data, size_t len, struct wechat_xml **out)
         rc = ZB_EINVAL; /* unreachable: allocation failure aborts in xmalloc */
         goto done;
     }
+    /* A per-process random salt instead of expat's per-parser one: the same protection against
+     * hash flooding without a getrandom() system call on every request. */
+    pthread_once(&salt_once, make_salt);
+    XML_SetHashSalt(st.p, salt);
     XML_SetUserData(st.p, &st);
     XML_SetParamEntityParsing(st.p, XML_PARAM_ENTITY_PARSING_NEVER);
     XML_SetStartDoctypeDeclHandler(st.p, on_doctype);

@@ -15,6 +15,7 @@
 
 #include "bot/router.h"
 #include "bot/store.h"
+#include "bot/writer.h"
 
 static int echo_calls;
 
@@ -145,6 +146,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    writer_stop();
     store_close_thread();
     char p[80];
     unlink(dbpath);

@@ -145,7 +145,6 @@ static void test_messages(void **state)
     assert_string_equal(p.text, "123"); /* the space the stripped @ left is trimmed */
     assert_int_equal(p.kind, EV_TEXT);
     assert_true(p.addressed);
-    assert_false(p.by_event);
     assert_int_equal(p.time, 1699249038);
     assert_string_equal(p.event_id, "GROUP_AT_MESSAGE_CREATE:abc");
     qqbot_payload_free(&p);
@@ -210,7 +209,6 @@ static void test_robot_events(void **state)
         assert_int_equal(p.record_only, cases[i].record_only);
         assert_int_equal(p.group != NULL, cases[i].group);
         assert_string_equal(p.user, "OP");
-        assert_true(p.by_event);
         if (i == 0 || i == 3)
             assert_int_equal(p.time, 1699240248);
         qqbot_payload_free(&p);
@@ -315,8 +313,7 @@ static void test_passive_rows(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:M10#1' AND "
                            "rcpt='qqbot_group' AND to_id='G' AND reply_to='M10' AND seq=1 AND "
-                           "data_json='{\"reply_to\":\"msg_id\"}' AND text='你好' AND "
-                           "expires_at=1700000300"),
+                           "data_json IS NULL AND text='你好' AND expires_at=1700000300"),
                      1);
     /* C2C: 60 minutes; a message time from the future counts as now */
     struct qqbot_payload c = {.msg_id = "M11", .user = "U", .time = 1800000000};
@@ -341,24 +338,20 @@ static void test_passive_rows(void **state)
                      5);
     assert_int_equal(q_int("SELECT count(DISTINCT seq) FROM outbox WHERE reply_to='M12'"), 5);
     assert_int_equal(q_int("SELECT max(length(text)) <= 1500 FROM outbox WHERE reply_to='M12'"), 1);
-    buf_free(&b);
-    /* a welcome answers the event id */
-    struct qqbot_payload e = {.event_id = "EV1", .user = "OP", .group = "G", .by_event = true};
-    assert_int_equal(deliver_text(&e, "qq:1:ev:EV1", "欢迎", 1700000000, &n), ZB_OK);
-    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE reply_to='EV1' AND "
-                           "data_json='{\"reply_to\":\"event_id\"}' AND expires_at=1700000300"),
-                     1);
-    /* no id to reply to: nothing without active push; an active message with it */
-    struct qqbot_payload a = {.user = "OP2", .by_event = true, .type = "FRIEND_ADD"};
+    /* an event that is not a message (a welcome) has no msg_id to answer: nothing without
+     * active push; one active message with it, however long the text */
+    struct qqbot_payload a = {.event_id = "EV1", .user = "OP2", .type = "FRIEND_ADD"};
     assert_int_equal(deliver_text(&a, "qq:1:x", "欢迎", 1700000000, &n), ZB_OK);
     assert_int_equal(n, 0);
     cfg.qqbot.active_push = true;
-    assert_int_equal(deliver_text(&a, "qq:1:x", "欢迎", 1700000000, &n), ZB_OK);
+    assert_int_equal(deliver_text(&a, "qq:1:x", buf_str(&b), 1700000000, &n), ZB_OK);
     cfg.qqbot.active_push = false;
     assert_int_equal(n, 1);
     assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:x#1' AND reply_to "
-                           "IS NULL AND data_json IS NULL AND expires_at=0"),
+                           "IS NULL AND data_json IS NULL AND expires_at=0 AND "
+                           "rcpt='qqbot_user' AND to_id='OP2'"),
                      1);
+    buf_free(&b);
     /* nothing to say: nothing queued */
     struct qqbot_payload s = {.msg_id = "M13", .user = "U"};
     struct event ev = {.platform = PLATFORM_QQBOT, .user = "U", .msg_key = "qq:1:M13"};

@@ -1,0 +1,433 @@
+#!/usr/bin/env bash
+# run.sh - `make bench`: wrk on loopback against the ceiling server and zhibu, one table.
+#
+# Builds tests/bench/ceiling.c and tests/bench/gen.c into build/bench/ with the Makefile's flags,
+# snapshots build/release/zhibu there (so a rebuild during the run changes nothing), then runs
+# each scenario in order, each against a fresh server process on 127.0.0.1 with the same wrk
+# settings and tests/bench/pool.lua replaying a pool of distinct signed requests. For every
+# scenario it records wrk's req/s, p50, p99 and non-2xx count, the server's peak RSS (VmHWM just
+# before it is stopped), and for zhibu the rows in the events table against the requests sent.
+# It prints the table with each zhibu row judged against the targets (PASS or MISS; a miss does
+# not fail the run) and exits non-zero only when a server failed to start or died.
+#
+# Adding a scenario: write a function scenario_NAME that prepares a pool, starts the server with
+# start_server, and calls measure (see scenario_wechat_plain), then add NAME to SCENARIOS.
+#
+# Environment (defaults in brackets):
+#   BENCH_THREADS [2]  BENCH_CONNECTIONS [50]  BENCH_DURATION [10] seconds
+#   BENCH_POOL [20000 per second of duration] requests per pool
+#   BENCH_PORT [18480] first port tried   BENCH_SCENARIOS [ceiling wechat_plain wechat_aes]
+#   BENCH_KEEP [0] 1 keeps the temporary directory (configs, databases, logs, pools)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-50}
+DURATION=${BENCH_DURATION:-10}
+POOL=${BENCH_POOL:-$((DURATION * 20000))}
+PORT=${BENCH_PORT:-18480}
+SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain wechat_aes delivery}
+WRK_TIMEOUT=2s # a request slower than this counts as a wrk timeout
+
+# Targets from the issue.
+TARGET_P99_MS=10
+TARGET_RSS_MIB=40
+
+# Bench-only credentials; never a real account's.
+TOKEN=zhibu-bench-token
+APP_ID=wx00000000bench000
+AES_KEY=zHiBuBenchKey0123456789abcdefghijklmnopqrst
+
+OUT=build/bench
+TMP=
+SERVER_PID=
+FAILED=0
+
+for v in THREADS CONNECTIONS DURATION POOL PORT; do
+    case ${!v} in
+    '' | *[!0-9]*) echo "bench: BENCH_$v must be a whole number" >&2; exit 2 ;;
+    esac
+done
+[ "$CONNECTIONS" -ge "$THREADS" ] || { echo "bench: fewer connections than threads" >&2; exit 2; }
+
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ -n "$TMP" ] && [ "${BENCH_KEEP:-0}" != 1 ]; then
+        rm -rf "$TMP"
+    elif [ -n "$TMP" ]; then
+        echo "bench: kept $TMP"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- build ----------------------------------------------------------------------------------
+
+make_var() {
+    make -s --no-print-directory --eval="bench-print-var: ; @echo \$($1)" bench-print-var
+}
+
+build() {
+    local cflags libs
+    cflags=$(make_var CFLAGS_ALL)
+    libs=$(make_var PKG_LIBS)
+    mkdir -p "$OUT"
+    # shellcheck disable=SC2086
+    cc $cflags -o "$OUT/ceiling" tests/bench/ceiling.c $libs
+    # shellcheck disable=SC2086
+    cc $cflags -o "$OUT/gen" tests/bench/gen.c build/release/libzhibu.a $libs
+    cp build/release/zhibu "$OUT/server"
+}
+
+# ---- servers --------------------------------------------------------------------------------
+
+port_open() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# next_port - set PORT to the first port from PORT up that nothing answers on.
+next_port() {
+    local tries=0
+    while port_open "$PORT"; do
+        PORT=$((PORT + 1))
+        tries=$((tries + 1))
+        [ $tries -lt 100 ] || { echo "bench: no free port near $PORT" >&2; exit 1; }
+    done
+}
+
+# start_server NAME CMD... - run CMD (which must listen on $PORT) with its output in
+# $TMP/NAME.log; return 1 (after showing the log) if it is not listening within 10 s.
+start_server() {
+    local name=$1
+    shift
+    "$@" >"$TMP/$name.log" 2>&1 &
+    SERVER_PID=$!
+    local i
+    for i in $(seq 100); do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            break
+        fi
+        if port_open "$PORT"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "bench: $name did not start on 127.0.0.1:$PORT; its log:" >&2
+    tail -20 "$TMP/$name.log" >&2
+    stop_server
+    return 1
+}
+
+# stop_server - SIGTERM, then SIGKILL after 10 s; sets SERVER_EXIT.
+stop_server() {
+    local i
+    SERVER_EXIT=0
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for i in $(seq 100); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || SERVER_EXIT=$?
+    SERVER_PID=
+}
+
+# peak_rss_mib - VmHWM of the running server, in MiB with one decimal.
+# cpu_ticks - user+system CPU time of the server so far, in clock ticks.
+cpu_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0
+}
+
+peak_rss_mib() {
+    awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?"
+}
+
+# http_get PATH - the body of GET PATH from the server on $PORT (HTTP/1.0, closes after).
+http_get() {
+    local line
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT" || return 1
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+    while IFS= read -r -t 5 line <&3; do
+        [ "${line%$'\r'}" = "" ] && break
+    done
+    cat <&3
+    exec 3<&-
+}
+
+# ---- measuring ------------------------------------------------------------------------------
+
+# Results, one entry per measured scenario, in order.
+R_NAME=() R_RPS=() R_P50=() R_P99=() R_NON2XX=() R_RSS=() R_SHARE=() R_VERDICT=()
+CEILING_RPS=
+NOTES=()
+
+field() { # field NAME LINE - the value of NAME=... in a BENCH line
+    local v
+    v=$(printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p")
+    echo "${v:-0}"
+}
+
+# measure LABEL POOL_FILE TARGET_SHARE_PERCENT DATABASE - run wrk against the server on $PORT,
+# stop the server, record a row. TARGET_SHARE_PERCENT and DATABASE are "-" for the ceiling.
+measure() {
+    local label=$1 pool=$2 target_share=$3 db=$4
+    local ready="$TMP/ready.$label" out="$TMP/wrk.$label.txt" line status=0
+    mkdir "$ready"
+    echo "bench: $label: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1:$PORT"
+    timeout $((DURATION + 300)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" \
+        --timeout "$WRK_TIMEOUT" -s tests/bench/pool.lua "http://127.0.0.1:$PORT/" \
+        -- "$pool" "$THREADS" "$ready" >"$out" 2>&1 || status=$?
+    line=$(grep '^BENCH ' "$out" || true)
+    local alive=1
+    kill -0 "$SERVER_PID" 2>/dev/null || alive=0
+    local rss metrics="" ticks
+    rss=$(peak_rss_mib)
+    ticks=$(cpu_ticks)
+    if [ "$db" != - ] && [ $alive = 1 ]; then
+        metrics=$(http_get /metrics || true)
+    fi
+    stop_server
+    if [ -z "$line" ] || [ $status != 0 ]; then
+        echo "bench: $label: wrk failed (exit $status):" >&2
+        tail -20 "$out" >&2
+        FAILED=1
+        return 0
+    fi
+    if [ $alive = 0 ]; then
+        echo "bench: $label: the server died during the run (exit $SERVER_EXIT); its log:" >&2
+        tail -20 "$TMP/$label.log" >&2
+        FAILED=1
+    fi
+
+    local rps p50 p99 non2xx requests sent wrapped poolsz sock
+    rps=$(field rps "$line")
+    p50=$(field p50_us "$line")
+    p99=$(field p99_us "$line")
+    non2xx=$(field non2xx "$line")
+    requests=$(field requests "$line")
+    sent=$(field sent "$line")
+    wrapped=$(field wrapped "$line")
+    poolsz=$(field pool "$line")
+    sock="connect $(field connect "$line"), read $(field read "$line"), write $(field write "$line"), timeout $(field timeout "$line")"
+
+    local share=- verdict=-
+    if [ "$target_share" = - ]; then
+        CEILING_RPS=$rps
+        [ "$wrapped" = 0 ] || NOTES+=("$label: cycled its pool ($wrapped repeats; it does no work per message, so this is harmless)")
+    else
+        if [ -n "$CEILING_RPS" ]; then
+            share=$(awk -v a="$rps" -v b="$CEILING_RPS" 'BEGIN { printf "%.1f%%", (b > 0 ? 100 * a / b : 0) }')
+        fi
+        local miss=()
+        if [ "$share" != - ] && awk -v s="${share%\%}" -v t="$target_share" 'BEGIN { exit !(s < t) }'; then
+            miss+=("share<$target_share%")
+        fi
+        [ "$non2xx" = 0 ] || miss+=("non-2xx")
+        awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { exit !(p > t * 1000) }' && miss+=("p99>${TARGET_P99_MS}ms")
+        awk -v r="$rss" -v t="$TARGET_RSS_MIB" 'BEGIN { exit !(r + 0 > t) }' && miss+=("RSS>${TARGET_RSS_MIB}MiB")
+        if [ ${#miss[@]} = 0 ]; then
+            verdict=PASS
+        else
+            verdict="MISS (${miss[*]})"
+        fi
+        check_rows "$label" "$db" "$requests" "$sent" "$wrapped" "$poolsz" "$metrics"
+    fi
+    NOTES+=("$label: server CPU $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }') us per request (user+system, all threads)")
+    [ "$sock" = "connect 0, read 0, write 0, timeout 0" ] || NOTES+=("$label: wrk socket errors: $sock")
+    local warnings
+    warnings=$(grep -c -E ' (WARN|ERROR) ' "$TMP/$label.log" || true)
+    [ "$warnings" = 0 ] || NOTES+=("$label: server logged $warnings warning/error lines, first: $(grep -m1 -E ' (WARN|ERROR) ' "$TMP/$label.log")")
+
+    R_NAME+=("$label")
+    R_RPS+=("$(printf '%.0f' "$rps")")
+    R_P50+=("$(awk -v u="$p50" 'BEGIN { printf "%.2f ms", u / 1000 }')")
+    R_P99+=("$(awk -v u="$p99" 'BEGIN { printf "%.2f ms", u / 1000 }')")
+    R_NON2XX+=("$non2xx")
+    R_RSS+=("$rss")
+    R_SHARE+=("$share")
+    R_VERDICT+=("$verdict")
+}
+
+# check_rows LABEL DB REQUESTS SENT WRAPPED POOL METRICS - every distinct request that reached
+# zhibu has its row: completed-and-distinct <= rows <= sent-and-distinct (requests still in flight
+# when wrk stops may or may not have been handled).
+check_rows() {
+    local label=$1 db=$2 requests=$3 sent=$4 wrapped=$5 poolsz=$6 metrics=$7
+    local counts events feedback
+    counts=$("$OUT/gen" rows "$db") || { NOTES+=("$label: cannot count rows in $db"); return 0; }
+    events=$(field events "$counts")
+    feedback=$(field feedback "$counts")
+    local lo=$((requests - wrapped)) hi=$((sent - wrapped)) ok=yes
+    [ "$events" -ge "$lo" ] && [ "$events" -le "$hi" ] || ok=NO
+    NOTES+=("$label: events rows $events for $requests responses ($sent sent, $wrapped of them repeats of a $poolsz-request pool); every request logged: $ok; feedback rows $feedback")
+    if [ -n "$metrics" ]; then
+        local statuses dups
+        statuses=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_http_requests_total{endpoint="wechat",status="\([0-9]*\)"} \([0-9]*\)$/\1:\2/p' | tr '\n' ' ')
+        dups=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_events_duplicate_total{platform="wechat"} //p')
+        NOTES+=("$label: zhibu's /metrics: wechat statuses ${statuses:-none} duplicates ${dups:-?}")
+    fi
+}
+
+# ---- scenarios ------------------------------------------------------------------------------
+
+# write_config FILE DATABASE AES_KEY - a bench config listening on 127.0.0.1:$PORT.
+write_config() {
+    cat >"$1" <<EOF
+{
+  "_comment": "written by tests/bench/run.sh",
+  "listen": "127.0.0.1:$PORT",
+  "database": "$2",
+  "log_level": "info",
+  "server": { "threads": 0 },
+  "wechat": {
+    "enabled": true,
+    "app_id": "$APP_ID",
+    "token": "$TOKEN",
+    "encoding_aes_key": "$3",
+    "timestamp_window_s": 0
+  }
+}
+EOF
+}
+
+# pool MODE - generate (once) and print the path of the pool for MODE (plain or aes).
+pool() {
+    local f="$TMP/pool.$1"
+    if [ ! -f "$f" ]; then
+        "$OUT/gen" "$1" "$POOL" "$f" "$TOKEN" "$APP_ID" "$AES_KEY" >"$f.summary"
+        echo "bench: $(cat "$f.summary")" >&2
+    fi
+    echo "$f"
+}
+
+# The machine's ceiling: libmicrohttpd doing no work, fed the plaintext pool.
+scenario_ceiling() {
+    local p
+    p=$(pool plain)
+    next_port
+    start_server ceiling "$OUT/ceiling" "$PORT" || return 1
+    measure ceiling "$p" - -
+}
+
+# zhibu, plaintext mode: signed text messages, no EncodingAESKey configured.
+scenario_wechat_plain() {
+    local p
+    p=$(pool plain)
+    next_port
+    write_config "$TMP/wechat_plain.json" "$TMP/wechat_plain.db" ""
+    start_server wechat_plain "$OUT/server" serve --config "$TMP/wechat_plain.json" || return 1
+    measure wechat_plain "$p" 20 "$TMP/wechat_plain.db"
+}
+
+# zhibu, safe mode: every message encrypted with its own msg_signature; replies encrypted.
+scenario_wechat_aes() {
+    local p
+    p=$(pool aes)
+    next_port
+    write_config "$TMP/wechat_aes.json" "$TMP/wechat_aes.db" "$AES_KEY"
+    start_server wechat_aes "$OUT/server" serve --config "$TMP/wechat_aes.json" || return 1
+    measure wechat_aes "$p" 15 "$TMP/wechat_aes.db"
+}
+
+# delivery: a broadcast to BENCH_BROADCAST (10,000) members - odd ones reached by WeChat template
+# messages, even ones by OneBot private messages - delivered to tests/fakes/fake_platform on
+# loopback with no rate limit. The row: messages/s from start-up to the last row sent, rows not
+# sent as non-2xx, zhibu's peak RSS. Targets: >= 2,000 msg/s and all 10,000 in < 10 s.
+scenario_delivery() {
+    local n=${BENCH_BROADCAST:-10000} dir="$TMP/delivery" i fport="" fake_pid
+    mkdir -p "$dir"
+    make -s --no-print-directory build/release/tests/fakes/fake_platform
+    build/release/tests/fakes/fake_platform --port-file "$dir/fake.port" --wechat-appid wxbench \
+        --wechat-secret bench-secret --onebot-token bench-ob >"$dir/fake.log" 2>&1 &
+    fake_pid=$!
+    for i in $(seq 100); do
+        [ -s "$dir/fake.port" ] && fport=$(cat "$dir/fake.port") && break
+        sleep 0.05
+    done
+    [ -n "$fport" ] || { echo "bench: fake_platform did not start" >&2; kill "$fake_pid"; return 1; }
+    next_port
+    printf '%s\n' "{ \"listen\": \"127.0.0.1:$PORT\", \"database\": \"$dir/zhibu.db\"," \
+        " \"log_level\": \"warn\"," \
+        " \"wechat\": { \"enabled\": true, \"token\": \"t\", \"app_id\": \"wxbench\"," \
+        "   \"app_secret\": \"bench-secret\", \"api_base\": \"http://127.0.0.1:$fport\"," \
+        "   \"template\": { \"broadcast\": \"TPL\" } }," \
+        " \"onebot\": { \"enabled\": true, \"access_token\": \"bench-ob\"," \
+        "   \"api_base\": \"http://127.0.0.1:$fport\" }," \
+        " \"outbox\": { \"concurrency\": 32 }," \
+        " \"ratelimit\": { \"wechat\": 0, \"onebot\": 0, \"qqbot\": 0 } }" >"$dir/zhibu.json"
+    "$OUT/server" outbox --config "$dir/zhibu.json" --limit 1 >/dev/null # creates the schema
+    sqlite3 "$dir/zhibu.db" \
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $n)
+         INSERT INTO members(id, name, created_at, updated_at) SELECT i, 'm' || i, 0, 0 FROM k;
+         INSERT INTO identities(platform, account, ext_id, member_id, first_seen, last_seen)
+           SELECT CASE WHEN id % 2 THEN 'wechat' ELSE 'onebot' END, '',
+                  CASE WHEN id % 2 THEN 'oBench' || id ELSE CAST(100000 + id AS TEXT) END,
+                  id, 0, 0 FROM members;
+         INSERT INTO outbox(idem_key, rcpt, to_id, kind, text, not_before, next_try_at, created_at)
+           SELECT 'bench:' || id, 'member', CAST(id AS TEXT), 'broadcast',
+                  '请于本周五前完成第三季度学习', 0, 0, 0 FROM members;"
+    local t0 t1 sent=0 rss failed secs rate verdict
+    t0=$(date +%s.%N)
+    start_server delivery "$OUT/server" serve --config "$dir/zhibu.json" ||
+        { kill "$fake_pid"; return 1; }
+    for i in $(seq 1200); do
+        sent=$(sqlite3 "$dir/zhibu.db" "SELECT count(*) FROM outbox WHERE status='sent'")
+        [ "$sent" -ge "$n" ] && break
+        sleep 0.05
+    done
+    t1=$(date +%s.%N)
+    rss=$(peak_rss_mib)
+    stop_server
+    kill "$fake_pid" 2>/dev/null || true
+    wait "$fake_pid" 2>/dev/null || true
+    failed=$(sqlite3 "$dir/zhibu.db" "SELECT count(*) FROM outbox WHERE status<>'sent'")
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    rate=$(awk -v s="$secs" -v c="$sent" 'BEGIN { printf "%.0f", (s > 0 ? c / s : 0) }')
+    verdict=$(awk -v r="$rate" -v s="$secs" -v f="$failed" \
+        'BEGIN { print (r >= 2000 && s < 10 && f == 0) ? "PASS" : "MISS" }')
+    R_NAME+=("delivery")
+    R_RPS+=("$rate")
+    R_P50+=("-")
+    R_P99+=("-")
+    R_NON2XX+=("$failed")
+    R_RSS+=("$rss")
+    R_SHARE+=("-")
+    R_VERDICT+=("$verdict (msg/s>=2000, $n in <10s)")
+    NOTES+=("delivery: $sent of $n broadcast messages sent in ${secs}s from start-up; req/s is msg/s")
+}
+
+# ---- main -----------------------------------------------------------------------------------
+
+build
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
+echo "bench: $(nproc) CPUs; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; pools of $POOL requests; in $TMP"
+for s in $SCENARIOS; do
+    if ! declare -F "scenario_$s" >/dev/null; then
+        echo "bench: unknown scenario $s" >&2
+        exit 2
+    fi
+    "scenario_$s" || FAILED=1
+done
+
+echo
+printf '%-14s | %8s | %9s | %9s | %7s | %12s | %10s | %s\n' scenario req/s p50 p99 non-2xx \
+    "peak RSS MiB" "of ceiling" "targets (share, 0 non-2xx, p99<=${TARGET_P99_MS}ms, RSS<=${TARGET_RSS_MIB}MiB)"
+printf '%s\n' "---------------+----------+-----------+-----------+---------+--------------+------------+--------------------"
+for i in "${!R_NAME[@]}"; do
+    printf '%-14s | %8s | %9s | %9s | %7s | %12s | %10s | %s\n' "${R_NAME[$i]}" "${R_RPS[$i]}" \
+        "${R_P50[$i]}" "${R_P99[$i]}" "${R_NON2XX[$i]}" "${R_RSS[$i]}" "${R_SHARE[$i]}" "${R_VERDICT[$i]}"
+done
+echo
+for n in "${NOTES[@]}"; do
+    echo "  $n"
+done
+echo "  (non-2xx is wrk's count of responses with status >= 400; targets: wechat_plain >= 20% of"
+echo "   the ceiling, wechat_aes >= 15%; a MISS is reported, not failed)"
+if [ $FAILED != 0 ]; then
+    echo "bench: a server failed to start or died, or wrk failed (see above)" >&2
+    exit 1
+fi
