@@ -9,6 +9,7 @@
 
 #include "bot/log.h"
 #include "bot/store.h"
+#include "bot/textfmt.h"
 
 static const char sql_find[] = "SELECT reply_kind, reply FROM events WHERE msg_key=?1";
 static const char sql_insert[] =
@@ -123,25 +124,6 @@ int eventlog_insert(const struct event *ev, int64_t received_at, const char *han
     return rc;
 }
 
-/* one_line - print s with newlines shown as "⏎", cut after max bytes at a UTF-8 boundary. */
-static void one_line(FILE *f, const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n > max) {
-        n = max;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n')
-            fputs("⏎", f);
-        else if ((unsigned char)s[i] >= 0x20 || s[i] == '\t')
-            fputc(s[i], f);
-    }
-    if (n < strlen(s))
-        fputs("…", f);
-}
-
 int eventlog_print(FILE *f, int limit, const char *timezone)
 {
     (void)timezone; /* the process TZ is set from the config at start-up */
@@ -151,18 +133,15 @@ int eventlog_print(FILE *f, int limit, const char *timezone)
     sqlite3_bind_int(st, 1, limit);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        time_t t = (time_t)sqlite3_column_int64(st, 1);
-        struct tm tm;
         char when[32];
-        localtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        textfmt_time(sqlite3_column_int64(st, 1), when, sizeof when);
         fprintf(f, "%lld %s %s %s%s%s %s \"", (long long)sqlite3_column_int64(st, 0), when,
                 store_text(st, 2), store_text(st, 3), *store_text(st, 4) ? "@" : "",
                 store_text(st, 4), store_text(st, 5));
-        one_line(f, store_text(st, 6), 60);
+        textfmt_excerpt(f, store_text(st, 6), 60);
         fprintf(f, "\" -> %s %s \"", *store_text(st, 7) ? store_text(st, 7) : "-",
                 store_text(st, 8));
-        one_line(f, store_text(st, 9), 60);
+        textfmt_excerpt(f, store_text(st, 9), 60);
         fprintf(f, "\" %lldus\n", (long long)sqlite3_column_int64(st, 10));
     }
     sqlite3_reset(st);

@@ -13,6 +13,7 @@
 
 #include "bot/log.h"
 #include "bot/store.h"
+#include "bot/textfmt.h"
 #include "bot/xmalloc.h"
 
 static const char sql_push[] =
@@ -450,30 +451,6 @@ static const char *kind_label(const char *s)
     return s;
 }
 
-static void fmt_time(int64_t t, char *out, size_t n)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-/* excerpt - s on one line, cut after max bytes at a UTF-8 boundary. */
-static void excerpt(FILE *f, const char *s, size_t max)
-{
-    size_t n = strlen(s), cut = n > max ? max : n;
-    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    for (size_t i = 0; i < cut; i++) {
-        if (s[i] == '\n')
-            fputs("⏎", f);
-        else if ((unsigned char)s[i] >= 0x20 || s[i] == '\t')
-            fputc(s[i], f);
-    }
-    if (cut < n)
-        fputs("…", f);
-}
-
 int outbox_print(FILE *f, const char *status, int limit)
 {
     sqlite3_stmt *st = store_stmt(sql_list);
@@ -485,7 +462,7 @@ int outbox_print(FILE *f, const char *status, int limit)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char created[32], when[32];
         const char *stat = store_text(st, 1);
-        fmt_time(sqlite3_column_int64(st, 2), created, sizeof created);
+        textfmt_time(sqlite3_column_int64(st, 2), created, sizeof created);
         fprintf(f, "#%lld %s 入队 %s 收件人 %s %s [%s]", (long long)sqlite3_column_int64(st, 0),
                 status_label(stat), created, rcpt_label(store_text(st, 3)), store_text(st, 4),
                 kind_label(store_text(st, 5)));
@@ -493,18 +470,18 @@ int outbox_print(FILE *f, const char *status, int limit)
             fprintf(f, " 渠道 %s %s", store_text(st, 6), store_text(st, 7));
         fprintf(f, " 尝试 %d 次", sqlite3_column_int(st, 8));
         if (strcmp(stat, "sent") == 0) {
-            fmt_time(sqlite3_column_int64(st, 9), when, sizeof when);
+            textfmt_time(sqlite3_column_int64(st, 9), when, sizeof when);
             fprintf(f, " 送达 %s", when);
         } else if (strcmp(stat, "pending") == 0) {
-            fmt_time(sqlite3_column_int64(st, 10), when, sizeof when);
+            textfmt_time(sqlite3_column_int64(st, 10), when, sizeof when);
             fprintf(f, " 下次 %s", when);
         }
         if (*store_text(st, 11) || *store_text(st, 12)) {
             fprintf(f, " 错误 %s ", *store_text(st, 11) ? store_text(st, 11) : "-");
-            excerpt(f, store_text(st, 12), 200);
+            textfmt_excerpt(f, store_text(st, 12), 200);
         }
         fputs("\n    ", f);
-        excerpt(f, store_text(st, 13), 80);
+        textfmt_excerpt(f, store_text(st, 13), 80);
         fputc('\n', f);
         rows++;
     }

@@ -14,7 +14,6 @@
 
 #include "bot/eventlog.h"
 #include "bot/identity.h"
-#include "bot/outbox.h"
 #include "bot/log.h"
 #include "bot/normalize.h"
 #include "bot/session.h"
@@ -473,7 +472,6 @@ int router_dispatch_ex(const struct event *ev, const struct router_opts *o, stru
     }
     *out = call.reply;
     *duplicate = call.duplicate;
-    outbox_kick(); /* a handler may have queued messages (in the writer thread): wake the sender */
     return ZB_OK;
 }
 

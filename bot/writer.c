@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bot/log.h"
+#include "bot/outbox.h"
 #include "bot/store.h"
 
 #define BATCH_MAX        256
@@ -79,6 +80,7 @@ static void run_batch(struct writer_job *list)
     if (rc == ZB_OK && store_commit() != ZB_OK)
         for (struct writer_job *j = list; j; j = j->next)
             j->rc = ZB_EDB;
+    outbox_kick_pushed(); /* handlers may have queued messages: wake the sender now */
 }
 
 static void *writer_main(void *unused)

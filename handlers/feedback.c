@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bot/store.h"
+#include "bot/textfmt.h"
 
 static const char sql_add[] =
     "INSERT INTO feedback(platform, user_id, group_id, text, created_at) VALUES(?1,?2,?3,?4,?5)";
@@ -98,11 +99,8 @@ int feedback_print(FILE *f, int limit)
     sqlite3_bind_int(st, 1, limit);
     int rc, n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        time_t t = (time_t)sqlite3_column_int64(st, 1);
-        struct tm tm;
         char when[32];
-        localtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+        textfmt_time(sqlite3_column_int64(st, 1), when, sizeof when);
         fprintf(f, "%lld  %s  %s:%s\n    %s\n", (long long)sqlite3_column_int64(st, 0), when,
                 store_text(st, 2), store_text(st, 3), store_text(st, 4));
         n++;

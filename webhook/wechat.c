@@ -8,6 +8,8 @@
  *   4. the outer XML parses (400); for "aes": msg_signature over Encrypt right (403), the
  *      envelope opens with our AppID (400) and the inner XML parses (400);
  *   5. the message has FromUserName, CreateTime and MsgType (400).
+ * In plaintext mode the signature does not cover the body, so a signature seen before with a
+ * different body is refused (403, see replay.h) after step 2.
  * Only then does the router see an event.
  */
 #include "webhook/wechat.h"
@@ -24,6 +26,7 @@
 #include "bot/router.h"
 #include "bot/xmalloc.h"
 #include "webhook/metrics.h"
+#include "webhook/replay.h"
 #include "webhook/wechat_crypto.h"
 #include "webhook/wechat_xml.h"
 
@@ -360,6 +363,12 @@ static void start_post(const struct config *cfg, struct http_request *req,
     }
     if (encrypted && !have_key) {
         http_error(resp, 400, "encrypted message but wechat.encoding_aes_key is not set");
+        return;
+    }
+    if (!encrypted && replay_check(http_query(req, "signature"), buf_str(&req->body), req->body.len,
+                                   strtoll(http_query(req, "timestamp"), NULL, 10), time(NULL),
+                                   cfg->wechat.timestamp_window_s)) {
+        http_error(resp, 403, "signature seen before with a different body");
         return;
     }
     struct post *st = xcalloc(1, sizeof *st);

@@ -31,7 +31,7 @@ static int remind(const struct sched_tick *t, void *arg)
     snprintf(last_key, sizeof last_key, "%s", t->period_key);
     last_hour = t->local.tm_hour;
     for (int member = 1; member <= 3; member++) {
-        char key[64], to[8];
+        char key[160], to[16];
         snprintf(key, sizeof key, "test:%s:member:%d", t->period_key, member);
         snprintf(to, sizeof to, "%d", member);
         struct outbox_msg m = {

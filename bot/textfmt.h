@@ -1,0 +1,19 @@
+/*
+ * textfmt.h - small formatting helpers for what the CLI prints: local times and one-line
+ * excerpts of stored text.
+ */
+#ifndef ZHIBU_TEXTFMT_H
+#define ZHIBU_TEXTFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* textfmt_time - Unix seconds t as "YYYY-MM-DD HH:MM:SS" in the process time zone (TZ). */
+void textfmt_time(int64_t t, char *out, size_t n);
+
+/* textfmt_excerpt - print s on one line to f: newlines shown as "⏎", other control bytes
+ * dropped, cut after max bytes at a UTF-8 boundary with "…". */
+void textfmt_excerpt(FILE *f, const char *s, size_t max);
+
+#endif
