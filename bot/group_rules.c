@@ -20,11 +20,16 @@ static const char sql_list[] = "SELECT platform, group_id, mode, prefix, welcome
 
 static const char *const mode_names[GROUP_MODE_COUNT] = {"normal", "mention", "all", "off"};
 static const char *const mode_docs[GROUP_MODE_COUNT] = {
-    "@、前缀、菜单词时回复", "仅 @ 或前缀时回复", "每条都回复", "不发言（只记录）"};
+    "@、前缀、整条是菜单词时回复", "只在 @ 或前缀时回复", "每条都回复", "不发言，只记录"};
 
 const char *group_mode_name(enum group_mode m)
 {
     return (unsigned)m < GROUP_MODE_COUNT ? mode_names[m] : "normal";
+}
+
+const char *group_mode_doc(enum group_mode m)
+{
+    return (unsigned)m < GROUP_MODE_COUNT ? mode_docs[m] : mode_docs[0];
 }
 
 int group_mode_parse(const char *s)
@@ -135,25 +140,26 @@ int group_rule_print(FILE *f)
         return ZB_EDB;
     int rc, n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(f, "平台    群                                模式     前缀      入群欢迎  "
-                       "更新时间\n");
         int m = group_mode_parse(store_text(st, 2));
         char when[32];
         time_t t = (time_t)sqlite3_column_int64(st, 5);
         struct tm tm;
         localtime_r(&t, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-        const char *prefix = sqlite3_column_type(st, 3) == SQLITE_NULL ? "(默认)"
+        const char *prefix = sqlite3_column_type(st, 3) == SQLITE_NULL ? "（配置默认）"
                              : *store_text(st, 3)                      ? store_text(st, 3)
-                                                                       : "(不用)";
-        fprintf(f, "%-7s %-33s %-8s %-9s %-9s %s\n    %s\n", store_text(st, 0), store_text(st, 1),
-                store_text(st, 2), prefix, sqlite3_column_int(st, 4) ? "开" : "关", when,
-                m < 0 ? "" : mode_docs[m]);
+                                                                       : "（不用前缀）";
+        fprintf(f, "%s 群 %s：模式 %s（%s），前缀 %s，入群欢迎 %s（%s 更新）\n", store_text(st, 0),
+                store_text(st, 1), store_text(st, 2),
+                group_mode_doc(m < 0 ? GROUP_NORMAL : (enum group_mode)m), prefix,
+                sqlite3_column_int(st, 4) ? "开" : "关", when);
+        n++;
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE && n == 0)
-        fprintf(f, "（所有群都按默认规则：@、前缀或菜单词时回复，欢迎新成员）\n");
+        fprintf(
+            f,
+            "（没有单独设置的群：所有群都按默认规则，@、前缀或整条是菜单词时回复，欢迎新成员）\n");
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }
 

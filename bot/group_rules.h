@@ -55,7 +55,8 @@ bool group_rule_prefix_ok(const char *p);
 /* group_rule_reset - delete the row: the group follows the defaults. ZB_ENOTFOUND if none. */
 int group_rule_reset(const char *platform, const char *group) ZB_MUST_USE;
 
-/* group_rule_print - every row, for `zhibu group list` (Chinese headings). */
+/* group_rule_print - every row, one line each, for `zhibu group list` (Chinese); a prefix
+ * that follows the platform's default is shown as "（配置默认）". */
 int group_rule_print(FILE *f) ZB_MUST_USE;
 
 /*
@@ -67,5 +68,7 @@ enum event_scope group_rule_scope(const struct group_rule *r, bool addressed);
 /* group_mode_name / group_mode_parse - "normal", "mention", "all", "off"; parse gives -1. */
 const char *group_mode_name(enum group_mode m);
 int group_mode_parse(const char *s);
+/* group_mode_doc - what the mode means, in Chinese, for the CLI. */
+const char *group_mode_doc(enum group_mode m);
 
 #endif

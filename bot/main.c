@@ -407,17 +407,15 @@ static int cmd_say(const struct opts *o)
 /* group_show - one line on the rule now in force for (platform, group). */
 static int group_show(const struct config *cfg, const char *platform, const char *group)
 {
-    static const char *const docs[GROUP_MODE_COUNT] = {
-        "@、前缀、整条是菜单词时回复", "只在 @ 或前缀时回复", "每条都回复", "不发言，只记录"};
     struct group_rule r;
     if (group_rule_get(platform, group, &r))
         return ZB_EDB;
     const char *def =
         strcmp(platform, "onebot") == 0 ? cfg->onebot.group_prefix : cfg->qqbot.group_prefix;
-    printf("%s 群 %s：模式 %s（%s），前缀 %s%s%s，入群欢迎%s\n", platform, group,
-           group_mode_name(r.mode), docs[r.mode], r.has_prefix ? r.prefix : def,
-           r.has_prefix ? "" : "（配置默认）", (r.has_prefix ? r.prefix : def)[0] ? "" : "（不用）",
-           r.welcome ? "开" : "关");
+    const char *prefix = r.has_prefix ? r.prefix : def;
+    printf("%s 群 %s：模式 %s（%s），前缀 %s%s，入群欢迎 %s\n", platform, group,
+           group_mode_name(r.mode), group_mode_doc(r.mode), *prefix ? prefix : "（不用前缀）",
+           r.has_prefix ? "" : "（配置默认）", r.welcome ? "开" : "关");
     return ZB_OK;
 }
 

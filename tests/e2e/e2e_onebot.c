@@ -263,7 +263,7 @@ static void test_group_rules(void **state)
     assert_int_equal(e2e_zhibu(srv->dir, &p, "group", "list", "--config", srv->config_path, NULL),
                      0);
     assert_int_equal(p.status, 0);
-    assert_contains(p.out, "onebot  777");
+    assert_contains(p.out, "onebot 群 777：模式 off");
     assert_contains(p.out, "不发言");
     e2e_proc_free(&p);
     assert_int_equal(group_cli(NULL, "set", "--mode", "loud", NULL), 2);

@@ -130,9 +130,9 @@ static void test_print(void **state)
     FILE *f = open_memstream(&text, &len);
     assert_int_equal(group_rule_print(f), ZB_OK);
     fclose(f);
-    assert_non_null(strstr(text, "onebot  4 "));
+    assert_non_null(strstr(text, "onebot 群 4："));
     assert_non_null(strstr(text, "不发言"));
-    assert_non_null(strstr(text, "(默认)"));
+    assert_non_null(strstr(text, "（配置默认）"));
     free(text);
 }
 
