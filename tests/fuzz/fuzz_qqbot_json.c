@@ -7,6 +7,7 @@
  * event has a sender, ids within QQBOT_ID_MAX and a text; and that a reply to a message would
  * have an id to go to. The input is also read as an RFC 3339 time.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,7 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         id_ok(p.group);
         id_ok(p.msg_id);
         id_ok(p.event_id);
-        if (!p.by_event && !p.record_only && !p.msg_id)
+        size_t tl = strlen(p.type), sl = strlen("MESSAGE_CREATE");
+        bool message = tl >= sl && strcmp(p.type + tl - sl, "MESSAGE_CREATE") == 0;
+        if (message != (p.msg_id != NULL)) /* a message is answered by its id; only a message */
             abort();
     } else if (rc == ZB_OK && p.what != QB_IGNORE) {
         abort();
