@@ -25,6 +25,12 @@ static const char sql_list[] =
     "SELECT id, platform, account, ext_id, coalesce(member_id, 0), last_seen FROM identities "
     "WHERE member_id=?1 ORDER BY last_seen DESC, id LIMIT ?2";
 
+static const char sql_lookup[] =
+    "SELECT id, platform, account, ext_id, coalesce(member_id, 0), last_seen FROM identities "
+    "WHERE platform=?1 AND ext_id=?2 ORDER BY id LIMIT ?3";
+static const char sql_accounts[] =
+    "SELECT DISTINCT account FROM identities WHERE platform=?1 ORDER BY account LIMIT 2";
+
 static void bind_triple(sqlite3_stmt *st, const char *platform, const char *account,
                         const char *ext_id)
 {
@@ -94,14 +100,9 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src);
 }
 
-int identity_list(int64_t member_id, struct identity *out, size_t max, size_t *n)
+/* read_rows - step st (bound already) into out, up to max. */
+static int read_rows(sqlite3_stmt *st, struct identity *out, size_t max, size_t *n)
 {
-    *n = 0;
-    sqlite3_stmt *st = store_stmt(sql_list);
-    if (!st)
-        return ZB_EDB;
-    sqlite3_bind_int64(st, 1, member_id);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         struct identity *i = &out[(*n)++];
@@ -114,4 +115,61 @@ int identity_list(int64_t member_id, struct identity *out, size_t max, size_t *n
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? ZB_OK : ZB_EDB;
+}
+
+int identity_list(int64_t member_id, struct identity *out, size_t max, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *st = store_stmt(sql_list);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, member_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    return read_rows(st, out, max, n);
+}
+
+int identity_lookup(const char *platform, const char *ext_id, struct identity *out, size_t max,
+                    size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *st = store_stmt(sql_lookup);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ext_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+    return read_rows(st, out, max, n);
+}
+
+int identity_accounts(const char *platform, char *out, size_t outsz, int *count)
+{
+    *count = 0;
+    out[0] = '\0';
+    sqlite3_stmt *st = store_stmt(sql_accounts);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*count == 0)
+            copy(out, outsz, store_text(st, 0));
+        (*count)++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
+int identity_owner(const char *platform, const char *account, const char *ext_id,
+                   int64_t *member_id)
+{
+    *member_id = 0;
+    sqlite3_stmt *st = store_stmt(sql_owner);
+    if (!st)
+        return ZB_EDB;
+    bind_triple(st, platform, account, ext_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *member_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }

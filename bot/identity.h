@@ -40,4 +40,18 @@ int identity_bind(const char *platform, const char *account, const char *ext_id,
  * *n receives the count. */
 int identity_list(int64_t member_id, struct identity *out, size_t max, size_t *n) ZB_MUST_USE;
 
+/* identity_lookup - the identities (platform, *, ext_id) in any account, up to max, into out;
+ * *n receives the count. */
+int identity_lookup(const char *platform, const char *ext_id, struct identity *out, size_t max,
+                    size_t *n) ZB_MUST_USE;
+
+/* identity_accounts - how many distinct accounts identities of platform were seen on (counting
+ * stops at 2), and the first of them into out (size outsz). */
+int identity_accounts(const char *platform, char *out, size_t outsz, int *count) ZB_MUST_USE;
+
+/* identity_owner - the member (platform, account, ext_id) is bound to into *member_id (0: none,
+ * or no such identity). */
+int identity_owner(const char *platform, const char *account, const char *ext_id,
+                   int64_t *member_id) ZB_MUST_USE;
+
 #endif

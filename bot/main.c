@@ -1,6 +1,7 @@
 /*
  * main.c - the zhibu command line: the composition root that wires config, storage, handlers
- * and the HTTP edge together. Subcommands: serve, say, group, events, feedback, version, help.
+ * and the HTTP edge together. Subcommands: serve, say, group, events, feedback, push, outbox,
+ * member, branch, audit, version, help (member, branch and audit live in cli_member.c).
  * Messages for the operator are in Chinese; the help text names the commands.
  */
 #include <curl/curl.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "bot/buf.h"
+#include "bot/cli_member.h"
 #include "bot/config.h"
 #include "bot/eventlog.h"
 #include "bot/group_rules.h"
@@ -77,11 +79,14 @@ static const char usage[] =
     "      [--kind reply|reminder|broadcast|digest] [--key 幂等键]\n"
     "  outbox [--status S] [--limit N]  发送队列：S 为 "
     "pending|sent|failed|unreachable（默认全部、20 条）\n"
+    "%s"
     "  version                    版本号\n"
     "  help [config]              本帮助；help config 列出全部配置项\n"
     "\n"
     "每个命令都可加 --config 文件。未指定时依次使用 $ZHIBU_CONFIG、config/zhibu.json、\n"
-    "演示配置 config/zhibu.example.json。\n";
+    "演示配置 config/zhibu.example.json。\n"
+    "\n"
+    "党员在公众号或 QQ 里发送“绑定 绑定码”完成绑定，之后发送“我的”查看本人信息。\n";
 
 struct opts {
     const char *config;   /* --config */
@@ -615,26 +620,31 @@ static int cmd_help(const struct opts *o)
     if (strcmp(buf_str(&o->text), "config") == 0)
         config_print_doc(stdout);
     else
-        fputs(usage, stdout);
+        printf(usage, cli_member_usage);
     return 0;
 }
 
 struct command {
-    const char *name;                 /* first argument */
-    int (*run)(const struct opts *o); /* returns the exit status */
+    const char *name;                       /* first argument */
+    int (*run)(const struct opts *o);       /* returns the exit status */
+    int (*run_args)(int argc, char **argv); /* or: parses its own words (after the name) */
 };
 
 static const struct command commands[] = {
-    {"serve", cmd_serve},   {"say", cmd_say},           {"group", cmd_group},
-    {"events", cmd_events}, {"feedback", cmd_feedback}, {"push", cmd_push},
-    {"outbox", cmd_outbox}, {"version", cmd_version},   {"--version", cmd_version},
-    {"help", cmd_help},     {"--help", cmd_help},       {"-h", cmd_help},
+    {"serve", cmd_serve, NULL},       {"say", cmd_say, NULL},
+    {"group", cmd_group, NULL},       {"events", cmd_events, NULL},
+    {"feedback", cmd_feedback, NULL}, {"push", cmd_push, NULL},
+    {"outbox", cmd_outbox, NULL},     {"member", NULL, cli_member},
+    {"branch", NULL, cli_branch},     {"audit", NULL, cli_audit},
+    {"version", cmd_version, NULL},   {"--version", cmd_version, NULL},
+    {"help", cmd_help, NULL},         {"--help", cmd_help, NULL},
+    {"-h", cmd_help, NULL},
 };
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage, stderr);
+        fprintf(stderr, usage, cli_member_usage);
         return 2;
     }
     const struct command *cmd = NULL;
@@ -642,9 +652,12 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        fprintf(stderr, "错误：未知命令 %s\n\n%s", argv[1], usage);
+        fprintf(stderr, "错误：未知命令 %s\n\n", argv[1]);
+        fprintf(stderr, usage, cli_member_usage);
         return 2;
     }
+    if (cmd->run_args)
+        return cmd->run_args(argc - 2, argv + 2);
     struct opts o = {.rcpt = -1};
     parse_opts(argc - 2, argv + 2, &o);
     curl_global_init(CURL_GLOBAL_DEFAULT);

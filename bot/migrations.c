@@ -48,32 +48,37 @@ const char *const migrations[] = {
     "  created_at INTEGER NOT NULL"
     ");",
 
-    /* 2: the organisation: branch tree, members, their platform identities, the audit trail. */
+    /* 2: the organisation: branch tree, members, their platform identities, binding attempts,
+     * the audit trail. */
+    /* A node of the tree 党委 -> 总支 -> 支部 -> 党小组; names are unique among siblings. */
     "CREATE TABLE branches ("
     "  id INTEGER PRIMARY KEY,"
     "  parent_id INTEGER REFERENCES branches(id),"
     "  name TEXT NOT NULL,"
-    "  level TEXT NOT NULL DEFAULT 'branch'," /* committee | general | branch | group */
-    "  created_at INTEGER NOT NULL,"
-    "  UNIQUE (parent_id, name)"
+    "  level TEXT NOT NULL CHECK (level IN ('committee', 'general', 'branch', 'group')),"
+    "  created_at INTEGER NOT NULL"
     ");"
+    "CREATE UNIQUE INDEX branches_sibling ON branches(coalesce(parent_id, 0), name);"
+    /* A member. branch_id is the 支部 (or 总支/党委 with members of its own); group_id the
+     * 党小组 inside it. phone holds digits only. Dates are YYYY-MM-DD. */
     "CREATE TABLE members ("
     "  id INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL,"
     "  phone TEXT,"
     "  branch_id INTEGER REFERENCES branches(id),"
-    "  party_group TEXT,"
+    "  group_id INTEGER REFERENCES branches(id),"
     "  status TEXT NOT NULL DEFAULT 'full'," /* full 正式党员 | probationary 预备党员 */
-    "  category TEXT NOT NULL DEFAULT 'employed',"
+    "  category TEXT NOT NULL DEFAULT 'employed'," /* dues category, see bot/member.h */
     "  monthly_income_fen INTEGER,"
     "  post TEXT,"
     "  education TEXT,"
     "  joined_on TEXT,"
     "  probation_start TEXT,"
     "  birth_year INTEGER,"
-    "  roles TEXT NOT NULL DEFAULT 'member'," /* comma-separated role ids */
+    "  roles TEXT NOT NULL DEFAULT ''," /* comma-separated role ids; '' = 党员 only */
     "  stats_exempt INTEGER NOT NULL DEFAULT 0,"
-    "  bind_code TEXT UNIQUE,"
+    "  exempt_reason TEXT,"
+    "  bind_code TEXT UNIQUE," /* 6 digits, one-time; replaced after use */
     "  created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL"
     ");"
@@ -93,16 +98,27 @@ const char *const migrations[] = {
     "  UNIQUE (platform, account, ext_id)"
     ");"
     "CREATE INDEX identities_member ON identities(member_id);"
+    /* Wrong binding codes per sender identity: failures since window_start, and a lock. */
+    "CREATE TABLE bind_guard ("
+    "  platform TEXT NOT NULL,"
+    "  account TEXT NOT NULL DEFAULT '',"
+    "  ext_id TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  window_start INTEGER NOT NULL,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (platform, account, ext_id)"
+    ") WITHOUT ROWID;"
     "CREATE TABLE audit ("
     "  id INTEGER PRIMARY KEY,"
     "  at INTEGER NOT NULL,"
-    "  actor TEXT NOT NULL," /* member:ID, or cli:USER for the operator */
-    "  action TEXT NOT NULL,"
-    "  target TEXT,"
-    "  detail TEXT,"
+    "  actor TEXT NOT NULL,"  /* member:ID, or cli:USER for the operator */
+    "  action TEXT NOT NULL," /* import | bind | unbind | set | role | unmask | ... */
+    "  target TEXT,"          /* member:ID, branch:ID, file name, ... */
+    "  detail TEXT,"          /* what changed, phones masked */
     "  channel TEXT NOT NULL" /* cli | wechat | onebot | qqbot | api */
     ");"
-    "CREATE INDEX audit_at ON audit(at);",
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE INDEX audit_actor ON audit(actor, at);",
 
     /* 3: delivery. The outbox: status pending | sending | sent | failed | unreachable; the
      * sender claims due rows (pending -> sending), one in flight per recipient, in id order per

@@ -42,6 +42,10 @@ int router_init(const struct handler *const *table, size_t n, long session_ttl_s
             log_error("router: handler %zu has no name or on_message", i);
             return ZB_EINVAL;
         }
+        if (a->fallback && a->members_only) {
+            log_error("router: the fallback %s must be public", a->name);
+            return ZB_EINVAL;
+        }
         for (size_t j = i + 1; j < n; j++) {
             const struct handler *b = table[j];
             if (strcmp(a->name, b->name) == 0 || (a->menu_no && a->menu_no == b->menu_no)) {
@@ -102,6 +106,11 @@ static const struct handler *match(const char *norm, const char **arg)
                 return h;
             if (h->takes_arg && strncmp(norm, *k, kl) == 0 && norm[kl] == ' ') {
                 *arg = norm + kl + 1;
+                return h;
+            }
+            /* "绑定123456": older members often leave out the space before digits */
+            if (h->takes_arg && strncmp(norm, *k, kl) == 0 && norm[kl] >= '0' && norm[kl] <= '9') {
+                *arg = norm + kl;
                 return h;
             }
         }
@@ -249,6 +258,15 @@ static int open_session(const struct event *ev, int64_t now, char **name, char *
     return rc;
 }
 
+/* allowed - whether h may answer this sender; if not, out gets the refusal. */
+static bool allowed(const struct handler_ctx *c, const struct handler *h, struct reply *out)
+{
+    if (!h->members_only || c->member_id)
+        return true;
+    reply_text(out, ROUTER_MEMBERS_ONLY_TEXT);
+    return false;
+}
+
 /* route_text - a typed (or recognised, or clicked) text: pages, session, keyword, fallback,
  * as far as the event's scope allows. */
 static int route_text(struct handler_ctx *c, const struct router_opts *o, struct reply *out,
@@ -294,7 +312,15 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         if (s && s->on_session && !(m && m->leaves_session)) {
             *h = s;
             c->group_activity = group;
-            rc = s->on_session(c, state, out);
+            if (allowed(c, s, out)) {
+                rc = s->on_session(c, state, out);
+            } else if (group) { /* the activity goes on for the members */
+                if (ev->scope != SCOPE_ALL)
+                    reply_free(out); /* overheard: an unbound member's chatter is left alone */
+                rc = ZB_OK;
+            } else {
+                rc = session_clear(ev);
+            }
             goto done;
         }
         if (!group) {
@@ -314,7 +340,7 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         goto done;
     *h = m ? m : fallback();
     c->arg = m ? arg : "";
-    rc = *h ? (*h)->on_message(c, out) : ZB_OK;
+    rc = *h && allowed(c, *h, out) ? (*h)->on_message(c, out) : ZB_OK;
 done:
     free(sname);
     free(state);
@@ -342,7 +368,7 @@ static int route(struct handler_ctx *c, const struct router_opts *o, struct repl
         const struct handler *x = handlers[i];
         if ((x->events & EVBIT(ev->kind)) && !(x->fallback && ev->scope != SCOPE_ALL)) {
             *h = x;
-            return x->on_message(c, out);
+            return allowed(c, x, out) ? x->on_message(c, out) : ZB_OK;
         }
     }
     return ZB_OK; /* recorded only */
@@ -477,10 +503,15 @@ int router_dispatch_ex(const struct event *ev, const struct router_opts *o, stru
 
 int router_menu(struct buf *b)
 {
+    return router_menu_for(b, true);
+}
+
+int router_menu_for(struct buf *b, bool member)
+{
     for (int no = 1; no < 100; no++) {
         for (size_t i = 0; i < n_handlers; i++) {
             const struct handler *h = handlers[i];
-            if (h->menu_no != no)
+            if (h->menu_no != no || (h->members_only && !member))
                 continue;
             int rc = buf_appendf(b, "%d %s\n", no, h->menu_label ? h->menu_label : h->name);
             if (rc)

@@ -15,7 +15,12 @@
  * and "+" pages; anything else is logged and left alone (no reply).
  *
  * Handlers register through the table given to router_init (handlers/registry.c). The help
- * handler builds the menu from the same table with router_menu().
+ * handler builds the menu from the same table with router_menu_for().
+ *
+ * A handler marked members_only answers only senders whose identity is bound to a member: for
+ * anyone else the router answers ROUTER_MEMBERS_ONLY_TEXT instead of running it (keyword, menu
+ * number, open session or event alike), and the menu leaves it out. Handlers are public unless
+ * marked; the fallback must be public.
  */
 #ifndef ZHIBU_ROUTER_H
 #define ZHIBU_ROUTER_H
@@ -45,9 +50,10 @@ struct handler_ctx {
 struct handler {
     const char *name;            /* stable id, stored in sessions and the event log */
     const char *const *keywords; /* normalised keywords, NULL-terminated; may be NULL */
-    bool takes_arg;              /* also match "keyword ARG" (ARG in ctx->arg) */
+    bool takes_arg;              /* also match "keyword ARG" and "keyword123" (ARG in ctx->arg) */
     bool leaves_session;         /* its keywords close any open session (help, cancel) */
     bool fallback;               /* answers text that nothing else matched */
+    bool members_only;           /* only for senders bound to a member (see above) */
     int menu_no;                 /* number in the menu, 1..99; 0 = not listed */
     const char *menu_label;      /* the menu line's text */
     unsigned events;             /* EVBIT()s of non-text events it answers */
@@ -60,7 +66,8 @@ struct handler {
 
 /*
  * router_init - install the handler table (borrowed for the process lifetime) and the session
- * lifetime. ZB_EINVAL (logged) when names, keywords or menu numbers collide.
+ * lifetime. ZB_EINVAL (logged) when names, keywords or menu numbers collide, or the fallback is
+ * members_only.
  */
 int router_init(const struct handler *const *table, size_t n, long session_ttl_s) ZB_MUST_USE;
 
@@ -115,8 +122,11 @@ void router_submit(struct router_call *call, const struct event *ev, size_t max_
 void router_submit_ex(struct router_call *call, const struct event *ev, const struct router_opts *o,
                       void (*done)(struct router_call *call));
 
-/* router_menu - append the menu lines ("1 今日学习"), in menu-number order. */
+/* router_menu - append every menu line ("1 今日学习"), in menu-number order. */
 int router_menu(struct buf *b) ZB_MUST_USE;
+/* router_menu_for - the menu lines a sender sees: all when member is true, else only the public
+ * ones. */
+int router_menu_for(struct buf *b, bool member) ZB_MUST_USE;
 
 /* router_session_begin - expect the sender's next message in handler h with state. */
 int router_session_begin(struct handler_ctx *c, const struct handler *h,
@@ -148,6 +158,10 @@ size_t router_paginate(const char *text, size_t max);
  * belongs to neither part: the next part starts after it.
  */
 size_t router_split(const char *text, size_t max_bytes, size_t max_chars);
+
+/* What an unbound sender gets for a members-only handler. */
+#define ROUTER_MEMBERS_ONLY_TEXT                                                                   \
+    "这项功能只对已绑定的党员开放。请发送“绑定 六位绑定码”完成绑定（绑定码向支部书记索取）。"
 
 /* The line appended to a page that has more after it. */
 #define ROUTER_MORE_LINE "\n……\n回复 + 查看更多"

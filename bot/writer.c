@@ -21,7 +21,7 @@
 #include "bot/store.h"
 
 #define BATCH_MAX        256
-#define CHECKPOINT_PAGES 2000 /* WAL frames written before the checkpointer is woken */
+#define CHECKPOINT_PAGES 8000 /* WAL frames (of 4 KiB) written before the checkpointer is woken */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER; /* jobs queued, or stop */

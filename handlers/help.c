@@ -14,24 +14,38 @@
 static const char *const help_keywords[] = {"帮助", "菜单", "0",    "?",      "help", "menu",
                                             "取消", "退出", "返回", "主菜单", NULL};
 
-int help_menu_text(struct buf *b)
+/* menu - title, the numbered lines a member (or a sender not bound yet) sees, how to come back;
+ * for the unbound, how to bind. */
+static int menu(struct buf *b, bool member)
 {
     int rc = buf_appendz(b, "【支部小助手】请回复数字或文字：\n");
     if (!rc)
-        rc = router_menu(b);
+        rc = router_menu_for(b, member);
     if (!rc)
         rc = buf_appendz(b, "0 查看本菜单");
+    if (!rc && !member)
+        rc = buf_appendz(b, "\n" HELP_BIND_LINE);
     return rc;
 }
 
-/* menu_reply - prefix (may be "") followed by the menu. */
-static int menu_reply(const char *prefix, struct reply *out)
+int help_menu_text(struct buf *b)
+{
+    return menu(b, true);
+}
+
+int help_menu_for(struct buf *b, const struct handler_ctx *c)
+{
+    return menu(b, c->member_id != 0);
+}
+
+/* menu_reply - prefix (may be "") followed by the menu the sender of c sees. */
+static int menu_reply(const struct handler_ctx *c, const char *prefix, struct reply *out)
 {
     struct buf b;
     buf_init(&b, MENU_MAX);
     int rc = buf_appendz(&b, prefix);
     if (!rc)
-        rc = help_menu_text(&b);
+        rc = help_menu_for(&b, c);
     if (!rc)
         reply_text(out, buf_str(&b));
     buf_free(&b);
@@ -40,7 +54,7 @@ static int menu_reply(const char *prefix, struct reply *out)
 
 static int help_on_message(struct handler_ctx *c, struct reply *out)
 {
-    return menu_reply(c->left_session ? "已退出当前操作。\n\n" : "", out);
+    return menu_reply(c, c->left_session ? "已退出当前操作。\n\n" : "", out);
 }
 
 const struct handler help_handler = {
@@ -54,18 +68,18 @@ static int fallback_on_message(struct handler_ctx *c, struct reply *out)
 {
     switch (c->ev->kind) {
     case EV_VOICE:
-        return menu_reply("抱歉，没有听清您的语音。\n请直接打字发送，比如发送“帮助”或数字 0。\n\n",
-                          out);
+        return menu_reply(
+            c, "抱歉，没有听清您的语音。\n请直接打字发送，比如发送“帮助”或数字 0。\n\n", out);
     case EV_IMAGE:
-        return menu_reply("已收到您的图片。\n\n", out);
+        return menu_reply(c, "已收到您的图片。\n\n", out);
     case EV_LOCATION:
-        return menu_reply("已收到您的位置。\n\n", out);
+        return menu_reply(c, "已收到您的位置。\n\n", out);
     case EV_LINK:
-        return menu_reply("已收到您分享的链接。\n\n", out);
+        return menu_reply(c, "已收到您分享的链接。\n\n", out);
     case EV_MEDIA:
-        return menu_reply("已收到。\n\n", out);
+        return menu_reply(c, "已收到。\n\n", out);
     default:
-        return menu_reply("抱歉，没看懂您的意思。\n\n", out);
+        return menu_reply(c, "抱歉，没看懂您的意思。\n\n", out);
     }
 }
 

@@ -23,7 +23,7 @@ static int welcome_on_message(struct handler_ctx *c, struct reply *out)
     int rc = buf_appendz(&b, "欢迎关注！我是支部小助手。\n"
                              "学习、通知、留言，在这里回复一个数字就能办。\n\n");
     if (!rc)
-        rc = help_menu_text(&b);
+        rc = help_menu_for(&b, c);
     if (!rc)
         reply_text(out, buf_str(&b));
     buf_free(&b);

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "bot/identity.h"
+#include "bot/member.h"
 #include "bot/router.h"
 #include "bot/store.h"
 #include "bot/writer.h"
@@ -70,6 +72,25 @@ static int fallback_on_message(struct handler_ctx *c, struct reply *out)
     return ZB_OK;
 }
 
+static const struct handler secret_handler;
+static int secret_calls;
+
+/* secret: members only; "secret more" opens a session */
+static int secret_on_message(struct handler_ctx *c, struct reply *out)
+{
+    secret_calls++;
+    reply_textf(out, "secret:%lld", (long long)c->member_id);
+    return strcmp(c->arg, "more") == 0 ? router_session_begin(c, &secret_handler, "s") : ZB_OK;
+}
+
+static int secret_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    (void)state;
+    secret_calls++;
+    reply_textf(out, "secret-session:%s", c->norm);
+    return router_session_end(c);
+}
+
 static const struct handler quiz_handler;
 
 /* quiz: "quiz" starts a group activity; every answer is echoed; "stop" ends it. */
@@ -96,6 +117,7 @@ static const char *const ask_kw[] = {"ask", NULL};
 static const char *const long_kw[] = {"long", NULL};
 static const char *const fail_kw[] = {"fail", NULL};
 static const char *const help_kw[] = {"0", "help", NULL};
+static const char *const secret_kw[] = {"secret", NULL};
 static const char *const quiz_kw[] = {"quiz", NULL};
 
 static const struct handler echo_handler = {.name = "echo",
@@ -121,14 +143,23 @@ static const struct handler fb_handler = {.name = "fallback",
                                           .events = EVBIT(EV_IMAGE) | EVBIT(EV_VOICE),
                                           .on_message = fallback_on_message};
 
+static const struct handler secret_handler = {.name = "secret",
+                                              .keywords = secret_kw,
+                                              .takes_arg = true,
+                                              .members_only = true,
+                                              .menu_no = 3,
+                                              .menu_label = "秘密",
+                                              .on_message = secret_on_message,
+                                              .on_session = secret_on_session};
+
 static const struct handler quiz_handler = {.name = "quiz",
                                             .keywords = quiz_kw,
                                             .on_message = quiz_on_message,
                                             .on_session = quiz_on_session};
 
-static const struct handler *const table[] = {&echo_handler, &ask_handler,  &long_handler,
-                                              &fail_handler, &help_handler, &fb_handler,
-                                              &quiz_handler};
+static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &long_handler,
+                                              &fail_handler,   &help_handler, &fb_handler,
+                                              &secret_handler, &quiz_handler};
 
 static char dbpath[64];
 static int seq;
@@ -353,8 +384,80 @@ static void test_menu_lists_numbered_handlers(void **state)
     struct buf b;
     buf_init(&b, 1024);
     assert_int_equal(router_menu(&b), ZB_OK);
+    assert_string_equal(buf_str(&b), "1 回声\n2 提问\n3 秘密\n");
+    buf_reset(&b);
+    assert_int_equal(router_menu_for(&b, false), ZB_OK); /* members-only items hidden */
     assert_string_equal(buf_str(&b), "1 回声\n2 提问\n");
+    buf_reset(&b);
+    assert_int_equal(router_menu_for(&b, true), ZB_OK);
+    assert_string_equal(buf_str(&b), "1 回声\n2 提问\n3 秘密\n");
     buf_free(&b);
+}
+
+/* bind_user - make user a member (bound) or not (member 0). */
+static int64_t bind_user(const char *user, bool bound)
+{
+    static int64_t member;
+    assert_int_equal(store_begin(), ZB_OK);
+    if (!member) {
+        struct member m;
+        member_init(&m);
+        snprintf(m.name, sizeof m.name, "测试");
+        assert_int_equal(member_insert(&m, 1), ZB_OK);
+        member = m.id;
+    }
+    assert_int_equal(identity_bind("wechat", "gh", user, bound ? member : 0, 1), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    return member;
+}
+
+static void expect_as(const char *user, const char *text, const char *want)
+{
+    char *got = say_as(user, EV_TEXT, text, NULL);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_members_only(void **state)
+{
+    (void)state;
+    int before = secret_calls;
+    expect_as("m1", "secret", ROUTER_MEMBERS_ONLY_TEXT); /* by keyword */
+    expect_as("m1", "3", ROUTER_MEMBERS_ONLY_TEXT);      /* by menu number */
+    assert_int_equal(secret_calls, before);              /* the handler never ran */
+    int64_t id = bind_user("m1", true);
+    char want[64];
+    snprintf(want, sizeof want, "secret:%lld", (long long)id);
+    expect_as("m1", "secret", want);
+    expect_as("m1", "3", want);
+    /* a session of a members-only handler ends when the sender is no longer bound */
+    expect_as("m1", "secret more", want);
+    bind_user("m1", false);
+    before = secret_calls;
+    expect_as("m1", "anything", ROUTER_MEMBERS_ONLY_TEXT);
+    assert_int_equal(secret_calls, before);
+    expect_as("m1", "hello", "fallback:text"); /* and the session is gone */
+    /* public handlers do not care */
+    expect_as("m1", "echo hi", "echo:hi");
+}
+
+static void test_keyword_then_digits(void **state)
+{
+    (void)state;
+    expect("echo123", "echo:123"); /* "绑定123456": no space before the digits */
+    expect("ECHO１２", "echo:12"); /* full-width digits are normalised first */
+    expect("echox1", "fallback:text");
+    expect("ask1", "fallback:text"); /* only handlers that take an argument */
+}
+
+static void test_init_rejects_members_only_fallback(void **state)
+{
+    (void)state;
+    static const struct handler closed_fb = {
+        .name = "fb2", .fallback = true, .members_only = true, .on_message = echo_on_message};
+    const struct handler *const bad[] = {&echo_handler, &closed_fb};
+    assert_int_equal(router_init(bad, 2, 600), ZB_EINVAL);
+    assert_int_equal(router_init(table, sizeof table / sizeof table[0], 600), ZB_OK);
 }
 
 /* say_in - dispatch text from user in group (NULL: private) with scope; the reply text,
@@ -652,6 +755,9 @@ int main(void)
         cmocka_unit_test(test_paginate_boundaries),
         cmocka_unit_test(test_init_rejects_collisions),
         cmocka_unit_test(test_menu_lists_numbered_handlers),
+        cmocka_unit_test(test_members_only),
+        cmocka_unit_test(test_keyword_then_digits),
+        cmocka_unit_test(test_init_rejects_members_only_fallback),
         cmocka_unit_test(test_scope_keywords),
         cmocka_unit_test(test_scope_sessions_and_record),
         cmocka_unit_test(test_overheard_keeps_pages),
