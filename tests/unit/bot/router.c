@@ -112,6 +112,21 @@ static int quiz_on_session(struct handler_ctx *c, const char *state, struct repl
     return ZB_OK;
 }
 
+static const struct handler mquiz_handler;
+
+/* mquiz: a members-only group activity, answered only by bound members. */
+static int mquiz_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "mquiz on");
+    return router_group_session_begin(c, &mquiz_handler, "m1");
+}
+
+static int mquiz_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    reply_textf(out, "%s %s:%s", state, c->ev->user, c->norm);
+    return ZB_OK;
+}
+
 static const char *const echo_kw[] = {"echo", "回声", NULL};
 static const char *const ask_kw[] = {"ask", NULL};
 static const char *const long_kw[] = {"long", NULL};
@@ -119,6 +134,7 @@ static const char *const fail_kw[] = {"fail", NULL};
 static const char *const help_kw[] = {"0", "help", NULL};
 static const char *const secret_kw[] = {"secret", NULL};
 static const char *const quiz_kw[] = {"quiz", NULL};
+static const char *const mquiz_kw[] = {"mquiz", NULL};
 
 static const struct handler echo_handler = {.name = "echo",
                                             .keywords = echo_kw,
@@ -152,6 +168,11 @@ static const struct handler secret_handler = {.name = "secret",
                                               .on_message = secret_on_message,
                                               .on_session = secret_on_session};
 
+static const struct handler mquiz_handler = {.name = "mquiz",
+                                             .keywords = mquiz_kw,
+                                             .members_only = true,
+                                             .on_message = mquiz_on_message,
+                                             .on_session = mquiz_on_session};
 static const struct handler quiz_handler = {.name = "quiz",
                                             .keywords = quiz_kw,
                                             .on_message = quiz_on_message,
@@ -159,7 +180,7 @@ static const struct handler quiz_handler = {.name = "quiz",
 
 static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &long_handler,
                                               &fail_handler,   &help_handler, &fb_handler,
-                                              &secret_handler, &quiz_handler};
+                                              &secret_handler, &quiz_handler, &mquiz_handler};
 
 static char dbpath[64];
 static int seq;
@@ -598,6 +619,23 @@ static void test_group_activity(void **state)
     free(p);
 }
 
+/* A members-only group activity: bound members answer it; an unbound member is refused when
+ * addressing zhibu and left alone when merely talking in the group; the activity goes on. */
+static void test_members_group_activity(void **state)
+{
+    (void)state;
+    const char *g = "g500";
+    int64_t member = bind_user("wx-boss", true); /* a member record to bind an onebot id to */
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(identity_bind("onebot", "", "mboss", member, 1), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    expect_in(g, "mx", SCOPE_ALL, "mquiz", ROUTER_MEMBERS_ONLY_TEXT); /* may not start it */
+    expect_in(g, "mboss", SCOPE_ALL, "mquiz", "mquiz on");
+    expect_in(g, "mx", SCOPE_KEYWORDS, "a", "(none)");
+    expect_in(g, "mx", SCOPE_ALL, "a", ROUTER_MEMBERS_ONLY_TEXT);
+    expect_in(g, "mboss", SCOPE_KEYWORDS, "b", "m1 mboss:b"); /* still running */
+}
+
 static void test_split(void **state)
 {
     (void)state;
@@ -762,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_scope_sessions_and_record),
         cmocka_unit_test(test_overheard_keeps_pages),
         cmocka_unit_test(test_group_activity),
+        cmocka_unit_test(test_members_group_activity),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_dispatch_ex),
     };
