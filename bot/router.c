@@ -403,7 +403,7 @@ static int dispatch_one(void *arg)
         d->duplicate = true;
         return ZB_OK;
     }
-    if (rc != ZB_ENOTFOUND)
+    if (rc != ZB_ENOTFOUND || (o->prepare && o->prepare(o->arg) != ZB_OK))
         return ZB_EDB;
 
     const struct handler *h = NULL;

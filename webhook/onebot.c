@@ -256,10 +256,13 @@ int onebot_init(const struct config *cfg, char *err, size_t errsz)
     return ZB_OK;
 }
 
-/* Delivery state of one report, for the router's hook. */
+/* State of one report for the router's hooks (they run on the writer thread). */
 struct delivery {
-    bool quick; /* the first part goes back as the quick-operation reply */
-    int pushed; /* outbox rows queued */
+    const struct config *cfg;        /* for the platform's prefix */
+    const struct onebot_report *rep; /* the report */
+    struct event *ev;                /* its event, completed by prepare */
+    bool quick;                      /* the first part goes back as the quick-operation reply */
+    int pushed;                      /* outbox rows queued by the last run */
 };
 
 /* deliver - queue the parts that the HTTP answer cannot carry (router_opts.deliver). */
@@ -325,7 +328,8 @@ static int render_quick(const struct reply *r, bool group, struct http_response 
 }
 
 /* scope_of - how far the report reaches, from the group's rules; *text is the text the router
- * sees (the group prefix removed). ZB_EDB when the rules cannot be read. */
+ * sees (the group prefix removed). ZB_EDB when the rules cannot be read. Runs on the writer
+ * thread (prepare), where the database is at hand and a rule just set by the CLI is seen. */
 static int scope_of(const struct config *cfg, const struct onebot_report *rep,
                     enum event_scope *scope, const char **text)
 {
@@ -354,6 +358,13 @@ static int scope_of(const struct config *cfg, const struct onebot_report *rep,
     default:
         return ZB_OK;
     }
+}
+
+/* prepare - router_opts.prepare: the event's scope and text. */
+static int prepare(void *arg)
+{
+    struct delivery *d = arg;
+    return scope_of(d->cfg, d->rep, &d->ev->scope, &d->ev->text);
 }
 
 /* The state of one report across its asynchronous dispatch; the event's strings point into
@@ -443,12 +454,11 @@ static void start_post(const struct config *cfg, struct http_request *req,
         .msg_key = st->key,
         .created = rep->time ? rep->time : (int64_t)time(NULL),
     };
-    if (scope_of(cfg, rep, &st->ev.scope, &st->ev.text)) {
-        http_error(resp, 500, "could not read the group's rules");
-        goto fail;
-    }
-    st->d.quick = rep->what == OB_MESSAGE;
-    struct router_opts o = {.max_chars = QQ_PAGE_CHARS, .deliver = deliver, .arg = &st->d};
+    st->ev.text = rep->text ? rep->text : "";
+    st->d =
+        (struct delivery){.cfg = cfg, .rep = rep, .ev = &st->ev, .quick = rep->what == OB_MESSAGE};
+    struct router_opts o = {
+        .max_chars = QQ_PAGE_CHARS, .deliver = deliver, .prepare = prepare, .arg = &st->d};
     req->state = st;
     req->state_free = post_free;
     st->call.ud = req;

@@ -318,11 +318,12 @@ int qqbot_init(const struct config *cfg, char *err, size_t errsz)
     return ZB_OK;
 }
 
-/* Delivery state of one event, for the router's hook (runs on the writer thread). */
+/* State of one event for the router's hooks (they run on the writer thread). */
 struct delivery {
-    const struct config *cfg;
-    const struct qqbot_payload *p;
-    int pushed; /* outbox rows queued by the last run */
+    const struct config *cfg;      /* qqbot section */
+    const struct qqbot_payload *p; /* the payload */
+    struct event *ev;              /* its event, completed by prepare */
+    int pushed;                    /* outbox rows queued by the last run */
 };
 
 /*
@@ -442,6 +443,13 @@ static int scope_of(const struct config *cfg, const struct qqbot_payload *p,
     return ZB_OK;
 }
 
+/* prepare - router_opts.prepare: the event's scope and text, on the writer thread. */
+static int prepare(void *arg)
+{
+    struct delivery *d = arg;
+    return scope_of(d->cfg, d->p, &d->ev->scope, &d->ev->text);
+}
+
 /* The state of one callback across its asynchronous dispatch; the event's strings point into
  * the payload, which lives as long as the state. */
 struct post {
@@ -492,15 +500,10 @@ static void submit(const struct config *cfg, struct post *st, struct http_reques
         .msg_key = st->key,
         .created = p->time ? p->time : (int64_t)time(NULL),
     };
-    if (scope_of(cfg, p, &st->ev.scope, &st->ev.text)) {
-        http_error(resp, 500, "could not read the group's rules");
-        json_answer(resp, 500, ACK_RETRY);
-        post_free(st);
-        return;
-    }
-    st->d.cfg = cfg;
-    st->d.p = p;
-    struct router_opts o = {.max_chars = QQ_PAGE_CHARS, .deliver = deliver, .arg = &st->d};
+    st->ev.text = p->text;
+    st->d = (struct delivery){.cfg = cfg, .p = p, .ev = &st->ev};
+    struct router_opts o = {
+        .max_chars = QQ_PAGE_CHARS, .deliver = deliver, .prepare = prepare, .arg = &st->d};
     req->state = st;
     req->state_free = post_free;
     st->call.ud = req;

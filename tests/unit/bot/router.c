@@ -734,6 +734,54 @@ static int dispatch_ex(const char *key, const char *text, struct delivery *d, si
     return rc;
 }
 
+/* A prepare hook that makes the event record-only, or fails. */
+struct prep {
+    struct event *ev; /* the caller's event */
+    int calls;        /* how often it ran */
+    bool fail;        /* return ZB_EDB */
+};
+
+static int prepare_hook(void *arg)
+{
+    struct prep *p = arg;
+    p->calls++;
+    p->ev->scope = SCOPE_RECORD;
+    return p->fail ? ZB_EDB : ZB_OK;
+}
+
+static void test_prepare(void **state)
+{
+    (void)state;
+    struct event ev = {.platform = PLATFORM_ONEBOT,
+                       .kind = EV_TEXT,
+                       .account = "",
+                       .user = "p1",
+                       .group = "g600",
+                       .text = "echo hi",
+                       .msg_key = "prep1"};
+    struct prep p = {.ev = &ev};
+    struct router_opts o = {.prepare = prepare_hook, .arg = &p};
+    struct reply r;
+    bool dup;
+    /* the hook completes the event before routing: here it is recorded only */
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_OK);
+    assert_int_equal(r.kind, REPLY_NONE);
+    assert_int_equal(p.calls, 1);
+    /* not for a duplicate */
+    ev.scope = SCOPE_ALL;
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_OK);
+    assert_true(dup);
+    assert_int_equal(p.calls, 1);
+    /* a failing hook logs nothing */
+    ev.msg_key = "prep2";
+    p.fail = true;
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_EDB);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='prep2'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='prep1' AND "
+                           "reply_kind='none' AND handler IS NULL"),
+                     1);
+}
+
 static void test_dispatch_ex(void **state)
 {
     (void)state;
@@ -803,6 +851,7 @@ int main(void)
         cmocka_unit_test(test_members_group_activity),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_dispatch_ex),
+        cmocka_unit_test(test_prepare),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
