@@ -286,7 +286,6 @@ static int deliver(void *arg, const struct event *ev, const struct reply *r, int
             .to = ev->group ? ev->group : ev->user,
             .kind = OUTBOX_REPLY,
             .text = parts.part[i],
-            .seq = (int)i + 1,
             .not_before = d->quick ? now + REST_DELAY_S : 0,
             .expires_at = now + REST_TTL_S,
         };
