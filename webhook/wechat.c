@@ -8,12 +8,16 @@
  *   4. the outer XML parses (400); for "aes": msg_signature over Encrypt right (403), the
  *      envelope opens with our AppID (400) and the inner XML parses (400);
  *   5. the message has FromUserName, CreateTime and MsgType (400).
- * In plaintext mode the signature does not cover the body, so a signature seen before with a
- * different body is refused (403, see replay.h) after step 2.
+ * The 3-field signature does not cover the message, and in every mode it travels in the URL:
+ * a signature seen before with a different message (the body in plaintext mode, the decrypted
+ * message in encrypted modes) is refused with 403 (see replay.h). That also stops a captured
+ * safe-mode URL from carrying a forged plaintext body.
  * Only then does the router see an event.
  */
 #include "webhook/wechat.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +60,9 @@ int wechat_init(const struct config *cfg, char *err, size_t errsz)
 static bool timestamp_ok(const struct config *cfg, const char *ts)
 {
     char *end;
+    errno = 0;
     long long v = strtoll(ts, &end, 10);
-    if (end == ts || *end)
+    if (end == ts || *end || errno || v < 0 || v > (1LL << 40))
         return false;
     if (cfg->wechat.timestamp_window_s == 0)
         return true;
@@ -281,9 +286,21 @@ static int render(const struct config *cfg, const struct event *ev, struct reply
     return rc;
 }
 
+/* seen_ok - the replay memory (replay.h) for signature sig and the message it carries; false
+ * (403 set in resp) when the signature came before with another message. */
+static bool seen_ok(const struct config *cfg, struct http_request *req, const char *sig,
+                    const char *msg, size_t len, struct http_response *resp)
+{
+    if (replay_check(sig, msg, len, strtoll(http_query(req, "timestamp"), NULL, 10), time(NULL),
+                     cfg->wechat.timestamp_window_s) == ZB_OK)
+        return true;
+    http_error(resp, 403, "signature seen before with a different message");
+    return false;
+}
+
 /* open_envelope - step 4 for encrypted modes: verify msg_signature, decrypt, parse the inner
  * message into *inner. Returns 0 or the HTTP status already set in resp. */
-static int open_envelope(const struct config *cfg, struct http_request *req,
+static int open_envelope(const struct config *cfg, struct http_request *req, const char *sig,
                          const struct wechat_xml *outer, struct wechat_xml **inner,
                          struct http_response *resp)
 {
@@ -311,6 +328,10 @@ static int open_envelope(const struct config *cfg, struct http_request *req,
                    rc == ZB_EAPPID ? "message is not for our app_id (check wechat.app_id)"
                                    : "message does not decrypt (check wechat.encoding_aes_key)");
         return 400;
+    }
+    if (!seen_ok(cfg, req, sig, plain, plain_len, resp)) {
+        free(plain);
+        return 403;
     }
     rc = wechat_xml_parse(plain, plain_len, inner);
     free(plain);
@@ -365,19 +386,21 @@ static void start_post(const struct config *cfg, struct http_request *req,
         http_error(resp, 400, "encrypted message but wechat.encoding_aes_key is not set");
         return;
     }
-    if (!encrypted && replay_check(http_query(req, "signature"), buf_str(&req->body), req->body.len,
-                                   strtoll(http_query(req, "timestamp"), NULL, 10), time(NULL),
-                                   cfg->wechat.timestamp_window_s)) {
-        http_error(resp, 403, "signature seen before with a different body");
+    /* Replay memory keyed by the canonical (lower-case) signature: wechat_sign_check accepts
+     * either case, so the raw query string would let one URL carry many bodies. */
+    char sig[WECHAT_SIG_HEX];
+    snprintf(sig, sizeof sig, "%s", http_query(req, "signature"));
+    for (char *c = sig; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    if (!encrypted && !seen_ok(cfg, req, sig, buf_str(&req->body), req->body.len, resp))
         return;
-    }
     struct post *st = xcalloc(1, sizeof *st);
     st->encrypted = encrypted;
     if (wechat_xml_parse(req->body.data ? req->body.data : "", req->body.len, &st->outer)) {
         http_error(resp, 400, "body is not valid WeChat XML");
         goto fail;
     }
-    if (encrypted && open_envelope(cfg, req, st->outer, &st->inner, resp))
+    if (encrypted && open_envelope(cfg, req, sig, st->outer, &st->inner, resp))
         goto fail;
     if (to_event(st->inner ? st->inner : st->outer, &st->ev, st->key)) {
         http_error(resp, 400, "message lacks FromUserName, CreateTime or MsgType");

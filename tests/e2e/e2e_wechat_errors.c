@@ -8,6 +8,7 @@
  * cannot pass for a strict server. Then the HTTP edge: 404, 405, 413 with and without
  * Content-Length, and the timestamp window switched off.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -490,12 +491,50 @@ static void test_plaintext_signature_reuse(void **state)
     assert_int_equal(r.status, 200);
     e2e_resp_free(&r);
     expect(s, "POST", query, other, strlen(other), 0, 403); /* another body: refused */
+    /* The signature in upper case is the same signature. */
+    char *upper = strdup(query);
+    char *p = strstr(upper, "signature=") + strlen("signature=");
+    for (; *p && *p != '&'; p++)
+        *p = (char)toupper((unsigned char)*p);
+    expect(s, "POST", upper, other, strlen(other), 0, 403);
+    free(upper);
     assert_int_equal(e2e_db_int(s, "SELECT count(*) FROM events WHERE user_id='o_replay_victim'"),
                      0);
     free(xml);
     free(other);
     free(query);
     free(body);
+    assert_int_equal(e2e_server_stop(s), 0);
+    e2e_server_free(s);
+}
+
+/* A captured safe-mode URL cannot carry a forged plaintext body: its signature was seen with
+ * the decrypted message. */
+static void test_safe_mode_url_downgrade(void **state)
+{
+    (void)state;
+    struct e2e_server *s = e2e_server_up(&(struct e2e_config){.aes_key = E2E_AES_KEY});
+    assert_non_null(s);
+    char ts[24], nonce[24], *query, *body, *pquery, *pbody;
+    char *xml = text_xml("o_safe", "帮助");
+    char *forged = text_xml("o_safe_victim", "解绑");
+    e2e_now(ts);
+    e2e_nonce(nonce);
+    e2e_wx_request(s, E2E_SAFE, xml, ts, nonce, &query, &body);
+    struct e2e_resp r;
+    e2e_http(s, "POST", query, body, strlen(body), 0, &r);
+    assert_int_equal(r.status, 200);
+    e2e_resp_free(&r);
+    /* The same signature, timestamp and nonce as a plaintext POST with another message. */
+    e2e_wx_request(s, E2E_PLAIN, forged, ts, nonce, &pquery, &pbody);
+    expect(s, "POST", pquery, pbody, strlen(pbody), 0, 403);
+    assert_int_equal(e2e_db_int(s, "SELECT count(*) FROM events WHERE user_id='o_safe_victim'"), 0);
+    free(xml);
+    free(forged);
+    free(query);
+    free(body);
+    free(pquery);
+    free(pbody);
     assert_int_equal(e2e_server_stop(s), 0);
     e2e_server_free(s);
 }
@@ -712,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_msg_signature_checks),
         cmocka_unit_test(test_encrypted_without_key),
         cmocka_unit_test(test_plaintext_signature_reuse),
+        cmocka_unit_test(test_safe_mode_url_downgrade),
         cmocka_unit_test(test_unknown_path_404),
         cmocka_unit_test(test_wrong_method_405),
         cmocka_unit_test(test_body_cap_default_64k),
