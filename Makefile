@@ -11,7 +11,7 @@
 CC       ?= cc
 BUILD    ?= build/release
 SAN      ?=
-PKGS      = libmicrohttpd libcurl libcjson sqlite3 expat
+PKGS      = libmicrohttpd libcurl libcjson sqlite3 expat libsodium
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lmbedcrypto -lpthread -lm
 

@@ -117,6 +117,12 @@ static const struct key keys[] = {
      "where the access token is fetched (a fake server in tests)"},
     {"qqbot.active_push", K_BOOL, F(qqbot.active_push), 0, 0, "false", NULL, NULL,
      "send active (non-reply) messages; the platform has restricted them"},
+    {"qqbot.group_prefix", K_STR, F(qqbot.group_prefix), 0, 0, "#", NULL, NULL,
+     "a group message (where the bot gets all of them) starting with this is for zhibu"},
+    {"qqbot.timestamp_window_s", K_INT, F(qqbot.timestamp_window_s), 0, 86400 * 365, "0", NULL,
+     NULL,
+     "refuse callbacks whose X-Signature-Timestamp is further than this from now; 0 = no check "
+     "(the platform documents no window; a replayed event is answered from the log)"},
     {"outbox.concurrency", K_INT, F(outbox.concurrency), 1, 256, "16", NULL, NULL,
      "platform API requests the sender keeps in flight at most"},
     {"outbox.max_attempts", K_INT, F(outbox.max_attempts), 1, 100, "10", NULL, NULL,

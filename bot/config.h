@@ -47,12 +47,14 @@ struct config {
         char *group_prefix; /* a group message starting with this is addressed to zhibu */
     } onebot;
     struct {
-        bool enabled;     /* serve /qq/bot */
-        char *app_id;     /* the bot's AppID */
-        char *secret;     /* the bot's AppSecret: signs callbacks, fetches tokens (secret) */
-        char *api_base;   /* https://api.sgroup.qq.com, or a fake in tests */
-        char *token_url;  /* https://bots.qq.com/app/getAppAccessToken, or a fake */
-        bool active_push; /* send active (non-reply) messages; the platform restricts them */
+        bool enabled;            /* serve /qq/bot */
+        char *app_id;            /* the bot's AppID */
+        char *secret;            /* the bot's AppSecret: signs callbacks, fetches tokens (secret) */
+        char *api_base;          /* https://api.sgroup.qq.com, or a fake in tests */
+        char *token_url;         /* https://bots.qq.com/app/getAppAccessToken, or a fake */
+        bool active_push;        /* send active (non-reply) messages; the platform restricts them */
+        char *group_prefix;      /* GROUP_MESSAGE_CREATE starting with this is addressed */
+        long timestamp_window_s; /* refuse callbacks signed further than this from now */
     } qqbot;
     struct {
         long concurrency;    /* requests in flight at most */

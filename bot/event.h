@@ -35,15 +35,30 @@ enum event_kind {
     EV_KIND_COUNT
 };
 
+/*
+ * How far a message may reach into the router. A private chat, or a group message addressed to
+ * zhibu (an @, the group prefix), reaches everything; a group message overheard reaches less, so
+ * that zhibu does not answer chatter. The adapter decides, from the platform and the group's
+ * rules (group_rules.h).
+ */
+enum event_scope {
+    SCOPE_ALL = 0,  /* keywords, menu numbers, sessions, "+" pages and the fallback */
+    SCOPE_KEYWORDS, /* a message that is wholly a keyword or menu number, an open session (the
+                       sender's or the group's activity), "+" pages; never the fallback */
+    SCOPE_SESSIONS, /* only an open session or "+" pages (a group that wants to be asked) */
+    SCOPE_RECORD,   /* recorded only: no handler runs */
+};
+
 struct event {
     enum platform platform;
     enum event_kind kind;
-    const char *account; /* our account on the platform (WeChat gh_ id, bot id) */
-    const char *user;    /* the sender's id on that platform (openid, QQ number) */
-    const char *group;   /* group id, or NULL for a private chat */
-    const char *text;    /* see enum event_kind; never NULL ("" when none) */
-    const char *msg_key; /* unique per delivery of one message, for dedupe and the log */
-    int64_t created;     /* the platform's timestamp (Unix seconds) */
+    const char *account;    /* our account on the platform (WeChat gh_ id, bot id) */
+    const char *user;       /* the sender's id on that platform (openid, QQ number) */
+    const char *group;      /* group id, or NULL for a private chat */
+    const char *text;       /* see enum event_kind; never NULL ("" when none) */
+    const char *msg_key;    /* unique per delivery of one message, for dedupe and the log */
+    int64_t created;        /* the platform's timestamp (Unix seconds) */
+    enum event_scope scope; /* SCOPE_ALL unless the adapter says otherwise */
 };
 
 const char *platform_name(enum platform p);

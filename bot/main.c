@@ -1,7 +1,7 @@
 /*
  * main.c - the zhibu command line: the composition root that wires config, storage, handlers
- * and the HTTP edge together. Subcommands: serve, say, events, feedback, member, branch, audit,
- * version, help (member, branch and audit live in cli_member.c).
+ * and the HTTP edge together. Subcommands: serve, say, group, events, feedback, push, outbox,
+ * member, branch, audit, version, help (member, branch and audit live in cli_member.c).
  * Messages for the operator are in Chinese; the help text names the commands.
  */
 #include <curl/curl.h>
@@ -16,6 +16,7 @@
 #include "bot/cli_member.h"
 #include "bot/config.h"
 #include "bot/eventlog.h"
+#include "bot/group_rules.h"
 #include "bot/log.h"
 #include "bot/outbox.h"
 #include "bot/rand.h"
@@ -29,6 +30,7 @@
 #include "handlers/feedback.h"
 #include "handlers/registry.h"
 #include "webhook/onebot_api.h"
+#include "webhook/qq_say.h"
 #include "webhook/qqbot_api.h"
 #include "webhook/server.h"
 #include "webhook/wechat_api.h"
@@ -42,9 +44,31 @@ static const char usage[] =
     "用法: zhibu 命令 [选项]\n"
     "\n"
     "命令:\n"
-    "  serve                      启动服务（接收公众号消息，回复成员）\n"
-    "  say [--from ID] 文字        模拟微信给运行中的服务发一条消息，打印成员看到的回复\n"
-    "      [--platform wechat]    （加签名；配置了 EncodingAESKey 时按安全模式加密）\n"
+    "  serve                      启动服务（接收公众号、QQ 的消息，回复成员）\n"
+    "  say [--platform P] [--from ID] [--group ID] [--at] 文字\n"
+    "                             模拟平台给运行中的服务发一条消息，打印成员看到的回复：\n"
+    "      --platform wechat      （默认）微信公众号：加签名，配置了 EncodingAESKey "
+    "时按安全模式加密\n"
+    "      --platform onebot      QQ（OneBot v11）：--from QQ 号，--group 群号（不加为私聊），\n"
+    "                             --at 在消息前 @ 机器人；按 onebot.secret 签名，打印快速回复\n"
+    "      --platform qqbot       QQ 开放平台机器人：--from openid，--group group_openid（群里\n"
+    "                             总是 @ 机器人；不加为单聊）；用 qqbot.secret 派生的 Ed25519\n"
+    "                             密钥签名。开放平台的回复不在 HTTP 应答里（应答只是 op 12 "
+    "确认），\n"
+    "                             "
+    "所以打印的是服务为这条消息放进发件箱的被动回复（读配置里的数据库）\n"
+    "                             长回复分成几条时，条与条之间用一行 ------ 隔开\n"
+    "  group list                 各 QQ 群的回复规则（没有列出的群用默认规则）\n"
+    "  group set --platform onebot|qqbot --group ID [--mode M] [--prefix P] [--welcome on|off]\n"
+    "                             设置一个群：--mode "
+    "normal（默认：@、前缀、整条是菜单词时回复）、\n"
+    "                             mention（只在 @ "
+    "或前缀时回复）、all（每条都回复）、off（不发言，\n"
+    "                             只记录）；--prefix 群内前缀（\"\" 不用前缀，default "
+    "用配置里的）；\n"
+    "                             --welcome 新成员入群时是否欢迎。进行中的对话在任何模式下都继续\n"
+    "  group reset --platform onebot|qqbot --group ID\n"
+    "                             这个群恢复默认规则\n"
     "  events [--limit N]         最近 N 条消息及回复（默认 20）\n"
     "  feedback [--limit N]       成员的留言（默认 50）\n"
     "  push 收件人 文字           把一条消息放入发送队列，由运行中的服务发出。收件人：\n"
@@ -69,6 +93,10 @@ struct opts {
     const char *from;     /* --from */
     const char *group;    /* --group */
     const char *platform; /* --platform */
+    const char *mode;     /* --mode (group set) */
+    const char *prefix;   /* --prefix (group set) */
+    const char *welcome;  /* --welcome on|off (group set) */
+    bool at;              /* --at: the say message @s the bot */
     const char *status;   /* --status */
     const char *kind;     /* --kind */
     const char *key;      /* --key */
@@ -109,13 +137,22 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             slot = &o->group;
         else if (strcmp(a, "--platform") == 0)
             slot = &o->platform;
+        else if (strcmp(a, "--mode") == 0)
+            slot = &o->mode;
+        else if (strcmp(a, "--prefix") == 0)
+            slot = &o->prefix;
+        else if (strcmp(a, "--welcome") == 0)
+            slot = &o->welcome;
         else if (strcmp(a, "--status") == 0)
             slot = &o->status;
         else if (strcmp(a, "--kind") == 0)
             slot = &o->kind;
         else if (strcmp(a, "--key") == 0)
             slot = &o->key;
-        else if (rcpt_option(a) >= 0) {
+        else if (strcmp(a, "--at") == 0) {
+            o->at = true;
+            continue;
+        } else if (rcpt_option(a) >= 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "错误：%s 后面缺少取值\n", a);
                 exit(2);
@@ -282,17 +319,77 @@ done:
     return status;
 }
 
+/* digits - a QQ number or group number: 1 to 19 digits, not starting with 0. */
+static bool digits(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 19 || s[0] == '0')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* say_qq - `say --platform onebot|qqbot`: check the ids, open the database, send, print. */
+static int say_qq(const struct opts *o, const struct config *cfg, bool onebot)
+{
+    const char *from = o->from ? o->from : onebot ? "12345678" : "ZHIBUSAYUSER0001";
+    char err[ERR_MAX], *shown = NULL;
+    if (onebot && (!digits(from) || (o->group && !digits(o->group)))) {
+        fprintf(stderr, "错误：OneBot 的 --from 和 --group 是 QQ 号、群号（数字）\n");
+        return 2;
+    }
+    if ((onebot && !cfg->onebot.enabled) || (!onebot && !cfg->qqbot.enabled)) {
+        fprintf(stderr, "错误：配置 %s 中 %s.enabled 为 false\n", cfg->path,
+                onebot ? "onebot" : "qqbot");
+        return 1;
+    }
+    if (open_store(cfg))
+        return 1;
+    int rc =
+        onebot ? onebot_say(cfg, from, o->group, o->at, buf_str(&o->text), &shown, err, sizeof err)
+               : qqbot_say(cfg, from, o->group, buf_str(&o->text), 2000, &shown, err, sizeof err);
+    int status = 0;
+    if (rc) {
+        fprintf(stderr, "错误：%s\n", err);
+        status = 1;
+    } else if (*shown) {
+        printf("%s\n", shown);
+    } else if (o->group) {
+        fprintf(stderr, "（没有回复：在群里，只有 @机器人、以前缀开头、整条是菜单词，或正在进行的"
+                        "对话才会得到回复；见 zhibu group list）\n");
+    } else {
+        fprintf(stderr, "（服务器没有回复内容）\n");
+    }
+    free(shown);
+    store_close_thread();
+    return status;
+}
+
 static int cmd_say(const struct opts *o)
 {
-    if (o->platform && strcmp(o->platform, "wechat") != 0) {
-        fprintf(stderr, "错误：--platform %s 暂不支持，目前只支持 wechat\n", o->platform);
+    const char *platform = o->platform ? o->platform : "wechat";
+    bool wechat = strcmp(platform, "wechat") == 0, onebot = strcmp(platform, "onebot") == 0;
+    if (!wechat && !onebot && strcmp(platform, "qqbot") != 0) {
+        fprintf(stderr, "错误：--platform 只能是 wechat、onebot 或 qqbot\n");
         return 2;
     }
     if (o->text.len == 0) {
-        fprintf(stderr, "用法：zhibu say [--from OPENID] 文字\n");
+        fprintf(stderr, "用法：zhibu say [--platform wechat|onebot|qqbot] [--from ID] "
+                        "[--group ID] [--at] 文字\n");
+        return 2;
+    }
+    if (wechat && (o->group || o->at)) {
+        fprintf(stderr, "错误：--group 和 --at 只用于 QQ（--platform onebot 或 qqbot）\n");
         return 2;
     }
     struct config *cfg = load(o);
+    if (!wechat) {
+        int status = say_qq(o, cfg, onebot);
+        config_free(cfg);
+        return status;
+    }
     char err[ERR_MAX], *shown = NULL;
     int status = 0;
     if (!cfg->wechat.enabled) {
@@ -308,6 +405,91 @@ static int cmd_say(const struct opts *o)
         fprintf(stderr, "（服务器没有回复内容）\n");
     }
     free(shown);
+    config_free(cfg);
+    return status;
+}
+
+/* group_show - one line on the rule now in force for (platform, group). */
+static int group_show(const struct config *cfg, const char *platform, const char *group)
+{
+    struct group_rule r;
+    if (group_rule_get(platform, group, &r))
+        return ZB_EDB;
+    const char *def =
+        strcmp(platform, "onebot") == 0 ? cfg->onebot.group_prefix : cfg->qqbot.group_prefix;
+    const char *prefix = r.has_prefix ? r.prefix : def;
+    printf("%s 群 %s：模式 %s（%s），前缀 %s%s，入群欢迎 %s\n", platform, group,
+           group_mode_name(r.mode), group_mode_doc(r.mode), *prefix ? prefix : "（不用前缀）",
+           r.has_prefix ? "" : "（配置默认）", r.welcome ? "开" : "关");
+    return ZB_OK;
+}
+
+static int cmd_group(const struct opts *o)
+{
+    const char *sub = buf_str(&o->text);
+    bool list = strcmp(sub, "list") == 0, set = strcmp(sub, "set") == 0,
+         reset = strcmp(sub, "reset") == 0;
+    if (!list && !set && !reset) {
+        fprintf(stderr, "用法：zhibu group list | set --platform onebot|qqbot --group ID "
+                        "[--mode M] [--prefix P] [--welcome on|off] | reset --platform P --group ID"
+                        "（见 zhibu help）\n");
+        return 2;
+    }
+    const char *platform = o->platform ? o->platform : "";
+    if (!list &&
+        ((strcmp(platform, "onebot") && strcmp(platform, "qqbot")) || !o->group || !*o->group)) {
+        fprintf(stderr, "错误：group %s 需要 --platform onebot|qqbot 和 --group 群号\n", sub);
+        return 2;
+    }
+    if (set && o->mode && group_mode_parse(o->mode) < 0) {
+        fprintf(stderr, "错误：--mode 只能是 normal、mention、all 或 off\n");
+        return 2;
+    }
+    if (set && o->prefix && strcmp(o->prefix, "default") && !group_rule_prefix_ok(o->prefix)) {
+        fprintf(stderr, "错误：--prefix 最多 %d 个字节，不能有空格\n", GROUP_PREFIX_MAX);
+        return 2;
+    }
+    int welcome = -1;
+    if (set && o->welcome) {
+        welcome = strcmp(o->welcome, "on") == 0 ? 1 : strcmp(o->welcome, "off") == 0 ? 0 : -2;
+        if (welcome == -2) {
+            fprintf(stderr, "错误：--welcome 只能是 on 或 off\n");
+            return 2;
+        }
+    }
+    if (set && !o->mode && !o->prefix && welcome < 0) {
+        fprintf(stderr, "错误：group set 至少要有 --mode、--prefix 或 --welcome 之一\n");
+        return 2;
+    }
+    struct config *cfg = load(o);
+    int status = open_store(cfg);
+    int rc = ZB_OK;
+    if (status) {
+        /* already reported */
+    } else if (list) {
+        rc = group_rule_print(stdout);
+    } else if ((rc = store_begin()) == ZB_OK) {
+        rc = set ? group_rule_set(platform, o->group, o->mode, o->prefix, welcome,
+                                  (int64_t)time(NULL))
+                 : group_rule_reset(platform, o->group);
+        if (rc == ZB_OK)
+            rc = store_commit();
+        else
+            store_rollback();
+        if (rc == ZB_ENOTFOUND) {
+            printf("%s 群 %s 本来就用默认规则\n", platform, o->group);
+            rc = ZB_OK;
+        } else if (rc == ZB_OK) {
+            printf(set ? "已设置。" : "已恢复默认。");
+            rc = group_show(cfg, platform, o->group);
+        }
+    }
+    if (!status && rc) {
+        fprintf(stderr, "错误：%s\n",
+                rc == ZB_EINVAL ? "取值不对（见 zhibu help）" : "读写数据库失败");
+        status = 1;
+    }
+    store_close_thread();
     config_free(cfg);
     return status;
 }
@@ -450,12 +632,13 @@ struct command {
 
 static const struct command commands[] = {
     {"serve", cmd_serve, NULL},       {"say", cmd_say, NULL},
-    {"events", cmd_events, NULL},     {"feedback", cmd_feedback, NULL},
-    {"push", cmd_push, NULL},         {"outbox", cmd_outbox, NULL},
-    {"member", NULL, cli_member},     {"branch", NULL, cli_branch},
-    {"audit", NULL, cli_audit},       {"version", cmd_version, NULL},
-    {"--version", cmd_version, NULL}, {"help", cmd_help, NULL},
-    {"--help", cmd_help, NULL},       {"-h", cmd_help, NULL},
+    {"group", cmd_group, NULL},       {"events", cmd_events, NULL},
+    {"feedback", cmd_feedback, NULL}, {"push", cmd_push, NULL},
+    {"outbox", cmd_outbox, NULL},     {"member", NULL, cli_member},
+    {"branch", NULL, cli_branch},     {"audit", NULL, cli_audit},
+    {"version", cmd_version, NULL},   {"--version", cmd_version, NULL},
+    {"help", cmd_help, NULL},         {"--help", cmd_help, NULL},
+    {"-h", cmd_help, NULL},
 };
 
 int main(int argc, char **argv)

@@ -165,6 +165,17 @@ const char *const migrations[] = {
     "  period_key TEXT NOT NULL," /* e.g. 2026-11-27 for a daily job, local time */
     "  ran_at INTEGER NOT NULL"
     ") WITHOUT ROWID;",
+
+    /* 4: how zhibu behaves in each QQ group (bot/group_rules.c); no row = the defaults. */
+    "CREATE TABLE group_rules ("
+    "  platform TEXT NOT NULL," /* onebot | qqbot */
+    "  group_id TEXT NOT NULL," /* QQ group number, or the open platform's group_openid */
+    "  mode TEXT NOT NULL DEFAULT 'normal'," /* normal | mention | all | off */
+    "  prefix TEXT,"                         /* NULL: the platform's; '': no prefix */
+    "  welcome INTEGER NOT NULL DEFAULT 1,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (platform, group_id)"
+    ") WITHOUT ROWID;",
 };
 
 const size_t n_migrations = sizeof migrations / sizeof migrations[0];

@@ -6,7 +6,7 @@ secs=${1:-20}
 cd "$(dirname "$0")/.."
 out=build/fuzz
 mkdir -p "$out/obj"
-pkgs="libmicrohttpd libcurl libcjson sqlite3 expat"
+pkgs="libmicrohttpd libcurl libcjson sqlite3 expat libsodium"
 cflags="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lmbedcrypto -lpthread -lm"
 objs=""

@@ -25,6 +25,8 @@
 #include "bot/xmalloc.h"
 #include "webhook/http.h"
 #include "webhook/metrics.h"
+#include "webhook/onebot.h"
+#include "webhook/qqbot.h"
 #include "webhook/wechat.h"
 
 #define RESPONSE_MAX   (1024 * 1024)
@@ -72,6 +74,8 @@ static void handle_metrics(const struct config *cfg, struct http_request *req,
 
 static const struct route routes[] = {
     {"/wechat", EP_WECHAT, true, true, "GET, POST", wechat_handle},
+    {"/qq/onebot", EP_ONEBOT, false, true, "POST", onebot_handle},
+    {"/qq/bot", EP_QQBOT, false, true, "POST", qqbot_handle},
     {"/healthz", EP_HEALTHZ, true, false, "GET", handle_healthz},
     {"/metrics", EP_METRICS, true, false, "GET", handle_metrics},
 };
@@ -130,7 +134,9 @@ static int find_route(const struct config *cfg, const char *path)
     for (int i = 0; i < NROUTES; i++) {
         if (strcmp(routes[i].path, path) != 0)
             continue;
-        if (routes[i].ep == EP_WECHAT && !cfg->wechat.enabled)
+        if ((routes[i].ep == EP_WECHAT && !cfg->wechat.enabled) ||
+            (routes[i].ep == EP_ONEBOT && !cfg->onebot.enabled) ||
+            (routes[i].ep == EP_QQBOT && !cfg->qqbot.enabled))
             return -1;
         return i;
     }
@@ -329,7 +335,9 @@ static void on_thread_exit(void *cls, struct MHD_Connection *c, void **socket_ct
 int server_start(const struct config *cfg, struct server **out, char *err, size_t errsz)
 {
     *out = NULL;
-    if (cfg->wechat.enabled && wechat_init(cfg, err, errsz))
+    if ((cfg->wechat.enabled && wechat_init(cfg, err, errsz)) ||
+        (cfg->onebot.enabled && onebot_init(cfg, err, errsz)) ||
+        (cfg->qqbot.enabled && qqbot_init(cfg, err, errsz)))
         return ZB_ECONFIG;
     struct server *s = xcalloc(1, sizeof *s);
     s->cfg = cfg;

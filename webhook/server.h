@@ -1,7 +1,8 @@
 /*
  * server.h - the HTTP edge: libmicrohttpd with its thread pool, routes by path.
  *
- * Routes: GET|POST /wechat (when wechat.enabled), GET /healthz, GET /metrics. Unknown path 404,
+ * Routes: GET|POST /wechat (when wechat.enabled), POST /qq/onebot (when onebot.enabled), POST
+ * /qq/bot (when qqbot.enabled), GET /healthz, GET /metrics. Unknown path 404,
  * wrong method 405 (with Allow), body over server.body_limit 413, each with a log line; adapters
  * answer 400/401/403 for bad input and signatures. Handlers run only with a complete body.
  */

@@ -78,7 +78,6 @@ function init(args)
    end
    local first = math.floor(id * total / nthreads) + 1
    local last = math.floor((id + 1) * total / nthreads)
-   local headers = { ["Content-Type"] = "text/xml" }
    local i = 0
    for line in f:lines() do
       i = i + 1
@@ -86,9 +85,20 @@ function init(args)
          break
       end
       if i >= first then
-         local tab = line:find("\t", 1, true)
+         -- PATH <TAB> BODY [<TAB> Header: value]... (the QQ pools carry their signed headers)
+         local fields = {}
+         for field in (line .. "\t"):gmatch("([^\t]*)\t") do
+            fields[#fields + 1] = field
+         end
+         local headers = { ["Content-Type"] = "text/xml" }
+         for k = 3, #fields do
+            local name, value = fields[k]:match("^([^:]+): (.*)$")
+            if name then
+               headers[name] = value
+            end
+         end
          n = n + 1
-         pool[n] = wrk.format("POST", line:sub(1, tab - 1), headers, line:sub(tab + 1))
+         pool[n] = wrk.format("POST", fields[1], headers, fields[2])
       end
    end
    f:close()

@@ -16,7 +16,8 @@
 # Environment (defaults in brackets):
 #   BENCH_THREADS [2]  BENCH_CONNECTIONS [50]  BENCH_DURATION [10] seconds
 #   BENCH_POOL [20000 per second of duration] requests per pool
-#   BENCH_PORT [18480] first port tried   BENCH_SCENARIOS [ceiling wechat_plain wechat_aes]
+#   BENCH_PORT [18480] first port tried
+#   BENCH_SCENARIOS [ceiling wechat_plain wechat_aes onebot_group qqbot delivery]
 #   BENCH_KEEP [0] 1 keeps the temporary directory (configs, databases, logs, pools)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +27,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-50}
 DURATION=${BENCH_DURATION:-10}
 POOL=${BENCH_POOL:-$((DURATION * 20000))}
 PORT=${BENCH_PORT:-18480}
-SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain wechat_aes delivery}
+SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain wechat_aes onebot_group qqbot delivery}
 WRK_TIMEOUT=2s # a request slower than this counts as a wrk timeout
 
 # Targets from the issue.
@@ -79,6 +80,8 @@ build() {
     cc $cflags -o "$OUT/ceiling" tests/bench/ceiling.c $libs
     # shellcheck disable=SC2086
     cc $cflags -o "$OUT/gen" tests/bench/gen.c build/release/libzhibu.a $libs
+    # shellcheck disable=SC2086
+    cc $cflags -o "$OUT/gen_qq" tests/bench/gen_qq.c build/release/libzhibu.a $libs
     cp build/release/zhibu "$OUT/server"
 }
 
@@ -170,10 +173,11 @@ field() { # field NAME LINE - the value of NAME=... in a BENCH line
     echo "${v:-0}"
 }
 
-# measure LABEL POOL_FILE TARGET_SHARE_PERCENT DATABASE - run wrk against the server on $PORT,
-# stop the server, record a row. TARGET_SHARE_PERCENT and DATABASE are "-" for the ceiling.
+# measure LABEL POOL_FILE TARGET_SHARE_PERCENT DATABASE [ENDPOINT] - run wrk against the server
+# on $PORT, stop the server, record a row. TARGET_SHARE_PERCENT and DATABASE are "-" for the
+# ceiling. ENDPOINT is the /metrics endpoint and platform label (default wechat).
 measure() {
-    local label=$1 pool=$2 target_share=$3 db=$4
+    local label=$1 pool=$2 target_share=$3 db=$4 endpoint=${5:-wechat}
     local ready="$TMP/ready.$label" out="$TMP/wrk.$label.txt" line status=0
     mkdir "$ready"
     echo "bench: $label: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1:$PORT"
@@ -233,7 +237,7 @@ measure() {
         else
             verdict="MISS (${miss[*]})"
         fi
-        check_rows "$label" "$db" "$requests" "$sent" "$wrapped" "$poolsz" "$metrics"
+        check_rows "$label" "$db" "$requests" "$sent" "$wrapped" "$poolsz" "$metrics" "$endpoint"
     fi
     NOTES+=("$label: server CPU $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
         'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }') us per request (user+system, all threads)")
@@ -252,11 +256,11 @@ measure() {
     R_VERDICT+=("$verdict")
 }
 
-# check_rows LABEL DB REQUESTS SENT WRAPPED POOL METRICS - every distinct request that reached
-# zhibu has its row: completed-and-distinct <= rows <= sent-and-distinct (requests still in flight
-# when wrk stops may or may not have been handled).
+# check_rows LABEL DB REQUESTS SENT WRAPPED POOL METRICS ENDPOINT - every distinct request that
+# reached zhibu has its row: completed-and-distinct <= rows <= sent-and-distinct (requests still
+# in flight when wrk stops may or may not have been handled).
 check_rows() {
-    local label=$1 db=$2 requests=$3 sent=$4 wrapped=$5 poolsz=$6 metrics=$7
+    local label=$1 db=$2 requests=$3 sent=$4 wrapped=$5 poolsz=$6 metrics=$7 ep=${8:-wechat}
     local counts events feedback
     counts=$("$OUT/gen" rows "$db") || { NOTES+=("$label: cannot count rows in $db"); return 0; }
     events=$(field events "$counts")
@@ -266,9 +270,9 @@ check_rows() {
     NOTES+=("$label: events rows $events for $requests responses ($sent sent, $wrapped of them repeats of a $poolsz-request pool); every request logged: $ok; feedback rows $feedback")
     if [ -n "$metrics" ]; then
         local statuses dups
-        statuses=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_http_requests_total{endpoint="wechat",status="\([0-9]*\)"} \([0-9]*\)$/\1:\2/p' | tr '\n' ' ')
-        dups=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_events_duplicate_total{platform="wechat"} //p')
-        NOTES+=("$label: zhibu's /metrics: wechat statuses ${statuses:-none} duplicates ${dups:-?}")
+        statuses=$(printf '%s\n' "$metrics" | sed -n "s/^zhibu_http_requests_total{endpoint=\"$ep\",status=\"\([0-9]*\)\"} \([0-9]*\)\$/\1:\2/p" | tr '\n' ' ')
+        dups=$(printf '%s\n' "$metrics" | sed -n "s/^zhibu_events_duplicate_total{platform=\"$ep\"} //p")
+        NOTES+=("$label: zhibu's /metrics: $ep statuses ${statuses:-none} duplicates ${dups:-?}")
     fi
 }
 
@@ -331,6 +335,102 @@ scenario_wechat_aes() {
     write_config "$TMP/wechat_aes.json" "$TMP/wechat_aes.db" "$AES_KEY"
     start_server wechat_aes "$OUT/server" serve --config "$TMP/wechat_aes.json" || return 1
     measure wechat_aes "$p" 15 "$TMP/wechat_aes.db"
+}
+
+# Bench-only QQ credentials; never a real bot's.
+OB_SECRET=zhibu-bench-onebot
+OB_SELF=10001000
+QQ_APPID=102030
+QQ_SECRET=zhibu-bench-qqbot
+
+# qq_pool MODE SECRET ID - generate (once) and print the path of the onebot or qqbot pool.
+qq_pool() {
+    local f="$TMP/pool.$1"
+    if [ ! -f "$f" ]; then
+        "$OUT/gen_qq" "$1" "$POOL" "$f" "$2" "$3" >"$f.summary"
+        echo "bench: $(cat "$f.summary")" >&2
+    fi
+    echo "$f"
+}
+
+# start_fake DIR [ARGS...] - the fake platform APIs (tests/fakes/fake_platform) in DIR for the
+# outbox's sender, with more ARGS for the fake; sets FAKE_PID and FAKE_PORT.
+start_fake() {
+    local dir=$1 i
+    shift
+    FAKE_PORT=
+    make -s --no-print-directory build/release/tests/fakes/fake_platform
+    build/release/tests/fakes/fake_platform --port-file "$dir/fake.port" --record "$dir/fake.jsonl" \
+        --qqbot-appid "$QQ_APPID" --qqbot-secret "$QQ_SECRET" --onebot-token bench-ob "$@" \
+        >"$dir/fake.log" 2>&1 &
+    FAKE_PID=$!
+    for i in $(seq 100); do
+        [ -s "$dir/fake.port" ] && FAKE_PORT=$(cat "$dir/fake.port") && break
+        sleep 0.05
+    done
+    [ -n "$FAKE_PORT" ] || { echo "bench: fake_platform did not start" >&2; stop_fake; return 1; }
+}
+
+stop_fake() {
+    kill "$FAKE_PID" 2>/dev/null || true
+    wait "$FAKE_PID" 2>/dev/null || true
+}
+
+# write_qq_config FILE DATABASE FAKE_PORT - OneBot and the open platform on, their APIs (for the
+# outbox's sender) pointed at the fake; WeChat off.
+write_qq_config() {
+    cat >"$1" <<EOF
+{
+  "_comment": "written by tests/bench/run.sh",
+  "listen": "127.0.0.1:$PORT",
+  "database": "$2",
+  "log_level": "info",
+  "server": { "threads": 0 },
+  "wechat": { "enabled": false },
+  "onebot": { "enabled": true, "secret": "$OB_SECRET", "self_id": "$OB_SELF",
+              "access_token": "bench-ob", "api_base": "http://127.0.0.1:$3" },
+  "qqbot": { "enabled": true, "app_id": "$QQ_APPID", "secret": "$QQ_SECRET",
+             "api_base": "http://127.0.0.1:$3",
+             "token_url": "http://127.0.0.1:$3/app/getAppAccessToken" },
+  "ratelimit": { "wechat": 0, "onebot": 0, "qqbot": 0 }
+}
+EOF
+}
+
+# OneBot v11 HTTP POST: group (and some private) messages, HMAC-SHA1 signed; about half of them
+# chatter that zhibu logs and leaves alone (204), the rest answered with a quick operation.
+scenario_onebot_group() {
+    local p dir="$TMP/onebot_group"
+    mkdir -p "$dir"
+    p=$(qq_pool onebot "$OB_SECRET" "$OB_SELF")
+    start_fake "$dir" || return 1
+    next_port
+    write_qq_config "$dir/zhibu.json" "$dir/zhibu.db" "$FAKE_PORT"
+    start_server onebot_group "$OUT/server" serve --config "$dir/zhibu.json" ||
+        { stop_fake; return 1; }
+    measure onebot_group "$p" 20 "$dir/zhibu.db" onebot
+    stop_fake
+}
+
+# QQ open platform: GROUP_AT_MESSAGE_CREATE and C2C_MESSAGE_CREATE, each verified with Ed25519
+# and ACKed with op 12; every answer is a passive reply queued in the outbox. The row measures
+# the webhook (verify, parse, route, log, queue): the fake answers sends after 2 s, so the
+# sender delivers only a handful during the run - delivery has its own row (scenario_delivery),
+# and on two cores a sender and a fake busy delivering every reply take CPU from the webhook
+# (BENCH_QQBOT_FAKE_MS=0 measures that case).
+scenario_qqbot() {
+    local p dir="$TMP/qqbot" queued sent
+    mkdir -p "$dir"
+    p=$(qq_pool qqbot "$QQ_SECRET" "$QQ_APPID")
+    start_fake "$dir" --slow-ms "${BENCH_QQBOT_FAKE_MS:-2000}" || return 1
+    next_port
+    write_qq_config "$dir/zhibu.json" "$dir/zhibu.db" "$FAKE_PORT"
+    start_server qqbot "$OUT/server" serve --config "$dir/zhibu.json" || { stop_fake; return 1; }
+    measure qqbot "$p" 10 "$dir/zhibu.db" qqbot
+    queued=$(sqlite3 "$dir/zhibu.db" "SELECT count(*) FROM outbox")
+    sent=$(sqlite3 "$dir/zhibu.db" "SELECT count(*) FROM outbox WHERE status='sent'")
+    NOTES+=("qqbot: $queued passive replies queued in the outbox, $sent delivered to the fake (answering after ${BENCH_QQBOT_FAKE_MS:-2000} ms) before the server stopped")
+    stop_fake
 }
 
 # delivery: a broadcast to BENCH_BROADCAST (10,000) members - odd ones reached by WeChat template
@@ -426,7 +526,8 @@ for n in "${NOTES[@]}"; do
     echo "  $n"
 done
 echo "  (non-2xx is wrk's count of responses with status >= 400; targets: wechat_plain >= 20% of"
-echo "   the ceiling, wechat_aes >= 15%; a MISS is reported, not failed)"
+echo "   the ceiling, wechat_aes >= 15%, onebot_group >= 20%, qqbot >= 10%; a MISS is reported,"
+echo "   not failed)"
 if [ $FAILED != 0 ]; then
     echo "bench: a server failed to start or died, or wrk failed (see above)" >&2
     exit 1

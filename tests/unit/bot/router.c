@@ -91,12 +91,50 @@ static int secret_on_session(struct handler_ctx *c, const char *state, struct re
     return router_session_end(c);
 }
 
+static const struct handler quiz_handler;
+
+/* quiz: "quiz" starts a group activity; every answer is echoed; "stop" ends it. */
+static int quiz_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "quiz on");
+    return router_group_session_begin(c, &quiz_handler, "round1");
+}
+
+static int quiz_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    if (strcmp(c->norm, "stop") == 0) {
+        reply_text(out, "quiz over");
+        return router_group_session_end(c);
+    }
+    if (strcmp(c->norm, "chatter") == 0)
+        return ZB_OK; /* not an answer: the activity stays quiet */
+    reply_textf(out, "%s %s:%s group=%d", state, c->ev->user, c->norm, c->group_activity);
+    return ZB_OK;
+}
+
+static const struct handler mquiz_handler;
+
+/* mquiz: a members-only group activity, answered only by bound members. */
+static int mquiz_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "mquiz on");
+    return router_group_session_begin(c, &mquiz_handler, "m1");
+}
+
+static int mquiz_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    reply_textf(out, "%s %s:%s", state, c->ev->user, c->norm);
+    return ZB_OK;
+}
+
 static const char *const echo_kw[] = {"echo", "回声", NULL};
 static const char *const ask_kw[] = {"ask", NULL};
 static const char *const long_kw[] = {"long", NULL};
 static const char *const fail_kw[] = {"fail", NULL};
 static const char *const help_kw[] = {"0", "help", NULL};
 static const char *const secret_kw[] = {"secret", NULL};
+static const char *const quiz_kw[] = {"quiz", NULL};
+static const char *const mquiz_kw[] = {"mquiz", NULL};
 
 static const struct handler echo_handler = {.name = "echo",
                                             .keywords = echo_kw,
@@ -130,9 +168,19 @@ static const struct handler secret_handler = {.name = "secret",
                                               .on_message = secret_on_message,
                                               .on_session = secret_on_session};
 
-static const struct handler *const table[] = {&echo_handler,  &ask_handler,  &long_handler,
-                                              &fail_handler,  &help_handler, &fb_handler,
-                                              &secret_handler};
+static const struct handler mquiz_handler = {.name = "mquiz",
+                                             .keywords = mquiz_kw,
+                                             .members_only = true,
+                                             .on_message = mquiz_on_message,
+                                             .on_session = mquiz_on_session};
+static const struct handler quiz_handler = {.name = "quiz",
+                                            .keywords = quiz_kw,
+                                            .on_message = quiz_on_message,
+                                            .on_session = quiz_on_session};
+
+static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &long_handler,
+                                              &fail_handler,   &help_handler, &fb_handler,
+                                              &secret_handler, &quiz_handler, &mquiz_handler};
 
 static char dbpath[64];
 static int seq;
@@ -433,6 +481,353 @@ static void test_init_rejects_members_only_fallback(void **state)
     assert_int_equal(router_init(table, sizeof table / sizeof table[0], 600), ZB_OK);
 }
 
+/* say_in - dispatch text from user in group (NULL: private) with scope; the reply text,
+ * "(none)" when there is nothing to say. */
+static char *say_in(const char *group, const char *user, enum event_scope scope,
+                    enum event_kind kind, const char *text)
+{
+    char k[64];
+    snprintf(k, sizeof k, "g%d", ++seq);
+    struct event ev = {.platform = PLATFORM_ONEBOT,
+                       .kind = kind,
+                       .account = "",
+                       .user = user,
+                       .group = group,
+                       .text = text,
+                       .msg_key = k,
+                       .scope = scope};
+    struct reply r;
+    bool dup;
+    assert_int_equal(router_dispatch(&ev, 200, &r, &dup), ZB_OK);
+    char *out = strdup(r.kind == REPLY_TEXT ? r.text : "(none)");
+    reply_free(&r);
+    return out;
+}
+
+static void expect_in(const char *group, const char *user, enum event_scope scope, const char *text,
+                      const char *want)
+{
+    char *got = say_in(group, user, scope, EV_TEXT, text);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static long long count(const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_scope_keywords(void **state)
+{
+    (void)state;
+    const char *g = "g100";
+    expect_in(g, "m1", SCOPE_KEYWORDS, "echo", "echo:");
+    expect_in(g, "m1", SCOPE_KEYWORDS, "１", "echo:"); /* menu numbers, normalised */
+    expect_in(g, "m1", SCOPE_KEYWORDS, "help", "menu");
+    expect_in(g, "m1", SCOPE_KEYWORDS, "echo 今天开会吗", "(none)"); /* not the whole message */
+    expect_in(g, "m1", SCOPE_KEYWORDS, "今天开会吗", "(none)");      /* never the fallback */
+    expect_in(g, "m1", SCOPE_KEYWORDS, "+", "(none)");
+    expect_in(g, "m1", SCOPE_ALL, "echo 今天开会吗", "echo:今天开会吗"); /* addressed */
+    expect_in(g, "m1", SCOPE_ALL, "今天开会吗", "fallback:text");
+    /* a non-text event overheard is not answered by the fallback; addressed it is */
+    char *img = say_in(g, "m1", SCOPE_KEYWORDS, EV_IMAGE, "http://pic");
+    assert_string_equal(img, "(none)");
+    free(img);
+    img = say_in(g, "m1", SCOPE_ALL, EV_IMAGE, "http://pic");
+    assert_string_equal(img, "fallback:image");
+    free(img);
+    /* every message is logged, answered or not */
+    assert_int_equal(count("SELECT count(*) FROM events WHERE group_id='g100' AND "
+                           "reply_kind='none' AND handler IS NULL"),
+                     4);
+}
+
+static void test_scope_sessions_and_record(void **state)
+{
+    (void)state;
+    const char *g = "g200";
+    expect_in(g, "m2", SCOPE_SESSIONS, "echo", "(none)");
+    expect_in(g, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m3", SCOPE_SESSIONS, "abc", "(none)"); /* sessions are per member */
+    expect_in(g, "m2", SCOPE_SESSIONS, "ＡＢＣ", "state=q1 answer=abc");
+    expect_in(g, "m2", SCOPE_SESSIONS, "abc", "(none)"); /* and it ended */
+    /* leaving a session with a help keyword answers, even when keywords are off */
+    expect_in(g, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m2", SCOPE_SESSIONS, "0", "left+menu");
+    /* the session of a private chat is not the group's */
+    expect_in(NULL, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m2", SCOPE_KEYWORDS, "hello", "(none)");
+    expect_in(NULL, "m2", SCOPE_ALL, "hello", "state=q1 answer=hello");
+    /* SCOPE_RECORD: nothing runs, even a keyword or an open session; the row is written */
+    expect_in(g, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m2", SCOPE_RECORD, "echo", "(none)");
+    expect_in(g, "m2", SCOPE_RECORD, "x", "(none)");
+    expect_in(g, "m2", SCOPE_KEYWORDS, "x", "state=q1 answer=x"); /* still open */
+    char *f = say_in(g, "m2", SCOPE_RECORD, EV_IMAGE, "");
+    assert_string_equal(f, "(none)");
+    free(f);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE group_id='g200' AND user_id='m2' "
+                           "AND handler IS NULL"),
+                     6);
+}
+
+static void test_overheard_keeps_pages(void **state)
+{
+    (void)state;
+    const char *g = "g300";
+    char *p1 = say_in(g, "m4", SCOPE_ALL, EV_TEXT, "long");
+    assert_non_null(strstr(p1, "第00行内容"));
+    free(p1);
+    expect_in(g, "m4", SCOPE_KEYWORDS, "大家好", "(none)"); /* chatter does not drop the pages */
+    char *p2 = say_in(g, "m4", SCOPE_KEYWORDS, EV_TEXT, "＋");
+    assert_null(strstr(p2, "第00行内容"));
+    assert_non_null(strstr(p2, "行内容"));
+    free(p2);
+    char *p3 = say_in(g, "m5", SCOPE_KEYWORDS, EV_TEXT, "+"); /* pages are per member */
+    assert_string_equal(p3, "(none)");
+    free(p3);
+}
+
+static void test_group_activity(void **state)
+{
+    (void)state;
+    const char *g = "g400";
+    expect_in(g, "m9", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "boss", SCOPE_ALL, "quiz", "quiz on");
+    expect_in(g, "m6", SCOPE_KEYWORDS, "A", "round1 m6:a group=1");
+    expect_in(g, "m7", SCOPE_SESSIONS, "b", "round1 m7:b group=1");
+    expect_in(g, "m7", SCOPE_KEYWORDS, "chatter", "(none)");        /* the handler decides */
+    expect_in(g, "m7", SCOPE_KEYWORDS, "2", "round1 m7:2 group=1"); /* the activity wins */
+    expect_in(g, "m8", SCOPE_KEYWORDS, "help", "menu");             /* one member's help */
+    expect_in(g, "m8", SCOPE_KEYWORDS, "c", "round1 m8:c group=1"); /* leaves it running */
+    expect_in("g401", "m8", SCOPE_KEYWORDS, "c", "(none)");         /* in that group only */
+    expect_in(NULL, "m8", SCOPE_ALL, "c", "fallback:text");
+    /* a member's own session comes before the group's activity; keywords do not (the
+     * activity expects "1", "2" as answers), so m9's session was opened before the quiz */
+    expect_in(g, "m9", SCOPE_KEYWORDS, "d", "state=q1 answer=d");
+    expect_in(g, "m9", SCOPE_KEYWORDS, "d", "round1 m9:d group=1");
+    expect_in(g, "m6", SCOPE_KEYWORDS, "stop", "quiz over");
+    expect_in(g, "m6", SCOPE_KEYWORDS, "e", "(none)");
+    /* a group activity outside a group is refused (the handler's error is apologised for) */
+    char *p = say_in(NULL, "m6", SCOPE_ALL, EV_TEXT, "quiz");
+    assert_non_null(strstr(p, "系统出了点问题"));
+    free(p);
+}
+
+/* A members-only group activity: bound members answer it; an unbound member is refused when
+ * addressing zhibu and left alone when merely talking in the group; the activity goes on. */
+static void test_members_group_activity(void **state)
+{
+    (void)state;
+    const char *g = "g500";
+    int64_t member = bind_user("wx-boss", true); /* a member record to bind an onebot id to */
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(identity_bind("onebot", "", "mboss", member, 1), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    expect_in(g, "mx", SCOPE_ALL, "mquiz", ROUTER_MEMBERS_ONLY_TEXT); /* may not start it */
+    expect_in(g, "mboss", SCOPE_ALL, "mquiz", "mquiz on");
+    expect_in(g, "mx", SCOPE_KEYWORDS, "a", "(none)");
+    expect_in(g, "mx", SCOPE_ALL, "a", ROUTER_MEMBERS_ONLY_TEXT);
+    expect_in(g, "mboss", SCOPE_KEYWORDS, "b", "m1 mboss:b"); /* still running */
+}
+
+static void test_split(void **state)
+{
+    (void)state;
+    assert_int_equal(router_split("", 0, 0), 0);
+    assert_int_equal(router_split("abc", 0, 0), 3);
+    assert_int_equal(router_split("abc", 3, 3), 3);
+    /* characters, not bytes: 5 CJK characters are 15 bytes */
+    assert_int_equal(router_split("一二三四五", 0, 5), 15);
+    assert_int_equal(router_split("一二三四五六", 0, 5), 15);
+    /* a newline in the second half of the budget is the cut */
+    assert_int_equal(router_split("一二三\n四五六七", 0, 5), 9);
+    /* one in the first half is not (the part would be too short): hard cut */
+    assert_int_equal(router_split("一\n二三四五六七", 0, 5), 13);
+    assert_int_equal(router_split("\nabcdefgh", 0, 5), 5); /* never an empty part */
+    /* the halves are counted in characters when max_chars is set */
+    assert_int_equal(router_split("一二三\nabcdefghijk", 0, 10), 16); /* early in chars */
+    assert_int_equal(router_split("abcdef一\n二三四五六七八", 0, 14), 9);
+    /* bytes when only max_bytes is set, at a character boundary */
+    assert_int_equal(router_split("一二三四五", 10, 0), 9);
+    assert_int_equal(router_split("abc\ndefg", 6, 0), 3);
+    assert_int_equal(router_split("ab\ncdefg", 6, 0), 6);
+    /* a budget below one character still makes progress */
+    assert_int_equal(router_split("一二", 2, 0), 3);
+    /* splitting repeatedly covers everything, every part within the budget */
+    char text[4000];
+    size_t o = 0;
+    for (int i = 0; i < 150; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s第%d行\n",
+                              i % 7 ? "" : "一段很长很长很长的文字", i);
+    size_t parts = 0, chars = 0;
+    for (const char *p = text; *p;) {
+        size_t cut = router_split(p, 0, 50);
+        size_t c = 0;
+        for (size_t i = 0; i < cut; i++)
+            c += ((unsigned char)p[i] & 0xC0) != 0x80;
+        assert_true(c <= 50 && c > 0);
+        chars += c;
+        p += cut;
+        if (*p == '\n') {
+            p++;
+            chars++;
+        }
+        parts++;
+    }
+    size_t total = 0;
+    for (const char *p = text; *p; p++)
+        total += ((unsigned char)*p & 0xC0) != 0x80;
+    assert_int_equal(chars, total);
+    assert_true(parts > 10);
+}
+
+struct delivery {
+    int calls;
+    int fail;       /* fail this many calls */
+    char last[256]; /* the last reply text seen */
+    char *last_key; /* the event key seen */
+};
+
+static int deliver(void *arg, const struct event *ev, const struct reply *r, int64_t now)
+{
+    struct delivery *d = arg;
+    (void)now;
+    d->calls++;
+    snprintf(d->last, sizeof d->last, "%s", r->kind == REPLY_TEXT ? r->text : "(none)");
+    free(d->last_key);
+    d->last_key = strdup(ev->msg_key);
+    if (d->fail > 0) {
+        d->fail--;
+        return ZB_EDB;
+    }
+    /* inside the transaction: a write here commits with the event */
+    return sqlite3_exec(store_db(),
+                        "CREATE TABLE IF NOT EXISTS t_deliver(k TEXT);"
+                        "INSERT INTO t_deliver VALUES('x')",
+                        NULL, NULL, NULL) == SQLITE_OK
+               ? ZB_OK
+               : ZB_EDB;
+}
+
+static int dispatch_ex(const char *key, const char *text, struct delivery *d, size_t max_chars,
+                       char **reply)
+{
+    struct event ev = {.platform = PLATFORM_QQBOT,
+                       .kind = EV_TEXT,
+                       .account = "app",
+                       .user = "u-ex",
+                       .text = text,
+                       .msg_key = key};
+    struct router_opts o = {.max_chars = max_chars, .deliver = deliver, .arg = d};
+    struct reply r;
+    bool dup;
+    int rc = router_dispatch_ex(&ev, &o, &r, &dup);
+    if (rc == ZB_OK)
+        *reply = strdup(r.kind == REPLY_TEXT ? r.text : "(none)");
+    reply_free(&r);
+    return rc;
+}
+
+/* A prepare hook that makes the event record-only, or fails. */
+struct prep {
+    struct event *ev; /* the caller's event */
+    int calls;        /* how often it ran */
+    bool fail;        /* return ZB_EDB */
+};
+
+static int prepare_hook(void *arg)
+{
+    struct prep *p = arg;
+    p->calls++;
+    p->ev->scope = SCOPE_RECORD;
+    return p->fail ? ZB_EDB : ZB_OK;
+}
+
+static void test_prepare(void **state)
+{
+    (void)state;
+    struct event ev = {.platform = PLATFORM_ONEBOT,
+                       .kind = EV_TEXT,
+                       .account = "",
+                       .user = "p1",
+                       .group = "g600",
+                       .text = "echo hi",
+                       .msg_key = "prep1"};
+    struct prep p = {.ev = &ev};
+    struct router_opts o = {.prepare = prepare_hook, .arg = &p};
+    struct reply r;
+    bool dup;
+    /* the hook completes the event before routing: here it is recorded only */
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_OK);
+    assert_int_equal(r.kind, REPLY_NONE);
+    assert_int_equal(p.calls, 1);
+    /* not for a duplicate */
+    ev.scope = SCOPE_ALL;
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_OK);
+    assert_true(dup);
+    assert_int_equal(p.calls, 1);
+    /* a failing hook logs nothing */
+    ev.msg_key = "prep2";
+    p.fail = true;
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_EDB);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='prep2'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='prep1' AND "
+                           "reply_kind='none' AND handler IS NULL"),
+                     1);
+}
+
+static void test_dispatch_ex(void **state)
+{
+    (void)state;
+    struct delivery d = {0};
+    char *r = NULL;
+    /* paging in characters; deliver sees the first page */
+    assert_int_equal(dispatch_ex("ex1", "long", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 1);
+    assert_string_equal(d.last, r);
+    size_t chars = 0;
+    for (const char *p = r; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    assert_true(chars <= 100 && chars > 60);
+    assert_non_null(strstr(r, ROUTER_MORE_LINE));
+    free(r);
+    /* a duplicate gets the stored reply and no delivery */
+    assert_int_equal(dispatch_ex("ex1", "long", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 1);
+    free(r);
+    /* "+" pages with the same limits and is delivered again */
+    assert_int_equal(dispatch_ex("ex2", "+", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 2);
+    assert_null(strstr(r, "第00行内容"));
+    free(r);
+    long long rows = count("SELECT count(*) FROM t_deliver");
+    assert_int_equal(rows, 2);
+    /* a failed delivery rolls back; the apology is delivered instead */
+    d.fail = 1;
+    assert_int_equal(dispatch_ex("ex3", "echo hi", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 4);
+    assert_non_null(strstr(r, "系统出了点问题"));
+    assert_string_equal(d.last, r);
+    free(r);
+    assert_int_equal(count("SELECT count(*) FROM t_deliver"), rows + 1);
+    /* when that fails too, nothing is logged and the caller gets ZB_EDB */
+    d.fail = 2;
+    assert_int_equal(dispatch_ex("ex4", "echo hi", &d, 100, &r), ZB_EDB);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='ex4'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM t_deliver"), rows + 1);
+    /* and the retry goes through */
+    assert_int_equal(dispatch_ex("ex4", "echo hi", &d, 100, &r), ZB_OK);
+    assert_string_equal(r, "echo:hi");
+    free(r);
+    free(d.last_key);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +844,14 @@ int main(void)
         cmocka_unit_test(test_members_only),
         cmocka_unit_test(test_keyword_then_digits),
         cmocka_unit_test(test_init_rejects_members_only_fallback),
+        cmocka_unit_test(test_scope_keywords),
+        cmocka_unit_test(test_scope_sessions_and_record),
+        cmocka_unit_test(test_overheard_keeps_pages),
+        cmocka_unit_test(test_group_activity),
+        cmocka_unit_test(test_members_group_activity),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_dispatch_ex),
+        cmocka_unit_test(test_prepare),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
