@@ -327,23 +327,29 @@ struct delivery {
 };
 
 /*
- * deliver - queue every part of the reply (router_opts.deliver): passive replies to the message
- * (reply_to its id, msg_seq 1..5, expiring at the end of the platform's window). An event that
- * is not a message (GROUP_ADD_ROBOT, FRIEND_ADD) could only be answered passively with its
- * event_id, which the outbox's sender does not send; it is answered only when active pushes are
- * allowed, as one active message.
+ * deliver - queue every part of the reply (router_opts.deliver) as passive replies: to a
+ * message by its id, or - for GROUP_ADD_ROBOT and FRIEND_ADD, whose answer is the welcome - to
+ * the event by its id ("event:ID" in reply_to; qqbot_api sends it as event_id). msg_seq is
+ * 1..5 and each row expires at the end of the platform's window. Anything else is answered
+ * only when active pushes are allowed, as one active message.
  */
 static int deliver(void *arg, const struct event *ev, const struct reply *r, int64_t now)
 {
     struct delivery *d = arg;
+    char event_ref[QQBOT_EVENT_REF_MAX];
     const char *reply_to = d->p->msg_id;
+    if (!reply_to && d->p->event_id &&
+        (strcmp(d->p->type, "GROUP_ADD_ROBOT") == 0 || strcmp(d->p->type, "FRIEND_ADD") == 0)) {
+        snprintf(event_ref, sizeof event_ref, "%s%s", QQBOT_EVENT_PREFIX, d->p->event_id);
+        reply_to = event_ref;
+    }
     d->pushed = 0;
     char *text = qq_reply_text(r);
     if (!text)
         return ZB_OK;
     if (!reply_to && !d->cfg->qqbot.active_push) {
-        log_info("qqbot: the reply to %s is logged, not sent: only a message can be answered "
-                 "passively, and qqbot.active_push is off",
+        log_info("qqbot: the reply to %s is logged, not sent: it cannot be a passive reply, "
+                 "and qqbot.active_push is off",
                  d->p->type);
         free(text);
         return ZB_OK;

@@ -27,13 +27,17 @@
  *
  * Replies are passive messages through the outbox, one row per part (qq_text.h): reply_to is
  * the message's id, seq is msg_seq 1, 2, ... (at most 5), expires_at is the platform's window
- * from the message's time: 5 minutes in a group, 60 in C2C. Events that are not messages
- * (GROUP_ADD_ROBOT, FRIEND_ADD: the welcome) could only be answered with their event_id, which
- * the outbox's sender does not send; their reply is queued as one active message when
- * qqbot.active_push is on, and otherwise only logged.
+ * from the message's time: 5 minutes in a group, 60 in C2C. GROUP_ADD_ROBOT and FRIEND_ADD
+ * (the welcome) are answered passively to the event: reply_to is QQBOT_EVENT_PREFIX + the
+ * event id, which qqbot_api sends as event_id. Other events' replies are queued as one active
+ * message when qqbot.active_push is on, and otherwise only logged.
  */
 #ifndef ZHIBU_QQBOT_H
 #define ZHIBU_QQBOT_H
+
+/* reply_to of a passive reply to an event (not a message): this prefix and the event id. */
+#define QQBOT_EVENT_PREFIX  "event:"
+#define QQBOT_EVENT_REF_MAX 160
 
 #include <stdbool.h>
 #include <stddef.h>

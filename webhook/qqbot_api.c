@@ -1,5 +1,6 @@
 /* qqbot_api.c - QQ open-platform API client (see qqbot_api.h). */
 #include "webhook/qqbot_api.h"
+#include "webhook/qqbot.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -170,7 +171,11 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "content", row->text);
     cJSON_AddNumberToObject(j, "msg_type", 0);
-    if (rt->reply_to[0]) {
+    if (strncmp(rt->reply_to, QQBOT_EVENT_PREFIX, strlen(QQBOT_EVENT_PREFIX)) == 0) {
+        /* a passive reply to an event (GROUP_ADD_ROBOT, FRIEND_ADD): event_id, not msg_id */
+        cJSON_AddStringToObject(j, "event_id", rt->reply_to + strlen(QQBOT_EVENT_PREFIX));
+        cJSON_AddNumberToObject(j, "msg_seq", rt->seq);
+    } else if (rt->reply_to[0]) {
         cJSON_AddStringToObject(j, "msg_id", rt->reply_to);
         cJSON_AddNumberToObject(j, "msg_seq", rt->seq);
     }

@@ -261,8 +261,8 @@ static void test_events(void **state)
                                     QQ_APPID, kinds[i][1], kinds[i][2]),
                          1);
     }
-    /* the welcome could only be an event_id reply, which the sender does not make: it is
-     * logged with the event and not queued while active pushes are off */
+    /* the welcome is a passive reply to the event (event_id), queued once; the other group
+     * events are answered with nothing */
     assert_int_equal(e2e_db_int(srv,
                                 "SELECT count(*) FROM events WHERE msg_key='qq:%s:ev:EVADD1' "
                                 "AND handler='welcome' AND reply LIKE '%%绑定%%'",
@@ -271,7 +271,15 @@ static void test_events(void **state)
     assert_int_equal(
         e2e_db_int(srv,
                    "SELECT count(*) FROM outbox WHERE to_id='GROUPB000000000000000000000000001'"),
-        0);
+        1);
+    assert_int_equal(e2e_db_int(srv, "SELECT count(*) FROM outbox WHERE rcpt='qqbot_group' AND "
+                                     "to_id='GROUPB000000000000000000000000001' AND "
+                                     "reply_to='event:EVADD1' AND seq=1 AND text LIKE '%%绑定%%'"),
+                     1);
+    char sent[256];
+    assert_true(wait_record("qqbot_group", "GROUPB000000000000000000000000001", "event:EVADD1", 1,
+                            sent, sizeof sent, 5000)); /* delivered with event_id */
+    assert_contains(sent, "绑定");
     const char *friends[][3] = {{"FRIEND_ADD", "EVF1", "follow"},
                                 {"FRIEND_DEL", "EVF2", "unfollow"},
                                 {"C2C_MSG_REJECT", "EVF3", "other"}};

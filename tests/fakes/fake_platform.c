@@ -324,6 +324,11 @@ static unsigned qqbot(struct MHD_Connection *c, const char *url, const cJSON *j,
     memcpy(to, rest, (size_t)(slash - rest));
     to[slash - rest] = '\0';
     const char *msg_id = str(j, "msg_id");
+    char event_ref[300];
+    if (!msg_id && str(j, "event_id")) { /* a passive reply to an event: recorded as event:ID */
+        snprintf(event_ref, sizeof event_ref, "event:%s", str(j, "event_id"));
+        msg_id = event_ref;
+    }
     const cJSON *seq = cJSON_GetObjectItemCaseSensitive(j, "msg_seq");
     long s = cJSON_IsNumber(seq) ? (long)seq->valuedouble : 0;
     if (msg_id) {
