@@ -338,9 +338,18 @@ static void test_passive_rows(void **state)
                      5);
     assert_int_equal(q_int("SELECT count(DISTINCT seq) FROM outbox WHERE reply_to='M12'"), 5);
     assert_int_equal(q_int("SELECT max(length(text)) <= 1500 FROM outbox WHERE reply_to='M12'"), 1);
-    /* an event that is not a message (a welcome) has no msg_id to answer: nothing without
-     * active push; one active message with it, however long the text */
-    struct qqbot_payload a = {.event_id = "EV1", .user = "OP2", .type = "FRIEND_ADD"};
+    /* the welcome on FRIEND_ADD is a passive reply to the event: reply_to "event:ID" */
+    struct qqbot_payload w = {
+        .event_id = "EV0", .user = "OP1", .type = "FRIEND_ADD", .time = 1700000000};
+    assert_int_equal(deliver_text(&w, "qq:1:w", "欢迎", 1700000000, &n), ZB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:w#1' AND "
+                           "reply_to='event:EV0' AND seq=1 AND rcpt='qqbot_user' AND "
+                           "to_id='OP1' AND expires_at=1700003600"),
+                     1);
+    /* any other event has nothing to answer passively: nothing without active push; one
+     * active message with it, however long the text */
+    struct qqbot_payload a = {.event_id = "EV1", .user = "OP2", .type = "C2C_MSG_RECEIVE"};
     assert_int_equal(deliver_text(&a, "qq:1:x", "欢迎", 1700000000, &n), ZB_OK);
     assert_int_equal(n, 0);
     cfg.qqbot.active_push = true;
