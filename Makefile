@@ -11,6 +11,7 @@
 CC       ?= cc
 BUILD    ?= build/release
 SAN      ?=
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 PKGS      = libmicrohttpd libcurl libcjson sqlite3 expat libsodium
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lmbedcrypto -lpthread -lm
@@ -35,7 +36,7 @@ FAKE_SRCS := $(wildcard tests/fakes/*.c)
 FAKE_BINS := $(FAKE_SRCS:%.c=$(BUILD)/%)
 BIN       := $(BUILD)/zhibu
 
-.PHONY: all run test test-unit test-e2e test-asan asan lint fuzz bench deps clean tests-built
+.PHONY: all run test test-asan asan lint fuzz bench deps clean tests-built
 
 all: zhibu
 
@@ -79,17 +80,17 @@ run:
 # The README's test command: the suite on the normal build, then under ASan+UBSan.
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory tests-built
+	@$(MAKE) --no-print-directory -j$(NPROC) tests-built
 	@scripts/run-tests.sh $(BUILD)
 	@$(MAKE) --no-print-directory test-asan
 
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 tests-built
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build/asan SAN=1 tests-built
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		scripts/run-tests.sh build/asan
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 tests-built
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build/asan SAN=1 tests-built
 
 lint:
 	@scripts/lint.sh
