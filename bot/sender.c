@@ -26,6 +26,7 @@
 #include "bot/xmalloc.h"
 
 #define IDLE_POLL_MS  1000 /* look for due rows at least this often */
+#define CLAIM_GAP_MS  50   /* after a claim that left jobs free, the next at most this soon */
 #define STOP_GRACE_MS 3000
 
 enum job_state { JOB_FREE = 0, JOB_WAITING, JOB_FLYING };
@@ -62,6 +63,7 @@ struct sender {
     struct ratelimit rl[PLATFORM_COUNT];
     atomic_int stop;
     atomic_int kicked;
+    int64_t quiet_until_ms; /* kicks do not claim before this (see claim) */
     int64_t next_claim_ms;
     unsigned long sent, failed;
 };
@@ -251,8 +253,10 @@ static void claim(struct sender *s, int64_t now_ms)
     size_t free_jobs = 0;
     for (size_t i = 0; i < s->njobs; i++)
         free_jobs += s->jobs[i].state == JOB_FREE;
-    if (!free_jobs || (!atomic_exchange(&s->kicked, 0) && now_ms < s->next_claim_ms))
+    if (!free_jobs ||
+        (now_ms < s->next_claim_ms && (!atomic_load(&s->kicked) || now_ms < s->quiet_until_ms)))
         return;
+    atomic_store(&s->kicked, 0);
     struct outbox_row rows[free_jobs];
     size_t n = 0;
     int64_t now = (int64_t)time(NULL);
@@ -260,8 +264,11 @@ static void claim(struct sender *s, int64_t now_ms)
         s->next_claim_ms = now_ms + IDLE_POLL_MS;
         return;
     }
-    /* a full batch: more may be due, claim again when a job frees; else poll later */
+    /* a full batch: more may be due, claim again when a job frees; else poll later, and let
+     * kicks claim again only after CLAIM_GAP_MS: rows queued behind a recipient that is still
+     * being served are not claimable, and a claim has to look past them */
     s->next_claim_ms = n == free_jobs ? now_ms : now_ms + IDLE_POLL_MS;
+    s->quiet_until_ms = n == free_jobs ? now_ms : now_ms + CLAIM_GAP_MS;
     if (n == free_jobs)
         atomic_store(&s->kicked, 1);
     size_t k = 0;
@@ -420,9 +427,12 @@ static void *run(void *arg)
         flush(s);
         run_curl(s, mono_ms());
         flush(s);
-        if (count_state(s, JOB_FREE) && atomic_load(&s->kicked))
+        int64_t t = mono_ms();
+        if (count_state(s, JOB_FREE) && atomic_load(&s->kicked) && t >= s->quiet_until_ms)
             continue;
-        int64_t until_claim = s->next_claim_ms - mono_ms();
+        int64_t until_claim = s->next_claim_ms - t;
+        if (atomic_load(&s->kicked) && s->quiet_until_ms - t < until_claim)
+            until_claim = s->quiet_until_ms - t;
         if (until_claim < wait)
             wait = until_claim;
         if (count_state(s, JOB_WAITING) == 0 && count_state(s, JOB_FREE) == 0)
