@@ -108,36 +108,42 @@ static void handle_get(const struct config *cfg, struct http_request *req,
         http_error(resp, 400, "echostr is required");
         return;
     }
-    if (msg_sig && have_key) { /* WeCom style: 4-field signature, encrypted echostr */
-        if (!ts || !nonce) {
-            http_error(resp, 401, "timestamp and nonce are required");
-            return;
-        }
-        const char *parts[4] = {cfg->wechat.token, ts, nonce, echostr};
-        if (wechat_sign_check(parts, 4, msg_sig)) {
-            http_error(resp, 403, "msg_signature mismatch");
-            return;
-        }
-        if (!timestamp_ok(cfg, ts)) {
-            http_error(resp, 403, "timestamp outside the accepted window");
-            return;
-        }
+    /* WeCom style: the 4-field msg_signature and an encrypted echostr, answered decrypted. An
+     * official account sends the 3-field signature and a plain echostr (also in safe mode); when
+     * a request carries both and the encrypted reading fails, the plain one is tried. */
+    bool plain_too = http_query(req, "signature") != NULL;
+    if (msg_sig && have_key) {
+        const char *why = NULL;
+        int status = 0;
         char *plain = NULL;
         size_t plain_len = 0;
-        int rc = wechat_decrypt(aes_key, echostr, strlen(echostr), cfg->wechat.app_id, &plain,
-                                &plain_len);
-        if (rc) {
-            http_error(resp, 400,
-                       rc == ZB_EAPPID ? "echostr is not for our app_id"
-                                       : "echostr does not decrypt");
+        const char *parts[4] = {cfg->wechat.token, ts ? ts : "", nonce ? nonce : "", echostr};
+        if (!ts || !nonce) {
+            status = 401, why = "timestamp and nonce are required";
+        } else if (wechat_sign_check(parts, 4, msg_sig)) {
+            status = 403, why = "msg_signature mismatch";
+        } else if (!timestamp_ok(cfg, ts)) {
+            status = 403, why = "timestamp outside the accepted window";
+        } else {
+            int rc = wechat_decrypt(aes_key, echostr, strlen(echostr), cfg->wechat.app_id, &plain,
+                                    &plain_len);
+            if (rc)
+                status = 400, why = rc == ZB_EAPPID ? "echostr is not for our app_id"
+                                                    : "echostr does not decrypt";
+        }
+        if (!status) {
+            resp->status = 200;
+            resp->content_type = "text/plain; charset=utf-8";
+            if (buf_append(&resp->body, plain, plain_len))
+                http_error(resp, 400, "echostr too long");
+            free(plain);
+            log_info("wechat: server URL verified (encrypted echostr)");
             return;
         }
-        resp->status = 200;
-        resp->content_type = "text/plain; charset=utf-8";
-        if (buf_append(&resp->body, plain, plain_len))
-            http_error(resp, 400, "echostr too long");
-        free(plain);
-        return;
+        if (!plain_too) {
+            http_error(resp, status, why);
+            return;
+        }
     }
     if (check_signature(cfg, req, resp))
         return;

@@ -195,6 +195,26 @@ static void test_oa_verify_safe_server(void **state)
         run_oa_case(S.safe, &oa_cases[i]);
 }
 
+/* An official account in safe mode whose GET carries msg_signature beside signature, over a
+ * plain echostr: the encrypted reading fails, the plain one answers the echostr as it is; with
+ * a wrong signature it is still refused. */
+static void test_oa_safe_with_msg_signature(void **state)
+{
+    (void)state;
+    char ts[24], nonce[24], sig[41], msig[41], q[512];
+    const char *echo = "8123456789012345678";
+    e2e_now(ts);
+    e2e_nonce(nonce);
+    e2e_sign3(S.safe->token, ts, nonce, sig);
+    e2e_sign4(S.safe->token, ts, nonce, echo, msig);
+    snprintf(q, sizeof q, "signature=%s&msg_signature=%s&timestamp=%s&nonce=%s&echostr=%s", sig,
+             msig, ts, nonce, echo);
+    get(S.safe, q, 200, echo);
+    snprintf(q, sizeof q, "signature=%s&msg_signature=%s&timestamp=%s&nonce=%s&echostr=%s", V1_BAD,
+             msig, ts, nonce, echo);
+    get(S.safe, q, 403, NULL);
+}
+
 static void test_v1_vector(void **state)
 {
     (void)state;
@@ -308,6 +328,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oa_verify_plaintext_server),
         cmocka_unit_test(test_oa_verify_safe_server),
+        cmocka_unit_test(test_oa_safe_with_msg_signature),
         cmocka_unit_test(test_v1_vector),
         cmocka_unit_test(test_wecom_v7a),
         cmocka_unit_test(test_wecom_v7a_stale_with_window),
