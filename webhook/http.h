@@ -55,6 +55,11 @@ void http_pending(struct http_response *resp);
 /* http_ready - the asynchronous work for req finished; any thread, once per http_pending. */
 void http_ready(struct http_request *req);
 
+/* http_dispatched - a router_call's done callback for handlers whose call->ud is their
+ * struct http_request: http_ready on it. */
+struct router_call;
+void http_dispatched(struct router_call *call);
+
 /* http_error - set resp to status with a one-line plain-text body and log why at warn level. */
 void http_error(struct http_response *resp, int status, const char *why);
 

@@ -386,11 +386,6 @@ static void post_free(void *p)
     free(st);
 }
 
-static void on_dispatched(struct router_call *call)
-{
-    http_ready(call->ud);
-}
-
 static void no_content(struct http_response *resp)
 {
     resp->status = 204;
@@ -462,7 +457,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
     req->state_free = post_free;
     st->call.ud = req;
     http_pending(resp);
-    router_submit_ex(&st->call, &st->ev, &o, on_dispatched);
+    router_submit_ex(&st->call, &st->ev, &o, http_dispatched);
     return;
 fail:
     post_free(st);

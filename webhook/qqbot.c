@@ -476,11 +476,6 @@ static void post_free(void *v)
     free(st);
 }
 
-static void on_dispatched(struct router_call *call)
-{
-    http_ready(call->ud);
-}
-
 /*
  * submit - an op 0 event: hand it to the router and answer later (finish_post). A message is
  * keyed by the platform's message id itself (the outbox's channel choice finds the message to
@@ -514,7 +509,7 @@ static void submit(const struct config *cfg, struct post *st, struct http_reques
     req->state_free = post_free;
     st->call.ud = req;
     http_pending(resp);
-    router_submit_ex(&st->call, &st->ev, &o, on_dispatched);
+    router_submit_ex(&st->call, &st->ev, &o, http_dispatched);
 }
 
 /* finish_post - the event and its reply are committed (or not): ACK. */

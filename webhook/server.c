@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bot/log.h"
+#include "bot/router.h"
 #include "bot/store.h"
 #include "bot/xmalloc.h"
 #include "webhook/http.h"
@@ -117,6 +118,11 @@ void http_ready(struct http_request *req)
         MHD_resume_connection(req->conn);
     }
     pthread_mutex_unlock(&async_mu);
+}
+
+void http_dispatched(struct router_call *call)
+{
+    http_ready(call->ud);
 }
 
 void http_error(struct http_response *resp, int status, const char *why)

@@ -371,11 +371,6 @@ static void post_free(void *p)
     free(st);
 }
 
-static void on_dispatched(struct router_call *call)
-{
-    http_ready(call->ud);
-}
-
 /* start_post - checks 1-5 of the file comment, then submit the event to the router. */
 static void start_post(const struct config *cfg, struct http_request *req,
                        struct http_response *resp)
@@ -417,7 +412,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
     st->submitted = true;
     st->call.ud = req;
     http_pending(resp);
-    router_submit(&st->call, &st->ev, WECHAT_TEXT_MAX, on_dispatched);
+    router_submit(&st->call, &st->ev, WECHAT_TEXT_MAX, http_dispatched);
     return;
 fail:
     post_free(st);
