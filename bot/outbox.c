@@ -253,17 +253,23 @@ static char *dup_col(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(store_text(st, i));
 }
 
+/*
+ * outbox_claim - the due rows are read outside any write transaction (the query may look past
+ * many rows queued behind recipients in service, and must not hold the writer lock that the
+ * request path commits under); only the marking as 'sending' is a short write. The sender is
+ * the one thread that moves rows out of 'pending', so a row read here is still pending when
+ * marked; a row that is not (changes() == 0) is dropped all the same.
+ */
 int outbox_claim(int64_t now, struct outbox_row *rows, size_t max, size_t *n)
 {
     *n = 0;
     if (max == 0)
         return ZB_OK;
-    if (store_begin())
-        return ZB_EDB;
     int rc = ZB_EDB;
+    bool in_tx = false;
     sqlite3_stmt *st = store_stmt(sql_due);
     if (!st)
-        goto done;
+        return ZB_EDB;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     int step;
@@ -290,6 +296,12 @@ int outbox_claim(int64_t now, struct outbox_row *rows, size_t max, size_t *n)
     sqlite3_reset(st);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         goto done;
+    if (*n == 0)
+        return ZB_OK;
+    if (store_begin())
+        goto done;
+    in_tx = true;
+    size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {
         st = store_stmt(sql_mark_sending);
         if (!st)
@@ -298,12 +310,20 @@ int outbox_claim(int64_t now, struct outbox_row *rows, size_t max, size_t *n)
         sqlite3_bind_int64(st, 2, now);
         if (store_exec_done(st))
             goto done;
+        if (sqlite3_changes(store_db()) != 1) {
+            outbox_row_free(&rows[i]); /* zeroed: freeing it again at done is harmless */
+        } else if (kept++ != i) {
+            rows[kept - 1] = rows[i];
+            memset(&rows[i], 0, sizeof rows[i]); /* one owner per row */
+        }
     }
+    *n = kept;
     rc = store_commit();
+    in_tx = false;
     if (rc == ZB_OK)
         return ZB_OK;
 done:
-    if (rc)
+    if (in_tx)
         store_rollback();
     for (size_t i = 0; i < *n; i++)
         outbox_row_free(&rows[i]);
