@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # fuzz.sh SECONDS - build each libFuzzer driver in tests/fuzz/ (clang, ASan+UBSan) and run it for
-# SECONDS on a copy of its seed corpus tests/fuzz/corpus/<driver>/. Fails on the first crash.
+# SECONDS on a fresh copy of its seed corpus tests/fuzz/corpus/<driver>/, with a fixed seed
+# (FUZZ_SEED, default 1) so that a run can be repeated exactly; FUZZ_SEED=0 picks a random one
+# for exploring. Fails on the first crash.
 set -euo pipefail
 secs=${1:-20}
 cd "$(dirname "$0")/.."
@@ -21,10 +23,12 @@ for drv in tests/fuzz/fuzz_*.c; do
     name=$(basename "$drv" .c)
     clang $cflags -fsanitize=fuzzer -o "$out/$name" "$drv" $objs $libs
     work="$out/corpus-$name"
+    rm -rf "$work" # every run starts from the seed corpus: with a fixed seed, runs repeat
     mkdir -p "$work"
     [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/"
     echo "== $name for ${secs}s"
-    "$out/$name" -max_total_time="$secs" -max_len=65536 -timeout=10 -print_final_stats=1 \
+    "$out/$name" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+        -print_final_stats=1 \
         -artifact_prefix="$out/$name-" "$work" 2>&1 | tail -n 12
 done
 echo "fuzz: all drivers ran ${secs}s without a crash"
