@@ -10,7 +10,7 @@ case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build libcmocka-dev sqlite3 curl" ;;
 fuzz) want="$build clang libclang-rt-14-dev" ;;
-bench) want="$build wrk" ;;
+bench) want="$build wrk sqlite3" ;;
 lint) want="clang-format git" ;;
 *) echo "usage: $0 build|test|fuzz|bench|lint" >&2; exit 2 ;;
 esac
