@@ -15,27 +15,18 @@
 
 #include "bot/group_rules.h"
 #include "bot/store.h"
-
-static char dbpath[64];
+#include "tests/unit/unit_db.h"
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dbpath, sizeof dbpath, "/tmp/zhibu-group-rules-%d.db", (int)getpid());
-    unlink(dbpath);
-    return store_init(dbpath, false) ? -1 : 0;
+    return unit_db_open("group-rules");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close_thread();
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    unit_db_close();
     return 0;
 }
 

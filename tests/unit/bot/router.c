@@ -18,6 +18,7 @@
 #include "bot/router.h"
 #include "bot/store.h"
 #include "bot/writer.h"
+#include "tests/unit/unit_db.h"
 
 static int echo_calls;
 
@@ -182,15 +183,12 @@ static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &l
                                               &fail_handler,   &help_handler, &fb_handler,
                                               &secret_handler, &quiz_handler, &mquiz_handler};
 
-static char dbpath[64];
 static int seq;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dbpath, sizeof dbpath, "/tmp/zhibu-router-%d.db", (int)getpid());
-    unlink(dbpath);
-    if (store_init(dbpath, false))
+    if (unit_db_open("router"))
         return -1;
     return router_init(table, sizeof table / sizeof table[0], 600);
 }
@@ -199,13 +197,7 @@ static int teardown(void **state)
 {
     (void)state;
     writer_stop();
-    store_close_thread();
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    unit_db_close();
     return 0;
 }
 

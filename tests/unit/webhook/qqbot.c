@@ -18,15 +18,13 @@
 #include "webhook/qqbot.c"
 
 #include "bot/store.h"
+#include "tests/unit/unit_db.h"
 
-static char dbpath[64];
 static struct config cfg;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dbpath, sizeof dbpath, "/tmp/zhibu-qqbot-%d.db", (int)getpid());
-    unlink(dbpath);
     cfg.path = "test";
     cfg.qqbot.app_id = "11111111";
     cfg.qqbot.secret = "DG5g3B4j9X2KOErG";
@@ -34,19 +32,13 @@ static int setup(void **state)
     char err[256];
     if (qqbot_init(&cfg, err, sizeof err))
         return -1;
-    return store_init(dbpath, false) ? -1 : 0;
+    return unit_db_open("qqbot");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close_thread();
-    char p[80];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    unit_db_close();
     return 0;
 }
 
@@ -273,16 +265,6 @@ static void test_times(void **state)
         assert_int_equal(qqbot_parse_time(bad[i], &t), ZB_EPARSE);
 }
 
-static long long q_int(const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static int deliver_text(struct qqbot_payload *p, const char *key, const char *text, int64_t now,
                         int *pushed)
 {
@@ -311,15 +293,16 @@ static void test_passive_rows(void **state)
     struct qqbot_payload p = {.msg_id = "M10", .user = "U", .group = "G", .time = 1700000000};
     assert_int_equal(deliver_text(&p, "qq:1:M10", "你好", 1700000030, &n), ZB_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:M10#1' AND "
-                           "rcpt='qqbot_group' AND to_id='G' AND reply_to='M10' AND seq=1 AND "
-                           "data_json IS NULL AND text='你好' AND expires_at=1700000300"),
-                     1);
+    assert_int_equal(
+        unit_db_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:M10#1' AND "
+                    "rcpt='qqbot_group' AND to_id='G' AND reply_to='M10' AND seq=1 AND "
+                    "data_json IS NULL AND text='你好' AND expires_at=1700000300"),
+        1);
     /* C2C: 60 minutes; a message time from the future counts as now */
     struct qqbot_payload c = {.msg_id = "M11", .user = "U", .time = 1800000000};
     assert_int_equal(deliver_text(&c, "qq:1:M11", "好", 1700000000, &n), ZB_OK);
-    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:M11#1' AND "
-                           "rcpt='qqbot_user' AND to_id='U' AND expires_at=1700003600"),
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:M11#1' AND "
+                                 "rcpt='qqbot_user' AND to_id='U' AND expires_at=1700003600"),
                      1);
     /* a long answer: parts with msg_seq 1..5 and never more */
     struct buf b;
@@ -333,19 +316,21 @@ static void test_passive_rows(void **state)
     struct qqbot_payload l = {.msg_id = "M12", .user = "U", .group = "G", .time = 1700000000};
     assert_int_equal(deliver_text(&l, "qq:1:M12", buf_str(&b), 1700000001, &n), ZB_OK);
     assert_int_equal(n, 5);
-    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE reply_to='M12' AND seq BETWEEN 1 "
-                           "AND 5 AND expires_at=1700000300"),
-                     5);
-    assert_int_equal(q_int("SELECT count(DISTINCT seq) FROM outbox WHERE reply_to='M12'"), 5);
-    assert_int_equal(q_int("SELECT max(length(text)) <= 1500 FROM outbox WHERE reply_to='M12'"), 1);
+    assert_int_equal(
+        unit_db_int("SELECT count(*) FROM outbox WHERE reply_to='M12' AND seq BETWEEN 1 "
+                    "AND 5 AND expires_at=1700000300"),
+        5);
+    assert_int_equal(unit_db_int("SELECT count(DISTINCT seq) FROM outbox WHERE reply_to='M12'"), 5);
+    assert_int_equal(
+        unit_db_int("SELECT max(length(text)) <= 1500 FROM outbox WHERE reply_to='M12'"), 1);
     /* the welcome on FRIEND_ADD is a passive reply to the event: reply_to "event:ID" */
     struct qqbot_payload w = {
         .event_id = "EV0", .user = "OP1", .type = "FRIEND_ADD", .time = 1700000000};
     assert_int_equal(deliver_text(&w, "qq:1:w", "欢迎", 1700000000, &n), ZB_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:w#1' AND "
-                           "reply_to='event:EV0' AND seq=1 AND rcpt='qqbot_user' AND "
-                           "to_id='OP1' AND expires_at=1700003600"),
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:w#1' AND "
+                                 "reply_to='event:EV0' AND seq=1 AND rcpt='qqbot_user' AND "
+                                 "to_id='OP1' AND expires_at=1700003600"),
                      1);
     /* any other event has nothing to answer passively: nothing without active push; one
      * active message with it, however long the text */
@@ -356,10 +341,11 @@ static void test_passive_rows(void **state)
     assert_int_equal(deliver_text(&a, "qq:1:x", buf_str(&b), 1700000000, &n), ZB_OK);
     cfg.qqbot.active_push = false;
     assert_int_equal(n, 1);
-    assert_int_equal(q_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:x#1' AND reply_to "
-                           "IS NULL AND data_json IS NULL AND expires_at=0 AND "
-                           "rcpt='qqbot_user' AND to_id='OP2'"),
-                     1);
+    assert_int_equal(
+        unit_db_int("SELECT count(*) FROM outbox WHERE idem_key='qq:1:x#1' AND reply_to "
+                    "IS NULL AND data_json IS NULL AND expires_at=0 AND "
+                    "rcpt='qqbot_user' AND to_id='OP2'"),
+        1);
     buf_free(&b);
     /* nothing to say: nothing queued */
     struct qqbot_payload s = {.msg_id = "M13", .user = "U"};
