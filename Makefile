@@ -25,9 +25,9 @@ endif
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
-CORE_SRCS := $(filter-out bot/main.c,$(wildcard bot/*.c webhook/*.c handlers/*.c))
+CORE_SRCS := $(filter-out bot/app/main.c,$(shell find bot webhook handlers -name '*.c' | sort))
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
-UNIT_SRCS := $(wildcard tests/unit/*/*.c)
+UNIT_SRCS := $(shell find tests/unit -name '*.c' | sort)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 E2E_UTIL  := $(wildcard tests/e2e/*_util.c)
 E2E_SRCS  := $(filter-out $(E2E_UTIL),$(wildcard tests/e2e/*.c))
@@ -43,7 +43,7 @@ all: zhibu
 zhibu: $(BIN)
 	@if [ "$(BUILD)" = build/release ]; then cp $(BIN) zhibu; fi
 
-$(BIN): $(BUILD)/obj/bot/main.o $(BUILD)/libzhibu.a
+$(BIN): $(BUILD)/obj/bot/app/main.o $(BUILD)/libzhibu.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/libzhibu.a: $(CORE_OBJS)

@@ -1,12 +1,12 @@
 /* registry.c - the handler table given to router_init (see registry.h). */
 #include "handlers/registry.h"
 
-#include "handlers/bind.h"
-#include "handlers/feedback.h"
-#include "handlers/help.h"
-#include "handlers/me.h"
-#include "handlers/roster.h"
-#include "handlers/welcome.h"
+#include "handlers/members/bind.h"
+#include "handlers/feedback/feedback.h"
+#include "handlers/menu/help.h"
+#include "handlers/members/me.h"
+#include "handlers/members/roster.h"
+#include "handlers/menu/welcome.h"
 
 /* Public: help, fallback, welcome, feedback (anyone may leave the branch a message - the masses
  * and applicants too; it only writes), bind, unbind, unfollow. Members only: me, roster. */

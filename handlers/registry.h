@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "bot/router.h"
+#include "bot/chat/router.h"
 
 extern const struct handler *const registry[];
 extern const size_t registry_count;

@@ -12,7 +12,7 @@ pkgs="libmicrohttpd libcurl libcjson sqlite3 expat libsodium"
 cflags="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lmbedcrypto -lpthread -lm"
 objs=""
-for src in $(ls bot/*.c webhook/*.c handlers/*.c | grep -v '^bot/main.c$'); do
+for src in $(find bot webhook handlers -name '*.c' | grep -v '^bot/app/main.c$' | sort); do
     o="$out/obj/$(echo "$src" | tr / _).o"
     if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
         clang $cflags -c -o "$o" "$src"

@@ -30,10 +30,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "bot/buf.h"
-#include "bot/rand.h"
-#include "webhook/wechat_crypto.h"
-#include "webhook/wechat_xml.h"
+#include "bot/base/buf.h"
+#include "bot/base/rand.h"
+#include "webhook/wechat/wechat_crypto.h"
+#include "webhook/wechat/wechat_xml.h"
 
 #define POOL_MAX      10000000    /* most requests one pool may hold */
 #define POOL_USERS    5000        /* distinct FromUserName values */

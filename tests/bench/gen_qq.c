@@ -27,10 +27,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "bot/buf.h"
-#include "bot/rand.h"
-#include "webhook/cqcode.h"
-#include "webhook/qq_sign.h"
+#include "bot/base/buf.h"
+#include "bot/base/rand.h"
+#include "webhook/qq/cqcode.h"
+#include "webhook/qq/qq_sign.h"
 
 #define POOL_MAX    10000000 /* most requests one pool may hold */
 #define POOL_USERS  5000     /* distinct senders */

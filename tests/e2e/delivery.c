@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "bot/outbox.h"
-#include "bot/store.h"
+#include "bot/delivery/outbox.h"
+#include "bot/store/store.h"
 #include "tests/e2e/delivery_util.h"
 
 #define CONCURRENCY 8

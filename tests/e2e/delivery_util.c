@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bot/buf.h"
+#include "bot/base/buf.h"
 
 void du_sleep_ms(int ms)
 {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "bot/version.h"
+#include "bot/base/version.h"
 #include "tests/e2e/e2e_util.h"
 
 #define PROMPT_FEEDBACK "请直接发送您想对支部说的话"

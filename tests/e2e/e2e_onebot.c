@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "tests/e2e/qq_util.h"
-#include "webhook/qq_sign.h"
+#include "webhook/qq/qq_sign.h"
 
 #define FALLBACK        "抱歉，没看懂您的意思。"
 #define PROMPT_FEEDBACK "请直接发送您想对支部说的话"

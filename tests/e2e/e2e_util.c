@@ -33,11 +33,11 @@
 #include <mbedtls/aes.h>
 #include <mbedtls/base64.h>
 
-#include "bot/buf.h"
-#include "bot/rand.h"
-#include "bot/xmalloc.h"
-#include "webhook/wechat_crypto.h"
-#include "webhook/wechat_xml.h"
+#include "bot/base/buf.h"
+#include "bot/base/rand.h"
+#include "bot/base/xmalloc.h"
+#include "webhook/wechat/wechat_crypto.h"
+#include "webhook/wechat/wechat_xml.h"
 
 #define HTTP_BODY_MAX  (8 * 1024 * 1024) /* largest response body a test reads */
 #define CHUNK_PIECE    4096              /* bytes per read callback in chunked uploads */

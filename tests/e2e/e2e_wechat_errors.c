@@ -22,7 +22,7 @@
 #include <mbedtls/base64.h>
 
 #include "tests/e2e/e2e_util.h"
-#include "webhook/wechat_crypto.h"
+#include "webhook/wechat/wechat_crypto.h"
 
 static struct e2e_server *srv; /* AES key, window 300, default body limit */
 

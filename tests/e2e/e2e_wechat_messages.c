@@ -19,8 +19,8 @@
 #include <cmocka.h>
 
 #include "tests/e2e/e2e_util.h"
-#include "webhook/wechat_crypto.h"
-#include "webhook/wechat_xml.h"
+#include "webhook/wechat/wechat_crypto.h"
+#include "webhook/wechat/wechat_xml.h"
 
 #define PROMPT_FEEDBACK "请直接发送您想对支部说的话"
 #define FEEDBACK_SAVED  "已收到您的留言"

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "bot/buf.h"
-#include "bot/xmalloc.h"
-#include "webhook/qq_sign.h"
+#include "bot/base/buf.h"
+#include "bot/base/xmalloc.h"
+#include "webhook/qq/qq_sign.h"
 
 #define REQ_MAX (256 * 1024)
 

@@ -35,8 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bot/buf.h"
-#include "bot/xmalloc.h"
+#include "bot/base/buf.h"
+#include "bot/base/xmalloc.h"
 
 #define BODY_MAX (256 * 1024)
 #define NBUCKETS 65536

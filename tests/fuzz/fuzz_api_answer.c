@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "webhook/onebot_api.h"
-#include "webhook/qqbot_api.h"
-#include "webhook/wechat_api.h"
+#include "webhook/qq/onebot_api.h"
+#include "webhook/qq/qqbot_api.h"
+#include "webhook/wechat/wechat_api.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "webhook/cqcode.h"
+#include "webhook/qq/cqcode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

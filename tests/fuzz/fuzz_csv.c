@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/buf.h"
-#include "bot/charset.h"
-#include "bot/csv.h"
+#include "bot/base/buf.h"
+#include "bot/base/charset.h"
+#include "bot/base/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/router.h"
-#include "webhook/onebot.h"
-#include "webhook/qq_text.h"
+#include "bot/chat/router.h"
+#include "webhook/qq/onebot.h"
+#include "webhook/qq/qq_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

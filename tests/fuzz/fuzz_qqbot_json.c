@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "webhook/qqbot.h"
+#include "webhook/qq/qqbot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

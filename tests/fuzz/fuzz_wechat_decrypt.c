@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "webhook/wechat_crypto.h"
+#include "webhook/wechat/wechat_crypto.h"
 
 #define RECEIVE_ID "wx134c8103faa5a59e" /* V8's AppID, so the V8a seed decrypts */
 

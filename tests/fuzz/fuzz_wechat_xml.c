@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/buf.h"
-#include "webhook/wechat_xml.h"
+#include "bot/base/buf.h"
+#include "webhook/wechat/wechat_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "bot/store.h"
+#include "bot/store/store.h"
 
 static char unit_db_path[96];
 

@@ -7,10 +7,10 @@
 
 #include "tests/unit/unit_db.h"
 
-#include "bot/branch.h"
-#include "bot/member.h"
-#include "bot/role.h"
-#include "bot/router.h"
+#include "bot/org/branch.h"
+#include "bot/org/member.h"
+#include "bot/org/role.h"
+#include "bot/chat/router.h"
 #include "handlers/registry.h"
 
 static int64_t chat_lock, chat_channel, chat_secretary, chat_plain, chat_other_branch;

@@ -1,0 +1,470 @@
+/*
+ * config.c - load and validate the JSON configuration against one table of keys.
+ *
+ * The table below is the single source of truth: each entry names a dotted key, its type,
+ * bounds, default, optional environment variable and a line of documentation. Loading walks the
+ * JSON object, rejects unknown keys and wrong types by name, fills defaults, applies the
+ * environment, and then checks what no single key can (listen address, time zone).
+ */
+#include "bot/app/config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bot/delivery/channel.h"
+#include "bot/base/xmalloc.h"
+
+#define CONFIG_MAX_FILE (1024 * 1024)
+
+enum ktype { K_STR, K_INT, K_BOOL };
+
+struct key {
+    const char *name;    /* dotted path in the JSON file */
+    enum ktype type;     /* JSON type expected */
+    size_t off;          /* offset of the field in struct config */
+    long min, max;       /* K_INT bounds, inclusive */
+    const char *def;     /* default as text: string value, number, "true"/"false" */
+    const char *env;     /* environment variable that overrides the file, or NULL */
+    const char *choices; /* K_STR: "a|b|c" allowed values, or NULL for any */
+    const char *doc;     /* one line for `zhibu help config` */
+};
+
+#define F(field) offsetof(struct config, field)
+
+static const struct key keys[] = {
+    {"listen", K_STR, F(listen), 0, 0, "127.0.0.1:8080", NULL, NULL,
+     "address and port the server binds, HOST:PORT ([::1]:PORT for IPv6)"},
+    {"database", K_STR, F(database), 0, 0, "var/zhibu.db", NULL, NULL,
+     "SQLite database file; created with its directory on first start"},
+    {"timezone", K_STR, F(timezone), 0, 0, "Asia/Shanghai", NULL, NULL,
+     "IANA time zone for dates shown to people and for scheduled jobs"},
+    {"log_level", K_STR, F(log_level), 0, 0, "info", "ZHIBU_LOG_LEVEL", "debug|info|warn|error",
+     "lowest level of log lines written to stderr"},
+    {"storage.durability", K_BOOL, F(durability_power), 0, 0, "normal", NULL, "normal|power",
+     "\"normal\": a reply is durable across a crash of zhibu; \"power\": also across power loss"},
+    {"server.body_limit", K_INT, F(body_limit), 1024, 16 * 1024 * 1024, "65536", NULL, NULL,
+     "largest request body accepted, in bytes; larger gets 413"},
+    {"server.threads", K_INT, F(threads), 0, 256, "0", NULL, NULL,
+     "HTTP worker threads; 0 = one per CPU core"},
+    {"server.connection_limit", K_INT, F(connection_limit), 4, 100000, "1024", NULL, NULL,
+     "most open client connections at once"},
+    {"session.ttl_s", K_INT, F(session_ttl_s), 30, 7 * 86400, "1800", NULL, NULL,
+     "a multi-turn conversation (and \"+ more\" pages) expires after this many seconds"},
+    {"wechat.enabled", K_BOOL, F(wechat.enabled), 0, 0, "false", NULL, NULL,
+     "serve the WeChat official account at /wechat"},
+    {"wechat.app_id", K_STR, F(wechat.app_id), 0, 0, "", NULL, NULL,
+     "AppID of the account; required with encoding_aes_key (checked in every encrypted message)"},
+    {"wechat.app_secret", K_STR, F(wechat.app_secret), 0, 0, "", "ZHIBU_WECHAT_APP_SECRET", NULL,
+     "AppSecret, for the platform API (secret)"},
+    {"wechat.token", K_STR, F(wechat.token), 0, 0, "", "ZHIBU_WECHAT_TOKEN", NULL,
+     "Token set in the console's server configuration (secret); required when enabled"},
+    {"wechat.encoding_aes_key", K_STR, F(wechat.encoding_aes_key), 0, 0, "", "ZHIBU_WECHAT_AES_KEY",
+     NULL, "EncodingAESKey, 43 characters (secret); empty = plaintext mode only"},
+    {"wechat.timestamp_window_s", K_INT, F(wechat.timestamp_window_s), 0, 86400 * 365, "300", NULL,
+     NULL, "reject requests whose timestamp is further than this from now; 0 = no check"},
+    {"wechat.api_base", K_STR, F(wechat.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,
+     "base URL of the WeChat API (a fake server in tests)"},
+    {"wechat.cs_window_s", K_INT, F(wechat.cs_window_s), 60, 7 * 86400, "172800", NULL, NULL,
+     "customer-service messages may be sent this long after a member's own message (48 h)"},
+    {"wechat.cs_limit", K_INT, F(wechat.cs_limit), 0, 1000, "5", NULL, NULL,
+     "customer-service messages per window; then template messages; 0 = never customer service"},
+    {"wechat.template.reply", K_STR, F(wechat.template_id[0]), 0, 0, "", NULL, NULL,
+     "template id for replies outside the customer-service window; empty = none"},
+    {"wechat.template.reminder", K_STR, F(wechat.template_id[1]), 0, 0, "", NULL, NULL,
+     "template id for reminders (meetings, dues, tasks)"},
+    {"wechat.template.broadcast", K_STR, F(wechat.template_id[2]), 0, 0, "", NULL, NULL,
+     "template id for a secretary's broadcasts"},
+    {"wechat.template.digest", K_STR, F(wechat.template_id[3]), 0, 0, "", NULL, NULL,
+     "template id for digests (daily study)"},
+    {"wechat.subscribe.reply", K_STR, F(wechat.subscribe_id[0]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for replies, used when no template message is set"},
+    {"wechat.subscribe.reminder", K_STR, F(wechat.subscribe_id[1]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for reminders"},
+    {"wechat.subscribe.broadcast", K_STR, F(wechat.subscribe_id[2]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for broadcasts"},
+    {"wechat.subscribe.digest", K_STR, F(wechat.subscribe_id[3]), 0, 0, "", NULL, NULL,
+     "subscription-notice template for digests"},
+    {"wechat.template_field", K_STR, F(wechat.template_field), 0, 0, "content", NULL, NULL,
+     "template data key that carries the text of a message queued without data"},
+    {"onebot.enabled", K_BOOL, F(onebot.enabled), 0, 0, "false", NULL, NULL,
+     "serve a OneBot v11 implementation's HTTP POST reports at /qq/onebot"},
+    {"onebot.secret", K_STR, F(onebot.secret), 0, 0, "", "ZHIBU_ONEBOT_SECRET", NULL,
+     "secret of X-Signature (HMAC-SHA1 over the body); empty = reports are not signed (secret)"},
+    {"onebot.access_token", K_STR, F(onebot.access_token), 0, 0, "", "ZHIBU_ONEBOT_ACCESS_TOKEN",
+     NULL, "Bearer token for the OneBot HTTP API (secret)"},
+    {"onebot.self_id", K_STR, F(onebot.self_id), 0, 0, "", NULL, NULL,
+     "the bot's QQ number; reports with another X-Self-ID are refused; empty = any"},
+    {"onebot.api_base", K_STR, F(onebot.api_base), 0, 0, "http://127.0.0.1:5700", NULL, NULL,
+     "base URL of the OneBot HTTP API, for messages zhibu sends on its own"},
+    {"onebot.group_prefix", K_STR, F(onebot.group_prefix), 0, 0, "#", NULL, NULL,
+     "a group message starting with this is addressed to zhibu (as is an @ or a menu keyword)"},
+    {"qqbot.enabled", K_BOOL, F(qqbot.enabled), 0, 0, "false", NULL, NULL,
+     "serve the QQ open-platform bot webhook at /qq/bot"},
+    {"qqbot.app_id", K_STR, F(qqbot.app_id), 0, 0, "", NULL, NULL, "the bot's AppID"},
+    {"qqbot.secret", K_STR, F(qqbot.secret), 0, 0, "", "ZHIBU_QQBOT_SECRET", NULL,
+     "the bot's AppSecret: verifies callbacks and fetches access tokens (secret)"},
+    {"qqbot.api_base", K_STR, F(qqbot.api_base), 0, 0, "https://api.sgroup.qq.com", NULL, NULL,
+     "base URL of the open-platform API (a fake server in tests)"},
+    {"qqbot.token_url", K_STR, F(qqbot.token_url), 0, 0,
+     "https://bots.qq.com/app/getAppAccessToken", NULL, NULL,
+     "where the access token is fetched (a fake server in tests)"},
+    {"qqbot.active_push", K_BOOL, F(qqbot.active_push), 0, 0, "false", NULL, NULL,
+     "send active (non-reply) messages; the platform has restricted them"},
+    {"qqbot.group_prefix", K_STR, F(qqbot.group_prefix), 0, 0, "#", NULL, NULL,
+     "a group message (where the bot gets all of them) starting with this is for zhibu"},
+    {"qqbot.timestamp_window_s", K_INT, F(qqbot.timestamp_window_s), 0, 86400 * 365, "0", NULL,
+     NULL,
+     "refuse callbacks whose X-Signature-Timestamp is further than this from now; 0 = no check "
+     "(the platform documents no window; a replayed event is answered from the log)"},
+    {"outbox.concurrency", K_INT, F(outbox.concurrency), 1, 256, "16", NULL, NULL,
+     "platform API requests the sender keeps in flight at most"},
+    {"outbox.max_attempts", K_INT, F(outbox.max_attempts), 1, 100, "10", NULL, NULL,
+     "attempts before a message is marked failed"},
+    {"outbox.backoff_s", K_INT, F(outbox.backoff_s), 1, 3600, "2", NULL, NULL,
+     "delay before the first retry; doubles with each attempt, with jitter"},
+    {"outbox.backoff_max_s", K_INT, F(outbox.backoff_max_s), 1, 86400, "1800", NULL, NULL,
+     "longest delay between two attempts"},
+    {"outbox.timeout_ms", K_INT, F(outbox.timeout_ms), 100, 120000, "10000", NULL, NULL,
+     "time-out of one platform API request"},
+    {"outbox.rate_pause_s", K_INT, F(outbox.rate_pause_s), 1, 86400, "60", NULL, NULL,
+     "after a platform answers \"too many requests\", send nothing to it for this long"},
+    {"outbox.keep_days", K_INT, F(outbox.keep_days), 0, 3650, "180", NULL, NULL,
+     "delivered messages are deleted after this many days; 0 = keep; failed ones are kept"},
+    {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,onebot,qqbot", NULL,
+     NULL, "platforms tried for a member with several identities, in order"},
+    {"ratelimit.wechat", K_INT, F(ratelimit.wechat), 0, 100000, "50", NULL, NULL,
+     "messages per second to the WeChat API; 0 = unlimited"},
+    {"ratelimit.onebot", K_INT, F(ratelimit.onebot), 0, 100000, "2", NULL, NULL,
+     "messages per second through OneBot (a QQ account sending fast gets frozen); 0 = unlimited"},
+    {"ratelimit.qqbot", K_INT, F(ratelimit.qqbot), 0, 100000, "5", NULL, NULL,
+     "messages per second to the QQ open platform; 0 = unlimited"},
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+const char *config_resolve_path(const char *explicit_path)
+{
+    if (explicit_path && *explicit_path)
+        return explicit_path;
+    const char *env = getenv("ZHIBU_CONFIG");
+    if (env && *env)
+        return env;
+    if (access("config/zhibu.json", R_OK) == 0)
+        return "config/zhibu.json";
+    return "config/zhibu.example.json";
+}
+
+static const struct key *find_key(const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+/* is_section - true when some key starts with "name." */
+static int is_section(const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strncmp(keys[i].name, name, n) == 0 && keys[i].name[n] == '.')
+            return 1;
+    return 0;
+}
+
+static char **str_field(struct config *c, const struct key *k)
+{
+    return (char **)((char *)c + k->off);
+}
+
+static long *int_field(struct config *c, const struct key *k)
+{
+    return (long *)((char *)c + k->off);
+}
+
+static bool *bool_field(struct config *c, const struct key *k)
+{
+    return (bool *)((char *)c + k->off);
+}
+
+static int choice_ok(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    const char *p = choices;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, v, n) == 0)
+            return 1;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return 0;
+}
+
+/* set_value - store text v for key k (from a default, the file or the environment). */
+static int set_value(struct config *c, const struct key *k, const char *v, char *err, size_t errsz)
+{
+    switch (k->type) {
+    case K_STR: {
+        if (k->choices && !choice_ok(k->choices, v)) {
+            snprintf(err, errsz, "key \"%s\": \"%s\" is not one of %s", k->name, v, k->choices);
+            return ZB_ECONFIG;
+        }
+        char **f = str_field(c, k);
+        free(*f);
+        *f = xstrdup(v);
+        return ZB_OK;
+    }
+    case K_INT: {
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || end == v || *end || n < k->min || n > k->max) {
+            snprintf(err, errsz, "key \"%s\": expected a whole number from %ld to %ld", k->name,
+                     k->min, k->max);
+            return ZB_ECONFIG;
+        }
+        *int_field(c, k) = n;
+        return ZB_OK;
+    }
+    case K_BOOL:
+        if (k->choices) { /* a two-valued string stored as a bool: second choice is true */
+            if (!choice_ok(k->choices, v)) {
+                snprintf(err, errsz, "key \"%s\": \"%s\" is not one of %s", k->name, v, k->choices);
+                return ZB_ECONFIG;
+            }
+            *bool_field(c, k) =
+                strchr(k->choices, '|') && strcmp(v, strchr(k->choices, '|') + 1) == 0;
+            return ZB_OK;
+        }
+        if (strcmp(v, "true") && strcmp(v, "false")) {
+            snprintf(err, errsz, "key \"%s\": expected true or false", k->name);
+            return ZB_ECONFIG;
+        }
+        *bool_field(c, k) = strcmp(v, "true") == 0;
+        return ZB_OK;
+    }
+    return ZB_ECONFIG;
+}
+
+/* set_json - store JSON item j for key k, checking its JSON type. */
+static int set_json(struct config *c, const struct key *k, const cJSON *j, char *err, size_t errsz)
+{
+    char num[32];
+    if (k->type == K_STR || (k->type == K_BOOL && k->choices)) {
+        if (!cJSON_IsString(j)) {
+            snprintf(err, errsz, "key \"%s\": expected a string", k->name);
+            return ZB_ECONFIG;
+        }
+        return set_value(c, k, j->valuestring, err, errsz);
+    }
+    if (k->type == K_INT) {
+        double d = cJSON_GetNumberValue(j);
+        if (!cJSON_IsNumber(j) || d != (double)(long)d) {
+            snprintf(err, errsz, "key \"%s\": expected a whole number", k->name);
+            return ZB_ECONFIG;
+        }
+        snprintf(num, sizeof num, "%ld", (long)d);
+        return set_value(c, k, num, err, errsz);
+    }
+    if (!cJSON_IsBool(j)) {
+        snprintf(err, errsz, "key \"%s\": expected true or false", k->name);
+        return ZB_ECONFIG;
+    }
+    return set_value(c, k, cJSON_IsTrue(j) ? "true" : "false", err, errsz);
+}
+
+/* walk - apply every member of object obj, whose dotted prefix is prefix ("" at the top). */
+static int walk(struct config *c, const cJSON *obj, const char *prefix, char *err, size_t errsz)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+    {
+        char name[128];
+        int n = snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "", it->string);
+        if (n < 0 || (size_t)n >= sizeof name) {
+            snprintf(err, errsz, "key \"%.60s...\": name too long", name);
+            return ZB_ECONFIG;
+        }
+        if (*it->string == '_' || strncmp(it->string, "//", 2) == 0)
+            continue; /* "_comment" style keys document the file */
+        const struct key *k = find_key(name);
+        int rc;
+        if (k)
+            rc = set_json(c, k, it, err, errsz);
+        else if (is_section(name) && cJSON_IsObject(it))
+            rc = walk(c, it, name, err, errsz);
+        else if (is_section(name)) {
+            snprintf(err, errsz, "key \"%s\": expected an object", name);
+            rc = ZB_ECONFIG;
+        } else {
+            snprintf(err, errsz, "unknown key \"%s\" (see zhibu help config)", name);
+            rc = ZB_ECONFIG;
+        }
+        if (rc)
+            return rc;
+    }
+    return ZB_OK;
+}
+
+static char *read_file(const char *path, char *err, size_t errsz)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errsz, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    char *data = xmalloc(CONFIG_MAX_FILE + 1);
+    size_t n = fread(data, 1, CONFIG_MAX_FILE + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > CONFIG_MAX_FILE) {
+        snprintf(err, errsz, bad ? "cannot read the file" : "file larger than 1 MiB");
+        free(data);
+        return NULL;
+    }
+    data[n] = '\0';
+    return data;
+}
+
+/* check_listen - HOST:PORT or [V6]:PORT with a port 1..65535. */
+static int check_listen(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (!colon || colon == v || !colon[1])
+        return 0;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    return *end == '\0' && port >= 1 && port <= 65535;
+}
+
+static int check_timezone(const char *tz)
+{
+    char path[512];
+    if (!*tz || strstr(tz, "..") || *tz == '/')
+        return 0;
+    if (strcmp(tz, "UTC") == 0)
+        return 1;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int config_load(const char *path, struct config **out, char *err, size_t errsz)
+{
+    char sub[256] = "";
+    int rc = ZB_ECONFIG;
+    cJSON *root = NULL;
+    char *data = NULL;
+    struct config *c = xcalloc(1, sizeof *c);
+    c->path = xstrdup(path);
+    *out = NULL;
+
+    for (size_t i = 0; i < NKEYS; i++)
+        if (set_value(c, &keys[i], keys[i].def, sub, sizeof sub))
+            goto done; /* a bad default is a bug; report it like any other error */
+    data = read_file(path, sub, sizeof sub);
+    if (!data)
+        goto done;
+    root = cJSON_ParseWithLength(data, strlen(data));
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        int line = 1;
+        for (const char *p = data; at && p < at && *p; p++)
+            line += *p == '\n';
+        snprintf(sub, sizeof sub, "not valid JSON near line %d", line);
+        goto done;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(sub, sizeof sub, "the top level must be a JSON object");
+        goto done;
+    }
+    if (walk(c, root, "", sub, sizeof sub))
+        goto done;
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *v = keys[i].env ? getenv(keys[i].env) : NULL;
+        if (v && *v && set_value(c, &keys[i], v, sub, sizeof sub))
+            goto done;
+    }
+    if (!check_listen(c->listen)) {
+        snprintf(sub, sizeof sub, "key \"listen\": expected HOST:PORT, got \"%s\"", c->listen);
+        goto done;
+    }
+    if (!*c->database) {
+        snprintf(sub, sizeof sub, "key \"database\": must not be empty");
+        goto done;
+    }
+    if (!check_timezone(c->timezone)) {
+        snprintf(sub, sizeof sub,
+                 "key \"timezone\": unknown time zone \"%s\" (is the tzdata package installed?)",
+                 c->timezone);
+        goto done;
+    }
+    if (c->wechat.enabled && !*c->wechat.token) {
+        snprintf(sub, sizeof sub,
+                 "key \"wechat.token\": required when wechat.enabled (or set ZHIBU_WECHAT_TOKEN)");
+        goto done;
+    }
+    if (c->wechat.enabled && *c->wechat.encoding_aes_key && !*c->wechat.app_id) {
+        snprintf(sub, sizeof sub,
+                 "key \"wechat.app_id\": required when wechat.encoding_aes_key is set");
+        goto done;
+    }
+    struct channel_rules order;
+    if (channel_parse_order(&order, c->outbox.channel_order)) {
+        snprintf(sub, sizeof sub,
+                 "key \"outbox.channel_order\": expected platform names from wechat, onebot, "
+                 "qqbot separated by commas, each once; got \"%s\"",
+                 c->outbox.channel_order);
+        goto done;
+    }
+    if (c->qqbot.enabled && (!*c->qqbot.app_id || !*c->qqbot.secret)) {
+        snprintf(sub, sizeof sub,
+                 "key \"%s\": required when qqbot.enabled (or set ZHIBU_QQBOT_SECRET)",
+                 *c->qqbot.app_id ? "qqbot.secret" : "qqbot.app_id");
+        goto done;
+    }
+    rc = ZB_OK;
+    *out = c;
+    c = NULL;
+done:
+    if (rc)
+        snprintf(err, errsz, "config %s: %s", path, sub);
+    cJSON_Delete(root);
+    free(data);
+    config_free(c);
+    return rc;
+}
+
+void config_free(struct config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < NKEYS; i++)
+        if (keys[i].type == K_STR)
+            free(*str_field(c, &keys[i]));
+    free(c->path);
+    free(c);
+}
+
+void config_print_doc(FILE *f)
+{
+    static const char *const tnames[] = {"string", "number", "bool"};
+    fprintf(f, "Configuration keys (JSON; nested objects for dotted names):\n\n");
+    for (size_t i = 0; i < NKEYS; i++) {
+        const struct key *k = &keys[i];
+        const char *t = k->choices ? k->choices : tnames[k->type];
+        fprintf(f, "  %-28s %-22s default %s%s%s\n", k->name, t, *k->def ? k->def : "\"\"",
+                k->env ? ", env " : "", k->env ? k->env : "");
+        fprintf(f, "      %s\n", k->doc);
+    }
+}

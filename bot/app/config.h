@@ -1,0 +1,91 @@
+/*
+ * config.h - the configuration: one JSON file, validated entirely at start-up.
+ *
+ * Every key lives in one table (config.c) with its type, bounds, default, environment variable
+ * and one line of documentation; `zhibu help config` prints it. Unknown keys, wrong types and
+ * out-of-range values are errors that name the key. Secrets may come from the environment.
+ */
+#ifndef ZHIBU_CONFIG_H
+#define ZHIBU_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bot/base/err.h"
+
+struct config {
+    char *path;            /* the file this was loaded from */
+    char *listen;          /* "HOST:PORT" the server binds */
+    char *database;        /* SQLite file */
+    char *timezone;        /* IANA zone used to show times, e.g. "Asia/Shanghai" */
+    char *log_level;       /* debug | info | warn | error */
+    bool durability_power; /* storage.durability == "power": synchronous=FULL */
+    long body_limit;       /* server.body_limit: largest request body in bytes */
+    long threads;          /* server.threads: worker threads, 0 = one per core */
+    long connection_limit; /* server.connection_limit: open connections at most */
+    long session_ttl_s;    /* session.ttl_s: a multi-turn conversation expires after this */
+    struct {
+        bool enabled;            /* serve /wechat */
+        char *app_id;            /* AppID: the receive-id inside encrypted messages */
+        char *app_secret;        /* AppSecret, for the API (secret) */
+        char *token;             /* the Token set in the console (secret) */
+        char *encoding_aes_key;  /* EncodingAESKey, "" = plaintext mode only (secret) */
+        long timestamp_window_s; /* reject requests further than this from now; 0 = off */
+        char *api_base;          /* https://api.weixin.qq.com, or a fake in tests */
+        long cs_window_s;        /* customer-service window after a member's message */
+        long cs_limit;           /* customer-service messages allowed in that window */
+        char *template_id[4];    /* template message per outbox kind, "" = none */
+        char *subscribe_id[4];   /* subscription notice (bizsend) per outbox kind, "" = none */
+        char *template_field;    /* data key that carries the text when a row has no data */
+    } wechat;
+    struct {
+        bool enabled;       /* serve /qq/onebot */
+        char *secret;       /* X-Signature HMAC-SHA1 key; "" = unsigned (secret) */
+        char *access_token; /* Bearer token for the OneBot HTTP API (secret) */
+        char *self_id;      /* the bot's QQ number; checked against X-Self-ID when set */
+        char *api_base;     /* the OneBot implementation's HTTP API, e.g. http://127.0.0.1:5700 */
+        char *group_prefix; /* a group message starting with this is addressed to zhibu */
+    } onebot;
+    struct {
+        bool enabled;            /* serve /qq/bot */
+        char *app_id;            /* the bot's AppID */
+        char *secret;            /* the bot's AppSecret: signs callbacks, fetches tokens (secret) */
+        char *api_base;          /* https://api.sgroup.qq.com, or a fake in tests */
+        char *token_url;         /* https://bots.qq.com/app/getAppAccessToken, or a fake */
+        bool active_push;        /* send active (non-reply) messages; the platform restricts them */
+        char *group_prefix;      /* GROUP_MESSAGE_CREATE starting with this is addressed */
+        long timestamp_window_s; /* refuse callbacks signed further than this from now */
+    } qqbot;
+    struct {
+        long concurrency;    /* requests in flight at most */
+        long max_attempts;   /* attempts before a row is failed */
+        long backoff_s;      /* first retry delay, doubling */
+        long backoff_max_s;  /* longest retry delay */
+        long timeout_ms;     /* per request */
+        long rate_pause_s;   /* a platform's pause after a rate-limit answer */
+        long keep_days;      /* sent rows are deleted after this; 0 = never */
+        char *channel_order; /* "wechat,onebot,qqbot": a member's platforms in order */
+    } outbox;
+    struct {
+        long wechat, onebot, qqbot; /* messages per second per platform, 0 = unlimited */
+    } ratelimit;
+};
+
+/*
+ * config_resolve_path - the config file to use: explicit (when not NULL), else $ZHIBU_CONFIG,
+ * else config/zhibu.json if it exists, else the demo config/zhibu.example.json. Static or env
+ * storage; do not free.
+ */
+const char *config_resolve_path(const char *explicit_path);
+
+/*
+ * config_load - read and validate path. On ZB_OK *out is the config (free with config_free).
+ * On error, err (size errsz) holds one line naming the file and key, and *out is NULL.
+ */
+int config_load(const char *path, struct config **out, char *err, size_t errsz) ZB_MUST_USE;
+void config_free(struct config *c);
+
+/* config_print_doc - the table of keys, types, defaults and documentation, for `help config`. */
+void config_print_doc(FILE *f);
+
+#endif

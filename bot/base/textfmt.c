@@ -1,0 +1,55 @@
+/* textfmt.c - local times and one-line excerpts for CLI listings (see textfmt.h). */
+#include "bot/base/textfmt.h"
+
+#include <string.h>
+#include <time.h>
+
+void textfmt_time(int64_t t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* control_len - bytes of the terminal control character at s (C0 other than \n and \t, DEL,
+ * or a C1 character U+0080..U+009F as UTF-8), 0 when s starts with anything else. */
+static size_t control_len(const unsigned char *s)
+{
+    if ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
+        return 1;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2;
+    return 0;
+}
+
+void textfmt_excerpt(FILE *f, const char *s, size_t max)
+{
+    size_t n = strlen(s), cut = n > max ? max : n;
+    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    for (size_t i = 0; i < cut;) {
+        size_t c = control_len((const unsigned char *)s + i);
+        if (c) {
+            i += c;
+        } else if (s[i] == '\n') {
+            fputs("⏎", f);
+            i++;
+        } else {
+            fputc(s[i++], f);
+        }
+    }
+    if (cut < n)
+        fputs("…", f);
+}
+
+void textfmt_clean(FILE *f, const char *s)
+{
+    while (*s) {
+        size_t c = control_len((const unsigned char *)s);
+        if (c)
+            s += c;
+        else
+            fputc(*s++, f);
+    }
+}

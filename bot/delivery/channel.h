@@ -1,0 +1,87 @@
+/*
+ * channel.h - which platform channel can reach an outbox recipient now.
+ *
+ * The platforms decide what may be sent (shared/protocols, domain.md 2.8):
+ *   WeChat     customer-service message only within cs_window_s after the member's last own
+ *              message, at most cs_limit of them; otherwise a template message (the template
+ *              configured for the message kind), else a subscription notice (likewise).
+ *   OneBot     private message to a QQ number, group message to a QQ group.
+ *   QQ bot     a passive reply to the user's or group's last message, within 60 min (C2C) or
+ *              5 min (group) and at most 5 replies per message (msg_seq 1..5); an active message
+ *              only when qqbot.active_push.
+ * A member is reached through its identities, platform by platform in the configured order,
+ * most recently seen identity first. A channel that refused the recipient (its bit in
+ * row->closed) is not chosen again for that row.
+ *
+ * Contract with the inbound adapters: for the QQ open platform, events.msg_key of a message
+ * event is the platform's message id (the "id" used as msg_id of a passive reply), user_id the
+ * user_openid / member_openid and group_id the group_openid.
+ */
+#ifndef ZHIBU_CHANNEL_H
+#define ZHIBU_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bot/base/err.h"
+#include "bot/chat/event.h"
+#include "bot/delivery/outbox.h"
+
+enum channel {
+    CH_WECHAT_CS = 0,    /* customer-service message, target openid */
+    CH_WECHAT_TEMPLATE,  /* template message, target openid, template_id */
+    CH_WECHAT_SUBSCRIBE, /* subscription notice (bizsend), target openid, template_id */
+    CH_ONEBOT_PRIVATE,   /* send_private_msg, target QQ number */
+    CH_ONEBOT_GROUP,     /* send_group_msg, target group number */
+    CH_QQBOT_C2C,        /* /v2/users/{openid}/messages */
+    CH_QQBOT_GROUP,      /* /v2/groups/{group_openid}/messages */
+    CH_COUNT
+};
+
+struct channel_rules {
+    bool platform_on[PLATFORM_COUNT];            /* may send through this platform */
+    enum platform order[PLATFORM_COUNT];         /* member channel order */
+    int norder;                                  /* entries used in order */
+    long cs_window_s;                            /* WeChat customer-service window */
+    long cs_limit;                               /* messages allowed in it */
+    const char *template_id[OUTBOX_KIND_COUNT];  /* per kind, "" = none */
+    const char *subscribe_id[OUTBOX_KIND_COUNT]; /* per kind, "" = none */
+    bool qq_active;                              /* qqbot.active_push */
+    long qq_c2c_window_s, qq_group_window_s;     /* passive reply windows */
+    int qq_reply_max;                            /* replies per message */
+};
+
+/* The way a row goes out. */
+struct channel_route {
+    enum channel ch;        /* the channel */
+    enum platform platform; /* its platform (rate-limit bucket, client) */
+    char target[160];       /* openid, QQ number, group id */
+    char template_id[96];   /* WeChat template / subscription template */
+    char reply_to[160];     /* QQ bot: msg_id of a passive reply, "" for active */
+    int seq;                /* QQ bot: msg_seq */
+};
+
+/* channel_name - "wechat_cs", "wechat_template", ...; NULL when out of range. */
+const char *channel_name(enum channel c);
+/* channel_platform - the platform of c. */
+enum platform channel_platform(enum channel c);
+
+/* channel_rules_default - the platforms' documented limits, all platforms off, order wechat,
+ * onebot, qqbot. */
+void channel_rules_default(struct channel_rules *r);
+/* channel_parse_order - "wechat,onebot,qqbot" (a subset, any order) into r; ZB_EINVAL when a
+ * name is unknown or repeated. */
+int channel_parse_order(struct channel_rules *r, const char *s) ZB_MUST_USE;
+
+/*
+ * channel_choose - the route for row at time now (reads identities, events, outbox).
+ * ZB_OK: *out is set. ZB_ENOTFOUND: nothing can reach the recipient now - the row is
+ * unreachable; why (size whysz) says what was tried, in Chinese. ZB_EINVAL: the row can never be
+ * sent as it is (bad recipient, passive reply window over, platform not configured); why says
+ * so. ZB_EDB on database failure.
+ */
+int channel_choose(const struct channel_rules *r, const struct outbox_row *row, int64_t now,
+                   struct channel_route *out, char *why, size_t whysz) ZB_MUST_USE;
+
+#endif

@@ -1,0 +1,115 @@
+/* audit.c - the audit table (see audit.h). */
+#include "bot/org/audit.h"
+
+#include <pwd.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bot/store/store.h"
+
+static const char sql_add[] =
+    "INSERT INTO audit(at, actor, action, target, detail, channel) VALUES(?1,?2,?3,?4,?5,?6)";
+/* the newest `limit` matching rows, shown oldest first */
+static const char sql_list[] =
+    "SELECT * FROM (SELECT id, at, actor, action, coalesce(target, ''), coalesce(detail, ''), "
+    "channel FROM audit WHERE at>=?1 AND (?2 IS NULL OR actor=?2) ORDER BY id DESC LIMIT ?3) "
+    "ORDER BY id";
+
+static const struct {
+    const char *id;   /* stored action */
+    const char *name; /* shown */
+} actions[] = {
+    {"import", "导入名单"},       {"bind", "手工绑定"},        {"unbind", "手工解绑"},
+    {"bind_code", "绑定码绑定"},  {"unbind_self", "本人解绑"}, {"unfollow", "取消关注解绑"},
+    {"set", "修改信息"},          {"role", "调整职务"},        {"unmask", "查看完整手机号"},
+    {"view_members", "查看名单"}, {"branch_add", "新建组织"},  {"codes", "打印绑定码"},
+};
+
+const char *audit_action_name(const char *action)
+{
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (strcmp(actions[i].id, action) == 0)
+            return actions[i].name;
+    return action;
+}
+
+int audit_write(const char *actor, const char *action, const char *target, const char *detail,
+                const char *channel, int64_t now)
+{
+    sqlite3_stmt *st = store_stmt(sql_add);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+    if (target)
+        sqlite3_bind_text(st, 4, target, -1, SQLITE_STATIC);
+    if (detail)
+        sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, channel, -1, SQLITE_STATIC);
+    return store_exec_done(st);
+}
+
+void audit_cli_actor(char *out, size_t outsz)
+{
+    const char *user = NULL;
+    struct passwd pw, *res = NULL;
+    char pwbuf[1024];
+    if (getpwuid_r(getuid(), &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+        user = res->pw_name;
+    if (!user)
+        user = getenv("USER");
+    snprintf(out, outsz, "cli:%s", user && *user ? user : "?");
+}
+
+void audit_member_actor(int64_t member_id, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "member:%lld", (long long)member_id);
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+int audit_print(FILE *f, int64_t since, const char *actor, int limit)
+{
+    char who[AUDIT_ACTOR_MAX];
+    sqlite3_stmt *st = store_stmt(sql_list);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, since);
+    if (actor) {
+        if (all_digits(actor))
+            snprintf(who, sizeof who, "member:%s", actor);
+        else
+            snprintf(who, sizeof who, "%s", actor);
+        sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int(st, 3, limit);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        time_t t = (time_t)sqlite3_column_int64(st, 1);
+        struct tm tm;
+        char when[32];
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        const char *target = store_text(st, 4), *detail = store_text(st, 5);
+        fprintf(f, "%lld  %s  %s  %s  %s%s%s%s%s\n", (long long)sqlite3_column_int64(st, 0), when,
+                store_text(st, 6), store_text(st, 2), audit_action_name(store_text(st, 3)),
+                *target ? "  " : "", target, *detail ? "  " : "", detail);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE && n == 0)
+        fprintf(f, "（没有符合条件的审计记录）\n");
+    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}

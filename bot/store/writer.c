@@ -1,0 +1,264 @@
+/*
+ * writer.c - group commit on one writer thread, and a background WAL checkpointer (see
+ * writer.h).
+ *
+ * Jobs are objects of the callers, linked into a FIFO under one mutex. The writer takes the queue
+ * (up to BATCH_MAX), runs it in one transaction (store_begin takes the process-wide writer lock,
+ * so other in-process writers interleave between batches), commits, then completes each job:
+ * a callback for submitted jobs, a flag and a broadcast for waiting ones.
+ */
+#include "bot/store/writer.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bot/base/log.h"
+#include "bot/delivery/outbox.h"
+#include "bot/store/store.h"
+
+#define BATCH_MAX        256
+#define CHECKPOINT_PAGES 8000 /* WAL frames (of 4 KiB) written before the checkpointer is woken */
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER; /* jobs queued, or stop */
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER; /* a batch finished */
+static pthread_cond_t ckpt_cv = PTHREAD_COND_INITIALIZER; /* the WAL grew */
+static struct writer_job *head, *tail;
+static bool running, stopping;
+static unsigned ckpt_due;
+static unsigned long long n_jobs, n_batches; /* for the shutdown log line */
+static pthread_t writer_tid, ckpt_tid;
+
+static int exec(const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(store_db(), sql, NULL, NULL, &msg) == SQLITE_OK)
+        return ZB_OK;
+    log_error("writer: %s failed: %s", sql, msg ? msg : "?");
+    sqlite3_free(msg);
+    return ZB_EDB;
+}
+
+/* on_wal - SQLite's commit hook on the writer connection: wake the checkpointer when due. */
+static int on_wal(void *ud, sqlite3 *db, const char *name, int pages)
+{
+    (void)ud;
+    (void)db;
+    (void)name;
+    if (pages >= CHECKPOINT_PAGES) {
+        pthread_mutex_lock(&mu);
+        ckpt_due++;
+        pthread_cond_signal(&ckpt_cv);
+        pthread_mutex_unlock(&mu);
+    }
+    return SQLITE_OK;
+}
+
+/* run_batch - run the jobs of list in one transaction; every job gets its rc. */
+static void run_batch(struct writer_job *list)
+{
+    int rc = store_begin();
+    for (struct writer_job *j = list; j; j = j->next) {
+        if (rc) {
+            j->rc = rc;
+            continue;
+        }
+        if (exec("SAVEPOINT job")) {
+            j->rc = ZB_EDB;
+            continue;
+        }
+        j->rc = j->fn(j->arg);
+        if (j->rc)
+            exec("ROLLBACK TO job");
+        if (exec("RELEASE job") && !j->rc)
+            j->rc = ZB_EDB;
+        if (sqlite3_get_autocommit(store_db())) {
+            /* SQLite rolled the whole transaction back (disk full, I/O error): every job of
+             * the batch lost its writes, and the rest must not run outside a transaction. */
+            log_error("writer: the transaction was rolled back; failing the batch");
+            for (struct writer_job *k = list; k; k = k->next)
+                k->rc = ZB_EDB;
+            rc = ZB_EDB;
+            store_rollback();
+            break;
+        }
+    }
+    if (rc == ZB_OK && store_commit() != ZB_OK)
+        for (struct writer_job *j = list; j; j = j->next)
+            j->rc = ZB_EDB;
+    outbox_kick_pushed(); /* handlers may have queued messages: wake the sender now */
+}
+
+static void *writer_main(void *unused)
+{
+    (void)unused;
+    sqlite3 *db = store_db();
+    if (db) {
+        sqlite3_exec(db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+        sqlite3_wal_hook(db, on_wal, NULL);
+    }
+    pthread_mutex_lock(&mu);
+    for (;;) {
+        while (!head && !stopping)
+            pthread_cond_wait(&work_cv, &mu);
+        if (!head && stopping)
+            break;
+        /* Take at most BATCH_MAX jobs off the front. */
+        struct writer_job *list = head, *last = head;
+        for (int n = 1; n < BATCH_MAX && last->next; n++)
+            last = last->next;
+        head = last->next;
+        if (!head)
+            tail = NULL;
+        last->next = NULL;
+        n_batches++;
+        pthread_mutex_unlock(&mu);
+        if (db)
+            run_batch(list);
+        else
+            for (struct writer_job *j = list; j; j = j->next)
+                j->rc = ZB_EDB;
+        bool waiters = false;
+        for (struct writer_job *j = list, *next; j; j = next) {
+            next = j->next; /* j may be freed by its callback */
+            if (j->done) {
+                j->done(j);
+            } else {
+                pthread_mutex_lock(&mu);
+                j->finished = true;
+                pthread_mutex_unlock(&mu);
+                waiters = true;
+            }
+            n_jobs++;
+        }
+        pthread_mutex_lock(&mu);
+        if (waiters)
+            pthread_cond_broadcast(&done_cv);
+    }
+    pthread_mutex_unlock(&mu);
+    store_close_thread();
+    return NULL;
+}
+
+static void *checkpoint_main(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&mu);
+    for (;;) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 5;
+        while (!ckpt_due && !stopping)
+            if (pthread_cond_timedwait(&ckpt_cv, &mu, &ts) != 0)
+                break;
+        if (!stopping && ckpt_due) { /* at most one checkpoint a second under load */
+            pthread_mutex_unlock(&mu);
+            sleep(1);
+            pthread_mutex_lock(&mu);
+        }
+        if (stopping)
+            break;
+        ckpt_due = 0;
+        pthread_mutex_unlock(&mu);
+        sqlite3 *db = store_db();
+        int log_frames = 0, done_frames = 0;
+        int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                                &done_frames)
+                    : SQLITE_OK;
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            log_warn("writer: checkpoint failed: %s", sqlite3_errmsg(db));
+        pthread_mutex_lock(&mu);
+    }
+    pthread_mutex_unlock(&mu);
+    store_close_thread();
+    return NULL;
+}
+
+/* start - launch the threads once; called with mu held. */
+static int start(void)
+{
+    if (running)
+        return ZB_OK;
+    stopping = false;
+    if (pthread_create(&writer_tid, NULL, writer_main, NULL) != 0)
+        return ZB_EDB;
+    if (pthread_create(&ckpt_tid, NULL, checkpoint_main, NULL) != 0) {
+        stopping = true;
+        pthread_cond_broadcast(&work_cv);
+        pthread_mutex_unlock(&mu);
+        pthread_join(writer_tid, NULL);
+        pthread_mutex_lock(&mu);
+        return ZB_EDB;
+    }
+    running = true;
+    return ZB_OK;
+}
+
+/* enqueue - append j and wake the writer; called with mu held. ZB_EDB if it cannot start. */
+static int enqueue(struct writer_job *j)
+{
+    if (stopping && running)
+        return ZB_EDB; /* writer_stop is draining: nothing new */
+    if (start())
+        return ZB_EDB;
+    j->next = NULL;
+    if (tail)
+        tail->next = j;
+    else
+        head = j;
+    tail = j;
+    pthread_cond_signal(&work_cv);
+    return ZB_OK;
+}
+
+void writer_submit(struct writer_job *j)
+{
+    pthread_mutex_lock(&mu);
+    int rc = enqueue(j);
+    pthread_mutex_unlock(&mu);
+    if (rc) {
+        log_error("writer: cannot start the writer thread");
+        j->rc = rc;
+        j->done(j);
+    }
+}
+
+int writer_run(int (*fn)(void *arg), void *arg)
+{
+    struct writer_job j = {.fn = fn, .arg = arg};
+    pthread_mutex_lock(&mu);
+    if (enqueue(&j)) {
+        pthread_mutex_unlock(&mu);
+        log_error("writer: cannot start the writer thread");
+        return ZB_EDB;
+    }
+    while (!j.finished)
+        pthread_cond_wait(&done_cv, &mu);
+    pthread_mutex_unlock(&mu);
+    return j.rc;
+}
+
+void writer_stop(void)
+{
+    pthread_mutex_lock(&mu);
+    if (!running) {
+        pthread_mutex_unlock(&mu);
+        return;
+    }
+    stopping = true;
+    pthread_cond_broadcast(&work_cv);
+    pthread_cond_broadcast(&ckpt_cv);
+    pthread_mutex_unlock(&mu);
+    pthread_join(writer_tid, NULL);
+    pthread_join(ckpt_tid, NULL);
+    pthread_mutex_lock(&mu);
+    running = false;
+    if (n_batches)
+        log_info("writer: %llu jobs in %llu transactions (%.1f per commit)", n_jobs, n_batches,
+                 (double)n_jobs / (double)n_batches);
+    pthread_mutex_unlock(&mu);
+}

@@ -1,0 +1,142 @@
+/*
+ * config.c - unit tests for bot/config.c: defaults, types, bounds, unknown keys, environment
+ * overrides and the cross-key checks, each error naming its key.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bot/app/config.h"
+
+static char path[64];
+
+static void write_conf(const char *json)
+{
+    snprintf(path, sizeof path, "/tmp/zhibu-config-%d.json", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(json, f);
+    fclose(f);
+}
+
+/* load_err - load json; expect failure whose message contains want. */
+static void load_err(const char *json, const char *want)
+{
+    char err[512] = "";
+    struct config *c = NULL;
+    write_conf(json);
+    assert_int_equal(config_load(path, &c, err, sizeof err), ZB_ECONFIG);
+    assert_null(c);
+    if (!strstr(err, want))
+        fail_msg("error \"%s\" does not mention \"%s\"", err, want);
+    unlink(path);
+}
+
+static struct config *load_ok(const char *json)
+{
+    char err[512] = "";
+    struct config *c = NULL;
+    write_conf(json);
+    if (config_load(path, &c, err, sizeof err))
+        fail_msg("unexpected error: %s", err);
+    unlink(path);
+    return c;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct config *c = load_ok("{}");
+    assert_string_equal(c->listen, "127.0.0.1:8080");
+    assert_string_equal(c->timezone, "Asia/Shanghai");
+    assert_int_equal(c->body_limit, 65536);
+    assert_int_equal(c->wechat.timestamp_window_s, 300);
+    assert_false(c->wechat.enabled);
+    assert_false(c->durability_power);
+    assert_string_equal(c->wechat.encoding_aes_key, "");
+    config_free(c);
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    struct config *c = load_ok("{\"listen\":\"0.0.0.0:9000\",\"storage\":{\"durability\":"
+                               "\"power\"},\"wechat\":{\"enabled\":true,\"token\":\"t\","
+                               "\"timestamp_window_s\":0},\"_comment\":\"ignored\"}");
+    assert_string_equal(c->listen, "0.0.0.0:9000");
+    assert_true(c->durability_power);
+    assert_true(c->wechat.enabled);
+    assert_string_equal(c->wechat.token, "t");
+    assert_int_equal(c->wechat.timestamp_window_s, 0);
+    config_free(c);
+}
+
+static void test_errors_name_the_key(void **state)
+{
+    (void)state;
+    load_err("{\"wechat\":{\"tokn\":\"x\"}}", "\"wechat.tokn\"");
+    load_err("{\"colour\":1}", "\"colour\"");
+    load_err("{\"wechat\":{\"enabled\":\"yes\"}}", "\"wechat.enabled\"");
+    load_err("{\"server\":{\"body_limit\":10}}", "\"server.body_limit\"");
+    load_err("{\"server\":{\"body_limit\":1.5}}", "\"server.body_limit\"");
+    load_err("{\"server\":5}", "\"server\"");
+    load_err("{\"storage\":{\"durability\":\"disk\"}}", "\"storage.durability\"");
+    load_err("{\"log_level\":\"loud\"}", "\"log_level\"");
+    load_err("{\"listen\":\"localhost\"}", "\"listen\"");
+    load_err("{\"listen\":\"127.0.0.1:99999\"}", "\"listen\"");
+    load_err("{\"timezone\":\"Mars/Olympus\"}", "\"timezone\"");
+    load_err("{\"timezone\":\"../../etc/passwd\"}", "\"timezone\"");
+    load_err("{\"wechat\":{\"enabled\":true}}", "\"wechat.token\"");
+    load_err("{\"wechat\":{\"enabled\":true,\"token\":\"t\",\"encoding_aes_key\":\"k\"}}",
+             "\"wechat.app_id\"");
+    load_err("{\n\"listen\": \"127.0.0.1:1\",\n\"database\": \n}", "line 4");
+    load_err("[1,2]", "object");
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    char err[512];
+    struct config *c = NULL;
+    assert_int_equal(config_load("/nonexistent/zhibu.json", &c, err, sizeof err), ZB_ECONFIG);
+    assert_non_null(strstr(err, "/nonexistent/zhibu.json"));
+}
+
+static void test_env_overrides_secrets(void **state)
+{
+    (void)state;
+    setenv("ZHIBU_WECHAT_TOKEN", "from-env", 1);
+    struct config *c = load_ok("{\"wechat\":{\"enabled\":true,\"token\":\"from-file\"}}");
+    assert_string_equal(c->wechat.token, "from-env");
+    config_free(c);
+    unsetenv("ZHIBU_WECHAT_TOKEN");
+}
+
+static void test_resolve_path(void **state)
+{
+    (void)state;
+    assert_string_equal(config_resolve_path("x.json"), "x.json");
+    setenv("ZHIBU_CONFIG", "env.json", 1);
+    assert_string_equal(config_resolve_path(NULL), "env.json");
+    unsetenv("ZHIBU_CONFIG");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_errors_name_the_key),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_env_overrides_secrets),
+        cmocka_unit_test(test_resolve_path),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,849 @@
+/*
+ * router.c - unit tests for bot/router.c: dedupe, keyword and menu matching, sessions, the
+ * fallback, long-reply pages and table validation, against a real SQLite file in /tmp.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bot/org/identity.h"
+#include "bot/org/member.h"
+#include "bot/chat/router.h"
+#include "bot/store/store.h"
+#include "bot/store/writer.h"
+#include "tests/unit/unit_db.h"
+
+static int echo_calls;
+
+static int echo_on_message(struct handler_ctx *c, struct reply *out)
+{
+    echo_calls++;
+    reply_textf(out, "echo:%s", c->arg);
+    return ZB_OK;
+}
+
+static const struct handler ask_handler;
+
+static int ask_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "请回答");
+    return router_session_begin(c, &ask_handler, "q1");
+}
+
+static int ask_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    reply_textf(out, "state=%s answer=%s", state, c->norm);
+    return router_session_end(c);
+}
+
+static int long_on_message(struct handler_ctx *c, struct reply *out)
+{
+    (void)c;
+    char text[4096];
+    size_t o = 0;
+    for (int i = 0; i < 60; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "第%02d行内容\n", i);
+    reply_text(out, text);
+    return ZB_OK;
+}
+
+static int fail_on_message(struct handler_ctx *c, struct reply *out)
+{
+    (void)c;
+    (void)out;
+    return ZB_EDB;
+}
+
+static int help_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, c->left_session ? "left+menu" : "menu");
+    return ZB_OK;
+}
+
+static int fallback_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_textf(out, "fallback:%s", event_kind_name(c->ev->kind));
+    return ZB_OK;
+}
+
+static const struct handler secret_handler;
+static int secret_calls;
+
+/* secret: members only; "secret more" opens a session */
+static int secret_on_message(struct handler_ctx *c, struct reply *out)
+{
+    secret_calls++;
+    reply_textf(out, "secret:%lld", (long long)c->member_id);
+    return strcmp(c->arg, "more") == 0 ? router_session_begin(c, &secret_handler, "s") : ZB_OK;
+}
+
+static int secret_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    (void)state;
+    secret_calls++;
+    reply_textf(out, "secret-session:%s", c->norm);
+    return router_session_end(c);
+}
+
+static const struct handler quiz_handler;
+
+/* quiz: "quiz" starts a group activity; every answer is echoed; "stop" ends it. */
+static int quiz_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "quiz on");
+    return router_group_session_begin(c, &quiz_handler, "round1");
+}
+
+static int quiz_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    if (strcmp(c->norm, "stop") == 0) {
+        reply_text(out, "quiz over");
+        return router_group_session_end(c);
+    }
+    if (strcmp(c->norm, "chatter") == 0)
+        return ZB_OK; /* not an answer: the activity stays quiet */
+    reply_textf(out, "%s %s:%s group=%d", state, c->ev->user, c->norm, c->group_activity);
+    return ZB_OK;
+}
+
+static const struct handler mquiz_handler;
+
+/* mquiz: a members-only group activity, answered only by bound members. */
+static int mquiz_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "mquiz on");
+    return router_group_session_begin(c, &mquiz_handler, "m1");
+}
+
+static int mquiz_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    reply_textf(out, "%s %s:%s", state, c->ev->user, c->norm);
+    return ZB_OK;
+}
+
+static const char *const echo_kw[] = {"echo", "回声", NULL};
+static const char *const ask_kw[] = {"ask", NULL};
+static const char *const long_kw[] = {"long", NULL};
+static const char *const fail_kw[] = {"fail", NULL};
+static const char *const help_kw[] = {"0", "help", NULL};
+static const char *const secret_kw[] = {"secret", NULL};
+static const char *const quiz_kw[] = {"quiz", NULL};
+static const char *const mquiz_kw[] = {"mquiz", NULL};
+
+static const struct handler echo_handler = {.name = "echo",
+                                            .keywords = echo_kw,
+                                            .takes_arg = true,
+                                            .menu_no = 1,
+                                            .menu_label = "回声",
+                                            .on_message = echo_on_message};
+static const struct handler ask_handler = {.name = "ask",
+                                           .keywords = ask_kw,
+                                           .menu_no = 2,
+                                           .menu_label = "提问",
+                                           .on_message = ask_on_message,
+                                           .on_session = ask_on_session};
+static const struct handler long_handler = {
+    .name = "long", .keywords = long_kw, .on_message = long_on_message};
+static const struct handler fail_handler = {
+    .name = "fail", .keywords = fail_kw, .on_message = fail_on_message};
+static const struct handler help_handler = {
+    .name = "help", .keywords = help_kw, .leaves_session = true, .on_message = help_on_message};
+static const struct handler fb_handler = {.name = "fallback",
+                                          .fallback = true,
+                                          .events = EVBIT(EV_IMAGE) | EVBIT(EV_VOICE),
+                                          .on_message = fallback_on_message};
+
+static const struct handler secret_handler = {.name = "secret",
+                                              .keywords = secret_kw,
+                                              .takes_arg = true,
+                                              .members_only = true,
+                                              .menu_no = 3,
+                                              .menu_label = "秘密",
+                                              .on_message = secret_on_message,
+                                              .on_session = secret_on_session};
+
+static const struct handler mquiz_handler = {.name = "mquiz",
+                                             .keywords = mquiz_kw,
+                                             .members_only = true,
+                                             .on_message = mquiz_on_message,
+                                             .on_session = mquiz_on_session};
+static const struct handler quiz_handler = {.name = "quiz",
+                                            .keywords = quiz_kw,
+                                            .on_message = quiz_on_message,
+                                            .on_session = quiz_on_session};
+
+static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &long_handler,
+                                              &fail_handler,   &help_handler, &fb_handler,
+                                              &secret_handler, &quiz_handler, &mquiz_handler};
+
+static int seq;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (unit_db_open("router"))
+        return -1;
+    return router_init(table, sizeof table / sizeof table[0], 600);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    writer_stop();
+    unit_db_close();
+    return 0;
+}
+
+/* say - dispatch text (kind EV_TEXT) from user with a fresh key; return the reply text. */
+static char *say_as(const char *user, enum event_kind kind, const char *text, const char *key)
+{
+    char k[64];
+    if (!key) {
+        snprintf(k, sizeof k, "k%d", ++seq);
+        key = k;
+    }
+    struct event ev = {.platform = PLATFORM_WECHAT,
+                       .kind = kind,
+                       .account = "gh",
+                       .user = user,
+                       .text = text,
+                       .msg_key = key};
+    struct reply r;
+    bool dup;
+    assert_int_equal(router_dispatch(&ev, 200, &r, &dup), ZB_OK);
+    char *out = strdup(r.kind == REPLY_TEXT ? r.text : r.kind == REPLY_NONE ? "(none)" : "(news)");
+    reply_free(&r);
+    return out;
+}
+
+static char *say(const char *text)
+{
+    return say_as("u1", EV_TEXT, text, NULL);
+}
+
+static void expect(const char *text, const char *want)
+{
+    char *got = say(text);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_keywords_and_menu(void **state)
+{
+    (void)state;
+    expect("echo", "echo:");
+    expect("ＥＣＨＯ　你好", "echo:你好");
+    expect("1", "echo:");
+    expect("一", "echo:");
+    expect("回声。", "echo:");
+    expect("help", "menu");
+    expect("０", "menu");
+    expect("echoes", "fallback:text"); /* a keyword must be the whole word */
+    expect("随便说说", "fallback:text");
+}
+
+static void test_dedupe_runs_handler_once(void **state)
+{
+    (void)state;
+    int before = echo_calls;
+    char *a = say_as("u2", EV_TEXT, "echo one", "dup-key");
+    char *b = say_as("u2", EV_TEXT, "echo two", "dup-key");
+    assert_string_equal(a, "echo:one");
+    assert_string_equal(b, "echo:one"); /* the stored reply, not a new one */
+    assert_int_equal(echo_calls, before + 1);
+    free(a);
+    free(b);
+}
+
+static void test_session_resume_and_leave(void **state)
+{
+    (void)state;
+    expect("ask", "请回答");
+    expect("ＡＢＣ。", "state=q1 answer=abc"); /* the session takes the next message */
+    expect("echo", "echo:");                   /* and ended */
+    expect("ask", "请回答");
+    expect("1", "state=q1 answer=1"); /* a menu number is an answer inside a session */
+    expect("ask", "请回答");
+    expect("0", "left+menu"); /* help keywords leave the session */
+    expect("ask", "请回答");
+    char *other = say_as("u9", EV_TEXT, "hello", NULL); /* sessions are per user */
+    assert_string_equal(other, "fallback:text");
+    free(other);
+    expect("help", "left+menu");
+}
+
+static void test_session_expiry(void **state)
+{
+    (void)state;
+    expect("ask", "请回答");
+    sqlite3_exec(store_db(), "UPDATE sessions SET expires_at = 0", NULL, NULL, NULL);
+    expect("hello", "fallback:text");
+}
+
+static void test_events_route_by_kind(void **state)
+{
+    (void)state;
+    char *img = say_as("u3", EV_IMAGE, "http://pic", NULL);
+    char *voice0 = say_as("u3", EV_VOICE, "", NULL);
+    char *voice1 = say_as("u3", EV_VOICE, "回声。", NULL);
+    char *follow = say_as("u3", EV_FOLLOW, "", NULL);
+    char *click = say_as("u3", EV_MENU_CLICK, "ECHO", NULL);
+    assert_string_equal(img, "fallback:image");
+    assert_string_equal(voice0, "fallback:voice");
+    assert_string_equal(voice1, "echo:");
+    assert_string_equal(follow, "(none)"); /* no handler takes it: recorded only */
+    assert_string_equal(click, "echo:");
+    free(img);
+    free(voice0);
+    free(voice1);
+    free(follow);
+    free(click);
+}
+
+static void test_long_reply_pages(void **state)
+{
+    (void)state;
+    char *p1 = say("long");
+    assert_true(strlen(p1) <= 200);
+    assert_non_null(strstr(p1, "第00行内容"));
+    assert_non_null(strstr(p1, "回复 + 查看更多"));
+    /* Pages end at a line boundary: the last content line before the marker is whole. */
+    char *marker = strstr(p1, ROUTER_MORE_LINE);
+    assert_non_null(marker);
+    assert_true(marker[-1] == '\xb9' || marker[-1] == '\x9b'); /* …内容 ends in 容 (e5 ae b9) */
+    size_t total = 0;
+    char *page = p1;
+    int pages = 1;
+    while (strstr(page, "回复 + 查看更多")) {
+        total += (size_t)(strstr(page, ROUTER_MORE_LINE) - page);
+        if (page != p1)
+            free(page);
+        page = say("＋");
+        assert_true(strlen(page) <= 200);
+        pages++;
+        assert_true(pages < 60);
+    }
+    assert_non_null(strstr(page, "第59行内容"));
+    total += strlen(page);
+    free(page);
+    free(p1);
+    assert_true(pages > 2);
+    assert_true(total > 60 * 10); /* nothing lost across pages */
+    expect("+", "fallback:text"); /* no more pages */
+}
+
+static void test_handler_failure_apologises_and_logs(void **state)
+{
+    (void)state;
+    char *got = say_as("u4", EV_TEXT, "fail", "fail-key");
+    assert_non_null(strstr(got, "系统出了点问题"));
+    free(got);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(),
+                                        "SELECT count(*), max(handler = 'fail') FROM events "
+                                        "WHERE msg_key='fail-key'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    assert_int_equal(sqlite3_column_int(st, 1), 1);
+    sqlite3_finalize(st);
+}
+
+static void test_paginate_boundaries(void **state)
+{
+    (void)state;
+    assert_int_equal(router_paginate("short", 100), 5);
+    const char *t = "aaaa\nbbbb\ncccc\ndddd\neeee\nffff\ngggg\nhhhh\niiii\njjjj\nkkkk\nllll\n"
+                    "mmmm\nnnnn\noooo\npppp\nqqqq\nrrrr";
+    size_t cut = router_paginate(t, 60);
+    assert_true(cut + strlen(ROUTER_MORE_LINE) <= 60);
+    assert_int_equal(t[cut], '\n');
+    /* No newline at all: cut at a UTF-8 boundary. */
+    char cjk[301];
+    for (int i = 0; i < 100; i++)
+        memcpy(cjk + 3 * i, "字", 3);
+    cjk[300] = '\0';
+    cut = router_paginate(cjk, 100);
+    assert_int_equal(cut % 3, 0);
+}
+
+static void test_init_rejects_collisions(void **state)
+{
+    (void)state;
+    static const char *const dup_kw[] = {"echo", NULL};
+    static const struct handler clash = {
+        .name = "clash", .keywords = dup_kw, .on_message = echo_on_message};
+    const struct handler *const bad1[] = {&echo_handler, &clash};
+    assert_int_equal(router_init(bad1, 2, 600), ZB_EINVAL);
+    static const struct handler same_menu = {
+        .name = "m", .menu_no = 1, .on_message = echo_on_message};
+    const struct handler *const bad2[] = {&echo_handler, &same_menu};
+    assert_int_equal(router_init(bad2, 2, 600), ZB_EINVAL);
+    /* Restore the real table for the other tests. */
+    assert_int_equal(router_init(table, sizeof table / sizeof table[0], 600), ZB_OK);
+}
+
+static void test_menu_lists_numbered_handlers(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 1024);
+    assert_int_equal(router_menu(&b), ZB_OK);
+    assert_string_equal(buf_str(&b), "1 回声\n2 提问\n3 秘密\n");
+    buf_reset(&b);
+    assert_int_equal(router_menu_for(&b, false), ZB_OK); /* members-only items hidden */
+    assert_string_equal(buf_str(&b), "1 回声\n2 提问\n");
+    buf_reset(&b);
+    assert_int_equal(router_menu_for(&b, true), ZB_OK);
+    assert_string_equal(buf_str(&b), "1 回声\n2 提问\n3 秘密\n");
+    buf_free(&b);
+}
+
+/* bind_user - make user a member (bound) or not (member 0). */
+static int64_t bind_user(const char *user, bool bound)
+{
+    static int64_t member;
+    assert_int_equal(store_begin(), ZB_OK);
+    if (!member) {
+        struct member m;
+        member_init(&m);
+        snprintf(m.name, sizeof m.name, "测试");
+        assert_int_equal(member_insert(&m, 1), ZB_OK);
+        member = m.id;
+    }
+    assert_int_equal(identity_bind("wechat", "gh", user, bound ? member : 0, 1), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    return member;
+}
+
+static void expect_as(const char *user, const char *text, const char *want)
+{
+    char *got = say_as(user, EV_TEXT, text, NULL);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_members_only(void **state)
+{
+    (void)state;
+    int before = secret_calls;
+    expect_as("m1", "secret", ROUTER_MEMBERS_ONLY_TEXT); /* by keyword */
+    expect_as("m1", "3", ROUTER_MEMBERS_ONLY_TEXT);      /* by menu number */
+    assert_int_equal(secret_calls, before);              /* the handler never ran */
+    int64_t id = bind_user("m1", true);
+    char want[64];
+    snprintf(want, sizeof want, "secret:%lld", (long long)id);
+    expect_as("m1", "secret", want);
+    expect_as("m1", "3", want);
+    /* a session of a members-only handler ends when the sender is no longer bound */
+    expect_as("m1", "secret more", want);
+    bind_user("m1", false);
+    before = secret_calls;
+    expect_as("m1", "anything", ROUTER_MEMBERS_ONLY_TEXT);
+    assert_int_equal(secret_calls, before);
+    expect_as("m1", "hello", "fallback:text"); /* and the session is gone */
+    /* public handlers do not care */
+    expect_as("m1", "echo hi", "echo:hi");
+}
+
+static void test_keyword_then_digits(void **state)
+{
+    (void)state;
+    expect("echo123", "echo:123"); /* "绑定123456": no space before the digits */
+    expect("ECHO１２", "echo:12"); /* full-width digits are normalised first */
+    expect("echox1", "fallback:text");
+    expect("ask1", "fallback:text"); /* only handlers that take an argument */
+}
+
+static void test_init_rejects_members_only_fallback(void **state)
+{
+    (void)state;
+    static const struct handler closed_fb = {
+        .name = "fb2", .fallback = true, .members_only = true, .on_message = echo_on_message};
+    const struct handler *const bad[] = {&echo_handler, &closed_fb};
+    assert_int_equal(router_init(bad, 2, 600), ZB_EINVAL);
+    assert_int_equal(router_init(table, sizeof table / sizeof table[0], 600), ZB_OK);
+}
+
+/* say_in - dispatch text from user in group (NULL: private) with scope; the reply text,
+ * "(none)" when there is nothing to say. */
+static char *say_in(const char *group, const char *user, enum event_scope scope,
+                    enum event_kind kind, const char *text)
+{
+    char k[64];
+    snprintf(k, sizeof k, "g%d", ++seq);
+    struct event ev = {.platform = PLATFORM_ONEBOT,
+                       .kind = kind,
+                       .account = "",
+                       .user = user,
+                       .group = group,
+                       .text = text,
+                       .msg_key = k,
+                       .scope = scope};
+    struct reply r;
+    bool dup;
+    assert_int_equal(router_dispatch(&ev, 200, &r, &dup), ZB_OK);
+    char *out = strdup(r.kind == REPLY_TEXT ? r.text : "(none)");
+    reply_free(&r);
+    return out;
+}
+
+static void expect_in(const char *group, const char *user, enum event_scope scope, const char *text,
+                      const char *want)
+{
+    char *got = say_in(group, user, scope, EV_TEXT, text);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static long long count(const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_scope_keywords(void **state)
+{
+    (void)state;
+    const char *g = "g100";
+    expect_in(g, "m1", SCOPE_KEYWORDS, "echo", "echo:");
+    expect_in(g, "m1", SCOPE_KEYWORDS, "１", "echo:"); /* menu numbers, normalised */
+    expect_in(g, "m1", SCOPE_KEYWORDS, "help", "menu");
+    expect_in(g, "m1", SCOPE_KEYWORDS, "echo 今天开会吗", "(none)"); /* not the whole message */
+    expect_in(g, "m1", SCOPE_KEYWORDS, "今天开会吗", "(none)");      /* never the fallback */
+    expect_in(g, "m1", SCOPE_KEYWORDS, "+", "(none)");
+    expect_in(g, "m1", SCOPE_ALL, "echo 今天开会吗", "echo:今天开会吗"); /* addressed */
+    expect_in(g, "m1", SCOPE_ALL, "今天开会吗", "fallback:text");
+    /* a non-text event overheard is not answered by the fallback; addressed it is */
+    char *img = say_in(g, "m1", SCOPE_KEYWORDS, EV_IMAGE, "http://pic");
+    assert_string_equal(img, "(none)");
+    free(img);
+    img = say_in(g, "m1", SCOPE_ALL, EV_IMAGE, "http://pic");
+    assert_string_equal(img, "fallback:image");
+    free(img);
+    /* every message is logged, answered or not */
+    assert_int_equal(count("SELECT count(*) FROM events WHERE group_id='g100' AND "
+                           "reply_kind='none' AND handler IS NULL"),
+                     4);
+}
+
+static void test_scope_sessions_and_record(void **state)
+{
+    (void)state;
+    const char *g = "g200";
+    expect_in(g, "m2", SCOPE_SESSIONS, "echo", "(none)");
+    expect_in(g, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m3", SCOPE_SESSIONS, "abc", "(none)"); /* sessions are per member */
+    expect_in(g, "m2", SCOPE_SESSIONS, "ＡＢＣ", "state=q1 answer=abc");
+    expect_in(g, "m2", SCOPE_SESSIONS, "abc", "(none)"); /* and it ended */
+    /* leaving a session with a help keyword answers, even when keywords are off */
+    expect_in(g, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m2", SCOPE_SESSIONS, "0", "left+menu");
+    /* the session of a private chat is not the group's */
+    expect_in(NULL, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m2", SCOPE_KEYWORDS, "hello", "(none)");
+    expect_in(NULL, "m2", SCOPE_ALL, "hello", "state=q1 answer=hello");
+    /* SCOPE_RECORD: nothing runs, even a keyword or an open session; the row is written */
+    expect_in(g, "m2", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "m2", SCOPE_RECORD, "echo", "(none)");
+    expect_in(g, "m2", SCOPE_RECORD, "x", "(none)");
+    expect_in(g, "m2", SCOPE_KEYWORDS, "x", "state=q1 answer=x"); /* still open */
+    char *f = say_in(g, "m2", SCOPE_RECORD, EV_IMAGE, "");
+    assert_string_equal(f, "(none)");
+    free(f);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE group_id='g200' AND user_id='m2' "
+                           "AND handler IS NULL"),
+                     6);
+}
+
+static void test_overheard_keeps_pages(void **state)
+{
+    (void)state;
+    const char *g = "g300";
+    char *p1 = say_in(g, "m4", SCOPE_ALL, EV_TEXT, "long");
+    assert_non_null(strstr(p1, "第00行内容"));
+    free(p1);
+    expect_in(g, "m4", SCOPE_KEYWORDS, "大家好", "(none)"); /* chatter does not drop the pages */
+    char *p2 = say_in(g, "m4", SCOPE_KEYWORDS, EV_TEXT, "＋");
+    assert_null(strstr(p2, "第00行内容"));
+    assert_non_null(strstr(p2, "行内容"));
+    free(p2);
+    char *p3 = say_in(g, "m5", SCOPE_KEYWORDS, EV_TEXT, "+"); /* pages are per member */
+    assert_string_equal(p3, "(none)");
+    free(p3);
+}
+
+static void test_group_activity(void **state)
+{
+    (void)state;
+    const char *g = "g400";
+    expect_in(g, "m9", SCOPE_ALL, "ask", "请回答");
+    expect_in(g, "boss", SCOPE_ALL, "quiz", "quiz on");
+    expect_in(g, "m6", SCOPE_KEYWORDS, "A", "round1 m6:a group=1");
+    expect_in(g, "m7", SCOPE_SESSIONS, "b", "round1 m7:b group=1");
+    expect_in(g, "m7", SCOPE_KEYWORDS, "chatter", "(none)");        /* the handler decides */
+    expect_in(g, "m7", SCOPE_KEYWORDS, "2", "round1 m7:2 group=1"); /* the activity wins */
+    expect_in(g, "m8", SCOPE_KEYWORDS, "help", "menu");             /* one member's help */
+    expect_in(g, "m8", SCOPE_KEYWORDS, "c", "round1 m8:c group=1"); /* leaves it running */
+    expect_in("g401", "m8", SCOPE_KEYWORDS, "c", "(none)");         /* in that group only */
+    expect_in(NULL, "m8", SCOPE_ALL, "c", "fallback:text");
+    /* a member's own session comes before the group's activity; keywords do not (the
+     * activity expects "1", "2" as answers), so m9's session was opened before the quiz */
+    expect_in(g, "m9", SCOPE_KEYWORDS, "d", "state=q1 answer=d");
+    expect_in(g, "m9", SCOPE_KEYWORDS, "d", "round1 m9:d group=1");
+    expect_in(g, "m6", SCOPE_KEYWORDS, "stop", "quiz over");
+    expect_in(g, "m6", SCOPE_KEYWORDS, "e", "(none)");
+    /* a group activity outside a group is refused (the handler's error is apologised for) */
+    char *p = say_in(NULL, "m6", SCOPE_ALL, EV_TEXT, "quiz");
+    assert_non_null(strstr(p, "系统出了点问题"));
+    free(p);
+}
+
+/* A members-only group activity: bound members answer it; an unbound member is refused when
+ * addressing zhibu and left alone when merely talking in the group; the activity goes on. */
+static void test_members_group_activity(void **state)
+{
+    (void)state;
+    const char *g = "g500";
+    int64_t member = bind_user("wx-boss", true); /* a member record to bind an onebot id to */
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(identity_bind("onebot", "", "mboss", member, 1), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    expect_in(g, "mx", SCOPE_ALL, "mquiz", ROUTER_MEMBERS_ONLY_TEXT); /* may not start it */
+    expect_in(g, "mboss", SCOPE_ALL, "mquiz", "mquiz on");
+    expect_in(g, "mx", SCOPE_KEYWORDS, "a", "(none)");
+    expect_in(g, "mx", SCOPE_ALL, "a", ROUTER_MEMBERS_ONLY_TEXT);
+    expect_in(g, "mboss", SCOPE_KEYWORDS, "b", "m1 mboss:b"); /* still running */
+}
+
+static void test_split(void **state)
+{
+    (void)state;
+    assert_int_equal(router_split("", 0, 0), 0);
+    assert_int_equal(router_split("abc", 0, 0), 3);
+    assert_int_equal(router_split("abc", 3, 3), 3);
+    /* characters, not bytes: 5 CJK characters are 15 bytes */
+    assert_int_equal(router_split("一二三四五", 0, 5), 15);
+    assert_int_equal(router_split("一二三四五六", 0, 5), 15);
+    /* a newline in the second half of the budget is the cut */
+    assert_int_equal(router_split("一二三\n四五六七", 0, 5), 9);
+    /* one in the first half is not (the part would be too short): hard cut */
+    assert_int_equal(router_split("一\n二三四五六七", 0, 5), 13);
+    assert_int_equal(router_split("\nabcdefgh", 0, 5), 5); /* never an empty part */
+    /* the halves are counted in characters when max_chars is set */
+    assert_int_equal(router_split("一二三\nabcdefghijk", 0, 10), 16); /* early in chars */
+    assert_int_equal(router_split("abcdef一\n二三四五六七八", 0, 14), 9);
+    /* bytes when only max_bytes is set, at a character boundary */
+    assert_int_equal(router_split("一二三四五", 10, 0), 9);
+    assert_int_equal(router_split("abc\ndefg", 6, 0), 3);
+    assert_int_equal(router_split("ab\ncdefg", 6, 0), 6);
+    /* a budget below one character still makes progress */
+    assert_int_equal(router_split("一二", 2, 0), 3);
+    /* splitting repeatedly covers everything, every part within the budget */
+    char text[4000];
+    size_t o = 0;
+    for (int i = 0; i < 150; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s第%d行\n",
+                              i % 7 ? "" : "一段很长很长很长的文字", i);
+    size_t parts = 0, chars = 0;
+    for (const char *p = text; *p;) {
+        size_t cut = router_split(p, 0, 50);
+        size_t c = 0;
+        for (size_t i = 0; i < cut; i++)
+            c += ((unsigned char)p[i] & 0xC0) != 0x80;
+        assert_true(c <= 50 && c > 0);
+        chars += c;
+        p += cut;
+        if (*p == '\n') {
+            p++;
+            chars++;
+        }
+        parts++;
+    }
+    size_t total = 0;
+    for (const char *p = text; *p; p++)
+        total += ((unsigned char)*p & 0xC0) != 0x80;
+    assert_int_equal(chars, total);
+    assert_true(parts > 10);
+}
+
+struct delivery {
+    int calls;
+    int fail;       /* fail this many calls */
+    char last[256]; /* the last reply text seen */
+    char *last_key; /* the event key seen */
+};
+
+static int deliver(void *arg, const struct event *ev, const struct reply *r, int64_t now)
+{
+    struct delivery *d = arg;
+    (void)now;
+    d->calls++;
+    snprintf(d->last, sizeof d->last, "%s", r->kind == REPLY_TEXT ? r->text : "(none)");
+    free(d->last_key);
+    d->last_key = strdup(ev->msg_key);
+    if (d->fail > 0) {
+        d->fail--;
+        return ZB_EDB;
+    }
+    /* inside the transaction: a write here commits with the event */
+    return sqlite3_exec(store_db(),
+                        "CREATE TABLE IF NOT EXISTS t_deliver(k TEXT);"
+                        "INSERT INTO t_deliver VALUES('x')",
+                        NULL, NULL, NULL) == SQLITE_OK
+               ? ZB_OK
+               : ZB_EDB;
+}
+
+static int dispatch_ex(const char *key, const char *text, struct delivery *d, size_t max_chars,
+                       char **reply)
+{
+    struct event ev = {.platform = PLATFORM_QQBOT,
+                       .kind = EV_TEXT,
+                       .account = "app",
+                       .user = "u-ex",
+                       .text = text,
+                       .msg_key = key};
+    struct router_opts o = {.max_chars = max_chars, .deliver = deliver, .arg = d};
+    struct reply r;
+    bool dup;
+    int rc = router_dispatch_ex(&ev, &o, &r, &dup);
+    if (rc == ZB_OK)
+        *reply = strdup(r.kind == REPLY_TEXT ? r.text : "(none)");
+    reply_free(&r);
+    return rc;
+}
+
+/* A prepare hook that makes the event record-only, or fails. */
+struct prep {
+    struct event *ev; /* the caller's event */
+    int calls;        /* how often it ran */
+    bool fail;        /* return ZB_EDB */
+};
+
+static int prepare_hook(void *arg)
+{
+    struct prep *p = arg;
+    p->calls++;
+    p->ev->scope = SCOPE_RECORD;
+    return p->fail ? ZB_EDB : ZB_OK;
+}
+
+static void test_prepare(void **state)
+{
+    (void)state;
+    struct event ev = {.platform = PLATFORM_ONEBOT,
+                       .kind = EV_TEXT,
+                       .account = "",
+                       .user = "p1",
+                       .group = "g600",
+                       .text = "echo hi",
+                       .msg_key = "prep1"};
+    struct prep p = {.ev = &ev};
+    struct router_opts o = {.prepare = prepare_hook, .arg = &p};
+    struct reply r;
+    bool dup;
+    /* the hook completes the event before routing: here it is recorded only */
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_OK);
+    assert_int_equal(r.kind, REPLY_NONE);
+    assert_int_equal(p.calls, 1);
+    /* not for a duplicate */
+    ev.scope = SCOPE_ALL;
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_OK);
+    assert_true(dup);
+    assert_int_equal(p.calls, 1);
+    /* a failing hook logs nothing */
+    ev.msg_key = "prep2";
+    p.fail = true;
+    assert_int_equal(router_dispatch_ex(&ev, &o, &r, &dup), ZB_EDB);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='prep2'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='prep1' AND "
+                           "reply_kind='none' AND handler IS NULL"),
+                     1);
+}
+
+static void test_dispatch_ex(void **state)
+{
+    (void)state;
+    struct delivery d = {0};
+    char *r = NULL;
+    /* paging in characters; deliver sees the first page */
+    assert_int_equal(dispatch_ex("ex1", "long", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 1);
+    assert_string_equal(d.last, r);
+    size_t chars = 0;
+    for (const char *p = r; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    assert_true(chars <= 100 && chars > 60);
+    assert_non_null(strstr(r, ROUTER_MORE_LINE));
+    free(r);
+    /* a duplicate gets the stored reply and no delivery */
+    assert_int_equal(dispatch_ex("ex1", "long", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 1);
+    free(r);
+    /* "+" pages with the same limits and is delivered again */
+    assert_int_equal(dispatch_ex("ex2", "+", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 2);
+    assert_null(strstr(r, "第00行内容"));
+    free(r);
+    long long rows = count("SELECT count(*) FROM t_deliver");
+    assert_int_equal(rows, 2);
+    /* a failed delivery rolls back; the apology is delivered instead */
+    d.fail = 1;
+    assert_int_equal(dispatch_ex("ex3", "echo hi", &d, 100, &r), ZB_OK);
+    assert_int_equal(d.calls, 4);
+    assert_non_null(strstr(r, "系统出了点问题"));
+    assert_string_equal(d.last, r);
+    free(r);
+    assert_int_equal(count("SELECT count(*) FROM t_deliver"), rows + 1);
+    /* when that fails too, nothing is logged and the caller gets ZB_EDB */
+    d.fail = 2;
+    assert_int_equal(dispatch_ex("ex4", "echo hi", &d, 100, &r), ZB_EDB);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE msg_key='ex4'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM t_deliver"), rows + 1);
+    /* and the retry goes through */
+    assert_int_equal(dispatch_ex("ex4", "echo hi", &d, 100, &r), ZB_OK);
+    assert_string_equal(r, "echo:hi");
+    free(r);
+    free(d.last_key);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keywords_and_menu),
+        cmocka_unit_test(test_dedupe_runs_handler_once),
+        cmocka_unit_test(test_session_resume_and_leave),
+        cmocka_unit_test(test_session_expiry),
+        cmocka_unit_test(test_events_route_by_kind),
+        cmocka_unit_test(test_long_reply_pages),
+        cmocka_unit_test(test_handler_failure_apologises_and_logs),
+        cmocka_unit_test(test_paginate_boundaries),
+        cmocka_unit_test(test_init_rejects_collisions),
+        cmocka_unit_test(test_menu_lists_numbered_handlers),
+        cmocka_unit_test(test_members_only),
+        cmocka_unit_test(test_keyword_then_digits),
+        cmocka_unit_test(test_init_rejects_members_only_fallback),
+        cmocka_unit_test(test_scope_keywords),
+        cmocka_unit_test(test_scope_sessions_and_record),
+        cmocka_unit_test(test_overheard_keeps_pages),
+        cmocka_unit_test(test_group_activity),
+        cmocka_unit_test(test_members_group_activity),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_dispatch_ex),
+        cmocka_unit_test(test_prepare),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,397 @@
+/*
+ * server.c - libmicrohttpd daemon, request lifecycle and the route table (see server.h).
+ *
+ * Per request: the first access-handler call creates struct http_request (route and method are
+ * checked, a Content-Length over the cap is refused at once); following calls append the body
+ * under the cap; the last call runs the route's handler and queues the response. The completion
+ * callback records metrics and frees the request in one call.
+ */
+#include "webhook/http/server.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bot/base/log.h"
+#include "bot/chat/router.h"
+#include "bot/store/store.h"
+#include "bot/base/xmalloc.h"
+#include "webhook/http/http.h"
+#include "webhook/http/metrics.h"
+#include "webhook/qq/onebot.h"
+#include "webhook/qq/qqbot.h"
+#include "webhook/wechat/wechat.h"
+
+#define RESPONSE_MAX   (1024 * 1024)
+#define DISCARD_FACTOR 16 /* bytes dropped past the cap, in multiples of it, before closing */
+
+struct server {
+    struct MHD_Daemon *mhd;       /* the daemon */
+    const struct config *cfg;     /* borrowed */
+    struct sockaddr_storage addr; /* bound address */
+};
+
+struct route {
+    const char *path;  /* exact path */
+    enum endpoint ep;  /* metrics label */
+    bool get, post;    /* methods allowed */
+    const char *allow; /* Allow header for 405 */
+    void (*handle)(const struct config *cfg, struct http_request *req, struct http_response *resp);
+};
+
+static void handle_healthz(const struct config *cfg, struct http_request *req,
+                           struct http_response *resp)
+{
+    (void)cfg;
+    (void)req;
+    if (store_schema_version() <= 0) {
+        http_error(resp, 503, "database unavailable");
+        return;
+    }
+    resp->status = 200;
+    resp->content_type = "text/plain; charset=utf-8";
+    if (buf_appendz(&resp->body, "ok\n"))
+        resp->status = 500;
+}
+
+static void handle_metrics(const struct config *cfg, struct http_request *req,
+                           struct http_response *resp)
+{
+    (void)cfg;
+    (void)req;
+    resp->status = 200;
+    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    if (metrics_render(&resp->body))
+        resp->status = 500;
+}
+
+static const struct route routes[] = {
+    {"/wechat", EP_WECHAT, true, true, "GET, POST", wechat_handle},
+    {"/qq/onebot", EP_ONEBOT, false, true, "POST", onebot_handle},
+    {"/qq/bot", EP_QQBOT, false, true, "POST", qqbot_handle},
+    {"/healthz", EP_HEALTHZ, true, false, "GET", handle_healthz},
+    {"/metrics", EP_METRICS, true, false, "GET", handle_metrics},
+};
+#define NROUTES ((int)(sizeof routes / sizeof routes[0]))
+
+static atomic_ullong next_id;
+static atomic_int n_busy;    /* requests inside a route handler or suspended waiting for it */
+static atomic_bool stopping; /* server_stop began: new work is refused with 503 */
+static pthread_mutex_t async_mu = PTHREAD_MUTEX_INITIALIZER; /* ready/suspended of requests */
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+const char *http_query(const struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+void http_pending(struct http_response *resp)
+{
+    resp->status = 0;
+}
+
+void http_ready(struct http_request *req)
+{
+    pthread_mutex_lock(&async_mu);
+    req->ready = true;
+    if (req->suspended) {
+        req->suspended = false;
+        MHD_resume_connection(req->conn);
+    }
+    pthread_mutex_unlock(&async_mu);
+}
+
+void http_dispatched(struct router_call *call)
+{
+    http_ready(call->ud);
+}
+
+void http_error(struct http_response *resp, int status, const char *why)
+{
+    log_warn("http %d: %s", status, why);
+    resp->status = status;
+    resp->content_type = "text/plain; charset=utf-8";
+    buf_reset(&resp->body);
+    if (buf_appendf(&resp->body, "%d %s\n", status, why))
+        buf_reset(&resp->body);
+}
+
+static int find_route(const struct config *cfg, const char *path)
+{
+    for (int i = 0; i < NROUTES; i++) {
+        if (strcmp(routes[i].path, path) != 0)
+            continue;
+        if ((routes[i].ep == EP_WECHAT && !cfg->wechat.enabled) ||
+            (routes[i].ep == EP_ONEBOT && !cfg->onebot.enabled) ||
+            (routes[i].ep == EP_QQBOT && !cfg->qqbot.enabled))
+            return -1;
+        return i;
+    }
+    return -1;
+}
+
+/* send_response - queue resp on the connection; the body buffer is handed to libmicrohttpd. */
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_request *req,
+                                     struct http_response *resp)
+{
+    size_t len = resp->body.len;
+    char *data = buf_steal(&resp->body);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(data);
+        return MHD_NO;
+    }
+    if (resp->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    if (resp->allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+    req->status = resp->status;
+    enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    if (ok != MHD_YES)
+        req->status = 0;
+    return ok;
+}
+
+/* respond_error - build and queue a plain error response. */
+static enum MHD_Result respond_error(struct MHD_Connection *conn, struct http_request *req,
+                                     int status, const char *why, const char *allow)
+{
+    struct http_response resp = {0};
+    buf_init(&resp.body, 256);
+    http_error(&resp, status, why);
+    resp.allow = allow;
+    enum MHD_Result ok = send_response(conn, req, &resp);
+    buf_free(&resp.body);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct server *s = cls;
+    struct http_request *req = *con_cls;
+    if (!req) {
+        req = xcalloc(1, sizeof *req);
+        req->conn = conn;
+        req->method = method;
+        req->path = url;
+        req->id = atomic_fetch_add(&next_id, 1) + 1;
+        req->started_us = mono_us();
+        buf_init(&req->body, (size_t)s->cfg->body_limit);
+        req->route = find_route(s->cfg, url);
+        *con_cls = req;
+        log_set_request(req->id);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->body_limit)
+            return respond_error(conn, req, 413, "request body too large", NULL);
+        return MHD_YES;
+    }
+    log_set_request(req->id);
+    if (*upload_data_size) {
+        /* libmicrohttpd cannot answer in the middle of an upload: past the cap (a chunked
+         * body without Content-Length) the rest is counted and dropped, and 413 follows at the
+         * end; a sender that keeps going far past the cap is disconnected. */
+        if (!req->too_big && buf_append(&req->body, upload_data, *upload_data_size)) {
+            req->too_big = true;
+            buf_free(&req->body);
+        }
+        req->received += *upload_data_size;
+        *upload_data_size = 0;
+        if (req->too_big && req->received / DISCARD_FACTOR > (size_t)s->cfg->body_limit) {
+            log_warn("http: request body far over the limit, closing the connection");
+            return MHD_NO;
+        }
+        return MHD_YES;
+    }
+    if (req->status)
+        return MHD_YES; /* already answered */
+    if (req->too_big)
+        return respond_error(conn, req, 413, "request body too large", NULL);
+
+    if (req->route < 0)
+        return respond_error(conn, req, 404, "no such path", NULL);
+    const struct route *rt = &routes[req->route];
+    bool is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    bool is_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (!((is_get && rt->get) || (is_post && rt->post)))
+        return respond_error(conn, req, 405, "method not allowed", rt->allow);
+
+    /* Busy from here until a response is queued, across any suspension: server_stop waits for
+     * n_busy to drain, since libmicrohttpd must not be stopped with a suspended connection. The
+     * increment comes before the stopping check, so a request either sees stopping or is
+     * waited for. */
+    if (!req->waiting) {
+        atomic_fetch_add(&n_busy, 1);
+        if (atomic_load(&stopping)) {
+            atomic_fetch_sub(&n_busy, 1);
+            return respond_error(conn, req, 503, "shutting down", NULL);
+        }
+    }
+    req->waiting = false;
+    struct http_response resp = {.content_type = "text/plain; charset=utf-8"};
+    buf_init(&resp.body, RESPONSE_MAX);
+    for (;;) {
+        pthread_mutex_lock(&async_mu);
+        req->ready = false;
+        pthread_mutex_unlock(&async_mu);
+        resp.status = 500;
+        rt->handle(s->cfg, req, &resp);
+        if (resp.status != 0)
+            break;
+        /* Pending: suspend until http_ready, unless it already came. */
+        pthread_mutex_lock(&async_mu);
+        bool ready = req->ready;
+        if (!ready) {
+            MHD_suspend_connection(conn);
+            req->suspended = true;
+            req->waiting = true;
+        }
+        pthread_mutex_unlock(&async_mu);
+        if (!ready) {
+            buf_free(&resp.body);
+            return MHD_YES;
+        }
+    }
+    enum MHD_Result ok = send_response(conn, req, &resp);
+    buf_free(&resp.body);
+    atomic_fetch_sub(&n_busy, 1);
+    return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    struct http_request *req = *con_cls;
+    if (!req)
+        return;
+    enum endpoint ep = req->route >= 0 ? routes[req->route].ep : EP_OTHER;
+    int status = req->status;
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !status)
+        log_info("http: connection closed before a response (%d)", (int)toe);
+    metrics_request(ep, status, mono_us() - req->started_us);
+    if (req->state_free)
+        req->state_free(req->state);
+    buf_free(&req->body);
+    free(req);
+    *con_cls = NULL;
+    log_set_request(0);
+}
+
+/* parse_listen - "HOST:PORT" or "[V6]:PORT" into addr. */
+static int parse_listen(const char *listen, struct sockaddr_storage *addr)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    size_t hl = (size_t)(colon - listen);
+    if (!colon || hl >= sizeof host)
+        return ZB_EINVAL;
+    memcpy(host, listen, hl);
+    host[hl] = '\0';
+    long port = strtol(colon + 1, NULL, 10);
+    memset(addr, 0, sizeof *addr);
+    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+        host[hl - 1] = '\0';
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1 ? ZB_OK : ZB_EINVAL;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    if (strcmp(host, "localhost") == 0)
+        return inet_pton(AF_INET, "127.0.0.1", &a4->sin_addr) == 1 ? ZB_OK : ZB_EINVAL;
+    return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? ZB_OK : ZB_EINVAL;
+}
+
+static void on_thread_exit(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                           enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)c;
+    (void)socket_ctx;
+    (void)code;
+}
+
+int server_start(const struct config *cfg, struct server **out, char *err, size_t errsz)
+{
+    *out = NULL;
+    if ((cfg->wechat.enabled && wechat_init(cfg, err, errsz)) ||
+        (cfg->onebot.enabled && onebot_init(cfg, err, errsz)) ||
+        (cfg->qqbot.enabled && qqbot_init(cfg, err, errsz)))
+        return ZB_ECONFIG;
+    struct server *s = xcalloc(1, sizeof *s);
+    s->cfg = cfg;
+    if (parse_listen(cfg->listen, &s->addr)) {
+        snprintf(err, errsz, "key \"listen\": \"%s\" is not an IP address and port", cfg->listen);
+        free(s);
+        return ZB_ECONFIG;
+    }
+    long threads = cfg->threads ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1)
+        threads = 1;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
+    if (s->addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)cfg->connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_thread_exit, s, MHD_OPTION_END);
+    if (!s->mhd) {
+        snprintf(err, errsz, "cannot listen on %s (in use, or not an address of this machine)",
+                 cfg->listen);
+        free(s);
+        return ZB_EIO;
+    }
+    log_info("server: listening on %s with %ld threads", cfg->listen, threads);
+    *out = s;
+    return ZB_OK;
+}
+
+void server_stop(struct server *s)
+{
+    if (!s)
+        return;
+    /* Stop accepting, refuse new work on open connections, let the requests in handlers or
+     * suspended finish (the writer always completes its jobs), then stop: libmicrohttpd aborts
+     * if stopped with a suspended connection. */
+    MHD_socket lsock = MHD_quiesce_daemon(s->mhd);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    atomic_store(&stopping, true);
+    for (int i = 1; atomic_load(&n_busy) > 0; i++) {
+        usleep(10000);
+        if (i % 500 == 0)
+            log_warn("server: waiting for %d requests to finish", atomic_load(&n_busy));
+    }
+    MHD_stop_daemon(s->mhd);
+    free(s);
+}
