@@ -5,7 +5,7 @@
 #   make test       unit + end-to-end tests, then the same suite under ASan+UBSan
 #   make asan       build the ASan+UBSan variant into build/asan/
 #   make lint       clang-format check and the banned-function check
-#   make fuzz       run every libFuzzer driver for FUZZ_SECONDS (default 20) each
+#   make fuzz       run every libFuzzer driver, FUZZ_BUDGET seconds in total (default 140)
 #   make bench      wrk against the ceiling server and zhibu, prints a table
 
 CC       ?= cc
@@ -95,10 +95,10 @@ asan:
 lint:
 	@scripts/lint.sh
 
-FUZZ_SECONDS ?= 20
+FUZZ_BUDGET ?= 140
 fuzz:
 	@scripts/deps.sh fuzz
-	@scripts/fuzz.sh $(FUZZ_SECONDS)
+	@scripts/fuzz.sh $(FUZZ_BUDGET)
 
 bench:
 	@scripts/deps.sh bench

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# fuzz.sh SECONDS - build each libFuzzer driver in tests/fuzz/ (clang, ASan+UBSan) and run it for
-# SECONDS on a fresh copy of its seed corpus tests/fuzz/corpus/<driver>/, with a fixed seed
-# (FUZZ_SEED, default 1) so that a run can be repeated exactly; FUZZ_SEED=0 picks a random one
-# for exploring. Fails on the first crash.
+# fuzz.sh BUDGET - build each libFuzzer driver in tests/fuzz/ (clang, ASan+UBSan) and run them all
+# within BUDGET seconds in total (shared equally, at least 10 s each, so adding drivers does not
+# grow CI without bound), each on a fresh copy of its seed corpus tests/fuzz/corpus/<driver>/,
+# with a fixed seed (FUZZ_SEED, default 1) so that a run can be repeated exactly; FUZZ_SEED=0
+# picks a random one for exploring. Fails on the first crash.
 set -euo pipefail
-secs=${1:-20}
+budget=${1:-140}
+drivers=$(ls tests/fuzz/fuzz_*.c 2>/dev/null | wc -l)
+[ "$drivers" -gt 0 ] || { echo "fuzz: no drivers in tests/fuzz"; exit 1; }
+secs=$((budget / drivers))
+[ "$secs" -ge 10 ] || secs=10
 cd "$(dirname "$0")/.."
 out=build/fuzz
 mkdir -p "$out/obj"
@@ -19,6 +24,7 @@ for src in $(find bot webhook handlers -name '*.c' | grep -v '^bot/app/main.c$' 
     fi
     objs="$objs $o"
 done
+echo "fuzz: $drivers drivers, ${secs}s each (budget ${budget}s)"
 for drv in tests/fuzz/fuzz_*.c; do
     name=$(basename "$drv" .c)
     clang $cflags -fsanitize=fuzzer -o "$out/$name" "$drv" $objs $libs
@@ -31,4 +37,4 @@ for drv in tests/fuzz/fuzz_*.c; do
         -print_final_stats=1 \
         -artifact_prefix="$out/$name-" "$work" 2>&1 | tail -n 12
 done
-echo "fuzz: all drivers ran ${secs}s without a crash"
+echo "fuzz: all $drivers drivers ran ${secs}s each without a crash"

@@ -22,5 +22,6 @@ if grep -nE '\bmemcmp[[:space:]]*\(' $files | grep -v 'lint: not secret'; then
     echo "lint: memcmp used; compare secrets with ct_memeq/ct_streq"
     status=1
 fi
+scripts/deps-check.sh || status=1
 [ $status = 0 ] && echo "lint: ok"
 exit $status

@@ -510,3 +510,22 @@ int outbox_print(FILE *f, const char *status, int limit)
         fprintf(f, "（没有符合条件的消息）\n");
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }
+
+static const char sql_texts_by_key[] =
+    "SELECT text FROM outbox WHERE substr(idem_key, 1, length(?1)) = ?1 ORDER BY seq, id";
+
+int outbox_texts_by_key(const char *key_prefix, int (*fn)(void *arg, const char *text), void *arg)
+{
+    sqlite3_stmt *st = store_stmt(sql_texts_by_key);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, key_prefix, -1, SQLITE_TRANSIENT);
+    int rc, out = ZB_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((out = fn(arg, store_text(st, 0))) != 0)
+            break;
+    sqlite3_reset(st);
+    if (out)
+        return out;
+    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}

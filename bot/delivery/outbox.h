@@ -138,6 +138,14 @@ int outbox_cs_count(const char *openid, int64_t since, int *n) ZB_MUST_USE;
 /* outbox_max_seq - the highest msg_seq used or reserved for QQ message reply_to (0 when none). */
 int outbox_max_seq(const char *reply_to, int *seq) ZB_MUST_USE;
 
+/*
+ * outbox_texts_by_key - call fn(arg, text) for each row whose idempotency key starts with
+ * key_prefix, in the order they are delivered (for `zhibu say`, which shows a platform's queued
+ * passive replies). Stops at fn's first non-zero result and returns it; ZB_EDB on failure.
+ */
+int outbox_texts_by_key(const char *key_prefix, int (*fn)(void *arg, const char *text),
+                        void *arg) ZB_MUST_USE;
+
 /* outbox_count - rows with status (NULL = all) into *n. */
 int outbox_count(const char *status, long long *n) ZB_MUST_USE;
 

@@ -7,7 +7,6 @@
 #include <curl/curl.h>
 #include <inttypes.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "bot/base/buf.h"
 #include "bot/base/rand.h"
+#include "bot/delivery/outbox.h"
 #include "bot/store/store.h"
 #include "bot/base/xmalloc.h"
 #include "webhook/qq/cqcode.h"
@@ -23,10 +23,6 @@
 #include "webhook/wechat/wechat_say.h"
 
 #define SAY_BODY_MAX (256 * 1024)
-
-static const char sql_parts[] =
-    "SELECT text FROM outbox WHERE substr(idem_key, 1, length(?1)) = ?1 "
-    "ORDER BY seq, id";
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
@@ -67,26 +63,30 @@ static int post(const struct config *cfg, const char *path, struct curl_slist *h
     return ZB_OK;
 }
 
+struct parts {
+    struct buf *shown; /* the texts so far */
+    int n;             /* how many */
+};
+
+static int add_part(void *arg, const char *text)
+{
+    struct parts *p = arg;
+    if ((p->shown->len && buf_appendz(p->shown, QQ_SAY_SEPARATOR)) || buf_appendz(p->shown, text))
+        return ZB_ETOOBIG;
+    p->n++;
+    return 0;
+}
+
 /* outbox_parts - append to shown the outbox texts queued for msg_key ("KEY#1", "KEY#2", ...),
  * each after QQ_SAY_SEPARATOR when shown is not empty. *n receives how many there were. */
 static int outbox_parts(const char *msg_key, struct buf *shown, int *n)
 {
     char prefix[600];
     snprintf(prefix, sizeof prefix, "%s#", msg_key);
-    sqlite3_stmt *st = store_stmt(sql_parts);
-    if (!st)
-        return ZB_EDB;
-    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
-    int rc;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((shown->len && buf_appendz(shown, QQ_SAY_SEPARATOR)) ||
-            buf_appendz(shown, store_text(st, 0)))
-            break;
-        (*n)++;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ZB_OK : ZB_EDB;
+    struct parts p = {shown, 0};
+    int rc = outbox_texts_by_key(prefix, add_part, &p);
+    *n = p.n;
+    return rc == ZB_ETOOBIG ? ZB_OK : rc;
 }
 
 /* quick_text - the member's view of a quick-operation reply: text segments (and @ codes as
