@@ -4,6 +4,7 @@
  */
 #include "bot/delivery/outbox.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/store/store.h"
 #include "bot/base/textfmt.h"
@@ -123,6 +125,7 @@ static int check_msg(const struct outbox_msg *m)
 
 int outbox_push(const struct outbox_msg *m, int64_t *id)
 {
+    assert(store_in_tx());
     int rc = check_msg(m);
     if (rc)
         return rc;
@@ -133,7 +136,7 @@ int outbox_push(const struct outbox_msg *m, int64_t *id)
             return rc;
         seq++;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     sqlite3_stmt *st = store_stmt(sql_push);
     if (!st)
         return ZB_EDB;
@@ -423,6 +426,7 @@ int outbox_count(const char *status, long long *n)
 
 int outbox_sweep(int64_t before, int *n)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = store_stmt(sql_sweep);
     if (!st)
         return ZB_EDB;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/rand.h"
 #include "bot/delivery/ratelimit.h"
@@ -148,7 +149,7 @@ static void flush(struct sender *s)
         rs[i].error_code = p->err.code[0] ? p->err.code : NULL;
         rs[i].error_text = p->err.text[0] ? p->err.text : NULL;
     }
-    if (outbox_finish(rs, s->nresults, (int64_t)time(NULL)))
+    if (outbox_finish(rs, s->nresults, clock_now()))
         log_error("sender: could not record %zu results; they are sent again after a restart",
                   s->nresults);
     s->nresults = 0;
@@ -168,7 +169,7 @@ static void job_release(struct job *j)
 static void end_job(struct sender *s, struct job *j, enum send_outcome o,
                     const struct send_error *e)
 {
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     const struct sender_config *c = s->cfg;
     struct pending *p;
     char why[512];
@@ -259,7 +260,7 @@ static void claim(struct sender *s, int64_t now_ms)
     atomic_store(&s->kicked, 0);
     struct outbox_row rows[free_jobs];
     size_t n = 0;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     if (outbox_claim(now, rows, free_jobs, &n)) {
         s->next_claim_ms = now_ms + IDLE_POLL_MS;
         return;
@@ -290,7 +291,7 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
     buf_reset(&j->req.body);
     j->req.url[0] = j->req.auth[0] = j->req.extra[0] = '\0';
     enum send_outcome o =
-        cl->prepare(cl->ctx, &j->row, &j->route, (int64_t)time(NULL), &j->req, &e);
+        cl->prepare(cl->ctx, &j->row, &j->route, clock_now(), &j->req, &e);
     if (o != SEND_OK) {
         end_job(s, j, o == SEND_TOKEN ? SEND_RETRY : o, &e);
         return;
@@ -409,7 +410,7 @@ static void shutdown_jobs(struct sender *s)
         if (j->state == JOB_FLYING)
             curl_multi_remove_handle(s->multi, j->easy);
         struct pending *p = result(s, j, "pending");
-        p->r.next_try_at = (int64_t)time(NULL);
+        p->r.next_try_at = clock_now();
         p->r.uncount = 1;
         job_release(j);
     }
@@ -451,7 +452,7 @@ int sender_start(const struct sender_config *cfg, struct sender **out)
 {
     *out = NULL;
     int n = 0;
-    if (outbox_recover((int64_t)time(NULL), &n))
+    if (outbox_recover(clock_now(), &n))
         return ZB_EDB;
     if (n)
         log_info("sender: %d messages were in flight at the last stop; sending them again", n);

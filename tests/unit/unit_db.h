@@ -26,7 +26,7 @@ static int unit_db_open(const char *name)
 {
     snprintf(unit_db_path, sizeof unit_db_path, "/tmp/zhibu-%s-%d.db", name, (int)getpid());
     unlink(unit_db_path);
-    return store_init(unit_db_path, false) ? -1 : 0;
+    return store_init(unit_db_path, false, NULL, 0) ? -1 : 0;
 }
 
 /* unit_db_close - close and remove it (with its WAL files). */
