@@ -202,9 +202,8 @@ static const char sql_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                 "  version INTEGER NOT NULL"
                                 ") WITHOUT ROWID";
 static const char sql_get[] = "SELECT version FROM schema_migrations WHERE owner=?1";
-static const char sql_set[] =
-    "INSERT INTO schema_migrations(owner, version) VALUES(?1, ?2) "
-    "ON CONFLICT(owner) DO UPDATE SET version=excluded.version";
+static const char sql_set[] = "INSERT INTO schema_migrations(owner, version) VALUES(?1, ?2) "
+                              "ON CONFLICT(owner) DO UPDATE SET version=excluded.version";
 
 /* get_version - owner's applied version into *v (0 when it has none). */
 static int get_version(const char *owner, long long *v)
@@ -300,8 +299,7 @@ static int apply_set(const struct migration_set *set, char *err, size_t errsz)
     return ZB_OK;
 }
 
-int migrations_run(const struct migration_set *const *sets, size_t nsets, char *err,
-                   size_t errsz)
+int migrations_run(const struct migration_set *const *sets, size_t nsets, char *err, size_t errsz)
 {
     for (size_t i = 0; i < nsets; i++) {
         if (!sets[i] || !sets[i]->owner || !*sets[i]->owner || (sets[i]->n && !sets[i]->steps)) {

@@ -2,9 +2,9 @@
  * store.h - SQLite: one connection per thread, numbered migrations, cached prepared statements.
  *
  * store_init() opens the database once (creating its directory), sets WAL and applies the
- * migrations of bot/store/migrations.h. After that every thread gets its own connection from store_db()
- * and its own cache of prepared statements from store_stmt(). Writes that must be atomic go
- * between store_begin() and store_commit()/store_rollback(): a process-wide writer lock queues
+ * migrations of bot/store/migrations.h. After that every thread gets its own connection from
+ * store_db() and its own cache of prepared statements from store_stmt(). Writes that must be atomic
+ * go between store_begin() and store_commit()/store_rollback(): a process-wide writer lock queues
  * threads on a mutex instead of SQLite's sleeping busy handler, and BEGIN IMMEDIATE keeps other
  * processes (the CLI) out for the duration.
  */
