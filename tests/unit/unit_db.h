@@ -22,7 +22,7 @@
 static char unit_db_path[96];
 
 /* unit_db_open - a new database /tmp/zhibu-NAME-PID.db with every migration applied. */
-static int unit_db_open(const char *name)
+__attribute__((unused)) static int unit_db_open(const char *name)
 {
     snprintf(unit_db_path, sizeof unit_db_path, "/tmp/zhibu-%s-%d.db", name, (int)getpid());
     unlink(unit_db_path);
