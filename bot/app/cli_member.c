@@ -326,8 +326,8 @@ static int member_codes(const struct args *a)
     int rc = member_each(root, print_member_line, &lc);
     snprintf(detail, sizeof detail, "%d 人", lc.n);
     if (!rc)
-        rc = audit_write(actor, "codes", a->branch ? a->branch : "全部", detail, "cli",
-                         clock_now());
+        rc =
+            audit_write(actor, "codes", a->branch ? a->branch : "全部", detail, "cli", clock_now());
     fclose(mem);
     if (rc) {
         store_rollback();
@@ -498,8 +498,8 @@ static int member_set(const struct args *a)
     snprintf(target, sizeof target, "member:%lld", (long long)id);
     snprintf(detail, sizeof detail, "%s：%s %s → %s", m.name, member_field_label(f),
              before[0] ? before : "（空）", after[0] ? after : "（空）");
-    if (rc || audit_write(actor, f == MF_ROLES ? "role" : "set", target, detail, "cli",
-                          clock_now())) {
+    if (rc ||
+        audit_write(actor, f == MF_ROLES ? "role" : "set", target, detail, "cli", clock_now())) {
         db_failed();
         goto done;
     }

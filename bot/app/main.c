@@ -486,8 +486,7 @@ static int cmd_group(const struct opts *o)
     } else if (list) {
         rc = group_rule_print(stdout);
     } else if ((rc = store_begin()) == ZB_OK) {
-        rc = set ? group_rule_set(platform, o->group, o->mode, o->prefix, welcome,
-                                  clock_now())
+        rc = set ? group_rule_set(platform, o->group, o->mode, o->prefix, welcome, clock_now())
                  : group_rule_reset(platform, o->group);
         if (rc == ZB_OK)
             rc = store_commit();
