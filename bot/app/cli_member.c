@@ -18,6 +18,7 @@
 #include "bot/org/binding.h"
 #include "bot/org/branch.h"
 #include "bot/app/config.h"
+#include "bot/base/clock.h"
 #include "bot/base/csv.h"
 #include "bot/org/identity.h"
 #include "bot/base/log.h"
@@ -142,7 +143,13 @@ static struct config *open_all(const struct args *a)
     setenv("TZ", cfg->timezone, 1);
     tzset();
     log_set_level((enum log_level)log_parse_level(cfg->log_level));
-    if (store_init(cfg->database, cfg->durability_power)) {
+    if (clock_configure(cfg->testing)) {
+        fprintf(stderr, "错误：设置了 ZHIBU_TEST_NOW_FILE，但配置没有 \"testing\": true；"
+                        "正式环境不能从文件读取时间\n");
+        config_free(cfg);
+        return NULL;
+    }
+    if (store_init(cfg->database, cfg->durability_power, NULL, 0)) {
         fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
         config_free(cfg);
         return NULL;
@@ -319,8 +326,8 @@ static int member_codes(const struct args *a)
     int rc = member_each(root, print_member_line, &lc);
     snprintf(detail, sizeof detail, "%d 人", lc.n);
     if (!rc)
-        rc = audit_write(actor, "codes", a->branch ? a->branch : "全部", detail, "cli",
-                         (int64_t)time(NULL));
+        rc =
+            audit_write(actor, "codes", a->branch ? a->branch : "全部", detail, "cli", clock_now());
     fclose(mem);
     if (rc) {
         store_rollback();
@@ -383,7 +390,7 @@ static int member_show(const struct args *a)
         char actor[AUDIT_ACTOR_MAX], target[48];
         audit_cli_actor(actor, sizeof actor);
         snprintf(target, sizeof target, "member:%lld", (long long)id);
-        if (audit_write(actor, "unmask", target, m.name, "cli", (int64_t)time(NULL))) {
+        if (audit_write(actor, "unmask", target, m.name, "cli", clock_now())) {
             db_failed();
             goto done;
         }
@@ -481,7 +488,7 @@ static int member_set(const struct args *a)
         db_failed();
         goto done;
     }
-    int rc = member_update(&m, (int64_t)time(NULL));
+    int rc = member_update(&m, clock_now());
     if (rc == ZB_EBUSY) {
         fprintf(stderr, "错误：这个手机号已登记在另一名党员名下\n");
         goto done;
@@ -491,8 +498,8 @@ static int member_set(const struct args *a)
     snprintf(target, sizeof target, "member:%lld", (long long)id);
     snprintf(detail, sizeof detail, "%s：%s %s → %s", m.name, member_field_label(f),
              before[0] ? before : "（空）", after[0] ? after : "（空）");
-    if (rc || audit_write(actor, f == MF_ROLES ? "role" : "set", target, detail, "cli",
-                          (int64_t)time(NULL))) {
+    if (rc ||
+        audit_write(actor, f == MF_ROLES ? "role" : "set", target, detail, "cli", clock_now())) {
         db_failed();
         goto done;
     }
@@ -594,7 +601,7 @@ static int member_bind(const struct args *a, const struct config *cfg, bool bind
         fprintf(stderr, "错误：这个账号没有绑定到 #%lld %s\n", (long long)id, m.name);
         goto done;
     }
-    int rc = binding_by_hand(&w, bind ? id : 0, actor, "cli", (int64_t)time(NULL));
+    int rc = binding_by_hand(&w, bind ? id : 0, actor, "cli", clock_now());
     if (rc == ZB_EBUSY) {
         fprintf(stderr, "错误：这个账号已绑定到另一名党员（#%lld），请先用 member unbind 解绑\n",
                 (long long)owner);
@@ -661,7 +668,7 @@ static int member_import_cmd(const struct args *a)
                             .actor = actor,
                             .channel = "cli",
                             .source_name = base ? base + 1 : a->w[1],
-                            .now = (int64_t)time(NULL)};
+                            .now = clock_now()};
     struct import_report r;
     import_report_init(&r);
     int rc = member_import(data, len, &o, &r);
@@ -836,7 +843,7 @@ static int branch_add_cmd(const struct args *a)
         return 2;
     }
     char err[BRANCH_ERR_MAX], path[BRANCH_PATH_MAX + 1], actor[AUDIT_ACTOR_MAX], target[48];
-    int64_t id = 0, now = (int64_t)time(NULL);
+    int64_t id = 0, now = clock_now();
     int made = 0;
     audit_cli_actor(actor, sizeof actor);
     if (store_begin())

@@ -49,6 +49,8 @@ static const struct key keys[] = {
      "lowest level of log lines written to stderr"},
     {"storage.durability", K_BOOL, F(durability_power), 0, 0, "normal", NULL, "normal|power",
      "\"normal\": a reply is durable across a crash of zhibu; \"power\": also across power loss"},
+    {"testing", K_BOOL, F(testing), 0, 0, "false", NULL, NULL,
+     "test mode: the clock may be read from ZHIBU_TEST_NOW_FILE; never in production"},
     {"server.body_limit", K_INT, F(body_limit), 1024, 16 * 1024 * 1024, "65536", NULL, NULL,
      "largest request body accepted, in bytes; larger gets 413"},
     {"server.threads", K_INT, F(threads), 0, 256, "0", NULL, NULL,

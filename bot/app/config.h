@@ -20,6 +20,7 @@ struct config {
     char *timezone;        /* IANA zone used to show times, e.g. "Asia/Shanghai" */
     char *log_level;       /* debug | info | warn | error */
     bool durability_power; /* storage.durability == "power": synchronous=FULL */
+    bool testing;          /* testing: the clock may come from ZHIBU_TEST_NOW_FILE */
     long body_limit;       /* server.body_limit: largest request body in bytes */
     long threads;          /* server.threads: worker threads, 0 = one per core */
     long connection_limit; /* server.connection_limit: open connections at most */

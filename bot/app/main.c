@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bot/base/buf.h"
+#include "bot/base/clock.h"
 #include "bot/app/cli_member.h"
 #include "bot/app/config.h"
 #include "bot/chat/eventlog.h"
@@ -207,12 +208,17 @@ static struct config *load(const struct opts *o)
     setenv("TZ", cfg->timezone, 1);
     tzset();
     log_set_level((enum log_level)log_parse_level(cfg->log_level));
+    if (clock_configure(cfg->testing)) {
+        fprintf(stderr, "错误：设置了 ZHIBU_TEST_NOW_FILE，但配置没有 \"testing\": true；"
+                        "正式环境不能从文件读取时间\n");
+        exit(1);
+    }
     return cfg;
 }
 
 static int open_store(const struct config *cfg)
 {
-    if (store_init(cfg->database, cfg->durability_power)) {
+    if (store_init(cfg->database, cfg->durability_power, NULL, 0)) {
         fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
         return 1;
     }
@@ -263,6 +269,13 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
         sc->client[p] = clients[p];
 }
 
+/* kick_sender - the writer's post-commit hook: wake the sender when the batch queued rows. */
+static void kick_sender(void *arg)
+{
+    (void)arg;
+    outbox_kick_pushed();
+}
+
 static int cmd_serve(const struct opts *o)
 {
     struct config *cfg = load(o);
@@ -281,6 +294,10 @@ static int cmd_serve(const struct opts *o)
     signal(SIGPIPE, SIG_IGN);
     if (open_store(cfg))
         goto done;
+    if (writer_on_commit(kick_sender, NULL)) {
+        fprintf(stderr, "错误：无法登记发送提醒\n");
+        goto done;
+    }
     if (router_init(registry, registry_count, cfg->session_ttl_s)) {
         fprintf(stderr, "错误：处理器表有冲突（见上方日志）\n");
         goto done;
@@ -469,8 +486,7 @@ static int cmd_group(const struct opts *o)
     } else if (list) {
         rc = group_rule_print(stdout);
     } else if ((rc = store_begin()) == ZB_OK) {
-        rc = set ? group_rule_set(platform, o->group, o->mode, o->prefix, welcome,
-                                  (int64_t)time(NULL))
+        rc = set ? group_rule_set(platform, o->group, o->mode, o->prefix, welcome, clock_now())
                  : group_rule_reset(platform, o->group);
         if (rc == ZB_OK)
             rc = store_commit();
@@ -537,7 +553,7 @@ static int cmd_push(const struct opts *o)
     if (o->key)
         snprintf(key, sizeof key, "%s", o->key);
     else
-        snprintf(key, sizeof key, "cli:%lld:%016llx", (long long)time(NULL),
+        snprintf(key, sizeof key, "cli:%lld:%016llx", (long long)clock_now(),
                  (unsigned long long)rand_u64());
     struct config *cfg = load(o);
     int status = open_store(cfg);

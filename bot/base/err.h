@@ -24,6 +24,7 @@ enum zb_err {
     ZB_ECONFIG = -11,   /* configuration invalid */
     ZB_EDENIED = -12,   /* caller lacks the role for this action */
     ZB_EBUSY = -13,     /* try again later (rate limit, lock) */
+    ZB_ENESTED = -14,   /* a transaction was begun inside this thread's open transaction */
 };
 
 /* zb_strerror - a short English description of rc, for logs. Static storage; never NULL. */

@@ -1,6 +1,7 @@
 /* eventlog.c - the events table (see eventlog.h). */
 #include "bot/chat/eventlog.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,7 @@ int eventlog_find(const char *msg_key, struct reply *out)
 int eventlog_insert(const struct event *ev, int64_t received_at, const char *handler,
                     const struct reply *r, int64_t handling_us)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = store_stmt(sql_insert);
     if (!st)
         return ZB_EDB;

@@ -1,6 +1,7 @@
 /* group_rules.c - the group_rules table (see group_rules.h). */
 #include "bot/chat/group_rules.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <time.h>
@@ -86,6 +87,7 @@ bool group_rule_prefix_ok(const char *p)
 int group_rule_set(const char *platform, const char *group, const char *mode, const char *prefix,
                    int welcome, int64_t now)
 {
+    assert(store_in_tx());
     struct group_rule r;
     int rc = group_rule_get(platform, group, &r);
     if (rc)
@@ -122,6 +124,7 @@ int group_rule_set(const char *platform, const char *group, const char *mode, co
 
 int group_rule_reset(const char *platform, const char *group)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = store_stmt(sql_del);
     if (!st)
         return ZB_EDB;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/chat/eventlog.h"
 #include "bot/org/identity.h"
 #include "bot/base/log.h"
@@ -397,7 +398,7 @@ static int dispatch_one(void *arg)
     const struct event *ev = d->ev;
     const struct router_opts *o = &d->opts;
     struct reply *out = &d->reply;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     int rc = eventlog_find(ev->msg_key, out);
     if (rc == ZB_OK) {
         d->duplicate = true;

@@ -4,6 +4,7 @@
  */
 #include "bot/chat/session.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -60,6 +61,7 @@ int session_get(const struct event *ev, int64_t now, char **handler, char **stat
 
 int session_set(const struct event *ev, const char *handler, const char *state, int64_t expires_at)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = bind_convo(store_stmt(sql_set), ev);
     if (!st)
         return ZB_EDB;
@@ -71,11 +73,13 @@ int session_set(const struct event *ev, const char *handler, const char *state, 
 
 int session_clear(const struct event *ev)
 {
+    assert(store_in_tx());
     return store_exec_done(bind_convo(store_stmt(sql_clear), ev));
 }
 
 int pages_take(const struct event *ev, int64_t now, char **rest)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = bind_convo(store_stmt(sql_pages_get), ev);
     if (!st)
         return ZB_EDB;
@@ -97,6 +101,7 @@ int pages_take(const struct event *ev, int64_t now, char **rest)
 
 int pages_put(const struct event *ev, const char *rest, int64_t expires_at)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = bind_convo(store_stmt(sql_pages_put), ev);
     if (!st)
         return ZB_EDB;
@@ -107,11 +112,13 @@ int pages_put(const struct event *ev, const char *rest, int64_t expires_at)
 
 int pages_clear(const struct event *ev)
 {
+    assert(store_in_tx());
     return store_exec_done(bind_convo(store_stmt(sql_pages_clear), ev));
 }
 
 int session_sweep(int64_t now, int *n)
 {
+    assert(store_in_tx());
     int total = 0;
     const char *const sqls[] = {sql_sweep_sessions, sql_sweep_pages};
     for (int i = 0; i < 2; i++) {

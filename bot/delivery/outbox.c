@@ -4,6 +4,7 @@
  */
 #include "bot/delivery/outbox.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/store/store.h"
 #include "bot/base/textfmt.h"
@@ -28,6 +30,10 @@ static const char sql_due[] =
     "expires_at, created_at, closed FROM outbox o WHERE status='pending' AND next_try_at<=?1 "
     "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.rcpt=o.rcpt AND p.to_id=o.to_id "
     "AND p.status IN ('pending','sending') AND p.id<o.id) ORDER BY next_try_at, id LIMIT ?2";
+static const char sql_next_open[] =
+    "SELECT id, rcpt, to_id, kind, idem_key, text, data_json, reply_to, seq, attempts, "
+    "expires_at, created_at, closed, status, next_try_at FROM outbox "
+    "WHERE rcpt=?1 AND to_id=?2 AND status IN ('pending','sending') ORDER BY id LIMIT 1";
 static const char sql_mark_sending[] = "UPDATE outbox SET status='sending', attempts=attempts+1, "
                                        "updated_at=?2 WHERE id=?1 AND status='pending'";
 static const char sql_finish[] =
@@ -123,6 +129,7 @@ static int check_msg(const struct outbox_msg *m)
 
 int outbox_push(const struct outbox_msg *m, int64_t *id)
 {
+    assert(store_in_tx());
     int rc = check_msg(m);
     if (rc)
         return rc;
@@ -133,7 +140,7 @@ int outbox_push(const struct outbox_msg *m, int64_t *id)
             return rc;
         seq++;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     sqlite3_stmt *st = store_stmt(sql_push);
     if (!st)
         return ZB_EDB;
@@ -253,6 +260,27 @@ static char *dup_col(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(store_text(st, i));
 }
 
+/* read_row - columns 0..12 of sql_due (or sql_next_open) into r, as claimed (attempts + 1). */
+static void read_row(sqlite3_stmt *st, struct outbox_row *r)
+{
+    int rcpt = outbox_rcpt_parse(store_text(st, 1));
+    int kind = outbox_kind_parse(store_text(st, 3));
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->rcpt = (enum outbox_rcpt)rcpt; /* -1 (unknown) fails in channel choice */
+    r->to = xstrdup(store_text(st, 2));
+    r->kind = kind < 0 ? OUTBOX_REPLY : (enum outbox_kind)kind;
+    r->idem_key = xstrdup(store_text(st, 4));
+    r->text = xstrdup(store_text(st, 5));
+    r->data_json = dup_col(st, 6);
+    r->reply_to = dup_col(st, 7);
+    r->seq = sqlite3_column_int(st, 8);
+    r->attempts = sqlite3_column_int(st, 9) + 1;
+    r->expires_at = sqlite3_column_int64(st, 10);
+    r->created_at = sqlite3_column_int64(st, 11);
+    r->closed = (unsigned)sqlite3_column_int64(st, 12);
+}
+
 /*
  * outbox_claim - the due rows are read outside any write transaction (the query may look past
  * many rows queued behind recipients in service, and must not hold the writer lock that the
@@ -273,26 +301,8 @@ int outbox_claim(int64_t now, struct outbox_row *rows, size_t max, size_t *n)
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-        struct outbox_row *r = &rows[*n];
-        int rcpt = outbox_rcpt_parse(store_text(st, 1));
-        int kind = outbox_kind_parse(store_text(st, 3));
-        memset(r, 0, sizeof *r);
-        r->id = sqlite3_column_int64(st, 0);
-        r->rcpt = (enum outbox_rcpt)rcpt; /* -1 (unknown) fails in channel choice */
-        r->to = xstrdup(store_text(st, 2));
-        r->kind = kind < 0 ? OUTBOX_REPLY : (enum outbox_kind)kind;
-        r->idem_key = xstrdup(store_text(st, 4));
-        r->text = xstrdup(store_text(st, 5));
-        r->data_json = dup_col(st, 6);
-        r->reply_to = dup_col(st, 7);
-        r->seq = sqlite3_column_int(st, 8);
-        r->attempts = sqlite3_column_int(st, 9) + 1;
-        r->expires_at = sqlite3_column_int64(st, 10);
-        r->created_at = sqlite3_column_int64(st, 11);
-        r->closed = (unsigned)sqlite3_column_int64(st, 12);
-        (*n)++;
-    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        read_row(st, &rows[(*n)++]);
     sqlite3_reset(st);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         goto done;
@@ -329,6 +339,50 @@ done:
         outbox_row_free(&rows[i]);
     *n = 0;
     return ZB_EDB;
+}
+
+int outbox_claim_next(int64_t now, enum outbox_rcpt rcpt, const char *to, struct outbox_row *row,
+                      bool *got)
+{
+    *got = false;
+    const char *name = outbox_rcpt_name(rcpt);
+    sqlite3_stmt *st = store_stmt(sql_next_open);
+    if (!st || !name)
+        return st ? ZB_EINVAL : ZB_EDB;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && strcmp(store_text(st, 13), "pending") == 0 &&
+        sqlite3_column_int64(st, 14) <= now) {
+        read_row(st, row);
+        *got = true;
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return ZB_EDB;
+    if (!*got)
+        return ZB_OK;
+    int rc = store_begin();
+    if (rc == ZB_OK) {
+        st = store_stmt(sql_mark_sending);
+        rc = st ? ZB_OK : ZB_EDB;
+    }
+    if (rc == ZB_OK) {
+        sqlite3_bind_int64(st, 1, row->id);
+        sqlite3_bind_int64(st, 2, now);
+        rc = store_exec_done(st);
+    }
+    if (rc == ZB_OK && sqlite3_changes(store_db()) != 1)
+        rc = ZB_ENOTFOUND; /* no longer pending: not ours */
+    if (rc == ZB_OK)
+        rc = store_commit();
+    else if (store_in_tx())
+        store_rollback();
+    if (rc) {
+        outbox_row_free(row);
+        *got = false;
+    }
+    return rc == ZB_ENOTFOUND ? ZB_OK : rc;
 }
 
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
@@ -423,6 +477,7 @@ int outbox_count(const char *status, long long *n)
 
 int outbox_sweep(int64_t before, int *n)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = store_stmt(sql_sweep);
     if (!st)
         return ZB_EDB;

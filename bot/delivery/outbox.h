@@ -15,6 +15,7 @@
 #ifndef ZHIBU_OUTBOX_H
 #define ZHIBU_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,6 +112,17 @@ int outbox_recover(int64_t now, int *n) ZB_MUST_USE;
  * each recipient has at most one row in flight and gets its rows in queue order.
  */
 int outbox_claim(int64_t now, struct outbox_row *rows, size_t max, size_t *n) ZB_MUST_USE;
+
+/*
+ * outbox_claim_next - claim the next row to one recipient, if it is due: the oldest row to
+ * (rcpt, to) that is pending or sending, when it is pending with next_try_at <= now. Marks it
+ * "sending" (attempts + 1) and copies it into *row (free with outbox_row_free); *got says
+ * whether a row was claimed. The sender calls it after a row to the same recipient ended, so a
+ * recipient's queue is delivered back to back instead of one row per claim. ZB_EDB on failure
+ * (nothing claimed).
+ */
+int outbox_claim_next(int64_t now, enum outbox_rcpt rcpt, const char *to, struct outbox_row *row,
+                      bool *got) ZB_MUST_USE;
 
 /* The outcome of one attempt, written by outbox_finish. */
 struct outbox_result {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/delivery/outbox.h"
 #include "bot/store/store.h"
@@ -134,7 +135,7 @@ static void *loop(void *arg)
     pthread_mutex_lock(&s->mu);
     while (!s->stop) {
         pthread_mutex_unlock(&s->mu);
-        if (scheduler_run_due((int64_t)time(NULL), NULL))
+        if (scheduler_run_due(clock_now(), NULL))
             log_warn("scheduler: some jobs failed this minute");
         pthread_mutex_lock(&s->mu);
         struct timespec ts;

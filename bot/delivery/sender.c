@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/rand.h"
 #include "bot/delivery/ratelimit.h"
@@ -51,6 +52,12 @@ struct pending {
     struct send_error err;
 };
 
+/* A recipient whose row just ended: its next row may be claimed at once. */
+struct follow {
+    enum outbox_rcpt rcpt; /* recipient kind */
+    char to[160];          /* recipient id (outbox caps it at 128 bytes) */
+};
+
 struct sender {
     const struct sender_config *cfg;
     pthread_t thread;
@@ -60,12 +67,17 @@ struct sender {
     size_t njobs;
     struct pending *results;
     size_t nresults;
+    struct follow *follows; /* recipients freed since the last flush (as many as results) */
+    size_t nfollows;
     struct ratelimit rl[PLATFORM_COUNT];
     atomic_int stop;
     atomic_int kicked;
     int64_t quiet_until_ms; /* kicks do not claim before this (see claim) */
     int64_t next_claim_ms;
     unsigned long sent, failed;
+    bool routed;             /* a job became WAITING since the last dispatch */
+    atomic_ulong claims;     /* outbox_claim calls that returned rows */
+    atomic_ulong follow_ups; /* rows claimed back to back for a freed recipient */
 };
 
 static int64_t mono_ms(void)
@@ -116,6 +128,11 @@ static struct pending *result(struct sender *s, const struct job *j, const char 
     p->r.id = j->row.id;
     p->r.status = status;
     p->r.closed = j->row.closed;
+    if (strcmp(status, "pending") != 0 && j->row.to) {
+        struct follow *f = &s->follows[s->nfollows++];
+        f->rcpt = j->row.rcpt;
+        snprintf(f->to, sizeof f->to, "%s", j->row.to);
+    }
     if (j->route.target[0]) {
         p->r.channel = channel_name(j->route.ch);
         snprintf(p->target, sizeof p->target, "%s", j->route.target);
@@ -133,9 +150,11 @@ static void set_err(struct pending *p, const char *code, const char *text)
     snprintf(p->err.text, sizeof p->err.text, "%s", text);
 }
 
-/* flush - write the collected results; on failure they are logged and the rows stay
+static void route_job(struct sender *s, struct job *j, int64_t now);
+
+/* write_results - write the collected results; on failure they are logged and the rows stay
  * "sending" until the next start recovers them. */
-static void flush(struct sender *s)
+static void write_results(struct sender *s)
 {
     if (!s->nresults)
         return;
@@ -148,10 +167,51 @@ static void flush(struct sender *s)
         rs[i].error_code = p->err.code[0] ? p->err.code : NULL;
         rs[i].error_text = p->err.text[0] ? p->err.text : NULL;
     }
-    if (outbox_finish(rs, s->nresults, (int64_t)time(NULL)))
+    if (outbox_finish(rs, s->nresults, clock_now()))
         log_error("sender: could not record %zu results; they are sent again after a restart",
                   s->nresults);
     s->nresults = 0;
+}
+
+static struct job *free_job(struct sender *s)
+{
+    for (size_t i = 0; i < s->njobs; i++)
+        if (s->jobs[i].state == JOB_FREE)
+            return &s->jobs[i];
+    return NULL;
+}
+
+/*
+ * flush - write the results, then claim the next row of each recipient whose row ended, into a
+ * free job: a recipient's queue goes out back to back (at the pace its platform's bucket allows)
+ * instead of one row per claim. A follow-up that finds no free job leaves the row to the next
+ * claim, which is asked for at once.
+ */
+static void flush(struct sender *s)
+{
+    for (;;) {
+        write_results(s);
+        if (!s->nfollows || atomic_load(&s->stop))
+            break;
+        size_t n = s->nfollows;
+        struct follow fs[n];
+        memcpy(fs, s->follows, n * sizeof fs[0]);
+        s->nfollows = 0;
+        int64_t now = clock_now();
+        for (size_t i = 0; i < n; i++) {
+            struct job *j = free_job(s);
+            if (!j) {
+                atomic_store(&s->kicked, 1);
+                break;
+            }
+            bool got = false;
+            if (outbox_claim_next(now, fs[i].rcpt, fs[i].to, &j->row, &got) || !got)
+                continue;
+            atomic_fetch_add(&s->follow_ups, 1);
+            route_job(s, j, now);
+        }
+    }
+    s->nfollows = 0;
 }
 
 static void job_release(struct job *j)
@@ -168,7 +228,7 @@ static void job_release(struct job *j)
 static void end_job(struct sender *s, struct job *j, enum send_outcome o,
                     const struct send_error *e)
 {
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     const struct sender_config *c = s->cfg;
     struct pending *p;
     char why[512];
@@ -234,6 +294,7 @@ static void route_job(struct sender *s, struct job *j, int64_t now)
     }
     if (rc == ZB_OK) {
         j->state = JOB_WAITING;
+        s->routed = true;
         return;
     }
     if (rc == ZB_ENOTFOUND) {
@@ -259,7 +320,7 @@ static void claim(struct sender *s, int64_t now_ms)
     atomic_store(&s->kicked, 0);
     struct outbox_row rows[free_jobs];
     size_t n = 0;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     if (outbox_claim(now, rows, free_jobs, &n)) {
         s->next_claim_ms = now_ms + IDLE_POLL_MS;
         return;
@@ -267,6 +328,8 @@ static void claim(struct sender *s, int64_t now_ms)
     /* a full batch: more may be due, claim again when a job frees; else poll later, and let
      * kicks claim again only after CLAIM_GAP_MS: rows queued behind a recipient that is still
      * being served are not claimable, and a claim has to look past them */
+    if (n)
+        atomic_fetch_add(&s->claims, 1);
     s->next_claim_ms = n == free_jobs ? now_ms : now_ms + IDLE_POLL_MS;
     s->quiet_until_ms = n == free_jobs ? now_ms : now_ms + CLAIM_GAP_MS;
     if (n == free_jobs)
@@ -289,8 +352,7 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
     struct send_error e = {0};
     buf_reset(&j->req.body);
     j->req.url[0] = j->req.auth[0] = j->req.extra[0] = '\0';
-    enum send_outcome o =
-        cl->prepare(cl->ctx, &j->row, &j->route, (int64_t)time(NULL), &j->req, &e);
+    enum send_outcome o = cl->prepare(cl->ctx, &j->row, &j->route, clock_now(), &j->req, &e);
     if (o != SEND_OK) {
         end_job(s, j, o == SEND_TOKEN ? SEND_RETRY : o, &e);
         return;
@@ -322,6 +384,7 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
 static int64_t dispatch(struct sender *s, int64_t now_ms)
 {
     int64_t wait = IDLE_POLL_MS;
+    s->routed = false;
     for (size_t i = 0; i < s->njobs; i++) {
         struct job *j = &s->jobs[i];
         if (j->state != JOB_WAITING)
@@ -409,7 +472,7 @@ static void shutdown_jobs(struct sender *s)
         if (j->state == JOB_FLYING)
             curl_multi_remove_handle(s->multi, j->easy);
         struct pending *p = result(s, j, "pending");
-        p->r.next_try_at = (int64_t)time(NULL);
+        p->r.next_try_at = clock_now();
         p->r.uncount = 1;
         job_release(j);
     }
@@ -428,6 +491,8 @@ static void *run(void *arg)
         run_curl(s, mono_ms());
         flush(s);
         int64_t t = mono_ms();
+        if (s->routed)
+            continue; /* follow-ups routed after dispatch: start them now */
         if (count_state(s, JOB_FREE) && atomic_load(&s->kicked) && t >= s->quiet_until_ms)
             continue;
         int64_t until_claim = s->next_claim_ms - t;
@@ -451,7 +516,7 @@ int sender_start(const struct sender_config *cfg, struct sender **out)
 {
     *out = NULL;
     int n = 0;
-    if (outbox_recover((int64_t)time(NULL), &n))
+    if (outbox_recover(clock_now(), &n))
         return ZB_EDB;
     if (n)
         log_info("sender: %d messages were in flight at the last stop; sending them again", n);
@@ -460,10 +525,12 @@ int sender_start(const struct sender_config *cfg, struct sender **out)
     s->njobs = cfg->concurrency > 0 ? (size_t)cfg->concurrency : 1;
     s->jobs = xcalloc(s->njobs, sizeof *s->jobs);
     s->results = xcalloc(s->njobs * 2 + 1, sizeof *s->results);
+    s->follows = xcalloc(s->njobs * 2 + 1, sizeof *s->follows);
     s->multi = curl_multi_init();
     if (!s->multi) {
         free(s->jobs);
         free(s->results);
+        free(s->follows);
         free(s);
         return ZB_EIO;
     }
@@ -513,7 +580,17 @@ static void free_sender(struct sender *s)
     curl_multi_cleanup(s->multi);
     free(s->jobs);
     free(s->results);
+    free(s->follows);
     free(s);
+}
+
+void sender_stats(const struct sender *s, struct sender_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s)
+        return;
+    out->claims = atomic_load(&s->claims);
+    out->follow_ups = atomic_load(&s->follow_ups);
 }
 
 void sender_stop(struct sender *s)

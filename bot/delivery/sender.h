@@ -99,6 +99,15 @@ int sender_start(const struct sender_config *cfg, struct sender **out) ZB_MUST_U
  */
 void sender_stop(struct sender *s);
 
+/* Counters of a running sender (for tests and metrics). */
+struct sender_stats {
+    unsigned long claims;     /* outbox_claim calls that found rows */
+    unsigned long follow_ups; /* rows claimed back to back after their recipient's previous one */
+};
+
+/* sender_stats - a snapshot of s's counters into *out (zeros for NULL). Any thread. */
+void sender_stats(const struct sender *s, struct sender_stats *out);
+
 /*
  * sender_backoff_s - seconds before attempt `attempt` + 1 after `attempt` failures:
  * base * 2^(attempt-1) capped at max, then "equal jitter": uniform in [d/2, d] from rnd;

@@ -9,6 +9,7 @@
  */
 #include "bot/org/binding.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,6 +105,7 @@ static void who_text(const struct bind_who *w, char *out, size_t outsz)
 int binding_redeem(const struct bind_who *who, const char *code, const char *channel, int64_t now,
                    struct bind_outcome *out)
 {
+    assert(store_in_tx());
     memset(out, 0, sizeof *out);
     struct guard g;
     int rc = guard_get(who, &g);
@@ -159,6 +161,7 @@ int binding_redeem(const struct bind_who *who, const char *code, const char *cha
 int binding_release(const struct bind_who *who, const char *reason, const char *channel,
                     int64_t now, int64_t *member_id)
 {
+    assert(store_in_tx());
     *member_id = 0;
     int64_t owner = 0;
     int rc = identity_owner(who->platform, who->account, who->ext_id, &owner);
@@ -180,6 +183,7 @@ int binding_release(const struct bind_who *who, const char *reason, const char *
 int binding_by_hand(const struct bind_who *who, int64_t member_id, const char *actor,
                     const char *channel, int64_t now)
 {
+    assert(store_in_tx());
     int64_t owner = 0;
     int rc = identity_owner(who->platform, who->account, who->ext_id, &owner);
     if (rc)

@@ -7,6 +7,7 @@
  */
 #include "bot/org/branch.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +291,7 @@ static bool fits(enum branch_level parent, enum branch_level kid)
 
 int branch_add(const char *path, int64_t now, int64_t *id, int *created, char *err, size_t errsz)
 {
+    assert(store_in_tx());
     char names[BRANCH_DEPTH_MAX][BRANCH_NAME_MAX + 1];
     int n, rc, made = 0;
     if (created)

@@ -1,6 +1,7 @@
 /* identity.c - the identities table (see identity.h). */
 #include "bot/org/identity.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,7 @@ static void bind_triple(sqlite3_stmt *st, const char *platform, const char *acco
 int identity_touch(const char *platform, const char *account, const char *ext_id, int64_t now,
                    int64_t *member_id)
 {
+    assert(store_in_tx());
     /* Most events come from someone seen a moment ago: read, and write only when last_seen is
      * more than TOUCH_GRAIN_S old, so the common case adds no page to the transaction. */
     sqlite3_stmt *st = store_stmt(sql_seen);
@@ -75,6 +77,7 @@ int identity_touch(const char *platform, const char *account, const char *ext_id
 int identity_bind(const char *platform, const char *account, const char *ext_id, int64_t member_id,
                   int64_t now)
 {
+    assert(store_in_tx());
     sqlite3_stmt *st = store_stmt(sql_owner);
     if (!st)
         return ZB_EDB;

@@ -7,12 +7,14 @@
  */
 #include "bot/org/member.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/org/branch.h"
 #include "bot/base/charset.h"
 #include "bot/base/rand.h"
@@ -423,7 +425,7 @@ static int birth_year(const char *s, int *year)
 
 static int this_year(void)
 {
-    time_t t = time(NULL);
+    time_t t = (time_t)clock_now();
     struct tm tm;
     localtime_r(&t, &tm);
     return tm.tm_year + 1900;
@@ -764,6 +766,7 @@ static int phone_owner(const char *phone, int64_t self)
 
 int member_insert(struct member *m, int64_t now)
 {
+    assert(store_in_tx());
     int rc = phone_owner(m->phone, 0);
     if (rc)
         return rc;
@@ -780,6 +783,7 @@ int member_insert(struct member *m, int64_t now)
 
 int member_update(const struct member *m, int64_t now)
 {
+    assert(store_in_tx());
     int rc = phone_owner(m->phone, m->id);
     if (rc)
         return rc;
@@ -894,6 +898,7 @@ int member_code(int64_t id, char *code, size_t codesz)
 
 int member_code_renew(int64_t id)
 {
+    assert(store_in_tx());
     char code[MEMBER_CODE_LEN + 1];
     int rc = fresh_code(code);
     return rc ? rc : set_code(id, code);

@@ -1,10 +1,23 @@
 /*
- * migrations.c - every schema change, in order. Each string runs inside one transaction with the
- * user_version bump (see store.c). Times are Unix seconds UTC; money is integer fen.
+ * migrations.c - the migration runner, and the engine's own schema steps (the "core" set).
+ *
+ * Each owner (the engine's "core", then each capability) has its own numbered steps and its own
+ * version in schema_migrations, so capabilities written on parallel branches never compete for
+ * a number. A step runs inside one transaction with its owner's version bump. Databases made
+ * before this table existed kept core's version in PRAGMA user_version: it is copied once. core's
+ * version is still mirrored in user_version (the health check reads it). Times are Unix seconds
+ * UTC; money is integer fen.
  */
 #include "bot/store/migrations.h"
 
-const char *const migrations[] = {
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bot/base/log.h"
+#include "bot/store/store.h"
+
+static const char *const core_steps[] = {
     /* 1: the event log, conversations, "more" pages, members' messages to the branch. */
     "CREATE TABLE events ("
     "  id INTEGER PRIMARY KEY,"
@@ -178,4 +191,139 @@ const char *const migrations[] = {
     ") WITHOUT ROWID;",
 };
 
-const size_t n_migrations = sizeof migrations / sizeof migrations[0];
+const struct migration_set migrations_core = {
+    .owner = "core",
+    .steps = core_steps,
+    .n = sizeof core_steps / sizeof core_steps[0],
+};
+
+static const char sql_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                "  owner TEXT PRIMARY KEY,"
+                                "  version INTEGER NOT NULL"
+                                ") WITHOUT ROWID";
+static const char sql_get[] = "SELECT version FROM schema_migrations WHERE owner=?1";
+static const char sql_set[] = "INSERT INTO schema_migrations(owner, version) VALUES(?1, ?2) "
+                              "ON CONFLICT(owner) DO UPDATE SET version=excluded.version";
+
+/* get_version - owner's applied version into *v (0 when it has none). */
+static int get_version(const char *owner, long long *v)
+{
+    sqlite3_stmt *st = NULL;
+    *v = 0;
+    if (sqlite3_prepare_v2(store_db(), sql_get, -1, &st, NULL) != SQLITE_OK)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
+/* set_version - record owner at version v (and core's in user_version too). */
+static int set_version(const char *owner, long long v)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_db(), sql_set, -1, &st, NULL) != SQLITE_OK)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, v);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? ZB_OK : ZB_EDB;
+    sqlite3_finalize(st);
+    if (rc == ZB_OK && strcmp(owner, migrations_core.owner) == 0) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%lld", v);
+        rc = sqlite3_exec(store_db(), bump, NULL, NULL, NULL) == SQLITE_OK ? ZB_OK : ZB_EDB;
+    }
+    return rc;
+}
+
+/* prepare_table - create schema_migrations; adopt a pre-table database's user_version as
+ * core's version, once. */
+static int prepare_table(char *err, size_t errsz)
+{
+    long long v = 0;
+    int rc = store_begin();
+    if (rc)
+        goto fail;
+    rc = ZB_EDB;
+    if (sqlite3_exec(store_db(), sql_table, NULL, NULL, NULL) != SQLITE_OK ||
+        get_version(migrations_core.owner, &v))
+        goto fail_tx;
+    int legacy = store_schema_version();
+    if (v == 0 && legacy > 0 && set_version(migrations_core.owner, legacy))
+        goto fail_tx;
+    if (v == 0 && legacy > 0)
+        log_info("store: schema version %d recorded for core in schema_migrations", legacy);
+    return store_commit();
+fail_tx:
+    store_rollback();
+fail:
+    snprintf(err, errsz, "cannot prepare schema_migrations");
+    return rc ? rc : ZB_EDB;
+}
+
+/* apply_set - apply set's steps above its recorded version, one transaction per step. */
+static int apply_set(const struct migration_set *set, char *err, size_t errsz)
+{
+    long long v = 0;
+    if (get_version(set->owner, &v)) {
+        snprintf(err, errsz, "cannot read the version of %s", set->owner);
+        return ZB_EDB;
+    }
+    if (v > (long long)set->n) {
+        snprintf(err, errsz, "%s schema %lld is newer than this zhibu (%zu); upgrade zhibu",
+                 set->owner, v, set->n);
+        return ZB_EDB;
+    }
+    for (size_t i = (size_t)v; i < set->n; i++) {
+        char *msg = NULL;
+        if (store_begin()) {
+            snprintf(err, errsz, "%s step %zu: cannot begin", set->owner, i + 1);
+            return ZB_EDB;
+        }
+        if (sqlite3_exec(store_db(), set->steps[i], NULL, NULL, &msg) != SQLITE_OK ||
+            set_version(set->owner, (long long)i + 1)) {
+            snprintf(err, errsz, "%s step %zu failed: %s", set->owner, i + 1,
+                     msg ? msg : sqlite3_errmsg(store_db()));
+            sqlite3_free(msg);
+            store_rollback();
+            return ZB_EDB;
+        }
+        if (store_commit()) {
+            snprintf(err, errsz, "%s step %zu: commit failed", set->owner, i + 1);
+            return ZB_EDB;
+        }
+        log_info("store: applied migration %s %zu", set->owner, i + 1);
+    }
+    return ZB_OK;
+}
+
+int migrations_run(const struct migration_set *const *sets, size_t nsets, char *err, size_t errsz)
+{
+    for (size_t i = 0; i < nsets; i++) {
+        if (!sets[i] || !sets[i]->owner || !*sets[i]->owner || (sets[i]->n && !sets[i]->steps)) {
+            snprintf(err, errsz, "migration set %zu is incomplete", i);
+            return ZB_EINVAL;
+        }
+        for (size_t k = 0; k <= i; k++) {
+            const char *other = k < i ? sets[k]->owner : migrations_core.owner;
+            if (strcmp(sets[i]->owner, other) == 0) {
+                snprintf(err, errsz, "two migration sets are owned by %s", other);
+                return ZB_EINVAL;
+            }
+        }
+    }
+    int rc = prepare_table(err, errsz);
+    if (rc)
+        return rc;
+    rc = apply_set(&migrations_core, err, errsz);
+    for (size_t i = 0; rc == ZB_OK && i < nsets; i++)
+        rc = apply_set(sets[i], err, errsz);
+    return rc;
+}
+
+int migrations_version(const char *owner, long long *v)
+{
+    return get_version(owner, v);
+}

@@ -8,6 +8,7 @@
 #include "bot/store/store.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct conn {
 
 static char *db_path;
 static bool db_power;
+static _Atomic(store_tx_runner) tx_runner; /* the writer's writer_run while it runs, else NULL */
 static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t conn_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
@@ -160,8 +162,17 @@ sqlite3_stmt *store_stmt(const char *sql)
     return st;
 }
 
+bool store_in_tx(void)
+{
+    return tls_conn && tls_conn->in_tx;
+}
+
 int store_begin(void)
 {
+    if (store_in_tx()) {
+        log_error("store: begin inside a transaction (nested transactions are not supported)");
+        return ZB_ENESTED;
+    }
     if (!store_db())
         return ZB_EDB;
     pthread_mutex_lock(&writer);
@@ -201,6 +212,31 @@ void store_rollback(void)
     pthread_mutex_unlock(&writer);
 }
 
+void store_set_tx_runner(store_tx_runner run)
+{
+    atomic_store(&tx_runner, run);
+}
+
+int store_tx_run(int (*fn)(void *arg), void *arg)
+{
+    if (store_in_tx()) {
+        log_error("store: store_tx_run inside a transaction");
+        return ZB_ENESTED;
+    }
+    store_tx_runner run = atomic_load(&tx_runner);
+    if (run)
+        return run(fn, arg);
+    int rc = store_begin();
+    if (rc)
+        return rc;
+    rc = fn(arg);
+    if (rc) {
+        store_rollback();
+        return rc;
+    }
+    return store_commit();
+}
+
 int store_exec_done(sqlite3_stmt *st)
 {
     if (!st)
@@ -233,44 +269,19 @@ int store_schema_version(void)
     return v;
 }
 
-/* migrate - apply migrations above the current user_version, each in its own transaction. */
-static int migrate(void)
+int store_init(const char *path, bool durability_power, const struct migration_set *const *sets,
+               size_t nsets)
 {
-    int v = store_schema_version();
-    if (v < 0)
-        return ZB_EDB;
-    if ((size_t)v > n_migrations) {
-        log_error("store: database schema %d is newer than this zhibu (%zu); upgrade zhibu", v,
-                  n_migrations);
-        return ZB_EDB;
-    }
-    for (size_t i = (size_t)v; i < n_migrations; i++) {
-        char bump[64];
-        char *msg = NULL;
-        snprintf(bump, sizeof bump, "PRAGMA user_version=%zu", i + 1);
-        if (store_begin())
-            return ZB_EDB;
-        if (sqlite3_exec(tls_conn->db, migrations[i], NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(tls_conn->db, bump, NULL, NULL, &msg) != SQLITE_OK) {
-            log_error("store: migration %zu failed: %s", i + 1, msg ? msg : "?");
-            sqlite3_free(msg);
-            store_rollback();
-            return ZB_EDB;
-        }
-        if (store_commit())
-            return ZB_EDB;
-        log_info("store: applied migration %zu", i + 1);
-    }
-    return ZB_OK;
-}
-
-int store_init(const char *path, bool durability_power)
-{
+    char err[512];
     free(db_path);
     db_path = xstrdup(path);
     db_power = durability_power;
     mkdirs(db_path);
     if (!store_db())
         return ZB_EDB;
-    return migrate();
+    if (migrations_run(sets, nsets, err, sizeof err)) {
+        log_error("store: migration failed: %s", err);
+        return ZB_EDB;
+    }
+    return ZB_OK;
 }

@@ -17,17 +17,24 @@
 #include <unistd.h>
 
 #include "bot/base/log.h"
-#include "bot/delivery/outbox.h"
 #include "bot/store/store.h"
 
 #define BATCH_MAX        256
+#define HOOKS_MAX        8    /* post-commit hooks */
 #define CHECKPOINT_PAGES 8000 /* WAL frames (of 4 KiB) written before the checkpointer is woken */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER; /* jobs queued, or stop */
+static pthread_cond_t work_cv; /* jobs queued, or stop; on CLOCK_MONOTONIC (init_once) */
+static pthread_once_t cv_once = PTHREAD_ONCE_INIT;
 static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER; /* a batch finished */
 static pthread_cond_t ckpt_cv = PTHREAD_COND_INITIALIZER; /* the WAL grew */
 static struct writer_job *head, *tail;
+static struct writer_job *delayed; /* writer_submit_after jobs, by due_ms then arrival */
+static struct {
+    void (*fn)(void *arg); /* called after each commit */
+    void *arg;             /* its argument */
+} hooks[HOOKS_MAX];
+static size_t n_hooks;
 static bool running, stopping;
 static unsigned ckpt_due;
 static unsigned long long n_jobs, n_batches; /* for the shutdown log line */
@@ -56,6 +63,78 @@ static int on_wal(void *ud, sqlite3 *db, const char *name, int pages)
         pthread_mutex_unlock(&mu);
     }
     return SQLITE_OK;
+}
+
+static void init_cv(void)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&work_cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* call_hooks - the post-commit hooks, in registration order (on the writer thread). */
+static void call_hooks(void)
+{
+    pthread_mutex_lock(&mu);
+    size_t n = n_hooks;
+    pthread_mutex_unlock(&mu);
+    for (size_t i = 0; i < n; i++)
+        hooks[i].fn(hooks[i].arg); /* entries below n_hooks never change */
+}
+
+/* append - add j at the tail of the ready queue; called with mu held. */
+static void append(struct writer_job *j)
+{
+    j->next = NULL;
+    if (tail)
+        tail->next = j;
+    else
+        head = j;
+    tail = j;
+}
+
+/* promote - move delayed jobs due by now_ms to the ready queue; the ms until the next one is
+ * due, or -1 when none waits. Called with mu held. */
+static int64_t promote(int64_t now_ms)
+{
+    while (delayed && delayed->due_ms <= now_ms) {
+        struct writer_job *j = delayed;
+        delayed = j->next;
+        append(j);
+    }
+    return delayed ? delayed->due_ms - now_ms : -1;
+}
+
+/* wait_work - sleep until a job is ready, the next delayed job is due, or stop; mu held. */
+static void wait_work(void)
+{
+    for (;;) {
+        int64_t left = promote(mono_ms());
+        if (head || stopping)
+            return;
+        if (left < 0) {
+            pthread_cond_wait(&work_cv, &mu);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (long)(left % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&work_cv, &mu, &ts);
+    }
 }
 
 /* run_batch - run the jobs of list in one transaction; every job gets its rc. */
@@ -87,10 +166,13 @@ static void run_batch(struct writer_job *list)
             break;
         }
     }
-    if (rc == ZB_OK && store_commit() != ZB_OK)
+    if (rc == ZB_OK && store_commit() != ZB_OK) {
         for (struct writer_job *j = list; j; j = j->next)
             j->rc = ZB_EDB;
-    outbox_kick_pushed(); /* handlers may have queued messages: wake the sender now */
+        rc = ZB_EDB;
+    }
+    if (rc == ZB_OK)
+        call_hooks();
 }
 
 static void *writer_main(void *unused)
@@ -103,8 +185,7 @@ static void *writer_main(void *unused)
     }
     pthread_mutex_lock(&mu);
     for (;;) {
-        while (!head && !stopping)
-            pthread_cond_wait(&work_cv, &mu);
+        wait_work();
         if (!head && stopping)
             break;
         /* Take at most BATCH_MAX jobs off the front. */
@@ -139,7 +220,15 @@ static void *writer_main(void *unused)
         if (waiters)
             pthread_cond_broadcast(&done_cv);
     }
+    /* Delayed jobs not yet due are not run: their owners learn it through done. */
+    struct writer_job *left = delayed;
+    delayed = NULL;
     pthread_mutex_unlock(&mu);
+    for (struct writer_job *j = left, *next; j; j = next) {
+        next = j->next;
+        j->rc = ZB_EBUSY;
+        j->done(j);
+    }
     store_close_thread();
     return NULL;
 }
@@ -183,6 +272,7 @@ static int start(void)
 {
     if (running)
         return ZB_OK;
+    pthread_once(&cv_once, init_cv);
     stopping = false;
     if (pthread_create(&writer_tid, NULL, writer_main, NULL) != 0)
         return ZB_EDB;
@@ -195,6 +285,7 @@ static int start(void)
         return ZB_EDB;
     }
     running = true;
+    store_set_tx_runner(writer_run);
     return ZB_OK;
 }
 
@@ -205,12 +296,7 @@ static int enqueue(struct writer_job *j)
         return ZB_EDB; /* writer_stop is draining: nothing new */
     if (start())
         return ZB_EDB;
-    j->next = NULL;
-    if (tail)
-        tail->next = j;
-    else
-        head = j;
-    tail = j;
+    append(j);
     pthread_cond_signal(&work_cv);
     return ZB_OK;
 }
@@ -225,6 +311,42 @@ void writer_submit(struct writer_job *j)
         j->rc = rc;
         j->done(j);
     }
+}
+
+void writer_submit_after(struct writer_job *j, int64_t delay_ms)
+{
+    pthread_mutex_lock(&mu);
+    int rc = ZB_EDB;
+    if (!(stopping && running) && start() == ZB_OK) {
+        j->due_ms = mono_ms() + (delay_ms > 0 ? delay_ms : 0);
+        struct writer_job **p = &delayed;
+        while (*p && (*p)->due_ms <= j->due_ms)
+            p = &(*p)->next;
+        j->next = *p;
+        *p = j;
+        pthread_cond_signal(&work_cv); /* the writer may sleep past the new earliest time */
+        rc = ZB_OK;
+    }
+    pthread_mutex_unlock(&mu);
+    if (rc) {
+        log_error("writer: cannot start the writer thread");
+        j->rc = rc;
+        j->done(j);
+    }
+}
+
+int writer_on_commit(void (*fn)(void *arg), void *arg)
+{
+    int rc = ZB_ETOOBIG;
+    pthread_mutex_lock(&mu);
+    if (n_hooks < HOOKS_MAX) {
+        hooks[n_hooks].fn = fn;
+        hooks[n_hooks].arg = arg;
+        n_hooks++;
+        rc = ZB_OK;
+    }
+    pthread_mutex_unlock(&mu);
+    return rc;
 }
 
 int writer_run(int (*fn)(void *arg), void *arg)
@@ -255,6 +377,7 @@ void writer_stop(void)
     pthread_mutex_unlock(&mu);
     pthread_join(writer_tid, NULL);
     pthread_join(ckpt_tid, NULL);
+    store_set_tx_runner(NULL);
     pthread_mutex_lock(&mu);
     running = false;
     if (n_batches)

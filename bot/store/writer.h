@@ -13,6 +13,7 @@
 #define ZHIBU_WRITER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "bot/base/err.h"
 
@@ -22,6 +23,7 @@ struct writer_job {
     void (*done)(struct writer_job *j); /* writer_submit: called after the commit */
     int rc;                             /* fn's result, or ZB_EDB when the commit failed */
     bool finished;                      /* writer_run: set after the commit */
+    int64_t due_ms;                     /* writer_submit_after: monotonic ms, set by the writer */
     struct writer_job *next;            /* queue link, owned by the writer */
 };
 
@@ -33,6 +35,23 @@ struct writer_job {
 void writer_submit(struct writer_job *j);
 
 /*
+ * writer_submit_after - like writer_submit, but fn runs no earlier than delay_ms from now (on
+ * the monotonic clock): timers shorter than the scheduler's minute. Delayed jobs wait in a list
+ * ordered by due time (equal times keep their arrival order); the writer sleeps until the
+ * earliest is due, then queues it behind the jobs already waiting. At writer_stop, delayed jobs
+ * not yet due do not run: done(j) is called with rc ZB_EBUSY.
+ */
+void writer_submit_after(struct writer_job *j, int64_t delay_ms);
+
+/*
+ * writer_on_commit - call fn(arg) on the writer thread after each batch that commits (once per
+ * commit, not per job), e.g. to wake the sender for rows the jobs queued. fn must be quick and
+ * must not call writer functions. Hooks stay for the life of the process. ZB_ETOOBIG when the
+ * hook table (8) is full.
+ */
+int writer_on_commit(void (*fn)(void *arg), void *arg) ZB_MUST_USE;
+
+/*
  * writer_run - run fn(arg) on the writer thread and wait. ZB_OK only after the commit; fn's
  * code when it failed (its writes rolled back); ZB_EDB when the batch could not be committed.
  * fn must not call store_begin/commit.
@@ -40,7 +59,8 @@ void writer_submit(struct writer_job *j);
 int writer_run(int (*fn)(void *arg), void *arg) ZB_MUST_USE;
 
 /* writer_stop - finish queued jobs, stop the writer and checkpoint threads, close their
- * connections. Safe to call when never started; writer_run may start it again. */
+ * connections. Safe to call when never started; writer_run may start it again. While the writer
+ * runs, store_tx_run goes through writer_run. */
 void writer_stop(void);
 
 #endif

@@ -32,7 +32,7 @@
 /* queue - push n messages with the test process's own connection (as a handler would). */
 static void queue(const struct du_server *s, const struct outbox_msg *m, size_t n)
 {
-    assert_int_equal(store_init(s->db, false), 0);
+    assert_int_equal(store_init(s->db, false, NULL, 0), 0);
     assert_int_equal(store_begin(), 0);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(outbox_push(&m[i], NULL), 0);

@@ -22,11 +22,11 @@
 static char unit_db_path[96];
 
 /* unit_db_open - a new database /tmp/zhibu-NAME-PID.db with every migration applied. */
-static int unit_db_open(const char *name)
+__attribute__((unused)) static int unit_db_open(const char *name)
 {
     snprintf(unit_db_path, sizeof unit_db_path, "/tmp/zhibu-%s-%d.db", name, (int)getpid());
     unlink(unit_db_path);
-    return store_init(unit_db_path, false) ? -1 : 0;
+    return store_init(unit_db_path, false, NULL, 0) ? -1 : 0;
 }
 
 /* unit_db_close - close and remove it (with its WAL files). */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/chat/group_rules.h"
 #include "bot/base/log.h"
 #include "bot/delivery/outbox.h"
@@ -446,7 +447,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
         .user = rep->user,
         .group = *rep->group ? rep->group : NULL,
         .msg_key = st->key,
-        .created = rep->time ? rep->time : (int64_t)time(NULL),
+        .created = rep->time ? rep->time : clock_now(),
     };
     st->ev.text = rep->text ? rep->text : "";
     st->d =

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/buf.h"
 #include "bot/base/rand.h"
 #include "bot/delivery/outbox.h"
@@ -140,7 +141,7 @@ int onebot_say(const struct config *cfg, const char *from, const char *group, bo
         goto done;
     }
     o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "time", (double)time(NULL));
+    cJSON_AddNumberToObject(o, "time", (double)clock_now());
     cJSON_AddNumberToObject(o, "self_id", strtod(self, NULL));
     cJSON_AddStringToObject(o, "post_type", "message");
     cJSON_AddStringToObject(o, "message_type", group ? "group" : "private");
@@ -226,7 +227,7 @@ int qqbot_say(const struct config *cfg, const char *from, const char *group, con
     snprintf(msg_id, sizeof msg_id, "ROBOT1.0_zhibu_say_%016" PRIx64, r);
     snprintf(event_id, sizeof event_id, "%s:say%016" PRIx64,
              group ? "GROUP_AT_MESSAGE_CREATE" : "C2C_MESSAGE_CREATE", r);
-    time_t now = time(NULL);
+    time_t now = (time_t)clock_now();
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);

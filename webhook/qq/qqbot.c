@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/chat/group_rules.h"
 #include "bot/base/log.h"
 #include "bot/delivery/outbox.h"
@@ -417,7 +418,7 @@ static bool timestamp_ok(const struct config *cfg, const char *ts)
         return false;
     if (cfg->qqbot.timestamp_window_s == 0)
         return true;
-    long long diff = (long long)time(NULL) - v;
+    long long diff = (long long)clock_now() - v;
     return (diff < 0 ? -diff : diff) <= cfg->qqbot.timestamp_window_s;
 }
 
@@ -499,7 +500,7 @@ static void submit(const struct config *cfg, struct post *st, struct http_reques
         .user = p->user,
         .group = p->group,
         .msg_key = st->key,
-        .created = p->time ? p->time : (int64_t)time(NULL),
+        .created = p->time ? p->time : clock_now(),
     };
     st->ev.text = p->text;
     st->d = (struct delivery){.cfg = cfg, .p = p, .ev = &st->ev};

@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/rand.h"
 #include "bot/chat/router.h"
@@ -66,7 +67,7 @@ static bool timestamp_ok(const struct config *cfg, const char *ts)
         return false;
     if (cfg->wechat.timestamp_window_s == 0)
         return true;
-    long long d = (long long)time(NULL) - v;
+    long long d = (long long)clock_now() - v;
     return (d < 0 ? -d : d) <= cfg->wechat.timestamp_window_s;
 }
 
@@ -266,7 +267,7 @@ static int render(const struct config *cfg, const struct event *ev, struct reply
         if (rc)
             return rc;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     resp->content_type = "application/xml; charset=utf-8";
     if (!encrypt)
         return wechat_xml_reply(&resp->body, ev->user, ev->account, now, r);
@@ -297,7 +298,7 @@ static int render(const struct config *cfg, const struct event *ev, struct reply
 static bool seen_ok(const struct config *cfg, struct http_request *req, const char *sig,
                     const char *msg, size_t len, struct http_response *resp)
 {
-    if (replay_check(sig, msg, len, strtoll(http_query(req, "timestamp"), NULL, 10), time(NULL),
+    if (replay_check(sig, msg, len, strtoll(http_query(req, "timestamp"), NULL, 10), clock_now(),
                      cfg->wechat.timestamp_window_s) == ZB_OK)
         return true;
     http_error(resp, 403, "signature seen before with a different message");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/buf.h"
 #include "bot/base/rand.h"
 #include "bot/chat/reply.h"
@@ -158,7 +159,7 @@ int wechat_say(const struct config *cfg, const char *from, const char *text, cha
         key = keybuf;
     }
     char ts[24], nonce[24], sig[WECHAT_SIG_HEX], msg_sig[WECHAT_SIG_HEX] = "";
-    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+    snprintf(ts, sizeof ts, "%lld", (long long)clock_now());
     snprintf(nonce, sizeof nonce, "%u", (unsigned)(rand_u64() % 1000000000u));
     const char *parts[3] = {cfg->wechat.token, ts, nonce};
     wechat_sign(parts, 3, sig);

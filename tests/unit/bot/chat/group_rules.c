@@ -87,8 +87,10 @@ static void test_rejects(void **state)
     assert_int_equal(set("3", NULL, "a b", -1), ZB_EINVAL);
     assert_int_equal(set("3", NULL, "12345678901234567", -1), ZB_EINVAL);
     assert_int_equal(set("3", NULL, "1234567890123456", -1), ZB_OK);
+    assert_int_equal(store_begin(), ZB_OK);
     assert_int_equal(group_rule_reset("onebot", "3"), ZB_OK);
     assert_int_equal(group_rule_reset("onebot", "3"), ZB_ENOTFOUND);
+    assert_int_equal(store_commit(), ZB_OK);
     struct group_rule r;
     assert_int_equal(group_rule_get("onebot", "3", &r), ZB_OK);
     assert_false(r.has_prefix);

@@ -49,7 +49,7 @@ static int setup(void **state)
     (void)state;
     snprintf(db_path, sizeof db_path, "/tmp/zhibu-apitoken-%d.db", (int)getpid());
     unlink(db_path);
-    return store_init(db_path, false);
+    return store_init(db_path, false, NULL, 0);
 }
 
 static int teardown(void **state)

@@ -31,7 +31,7 @@ static int setup(void **state)
     (void)state;
     snprintf(db_path, sizeof db_path, "/tmp/zhibu-channel-%d.db", (int)getpid());
     unlink(db_path);
-    if (store_init(db_path, false))
+    if (store_init(db_path, false, NULL, 0))
         return -1;
     exec("INSERT INTO members(id, name, created_at, updated_at) VALUES(1,'a',0,0),(2,'b',0,0),"
          "(3,'c',0,0),(4,'d',0,0);"

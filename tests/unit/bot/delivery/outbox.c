@@ -24,7 +24,7 @@ static int setup(void **state)
     (void)state;
     snprintf(db_path, sizeof db_path, "/tmp/zhibu-outbox-%d.db", (int)getpid());
     unlink(db_path);
-    return store_init(db_path, false);
+    return store_init(db_path, false, NULL, 0);
 }
 
 static int teardown(void **state)
@@ -66,6 +66,7 @@ static void idempotent_and_validated(void **state)
     assert_int_equal(push("k3", (enum outbox_rcpt)42, "o1", NULL), ZB_EINVAL);
     struct outbox_msg m = {
         .idem_key = "k4", .rcpt = RCPT_WECHAT, .to = "o1", .text = "t", .data_json = "[1]"};
+    assert_int_equal(store_begin(), 0);
     assert_int_equal(outbox_push(&m, NULL), ZB_EINVAL);
     m.data_json = "{\"thing1\":{\"value\":\"x\"}}";
     assert_int_equal(outbox_push(&m, NULL), 0);
@@ -75,12 +76,14 @@ static void idempotent_and_validated(void **state)
     m.data_json = NULL;
     m.text = big;
     assert_int_equal(outbox_push(&m, NULL), ZB_ETOOBIG);
+    assert_int_equal(store_commit(), 0);
 }
 
 static void seq_assigned(void **state)
 {
     (void)state;
     int seq = -1;
+    assert_int_equal(store_begin(), 0);
     for (int i = 1; i <= 3; i++) {
         char key[16];
         snprintf(key, sizeof key, "r%d", i);
@@ -92,6 +95,7 @@ static void seq_assigned(void **state)
                                .seq = i == 3 ? 5 : 0};
         assert_int_equal(outbox_push(&m, NULL), 0);
     }
+    assert_int_equal(store_commit(), 0);
     assert_int_equal(outbox_max_seq("MSG1", &seq), 0);
     assert_int_equal(seq, 5);
     assert_int_equal(outbox_max_seq("MSG2", &seq), 0);
@@ -174,7 +178,9 @@ static void claim_in_order_per_recipient(void **state)
     assert_null(strstr(buf, "发送中"));
     free(buf);
     int swept = 0;
+    assert_int_equal(store_begin(), 0);
     assert_int_equal(outbox_sweep(now + 62, &swept), 0);
+    assert_int_equal(store_commit(), 0);
     assert_int_equal(swept, 3);
 }
 

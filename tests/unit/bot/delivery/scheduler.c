@@ -60,7 +60,7 @@ static int setup(void **state)
     snprintf(db_path, sizeof db_path, "/tmp/zhibu-sched-%d.db", (int)getpid());
     unlink(db_path);
     scheduler_reset();
-    return store_init(db_path, false) || scheduler_register(&daily);
+    return store_init(db_path, false, NULL, 0) || scheduler_register(&daily);
 }
 
 static int teardown(void **state)
