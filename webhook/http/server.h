@@ -1,9 +1,10 @@
 /*
- * server.h - the HTTP edge: libmicrohttpd with its thread pool, routes by path.
+ * server.h - the HTTP edge: libmicrohttpd with its thread pool and the route table (route.h).
  *
  * Routes: GET|POST /wechat (when wechat.enabled), POST /qq/onebot (when onebot.enabled), POST
- * /qq/bot (when qqbot.enabled), GET /healthz, GET /metrics. Unknown path 404,
- * wrong method 405 (with Allow), body over server.body_limit 413, each with a log line; adapters
+ * /qq/bot (when qqbot.enabled), GET /healthz, GET /metrics. Unknown path 404, path over
+ * ROUTE_PATH_MAX 414, wrong method 405 (with Allow), body over server.body_limit 413, each with
+ * a log line; adapters
  * answer 400/401/403 for bad input and signatures. Handlers run only with a complete body.
  */
 #ifndef ZHIBU_SERVER_H
