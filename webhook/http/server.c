@@ -26,9 +26,6 @@
 #include "bot/base/xmalloc.h"
 #include "webhook/http/http.h"
 #include "webhook/http/metrics.h"
-#include "webhook/qq/onebot.h"
-#include "webhook/qq/qqbot.h"
-#include "webhook/wechat/wechat.h"
 
 #define RESPONSE_MAX   (1024 * 1024)
 #define DISCARD_FACTOR 16 /* bytes dropped past the cap, in multiples of it, before closing */
@@ -69,11 +66,8 @@ static void handle_metrics(const struct config *cfg, struct http_request *req,
         resp->status = 500;
 }
 
-/* The routes every server has; a platform's route only when the platform is enabled. */
+/* The routes every server has, after those the app attaches. */
 static const struct route fixed_routes[] = {
-    {"/wechat", ROUTE_GET | ROUTE_POST, EP_WECHAT, wechat_handle},
-    {"/qq/onebot", ROUTE_POST, EP_ONEBOT, onebot_handle},
-    {"/qq/bot", ROUTE_POST, EP_QQBOT, qqbot_handle},
     {"/healthz", ROUTE_GET, EP_HEALTHZ, handle_healthz},
     {"/metrics", ROUTE_GET, EP_METRICS, handle_metrics},
 };
@@ -136,18 +130,18 @@ void http_error(struct http_response *resp, int status, const char *why)
         buf_reset(&resp->body);
 }
 
-/* table_build - the routes of cfg: the fixed ones, less the disabled platforms'. */
-static int table_build(struct server *s, char *err, size_t errsz)
+/* table_build - the app's routes, then the fixed ones. */
+static int table_build(struct server *s, const struct route *routes, size_t n, char *err,
+                       size_t errsz)
 {
-    s->nroutes = 0;
-    for (size_t i = 0; i < sizeof fixed_routes / sizeof fixed_routes[0]; i++) {
-        int ep = fixed_routes[i].tag;
-        if ((ep == EP_WECHAT && !s->cfg->wechat.enabled) ||
-            (ep == EP_ONEBOT && !s->cfg->onebot.enabled) ||
-            (ep == EP_QQBOT && !s->cfg->qqbot.enabled))
-            continue;
-        s->routes[s->nroutes++] = fixed_routes[i];
+    size_t nfixed = sizeof fixed_routes / sizeof fixed_routes[0];
+    if (n > ROUTES_MAX - nfixed) {
+        snprintf(err, errsz, "too many routes (%zu)", n);
+        return ZB_EINVAL;
     }
+    memcpy(s->routes, routes, n * sizeof *routes);
+    memcpy(s->routes + n, fixed_routes, sizeof fixed_routes);
+    s->nroutes = n + nfixed;
     return route_check(s->routes, s->nroutes, err, errsz);
 }
 
@@ -361,16 +355,13 @@ static void on_thread_exit(void *cls, struct MHD_Connection *c, void **socket_ct
     (void)code;
 }
 
-int server_start(const struct config *cfg, struct server **out, char *err, size_t errsz)
+int server_start(const struct config *cfg, const struct route *routes, size_t n,
+                 struct server **out, char *err, size_t errsz)
 {
     *out = NULL;
-    if ((cfg->wechat.enabled && wechat_init(cfg, err, errsz)) ||
-        (cfg->onebot.enabled && onebot_init(cfg, err, errsz)) ||
-        (cfg->qqbot.enabled && qqbot_init(cfg, err, errsz)))
-        return ZB_ECONFIG;
     struct server *s = xcalloc(1, sizeof *s);
     s->cfg = cfg;
-    if (table_build(s, err, errsz)) {
+    if (table_build(s, routes, n, err, errsz)) {
         free(s);
         return ZB_EINVAL;
     }

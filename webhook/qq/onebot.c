@@ -338,7 +338,7 @@ static int scope_of(const struct config *cfg, const struct onebot_report *rep,
     *scope = SCOPE_ALL;
     if (*rep->group && group_rule_get(ONEBOT_PLATFORM, rep->group, &rule))
         return ZB_EDB;
-    const char *prefix = *rep->group && rule.has_prefix ? rule.prefix : cfg->onebot.group_prefix;
+    const char *prefix = group_rule_prefix(&rule, cfg->onebot.group_prefix);
     switch (rep->what) {
     case OB_MESSAGE: {
         const char *rest = qq_strip_prefix(*text, prefix);

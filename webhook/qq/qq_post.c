@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "bot/base/log.h"
+#include "bot/chat/platform.h"
 #include "webhook/http/async.h"
 #include "webhook/http/metrics.h"
-#include "webhook/qq/qq_text.h"
 
 const char *qq_post_body(const struct http_request *req, size_t *len)
 {
@@ -17,7 +17,7 @@ const char *qq_post_body(const struct http_request *req, size_t *len)
 void qq_post_submit(struct qq_post *p, struct http_request *req, struct http_response *resp,
                     void (*state_free)(void *), route_handler *finish)
 {
-    p->opts.max_chars = QQ_PAGE_CHARS;
+    p->opts.max_chars = platform_get(p->ev.platform)->reply_chars;
     p->call.ud = req;
     http_async_begin(req, resp, p, state_free, finish);
     router_submit_ex(&p->call, &p->ev, &p->opts, http_dispatched);

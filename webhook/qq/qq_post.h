@@ -16,7 +16,7 @@
 /* The shared head of an adapter's request state (the adapter's struct begins with it). */
 struct qq_post {
     struct event ev;         /* what the router sees; strings borrowed from the adapter's state */
-    struct router_opts opts; /* max_chars QQ_PAGE_CHARS; the adapter's hooks */
+    struct router_opts opts; /* the adapter's hooks; max_chars from the platform table */
     struct router_call call; /* the dispatch and its reply */
 };
 
@@ -24,7 +24,8 @@ struct qq_post {
 const char *qq_post_body(const struct http_request *req, size_t *len);
 
 /*
- * qq_post_submit - hand p->ev to the router with p->opts (max_chars set to the QQ page here) and
+ * qq_post_submit - hand p->ev to the router with p->opts (max_chars set here from the platform
+ * table: the QQ page) and
  * suspend the connection: state (whose first member is p) is owned by req from here on and freed
  * with state_free; finish writes the answer once the router is done (qq_post_finished first).
  */

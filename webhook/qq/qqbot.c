@@ -436,7 +436,7 @@ static int scope_of(const struct config *cfg, const struct qqbot_payload *p,
     }
     if (p->group && group_rule_get(QQBOT_PLATFORM, p->group, &rule))
         return ZB_EDB;
-    const char *prefix = rule.has_prefix ? rule.prefix : cfg->qqbot.group_prefix;
+    const char *prefix = group_rule_prefix(&rule, cfg->qqbot.group_prefix);
     if (p->kind == EV_FOLLOW) {
         if (p->group && (rule.mode == GROUP_OFF || !rule.welcome))
             *scope = SCOPE_RECORD;
