@@ -70,7 +70,7 @@ static bool match(const char *pat, const char *path, struct route_match *m)
         if (is_param(pat, pe)) {
             if (!put(m, pat + 1, plen - 2, path, qlen))
                 return false;
-        } else if (plen != qlen || memcmp(pat, path, plen) != 0) {
+        } else if (plen != qlen || strncmp(pat, path, plen) != 0) {
             return false;
         }
         if (!*pe)
@@ -149,7 +149,7 @@ const char *route_param(const struct route_match *m, const char *name)
 {
     size_t len = strlen(name);
     for (int i = 0; i < m->n; i++)
-        if (m->name_len[i] == len && memcmp(m->name[i], name, len) == 0)
+        if (m->name_len[i] == len && strncmp(m->name[i], name, len) == 0)
             return m->value[i];
     return NULL;
 }
