@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bot/chat/platform.h"
 #include "bot/org/audit.h"
 #include "bot/org/binding.h"
 #include "bot/org/branch.h"
@@ -206,19 +207,6 @@ static bool scope(const struct args *a, int64_t *root)
         return false;
     }
     return true;
-}
-
-static const char *platform_label(const char *p)
-{
-    if (strcmp(p, "wechat") == 0)
-        return "微信公众号";
-    if (strcmp(p, "wxmini") == 0)
-        return "微信小程序";
-    if (strcmp(p, "onebot") == 0)
-        return "QQ";
-    if (strcmp(p, "qqbot") == 0)
-        return "QQ 机器人";
-    return p;
 }
 
 /* bound_text - "微信公众号、QQ" for the member's identities, "未绑定" when none. */

@@ -57,6 +57,10 @@ static const struct key keys[] = {
      "HTTP worker threads; 0 = one per CPU core"},
     {"server.connection_limit", K_INT, F(connection_limit), 4, 100000, "1024", NULL, NULL,
      "most open client connections at once"},
+    {"server.public_url", K_STR, F(public_url), 0, 0, "", NULL, NULL,
+     "https base URL members' phones open for pages and signed links; empty = http://LISTEN"},
+    {"server.link_secret", K_STR, F(link_secret), 0, 0, "", "ZHIBU_LINK_SECRET", NULL,
+     "key of signed links, 16+ bytes (secret); empty = generated once and kept in the database"},
     {"session.ttl_s", K_INT, F(session_ttl_s), 30, 7 * 86400, "1800", NULL, NULL,
      "a multi-turn conversation (and \"+ more\" pages) expires after this many seconds"},
     {"wechat.enabled", K_BOOL, F(wechat.enabled), 0, 0, "false", NULL, NULL,
@@ -262,6 +266,16 @@ static int set_value(struct config *c, const struct key *k, const char *v, char 
 static int set_json(struct config *c, const struct key *k, const cJSON *j, char *err, size_t errsz)
 {
     char num[32];
+    if (k->type == K_STR && k->off == F(onebot.self_id) && cJSON_IsNumber(j)) {
+        /* a QQ number is a number to whoever writes the file: take it as its digits */
+        double d = cJSON_GetNumberValue(j);
+        if (!(d > 0 && d < 9007199254740992.0) || d != (double)(long long)d) {
+            snprintf(err, errsz, "key \"%s\": expected the QQ number, as digits", k->name);
+            return ZB_ECONFIG;
+        }
+        snprintf(num, sizeof num, "%lld", (long long)d);
+        return set_value(c, k, num, err, errsz);
+    }
     if (k->type == K_STR || (k->type == K_BOOL && k->choices)) {
         if (!cJSON_IsString(j)) {
             snprintf(err, errsz, "key \"%s\": expected a string", k->name);
@@ -338,6 +352,32 @@ static char *read_file(const char *path, char *err, size_t errsz)
     return data;
 }
 
+/* check_public_url - server.public_url: http(s)://HOST[...] without a trailing '/', or, when
+ * empty, "http://" + listen. */
+static int check_public_url(struct config *c, char *err, size_t errsz)
+{
+    char *u = c->public_url;
+    if (!*u) {
+        size_t n = strlen(c->listen) + sizeof "http://";
+        free(c->public_url);
+        c->public_url = xmalloc(n);
+        snprintf(c->public_url, n, "http://%s", c->listen);
+        return ZB_OK;
+    }
+    size_t n = strlen(u);
+    while (n > 0 && u[n - 1] == '/')
+        u[--n] = '\0';
+    const char *host = strncmp(u, "https://", 8) == 0  ? u + 8
+                       : strncmp(u, "http://", 7) == 0 ? u + 7
+                                                       : NULL;
+    if (!host || !*host || n > 200 || strpbrk(u, " ?#\"<>")) {
+        snprintf(err, errsz,
+                 "key \"server.public_url\": expected https://HOST (no query), got \"%.100s\"", u);
+        return ZB_ECONFIG;
+    }
+    return ZB_OK;
+}
+
 /* check_listen - HOST:PORT or [V6]:PORT with a port 1..65535. */
 static int check_listen(const char *v)
 {
@@ -399,6 +439,12 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     }
     if (!check_listen(c->listen)) {
         snprintf(sub, sizeof sub, "key \"listen\": expected HOST:PORT, got \"%s\"", c->listen);
+        goto done;
+    }
+    if (check_public_url(c, sub, sizeof sub))
+        goto done;
+    if (*c->link_secret && strlen(c->link_secret) < 16) {
+        snprintf(sub, sizeof sub, "key \"server.link_secret\": at least 16 bytes (or empty)");
         goto done;
     }
     if (!*c->database) {

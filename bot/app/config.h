@@ -24,6 +24,8 @@ struct config {
     long body_limit;       /* server.body_limit: largest request body in bytes */
     long threads;          /* server.threads: worker threads, 0 = one per core */
     long connection_limit; /* server.connection_limit: open connections at most */
+    char *public_url;      /* server.public_url: base of pages and links, no trailing '/' */
+    char *link_secret;     /* server.link_secret: key of signed links, "" = kept in the DB */
     long session_ttl_s;    /* session.ttl_s: a multi-turn conversation expires after this */
     struct {
         bool enabled;            /* serve /wechat */

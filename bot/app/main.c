@@ -1,12 +1,12 @@
 /*
  * main.c - the zhibu command line: the composition root that wires config, storage, handlers
  * and the HTTP edge together. Subcommands: serve, say, group, events, feedback, push, outbox,
- * member, branch, audit, version, help (member, branch and audit live in cli_member.c).
+ * member, branch, audit, version, help (member, branch and audit live in cli_member.c, serve in
+ * serve.c).
  * Messages for the operator are in Chinese; the help text names the commands.
  */
 #include <curl/curl.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,25 +16,18 @@
 #include "bot/base/clock.h"
 #include "bot/app/cli_member.h"
 #include "bot/app/config.h"
+#include "bot/app/serve.h"
 #include "bot/chat/eventlog.h"
 #include "bot/chat/group_rules.h"
 #include "bot/base/log.h"
 #include "bot/delivery/outbox.h"
 #include "bot/base/rand.h"
-#include "bot/delivery/retention.h"
 #include "bot/chat/router.h"
-#include "bot/delivery/scheduler.h"
-#include "bot/delivery/sender.h"
 #include "bot/store/store.h"
 #include "bot/base/version.h"
-#include "bot/store/writer.h"
 #include "handlers/feedback/feedback.h"
 #include "handlers/registry.h"
-#include "webhook/qq/onebot_api.h"
 #include "webhook/qq/qq_say.h"
-#include "webhook/qq/qqbot_api.h"
-#include "webhook/http/server.h"
-#include "webhook/wechat/wechat_api.h"
 #include "webhook/wechat/wechat_say.h"
 
 #define ERR_MAX 512
@@ -225,113 +218,10 @@ static int open_store(const struct config *cfg)
     return 0;
 }
 
-/*
- * delivery_config - the sender's settings from cfg, with a client for each platform that can
- * send: WeChat with app_id and app_secret, OneBot and the QQ bot when enabled.
- */
-static void delivery_config(const struct config *cfg, struct sender_config *sc,
-                            struct send_client *clients[PLATFORM_COUNT])
-{
-    memset(sc, 0, sizeof *sc);
-    sc->concurrency = cfg->outbox.concurrency;
-    sc->max_attempts = cfg->outbox.max_attempts;
-    sc->backoff_s = cfg->outbox.backoff_s;
-    sc->backoff_max_s = cfg->outbox.backoff_max_s;
-    sc->timeout_ms = cfg->outbox.timeout_ms;
-    sc->rate_pause_s = cfg->outbox.rate_pause_s;
-    sc->rate[PLATFORM_WECHAT] = cfg->ratelimit.wechat;
-    sc->rate[PLATFORM_ONEBOT] = cfg->ratelimit.onebot;
-    sc->rate[PLATFORM_QQBOT] = cfg->ratelimit.qqbot;
-    struct channel_rules *r = &sc->rules;
-    channel_rules_default(r);
-    if (channel_parse_order(r, cfg->outbox.channel_order))
-        log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot");
-    r->cs_window_s = cfg->wechat.cs_window_s;
-    r->cs_limit = cfg->wechat.cs_limit;
-    for (int k = 0; k < OUTBOX_KIND_COUNT; k++) {
-        r->template_id[k] = cfg->wechat.template_id[k];
-        r->subscribe_id[k] = cfg->wechat.subscribe_id[k];
-    }
-    r->qq_active = cfg->qqbot.active_push;
-    if (*cfg->wechat.app_id && *cfg->wechat.app_secret) {
-        r->platform_on[PLATFORM_WECHAT] = true;
-        clients[PLATFORM_WECHAT] = wechat_api_client(cfg);
-    }
-    if (cfg->onebot.enabled) {
-        r->platform_on[PLATFORM_ONEBOT] = true;
-        clients[PLATFORM_ONEBOT] = onebot_api_client(cfg);
-    }
-    if (cfg->qqbot.enabled) {
-        r->platform_on[PLATFORM_QQBOT] = true;
-        clients[PLATFORM_QQBOT] = qqbot_api_client(cfg);
-    }
-    for (int p = 0; p < PLATFORM_COUNT; p++)
-        sc->client[p] = clients[p];
-}
-
-/* kick_sender - the writer's post-commit hook: wake the sender when the batch queued rows. */
-static void kick_sender(void *arg)
-{
-    (void)arg;
-    outbox_kick_pushed();
-}
-
 static int cmd_serve(const struct opts *o)
 {
     struct config *cfg = load(o);
-    struct server *srv = NULL;
-    struct sender *snd = NULL;
-    struct scheduler *sch = NULL;
-    struct sender_config scfg;
-    struct send_client *clients[PLATFORM_COUNT] = {NULL};
-    char err[ERR_MAX];
-    int status = 1;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* worker threads inherit the mask */
-    signal(SIGPIPE, SIG_IGN);
-    if (open_store(cfg))
-        goto done;
-    if (writer_on_commit(kick_sender, NULL)) {
-        fprintf(stderr, "错误：无法登记发送提醒\n");
-        goto done;
-    }
-    if (router_init(registry, registry_count, cfg->session_ttl_s)) {
-        fprintf(stderr, "错误：处理器表有冲突（见上方日志）\n");
-        goto done;
-    }
-    if (server_start(cfg, &srv, err, sizeof err)) {
-        fprintf(stderr, "错误：%s\n", err);
-        goto done;
-    }
-    delivery_config(cfg, &scfg, clients);
-    if (sender_start(&scfg, &snd)) {
-        fprintf(stderr, "错误：无法启动发送线程（见上方日志）\n");
-        goto done;
-    }
-    if (retention_register(cfg->outbox.keep_days) || scheduler_start(&sch)) {
-        fprintf(stderr, "错误：无法启动定时任务线程\n");
-        goto done;
-    }
-    log_info("zhibu %s serving %s (config %s, database %s)", ZHIBU_VERSION, cfg->listen, cfg->path,
-             cfg->database);
-    int sig = 0;
-    sigwait(&set, &sig);
-    log_info("zhibu: signal %d, stopping", sig);
-    server_stop(srv); /* no new requests, then the router's writer */
-    srv = NULL;
-    writer_stop();
-    status = 0;
-done:
-    server_stop(srv);
-    scheduler_stop(sch);
-    sender_stop(snd);
-    wechat_api_free(clients[PLATFORM_WECHAT]);
-    onebot_api_free(clients[PLATFORM_ONEBOT]);
-    qqbot_api_free(clients[PLATFORM_QQBOT]);
-    store_close_thread();
+    int status = serve_run(cfg);
     config_free(cfg);
     return status;
 }
@@ -432,9 +322,7 @@ static int group_show(const struct config *cfg, const char *platform, const char
     struct group_rule r;
     if (group_rule_get(platform, group, &r))
         return ZB_EDB;
-    const char *def =
-        strcmp(platform, "onebot") == 0 ? cfg->onebot.group_prefix : cfg->qqbot.group_prefix;
-    const char *prefix = r.has_prefix ? r.prefix : def;
+    const char *prefix = group_rule_prefix(&r, serve_group_prefix(cfg, platform));
     printf("%s 群 %s：模式 %s（%s），前缀 %s%s，入群欢迎 %s\n", platform, group,
            group_mode_name(r.mode), group_mode_doc(r.mode), *prefix ? prefix : "（不用前缀）",
            r.has_prefix ? "" : "（配置默认）", r.welcome ? "开" : "关");

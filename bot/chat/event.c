@@ -1,10 +1,12 @@
 /* event.c - names of platforms and event kinds, as stored in the event log and metrics. */
 #include "bot/chat/event.h"
 
+#include "bot/chat/platform.h"
+
 const char *platform_name(enum platform p)
 {
-    static const char *const names[PLATFORM_COUNT] = {"wechat", "onebot", "qqbot"};
-    return (unsigned)p < PLATFORM_COUNT ? names[p] : "unknown";
+    const struct platform_info *row = platform_get(p);
+    return row ? row->name : "unknown";
 }
 
 const char *event_kind_name(enum event_kind k)

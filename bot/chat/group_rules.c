@@ -166,6 +166,11 @@ int group_rule_print(FILE *f)
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }
 
+const char *group_rule_prefix(const struct group_rule *r, const char *platform_default)
+{
+    return r->has_prefix ? r->prefix : platform_default;
+}
+
 enum event_scope group_rule_scope(const struct group_rule *r, bool addressed)
 {
     switch (r->mode) {

@@ -52,6 +52,10 @@ int group_rule_set(const char *platform, const char *group, const char *mode, co
  * control bytes ("" is usable: no prefix). */
 bool group_rule_prefix_ok(const char *p);
 
+/* group_rule_prefix - the prefix in force under r: the group's own when set, else the
+ * platform's default (its config key). Points into r or is platform_default. */
+const char *group_rule_prefix(const struct group_rule *r, const char *platform_default);
+
 /* group_rule_reset - delete the row: the group follows the defaults. ZB_ENOTFOUND if none. */
 int group_rule_reset(const char *platform, const char *group) ZB_MUST_USE;
 

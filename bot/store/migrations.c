@@ -189,6 +189,14 @@ static const char *const core_steps[] = {
     "  updated_at INTEGER NOT NULL,"
     "  PRIMARY KEY (platform, group_id)"
     ") WITHOUT ROWID;",
+
+    /* 5: secrets zhibu generates for itself and must keep across restarts (bot/delivery/link.c:
+     * the key of signed links when server.link_secret is empty). */
+    "CREATE TABLE secrets ("
+    "  name TEXT PRIMARY KEY,"
+    "  value BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 const struct migration_set migrations_core = {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bot/chat/platform.h"
 #include "bot/base/buf.h"
 #include "bot/org/identity.h"
 #include "bot/org/member.h"
@@ -18,17 +19,6 @@ static const enum member_field shown[] = {
     MF_PHONE, MF_JOINED_ON, MF_PROBATION_START, MF_CATEGORY, MF_INCOME,
     MF_POST,  MF_EDUCATION, MF_BIRTH_YEAR,
 };
-
-static const char *platform_label(const char *p)
-{
-    if (strcmp(p, "wechat") == 0)
-        return "微信公众号";
-    if (strcmp(p, "wxmini") == 0)
-        return "微信小程序";
-    if (strcmp(p, "onebot") == 0 || strcmp(p, "qqbot") == 0)
-        return "QQ";
-    return p;
-}
 
 static int me_on_message(struct handler_ctx *c, struct reply *out)
 {
@@ -62,7 +52,7 @@ static int me_on_message(struct handler_ctx *c, struct reply *out)
         const char *said[ME_PLATFORMS];
         size_t n_said = 0;
         for (size_t i = 0; !rc && i < n; i++) {
-            const char *label = platform_label(ids[i].platform);
+            const char *label = platform_member_label(ids[i].platform);
             bool dup = false;
             for (size_t k = 0; k < n_said; k++)
                 dup = dup || said[k] == label; /* labels are static strings */

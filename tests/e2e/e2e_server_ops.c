@@ -212,6 +212,49 @@ static void test_metrics_after_traffic(void **state)
     e2e_server_free(s);
 }
 
+/* The route table at the edge: methods with Allow, exact paths, a disabled platform's path,
+ * the path cap. */
+static void test_route_table_edges(void **state)
+{
+    (void)state;
+    struct e2e_server *s = e2e_server_up(&(struct e2e_config){.aes_key = E2E_AES_KEY});
+    assert_non_null(s);
+    static const struct {
+        const char *method, *path;
+        long status;
+        const char *allow;
+    } cases[] = {
+        {"PUT", "/wechat", 405, "GET, POST"}, {"DELETE", "/healthz", 405, "GET"},
+        {"PATCH", "/metrics", 405, "GET"},    {"GET", "/healthz/", 404, NULL},
+        {"GET", "//healthz", 404, NULL},      {"GET", "/healthzz", 404, NULL},
+        {"POST", "/qq/onebot", 404, NULL}, /* onebot is not enabled */
+        {"GET", "/healthz", 200, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct e2e_resp resp;
+        e2e_http(s, cases[i].method, cases[i].path, NULL, 0, 0, &resp);
+        if (resp.status != cases[i].status)
+            fail_msg("%s %s: %ld, want %ld", cases[i].method, cases[i].path, resp.status,
+                     cases[i].status);
+        char allow[64];
+        if (cases[i].allow) {
+            assert_true(e2e_resp_header(&resp, "Allow", allow, sizeof allow));
+            assert_string_equal(allow, cases[i].allow);
+        }
+        e2e_resp_free(&resp);
+    }
+    char *path = calloc(1, 3000);
+    path[0] = '/';
+    memset(path + 1, 'a', 2998);
+    struct e2e_resp resp;
+    e2e_http(s, "GET", path, NULL, 0, 0, &resp);
+    assert_int_equal(resp.status, 414);
+    e2e_resp_free(&resp);
+    free(path);
+    assert_int_equal(e2e_server_stop(s), 0);
+    e2e_server_free(s);
+}
+
 /* ---- durability ---- */
 
 static void test_kill9_keeps_answered_events(void **state)
@@ -377,6 +420,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_healthz),
         cmocka_unit_test(test_metrics_after_traffic),
+        cmocka_unit_test(test_route_table_edges),
         cmocka_unit_test(test_kill9_keeps_answered_events),
         cmocka_unit_test(test_sigterm_with_requests_in_flight),
         cmocka_unit_test(test_no_secrets_in_log),

@@ -26,25 +26,18 @@
 #include "bot/base/xmalloc.h"
 #include "webhook/http/http.h"
 #include "webhook/http/metrics.h"
-#include "webhook/qq/onebot.h"
-#include "webhook/qq/qqbot.h"
-#include "webhook/wechat/wechat.h"
 
 #define RESPONSE_MAX   (1024 * 1024)
 #define DISCARD_FACTOR 16 /* bytes dropped past the cap, in multiples of it, before closing */
 
-struct server {
-    struct MHD_Daemon *mhd;       /* the daemon */
-    const struct config *cfg;     /* borrowed */
-    struct sockaddr_storage addr; /* bound address */
-};
+#define ROUTES_MAX 32 /* routes of one server */
 
-struct route {
-    const char *path;  /* exact path */
-    enum endpoint ep;  /* metrics label */
-    bool get, post;    /* methods allowed */
-    const char *allow; /* Allow header for 405 */
-    void (*handle)(const struct config *cfg, struct http_request *req, struct http_response *resp);
+struct server {
+    struct MHD_Daemon *mhd;          /* the daemon */
+    const struct config *cfg;        /* borrowed */
+    struct sockaddr_storage addr;    /* bound address */
+    struct route routes[ROUTES_MAX]; /* the table: the enabled platforms and the fixed routes */
+    size_t nroutes;                  /* rows used */
 };
 
 static void handle_healthz(const struct config *cfg, struct http_request *req,
@@ -73,14 +66,11 @@ static void handle_metrics(const struct config *cfg, struct http_request *req,
         resp->status = 500;
 }
 
-static const struct route routes[] = {
-    {"/wechat", EP_WECHAT, true, true, "GET, POST", wechat_handle},
-    {"/qq/onebot", EP_ONEBOT, false, true, "POST", onebot_handle},
-    {"/qq/bot", EP_QQBOT, false, true, "POST", qqbot_handle},
-    {"/healthz", EP_HEALTHZ, true, false, "GET", handle_healthz},
-    {"/metrics", EP_METRICS, true, false, "GET", handle_metrics},
+/* The routes every server has, after those the app attaches. */
+static const struct route fixed_routes[] = {
+    {"/healthz", ROUTE_GET, EP_HEALTHZ, handle_healthz},
+    {"/metrics", ROUTE_GET, EP_METRICS, handle_metrics},
 };
-#define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 
 static atomic_ullong next_id;
 static atomic_int n_busy;    /* requests inside a route handler or suspended waiting for it */
@@ -102,6 +92,11 @@ const char *http_query(const struct http_request *req, const char *name)
 const char *http_header(const struct http_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_param(const struct http_request *req, const char *name)
+{
+    return route_param(&req->match, name);
 }
 
 void http_pending(struct http_response *resp)
@@ -135,18 +130,37 @@ void http_error(struct http_response *resp, int status, const char *why)
         buf_reset(&resp->body);
 }
 
-static int find_route(const struct config *cfg, const char *path)
+/* table_build - the app's routes, then the fixed ones. */
+static int table_build(struct server *s, const struct route *routes, size_t n, char *err,
+                       size_t errsz)
 {
-    for (int i = 0; i < NROUTES; i++) {
-        if (strcmp(routes[i].path, path) != 0)
-            continue;
-        if ((routes[i].ep == EP_WECHAT && !cfg->wechat.enabled) ||
-            (routes[i].ep == EP_ONEBOT && !cfg->onebot.enabled) ||
-            (routes[i].ep == EP_QQBOT && !cfg->qqbot.enabled))
-            return -1;
-        return i;
+    size_t nfixed = sizeof fixed_routes / sizeof fixed_routes[0];
+    if (n > ROUTES_MAX - nfixed) {
+        snprintf(err, errsz, "too many routes (%zu)", n);
+        return ZB_EINVAL;
     }
-    return -1;
+    memcpy(s->routes, routes, n * sizeof *routes);
+    memcpy(s->routes + n, fixed_routes, sizeof fixed_routes);
+    s->nroutes = n + nfixed;
+    return route_check(s->routes, s->nroutes, err, errsz);
+}
+
+/* find_route - the route of req (method and path) into req->route, or the miss to answer. */
+static void find_route(const struct server *s, struct http_request *req)
+{
+    int i = route_find(s->routes, s->nroutes, req->path, route_method_bit(req->method), &req->match,
+                       req->allow, sizeof req->allow);
+    if (i >= 0) {
+        req->route = &s->routes[i];
+        return;
+    }
+    req->miss = i;
+    if (i == ROUTE_BAD_METHOD) {
+        /* labelled in the metrics by the path's route, as before methods were table data */
+        unsigned any = ROUTE_GET | ROUTE_POST | ROUTE_PUT | ROUTE_PATCH | ROUTE_DELETE;
+        int j = route_find(s->routes, s->nroutes, req->path, any, NULL, NULL, 0);
+        req->route = j >= 0 ? &s->routes[j] : NULL;
+    }
 }
 
 /* send_response - queue resp on the connection; the body buffer is handed to libmicrohttpd. */
@@ -200,7 +214,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->id = atomic_fetch_add(&next_id, 1) + 1;
         req->started_us = mono_us();
         buf_init(&req->body, (size_t)s->cfg->body_limit);
-        req->route = find_route(s->cfg, url);
+        find_route(s, req);
         *con_cls = req;
         log_set_request(req->id);
         const char *cl =
@@ -231,13 +245,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (req->too_big)
         return respond_error(conn, req, 413, "request body too large", NULL);
 
-    if (req->route < 0)
+    if (req->miss == ROUTE_TOO_LONG)
+        return respond_error(conn, req, 414, "path too long", NULL);
+    if (req->miss == ROUTE_BAD_METHOD)
+        return respond_error(conn, req, 405, "method not allowed", req->allow);
+    if (!req->route)
         return respond_error(conn, req, 404, "no such path", NULL);
-    const struct route *rt = &routes[req->route];
-    bool is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
-    bool is_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-    if (!((is_get && rt->get) || (is_post && rt->post)))
-        return respond_error(conn, req, 405, "method not allowed", rt->allow);
+    const struct route *rt = req->route;
 
     /* Busy from here until a response is queued, across any suspension: server_stop waits for
      * n_busy to drain, since libmicrohttpd must not be stopped with a suspended connection. The
@@ -258,7 +272,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->ready = false;
         pthread_mutex_unlock(&async_mu);
         resp.status = 500;
-        rt->handle(s->cfg, req, &resp);
+        if (req->resume)
+            req->resume(s->cfg, req, &resp);
+        else
+            rt->handle(s->cfg, req, &resp);
         if (resp.status != 0)
             break;
         /* Pending: suspend until http_ready, unless it already came. */
@@ -289,7 +306,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct http_request *req = *con_cls;
     if (!req)
         return;
-    enum endpoint ep = req->route >= 0 ? routes[req->route].ep : EP_OTHER;
+    enum endpoint ep = req->route ? (enum endpoint)req->route->tag : EP_OTHER;
     int status = req->status;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !status)
         log_info("http: connection closed before a response (%d)", (int)toe);
@@ -338,15 +355,16 @@ static void on_thread_exit(void *cls, struct MHD_Connection *c, void **socket_ct
     (void)code;
 }
 
-int server_start(const struct config *cfg, struct server **out, char *err, size_t errsz)
+int server_start(const struct config *cfg, const struct route *routes, size_t n,
+                 struct server **out, char *err, size_t errsz)
 {
     *out = NULL;
-    if ((cfg->wechat.enabled && wechat_init(cfg, err, errsz)) ||
-        (cfg->onebot.enabled && onebot_init(cfg, err, errsz)) ||
-        (cfg->qqbot.enabled && qqbot_init(cfg, err, errsz)))
-        return ZB_ECONFIG;
     struct server *s = xcalloc(1, sizeof *s);
     s->cfg = cfg;
+    if (table_build(s, routes, n, err, errsz)) {
+        free(s);
+        return ZB_EINVAL;
+    }
     if (parse_listen(cfg->listen, &s->addr)) {
         snprintf(err, errsz, "key \"listen\": \"%s\" is not an IP address and port", cfg->listen);
         free(s);

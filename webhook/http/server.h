@@ -1,25 +1,30 @@
 /*
- * server.h - the HTTP edge: libmicrohttpd with its thread pool, routes by path.
+ * server.h - the HTTP edge: libmicrohttpd with its thread pool and the route table (route.h).
  *
- * Routes: GET|POST /wechat (when wechat.enabled), POST /qq/onebot (when onebot.enabled), POST
- * /qq/bot (when qqbot.enabled), GET /healthz, GET /metrics. Unknown path 404,
- * wrong method 405 (with Allow), body over server.body_limit 413, each with a log line; adapters
+ * Routes: the platforms' webhooks the app attaches (GET|POST /wechat, POST /qq/onebot, POST
+ * /qq/bot when enabled), GET /healthz, GET /metrics. Unknown path 404, path over
+ * ROUTE_PATH_MAX 414, wrong method 405 (with Allow), body over server.body_limit 413, each with
+ * a log line; adapters
  * answer 400/401/403 for bad input and signatures. Handlers run only with a complete body.
  */
 #ifndef ZHIBU_SERVER_H
 #define ZHIBU_SERVER_H
 
+#include <stddef.h>
+
 #include "bot/app/config.h"
 #include "bot/base/err.h"
+#include "webhook/http/route.h"
 
 struct server;
 
 /*
- * server_start - validate the platform sections, bind cfg->listen and start serving.
- * cfg must outlive the server. On error err says why (one line) and *out is NULL.
+ * server_start - bind cfg->listen and serve routes[0..n) (copied; their tag is the metrics
+ * endpoint) and the fixed ones. cfg must outlive the server. On error err says why (one line)
+ * and *out is NULL.
  */
-int server_start(const struct config *cfg, struct server **out, char *err,
-                 size_t errsz) ZB_MUST_USE;
+int server_start(const struct config *cfg, const struct route *routes, size_t n,
+                 struct server **out, char *err, size_t errsz) ZB_MUST_USE;
 /* server_stop - stop accepting, finish running requests, free everything. NULL is a no-op. */
 void server_stop(struct server *s);
 

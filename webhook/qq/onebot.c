@@ -17,6 +17,7 @@
 #include "bot/base/xmalloc.h"
 #include "webhook/qq/cqcode.h"
 #include "webhook/http/metrics.h"
+#include "webhook/qq/qq_post.h"
 #include "webhook/qq/qq_sign.h"
 #include "webhook/qq/qq_text.h"
 
@@ -338,7 +339,7 @@ static int scope_of(const struct config *cfg, const struct onebot_report *rep,
     *scope = SCOPE_ALL;
     if (*rep->group && group_rule_get(ONEBOT_PLATFORM, rep->group, &rule))
         return ZB_EDB;
-    const char *prefix = *rep->group && rule.has_prefix ? rule.prefix : cfg->onebot.group_prefix;
+    const char *prefix = group_rule_prefix(&rule, cfg->onebot.group_prefix);
     switch (rep->what) {
     case OB_MESSAGE: {
         const char *rest = qq_strip_prefix(*text, prefix);
@@ -370,11 +371,10 @@ static int prepare(void *arg)
 /* The state of one report across its asynchronous dispatch; the event's strings point into
  * the report, which lives as long as the state. */
 struct post {
+    struct qq_post q;         /* the event, its dispatch and reply: first member */
     struct onebot_report rep; /* the parsed report */
-    struct event ev;          /* what the router sees */
     char key[MSG_KEY_MAX];    /* ev.msg_key */
     struct delivery d;        /* the router's delivery hook state */
-    struct router_call call;  /* the dispatch and its reply */
 };
 
 static void post_free(void *p)
@@ -382,10 +382,13 @@ static void post_free(void *p)
     struct post *st = p;
     if (!st)
         return;
-    reply_free(&st->call.reply);
+    qq_post_free(&st->q);
     onebot_report_free(&st->rep);
     free(st);
 }
+
+static void finish_post(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp);
 
 static void no_content(struct http_response *resp)
 {
@@ -397,8 +400,8 @@ static void no_content(struct http_response *resp)
 static void start_post(const struct config *cfg, struct http_request *req,
                        struct http_response *resp)
 {
-    const char *body = req->body.data ? req->body.data : "";
-    size_t len = req->body.len;
+    size_t len;
+    const char *body = qq_post_body(req, &len);
     if (*cfg->onebot.secret) {
         const char *sig = http_header(req, "X-Signature");
         if (!sig) {
@@ -440,7 +443,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
                  rep->group, rep->user, (long long)rep->time);
     static const enum event_kind kinds[] = {
         [OB_JOIN] = EV_FOLLOW, [OB_LEAVE] = EV_UNFOLLOW, [OB_FRIEND] = EV_FOLLOW};
-    st->ev = (struct event){
+    st->q.ev = (struct event){
         .platform = PLATFORM_ONEBOT,
         .kind = rep->what == OB_MESSAGE ? rep->kind : kinds[rep->what],
         .account = "", /* QQ numbers are global */
@@ -449,44 +452,33 @@ static void start_post(const struct config *cfg, struct http_request *req,
         .msg_key = st->key,
         .created = rep->time ? rep->time : clock_now(),
     };
-    st->ev.text = rep->text ? rep->text : "";
-    st->d =
-        (struct delivery){.cfg = cfg, .rep = rep, .ev = &st->ev, .quick = rep->what == OB_MESSAGE};
-    struct router_opts o = {
-        .max_chars = QQ_PAGE_CHARS, .deliver = deliver, .prepare = prepare, .arg = &st->d};
-    req->state = st;
-    req->state_free = post_free;
-    st->call.ud = req;
-    http_pending(resp);
-    router_submit_ex(&st->call, &st->ev, &o, http_dispatched);
+    st->q.ev.text = rep->text ? rep->text : "";
+    st->d = (struct delivery){
+        .cfg = cfg, .rep = rep, .ev = &st->q.ev, .quick = rep->what == OB_MESSAGE};
+    st->q.opts = (struct router_opts){.deliver = deliver, .prepare = prepare, .arg = &st->d};
+    qq_post_submit(&st->q, req, resp, post_free, finish_post);
     return;
 fail:
     post_free(st);
 }
 
 /* finish_post - the router answered: the quick operation, or 204. */
-static void finish_post(struct http_request *req, struct http_response *resp)
+static void finish_post(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp)
 {
+    (void)cfg;
     struct post *st = req->state;
-    if (st->call.rc) {
+    if (qq_post_finished(&st->q, "onebot", event_kind_name(st->q.ev.kind))) {
         http_error(resp, 500, "could not record the report; the implementation will retry");
         return;
     }
-    metrics_event(st->ev.platform, st->ev.kind, st->call.duplicate);
-    char quoted[96];
-    log_debug("onebot: %s from %s%s", event_kind_name(st->ev.kind),
-              log_quote(st->ev.user, strlen(st->ev.user), quoted, sizeof quoted),
-              st->call.duplicate ? " (duplicate)" : "");
     if (st->rep.what != OB_MESSAGE)
         no_content(resp);
-    else if (render_quick(&st->call.reply, st->ev.group != NULL, resp))
+    else if (render_quick(&st->q.call.reply, st->q.ev.group != NULL, resp))
         http_error(resp, 500, "reply too large to render");
 }
 
 void onebot_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
 {
-    if (!req->state)
-        start_post(cfg, req, resp);
-    else
-        finish_post(req, resp);
+    start_post(cfg, req, resp);
 }

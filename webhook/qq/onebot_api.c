@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bot/base/xmalloc.h"
-#include "webhook/client/api_http.h"
+#include "webhook/client/http_client.h"
 
 struct onebot_api {
     struct send_client client; /* first: the sender's view */

@@ -16,6 +16,7 @@
 #include "bot/chat/router.h"
 #include "bot/base/xmalloc.h"
 #include "webhook/http/metrics.h"
+#include "webhook/qq/qq_post.h"
 #include "webhook/qq/qq_sign.h"
 #include "webhook/qq/qq_text.h"
 
@@ -436,7 +437,7 @@ static int scope_of(const struct config *cfg, const struct qqbot_payload *p,
     }
     if (p->group && group_rule_get(QQBOT_PLATFORM, p->group, &rule))
         return ZB_EDB;
-    const char *prefix = rule.has_prefix ? rule.prefix : cfg->qqbot.group_prefix;
+    const char *prefix = group_rule_prefix(&rule, cfg->qqbot.group_prefix);
     if (p->kind == EV_FOLLOW) {
         if (p->group && (rule.mode == GROUP_OFF || !rule.welcome))
             *scope = SCOPE_RECORD;
@@ -460,19 +461,21 @@ static int prepare(void *arg)
 /* The state of one callback across its asynchronous dispatch; the event's strings point into
  * the payload, which lives as long as the state. */
 struct post {
-    struct qqbot_payload p;  /* the parsed payload */
-    struct event ev;         /* what the router sees */
-    char key[MSG_KEY_MAX];   /* ev.msg_key */
-    struct delivery d;       /* the router's delivery hook state */
-    struct router_call call; /* the dispatch and its reply */
+    struct qq_post q;       /* the event, its dispatch and reply: first member */
+    struct qqbot_payload p; /* the parsed payload */
+    char key[MSG_KEY_MAX];  /* ev.msg_key */
+    struct delivery d;      /* the router's delivery hook state */
 };
+
+static void finish_post(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp);
 
 static void post_free(void *v)
 {
     struct post *st = v;
     if (!st)
         return;
-    reply_free(&st->call.reply);
+    qq_post_free(&st->q);
     qqbot_payload_free(&st->p);
     free(st);
 }
@@ -493,7 +496,7 @@ static void submit(const struct config *cfg, struct post *st, struct http_reques
     else
         snprintf(st->key, sizeof st->key, "qq:%s:%s:%s:%s:%lld", cfg->qqbot.app_id, p->type,
                  p->group ? p->group : "", p->user, (long long)p->time);
-    st->ev = (struct event){
+    st->q.ev = (struct event){
         .platform = PLATFORM_QQBOT,
         .kind = p->kind,
         .account = cfg->qqbot.app_id, /* openids are scoped to the bot */
@@ -502,31 +505,23 @@ static void submit(const struct config *cfg, struct post *st, struct http_reques
         .msg_key = st->key,
         .created = p->time ? p->time : clock_now(),
     };
-    st->ev.text = p->text;
-    st->d = (struct delivery){.cfg = cfg, .p = p, .ev = &st->ev};
-    struct router_opts o = {
-        .max_chars = QQ_PAGE_CHARS, .deliver = deliver, .prepare = prepare, .arg = &st->d};
-    req->state = st;
-    req->state_free = post_free;
-    st->call.ud = req;
-    http_pending(resp);
-    router_submit_ex(&st->call, &st->ev, &o, http_dispatched);
+    st->q.ev.text = p->text;
+    st->d = (struct delivery){.cfg = cfg, .p = p, .ev = &st->q.ev};
+    st->q.opts = (struct router_opts){.deliver = deliver, .prepare = prepare, .arg = &st->d};
+    qq_post_submit(&st->q, req, resp, post_free, finish_post);
 }
 
 /* finish_post - the event and its reply are committed (or not): ACK. */
-static void finish_post(struct http_request *req, struct http_response *resp)
+static void finish_post(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp)
 {
+    (void)cfg;
     struct post *st = req->state;
-    if (st->call.rc) {
+    if (qq_post_finished(&st->q, "qqbot", st->p.type)) {
         http_error(resp, 500, "could not record the event; asking the platform to retry");
         json_answer(resp, 500, ACK_RETRY);
         return;
     }
-    metrics_event(st->ev.platform, st->ev.kind, st->call.duplicate);
-    char quoted[96];
-    log_debug("qqbot: %s from %s%s", st->p.type,
-              log_quote(st->ev.user, strlen(st->ev.user), quoted, sizeof quoted),
-              st->call.duplicate ? " (duplicate)" : "");
     json_answer(resp, 200, ACK_OK);
 }
 
@@ -534,8 +529,8 @@ static void finish_post(struct http_request *req, struct http_response *resp)
 static void start_post(const struct config *cfg, struct http_request *req,
                        struct http_response *resp)
 {
-    const char *body = req->body.data ? req->body.data : "";
-    size_t len = req->body.len;
+    size_t len;
+    const char *body = qq_post_body(req, &len);
     const char *appid = http_header(req, "X-Bot-Appid");
     if (appid && strcmp(appid, cfg->qqbot.app_id) != 0) {
         http_error(resp, 403, "X-Bot-Appid is not qqbot.app_id");
@@ -585,8 +580,5 @@ fail:
 
 void qqbot_handle(const struct config *cfg, struct http_request *req, struct http_response *resp)
 {
-    if (!req->state)
-        start_post(cfg, req, resp);
-    else
-        finish_post(req, resp);
+    start_post(cfg, req, resp);
 }

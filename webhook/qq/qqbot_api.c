@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "bot/base/xmalloc.h"
-#include "webhook/client/api_http.h"
+#include "webhook/client/http_client.h"
 
 #define TOKEN_MARGIN_S 90
 
@@ -116,8 +116,8 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
     char *body = cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
     buf_init(&resp, API_ANSWER_MAX);
-    int rc = api_http_post(q->cfg->qqbot.token_url, NULL, body ? body : "{}",
-                           q->cfg->outbox.timeout_ms, &status, &resp, err, errsz);
+    int rc = http_client_post(q->cfg->qqbot.token_url, NULL, body ? body : "{}",
+                              q->cfg->outbox.timeout_ms, &status, &resp, err, errsz);
     free(body);
     if (rc)
         goto done;

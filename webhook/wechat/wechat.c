@@ -30,6 +30,7 @@
 #include "bot/base/rand.h"
 #include "bot/chat/router.h"
 #include "bot/base/xmalloc.h"
+#include "webhook/http/async.h"
 #include "webhook/http/metrics.h"
 #include "webhook/http/replay.h"
 #include "webhook/wechat/wechat_crypto.h"
@@ -372,6 +373,9 @@ static void post_free(void *p)
     free(st);
 }
 
+static void finish_post(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp);
+
 /* start_post - checks 1-5 of the file comment, then submit the event to the router. */
 static void start_post(const struct config *cfg, struct http_request *req,
                        struct http_response *resp)
@@ -408,11 +412,9 @@ static void start_post(const struct config *cfg, struct http_request *req,
         http_error(resp, 400, "message lacks FromUserName, CreateTime or MsgType");
         goto fail;
     }
-    req->state = st;
-    req->state_free = post_free;
     st->submitted = true;
     st->call.ud = req;
-    http_pending(resp);
+    http_async_begin(req, resp, st, post_free, finish_post);
     router_submit(&st->call, &st->ev, WECHAT_TEXT_MAX, http_dispatched);
     return;
 fail:
@@ -441,8 +443,6 @@ void wechat_handle(const struct config *cfg, struct http_request *req, struct ht
 {
     if (strcmp(req->method, "GET") == 0)
         handle_get(cfg, req, resp);
-    else if (!req->state)
-        start_post(cfg, req, resp);
     else
-        finish_post(cfg, req, resp);
+        start_post(cfg, req, resp);
 }

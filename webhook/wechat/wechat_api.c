@@ -13,7 +13,7 @@
 
 #include "bot/base/log.h"
 #include "bot/base/xmalloc.h"
-#include "webhook/client/api_http.h"
+#include "webhook/client/http_client.h"
 
 #define TOKEN_MARGIN_S    300 /* stable_token renews 5 min before expiry */
 #define CLIENT_MSG_ID_MAX 64
@@ -156,8 +156,8 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
     char *body = cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
     buf_init(&resp, API_ANSWER_MAX);
-    rc = api_http_post(url, NULL, body ? body : "{}", c->outbox.timeout_ms, &status, &resp, err,
-                       errsz);
+    rc = http_client_post(url, NULL, body ? body : "{}", c->outbox.timeout_ms, &status, &resp, err,
+                          errsz);
     free(body);
     if (rc)
         goto done;

@@ -100,6 +100,40 @@ static void test_errors_name_the_key(void **state)
     load_err("[1,2]", "object");
 }
 
+static void test_self_id_number_or_string(void **state)
+{
+    (void)state;
+    struct config *c = load_ok("{\"onebot\": {\"self_id\": 3889000001}}");
+    assert_string_equal(c->onebot.self_id, "3889000001");
+    config_free(c);
+    c = load_ok("{\"onebot\": {\"self_id\": \"3889000001\"}}");
+    assert_string_equal(c->onebot.self_id, "3889000001");
+    config_free(c);
+    load_err("{\"onebot\": {\"self_id\": 12.5}}", "onebot.self_id");
+    load_err("{\"onebot\": {\"self_id\": -3}}", "onebot.self_id");
+    load_err("{\"onebot\": {\"self_id\": 1e300}}", "onebot.self_id");
+    /* only self_id takes a number for a string */
+    load_err("{\"onebot\": {\"secret\": 12345}}", "onebot.secret");
+}
+
+static void test_public_url_and_link_secret(void **state)
+{
+    (void)state;
+    struct config *c = load_ok("{\"listen\": \"0.0.0.0:9000\"}");
+    assert_string_equal(c->public_url, "http://0.0.0.0:9000");
+    assert_string_equal(c->link_secret, "");
+    config_free(c);
+    c = load_ok("{\"server\": {\"public_url\": \"https://zhibu.example.org/\", "
+                "\"link_secret\": \"0123456789abcdef\"}}");
+    assert_string_equal(c->public_url, "https://zhibu.example.org");
+    assert_string_equal(c->link_secret, "0123456789abcdef");
+    config_free(c);
+    load_err("{\"server\": {\"public_url\": \"zhibu.example.org\"}}", "server.public_url");
+    load_err("{\"server\": {\"public_url\": \"https://\"}}", "server.public_url");
+    load_err("{\"server\": {\"public_url\": \"https://a.org/?x=1\"}}", "server.public_url");
+    load_err("{\"server\": {\"link_secret\": \"short\"}}", "server.link_secret");
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -134,6 +168,8 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_errors_name_the_key),
+        cmocka_unit_test(test_self_id_number_or_string),
+        cmocka_unit_test(test_public_url_and_link_secret),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_env_overrides_secrets),
         cmocka_unit_test(test_resolve_path),

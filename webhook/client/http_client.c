@@ -1,5 +1,5 @@
-/* api_http.c - shared pieces of the platform API clients (see api_http.h). */
-#include "webhook/client/api_http.h"
+/* http_client.c - shared pieces of the platform API clients (see http_client.h). */
+#include "webhook/client/http_client.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -11,8 +11,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
     return buf_append(arg, p, size * n) ? 0 : size * n;
 }
 
-int api_http_post(const char *url, const char *header, const char *body, long timeout_ms,
-                  long *status, struct buf *resp, char *err, size_t errsz)
+int http_client_post(const char *url, const char *header, const char *body, long timeout_ms,
+                     long *status, struct buf *resp, char *err, size_t errsz)
 {
     int rc = ZB_EIO;
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");

@@ -1,0 +1,244 @@
+/*
+ * serve.c - `zhibu serve` (see serve.h): the platform wiring table and the start and stop
+ * order of the server's threads.
+ */
+#include "bot/app/serve.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bot/base/log.h"
+#include "bot/base/version.h"
+#include "bot/chat/platform.h"
+#include "bot/chat/router.h"
+#include "bot/delivery/link.h"
+#include "bot/delivery/outbox.h"
+#include "bot/delivery/retention.h"
+#include "bot/delivery/scheduler.h"
+#include "bot/delivery/sender.h"
+#include "bot/store/store.h"
+#include "bot/store/writer.h"
+#include "handlers/registry.h"
+#include "webhook/http/metrics.h"
+#include "webhook/http/server.h"
+#include "webhook/qq/onebot.h"
+#include "webhook/qq/onebot_api.h"
+#include "webhook/qq/qqbot.h"
+#include "webhook/qq/qqbot_api.h"
+#include "webhook/wechat/wechat.h"
+#include "webhook/wechat/wechat_api.h"
+
+#define ERR_MAX 512
+
+static bool wechat_receives(const struct config *c)
+{
+    return c->wechat.enabled;
+}
+static bool wechat_sends(const struct config *c)
+{
+    return *c->wechat.app_id && *c->wechat.app_secret;
+}
+static bool onebot_on(const struct config *c)
+{
+    return c->onebot.enabled;
+}
+static bool qqbot_on(const struct config *c)
+{
+    return c->qqbot.enabled;
+}
+static const char *onebot_prefix(const struct config *c)
+{
+    return c->onebot.group_prefix;
+}
+static const char *qqbot_prefix(const struct config *c)
+{
+    return c->qqbot.group_prefix;
+}
+static long wechat_rate(const struct config *c)
+{
+    return c->ratelimit.wechat;
+}
+static long onebot_rate(const struct config *c)
+{
+    return c->ratelimit.onebot;
+}
+static long qqbot_rate(const struct config *c)
+{
+    return c->ratelimit.qqbot;
+}
+
+/* What webhook/ brings to a row of the platform table. */
+struct wiring {
+    enum platform id;                           /* the row of bot/chat/platform.h */
+    struct route route;                         /* its webhook */
+    bool (*receives)(const struct config *cfg); /* serve the webhook */
+    int (*init)(const struct config *cfg, char *err, size_t errsz); /* its section's check */
+    bool (*sends)(const struct config *cfg);                        /* the sender gets a client */
+    struct send_client *(*client)(const struct config *cfg);        /* make it */
+    void (*client_free)(struct send_client *c);                     /* free it */
+    long (*rate)(const struct config *cfg);                         /* ratelimit.NAME */
+    const char *(*group_prefix)(const struct config *cfg);          /* NULL: no groups */
+};
+
+static const struct wiring wiring[PLATFORM_COUNT] = {
+    {PLATFORM_WECHAT,
+     {"/wechat", ROUTE_GET | ROUTE_POST, EP_WECHAT, wechat_handle},
+     wechat_receives,
+     wechat_init,
+     wechat_sends,
+     wechat_api_client,
+     wechat_api_free,
+     wechat_rate,
+     NULL},
+    {PLATFORM_ONEBOT,
+     {"/qq/onebot", ROUTE_POST, EP_ONEBOT, onebot_handle},
+     onebot_on,
+     onebot_init,
+     onebot_on,
+     onebot_api_client,
+     onebot_api_free,
+     onebot_rate,
+     onebot_prefix},
+    {PLATFORM_QQBOT,
+     {"/qq/bot", ROUTE_POST, EP_QQBOT, qqbot_handle},
+     qqbot_on,
+     qqbot_init,
+     qqbot_on,
+     qqbot_api_client,
+     qqbot_api_free,
+     qqbot_rate,
+     qqbot_prefix},
+};
+
+const char *serve_group_prefix(const struct config *cfg, const char *platform)
+{
+    const struct platform_info *p = platform_find(platform);
+    if (!p || p->id >= PLATFORM_COUNT || !wiring[p->id].group_prefix)
+        return "";
+    return wiring[p->id].group_prefix(cfg);
+}
+
+/* routes_of - the webhooks of the platforms cfg enables, each checked by its init, into
+ * routes (PLATFORM_COUNT rows); *n set. ZB_ECONFIG with err set when a section is invalid. */
+static int routes_of(const struct config *cfg, struct route *routes, size_t *n, char *err,
+                     size_t errsz)
+{
+    *n = 0;
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        if (!wiring[p].receives(cfg))
+            continue;
+        if (wiring[p].init(cfg, err, errsz))
+            return ZB_ECONFIG;
+        routes[(*n)++] = wiring[p].route;
+    }
+    return ZB_OK;
+}
+
+/*
+ * delivery_config - the sender's settings from cfg, with a client for each platform that can
+ * send: WeChat with app_id and app_secret, OneBot and the QQ bot when enabled.
+ */
+static void delivery_config(const struct config *cfg, struct sender_config *sc,
+                            struct send_client *clients[PLATFORM_COUNT])
+{
+    memset(sc, 0, sizeof *sc);
+    sc->concurrency = cfg->outbox.concurrency;
+    sc->max_attempts = cfg->outbox.max_attempts;
+    sc->backoff_s = cfg->outbox.backoff_s;
+    sc->backoff_max_s = cfg->outbox.backoff_max_s;
+    sc->timeout_ms = cfg->outbox.timeout_ms;
+    sc->rate_pause_s = cfg->outbox.rate_pause_s;
+    struct channel_rules *r = &sc->rules;
+    channel_rules_default(r);
+    if (channel_parse_order(r, cfg->outbox.channel_order))
+        log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot");
+    r->cs_window_s = cfg->wechat.cs_window_s;
+    r->cs_limit = cfg->wechat.cs_limit;
+    for (int k = 0; k < OUTBOX_KIND_COUNT; k++) {
+        r->template_id[k] = cfg->wechat.template_id[k];
+        r->subscribe_id[k] = cfg->wechat.subscribe_id[k];
+    }
+    r->qq_active = cfg->qqbot.active_push;
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        sc->rate[p] = wiring[p].rate(cfg);
+        if (wiring[p].sends(cfg)) {
+            r->platform_on[p] = true;
+            clients[p] = wiring[p].client(cfg);
+        }
+        sc->client[p] = clients[p];
+    }
+}
+
+/* kick_sender - the writer's post-commit hook: wake the sender when the batch queued rows. */
+static void kick_sender(void *arg)
+{
+    (void)arg;
+    outbox_kick_pushed();
+}
+
+int serve_run(const struct config *cfg)
+{
+    struct server *srv = NULL;
+    struct sender *snd = NULL;
+    struct scheduler *sch = NULL;
+    struct sender_config scfg;
+    struct send_client *clients[PLATFORM_COUNT] = {NULL};
+    struct route routes[PLATFORM_COUNT];
+    size_t nroutes = 0;
+    char err[ERR_MAX];
+    int status = 1;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* worker threads inherit the mask */
+    signal(SIGPIPE, SIG_IGN);
+    if (store_init(cfg->database, cfg->durability_power, NULL, 0)) {
+        fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
+        goto done;
+    }
+    if (writer_on_commit(kick_sender, NULL)) {
+        fprintf(stderr, "错误：无法登记发送提醒\n");
+        goto done;
+    }
+    if (router_init(registry, registry_count, cfg->session_ttl_s)) {
+        fprintf(stderr, "错误：处理器表有冲突（见上方日志）\n");
+        goto done;
+    }
+    if (link_init(cfg->public_url, cfg->link_secret)) {
+        fprintf(stderr, "错误：无法设置签名链接的密钥（server.link_secret，见上方日志）\n");
+        goto done;
+    }
+    if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
+        server_start(cfg, routes, nroutes, &srv, err, sizeof err)) {
+        fprintf(stderr, "错误：%s\n", err);
+        goto done;
+    }
+    delivery_config(cfg, &scfg, clients);
+    if (sender_start(&scfg, &snd)) {
+        fprintf(stderr, "错误：无法启动发送线程（见上方日志）\n");
+        goto done;
+    }
+    if (retention_register(cfg->outbox.keep_days) || scheduler_start(&sch)) {
+        fprintf(stderr, "错误：无法启动定时任务线程\n");
+        goto done;
+    }
+    log_info("zhibu %s serving %s (config %s, database %s)", ZHIBU_VERSION, cfg->listen, cfg->path,
+             cfg->database);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("zhibu: signal %d, stopping", sig);
+    server_stop(srv); /* no new requests, then the router's writer */
+    srv = NULL;
+    writer_stop();
+    status = 0;
+done:
+    server_stop(srv);
+    scheduler_stop(sch);
+    sender_stop(snd);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        wiring[p].client_free(clients[p]);
+    store_close_thread();
+    return status;
+}
