@@ -18,6 +18,7 @@
 #include "bot/chat/eventlog.h"
 #include "bot/chat/group_rules.h"
 #include "bot/base/log.h"
+#include "bot/delivery/notify.h"
 #include "bot/delivery/outbox.h"
 #include "bot/base/rand.h"
 #include "bot/delivery/retention.h"
@@ -242,10 +243,8 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
         log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot");
     r->cs_window_s = cfg->wechat.cs_window_s;
     r->cs_limit = cfg->wechat.cs_limit;
-    for (int k = 0; k < OUTBOX_KIND_COUNT; k++) {
-        r->template_id[k] = cfg->wechat.template_id[k];
-        r->subscribe_id[k] = cfg->wechat.subscribe_id[k];
-    }
+    r->templates = cfg->wechat.templates;
+    r->ntemplates = cfg->wechat.ntemplates;
     r->qq_active = cfg->qqbot.active_push;
     if (*cfg->wechat.app_id && *cfg->wechat.app_secret) {
         r->platform_on[PLATFORM_WECHAT] = true;
@@ -285,11 +284,12 @@ static int cmd_serve(const struct opts *o)
         fprintf(stderr, "错误：处理器表有冲突（见上方日志）\n");
         goto done;
     }
+    delivery_config(cfg, &scfg, clients);
+    notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (server_start(cfg, &srv, err, sizeof err)) {
         fprintf(stderr, "错误：%s\n", err);
         goto done;
     }
-    delivery_config(cfg, &scfg, clients);
     if (sender_start(&scfg, &snd)) {
         fprintf(stderr, "错误：无法启动发送线程（见上方日志）\n");
         goto done;
