@@ -18,12 +18,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bot/delivery/channel.h"
+#include "bot/base/log.h"
 #include "bot/base/xmalloc.h"
+#include "bot/delivery/channel.h"
+#include "bot/delivery/notify.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
 
-enum ktype { K_STR, K_INT, K_BOOL };
+enum ktype { K_STR, K_INT, K_BOOL, K_OBJ };
+
+#define CONFIG_TEMPLATES_MAX 64 /* entries of wechat.templates */
 
 struct key {
     const char *name;    /* dotted path in the JSON file */
@@ -81,22 +85,28 @@ static const struct key keys[] = {
      "customer-service messages may be sent this long after a member's own message (48 h)"},
     {"wechat.cs_limit", K_INT, F(wechat.cs_limit), 0, 1000, "5", NULL, NULL,
      "customer-service messages per window; then template messages; 0 = never customer service"},
+    {"wechat.templates", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
+     "per message kind (a notify kind like meeting.reminder, or reply|reminder|broadcast|digest): "
+     "{\"id\": TEMPLATE_ID, \"fields\": {\"thing1\": \"title\", \"time2\": \"time\", ...}, "
+     "\"type\": \"template\"|\"subscribe\"}; fields map the template's keys to notify's "
+     "title|time|place|status|link|text (values cut to the platform's limits); used outside the "
+     "customer-service window, template before subscribe"},
     {"wechat.template.reply", K_STR, F(wechat.template_id[0]), 0, 0, "", NULL, NULL,
-     "template id for replies outside the customer-service window; empty = none"},
+     "deprecated (still loads, with a warning): wechat.templates.reply {\"id\"}"},
     {"wechat.template.reminder", K_STR, F(wechat.template_id[1]), 0, 0, "", NULL, NULL,
-     "template id for reminders (meetings, dues, tasks)"},
+     "deprecated: wechat.templates.reminder {\"id\"}"},
     {"wechat.template.broadcast", K_STR, F(wechat.template_id[2]), 0, 0, "", NULL, NULL,
-     "template id for a secretary's broadcasts"},
+     "deprecated: wechat.templates.broadcast {\"id\"}"},
     {"wechat.template.digest", K_STR, F(wechat.template_id[3]), 0, 0, "", NULL, NULL,
-     "template id for digests (daily study)"},
+     "deprecated: wechat.templates.digest {\"id\"}"},
     {"wechat.subscribe.reply", K_STR, F(wechat.subscribe_id[0]), 0, 0, "", NULL, NULL,
-     "subscription-notice template for replies, used when no template message is set"},
+     "deprecated: wechat.templates.reply {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.subscribe.reminder", K_STR, F(wechat.subscribe_id[1]), 0, 0, "", NULL, NULL,
-     "subscription-notice template for reminders"},
+     "deprecated: wechat.templates.reminder {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.subscribe.broadcast", K_STR, F(wechat.subscribe_id[2]), 0, 0, "", NULL, NULL,
-     "subscription-notice template for broadcasts"},
+     "deprecated: wechat.templates.broadcast {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.subscribe.digest", K_STR, F(wechat.subscribe_id[3]), 0, 0, "", NULL, NULL,
-     "subscription-notice template for digests"},
+     "deprecated: wechat.templates.digest {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.template_field", K_STR, F(wechat.template_field), 0, 0, "content", NULL, NULL,
      "template data key that carries the text of a message queued without data"},
     {"onebot.enabled", K_BOOL, F(onebot.enabled), 0, 0, "false", NULL, NULL,
@@ -220,6 +230,8 @@ static int choice_ok(const char *choices, const char *v)
 static int set_value(struct config *c, const struct key *k, const char *v, char *err, size_t errsz)
 {
     switch (k->type) {
+    case K_OBJ:
+        return ZB_OK; /* loaded from the file by its own parser (walk) */
     case K_STR: {
         if (k->choices && !choice_ok(k->choices, v)) {
             snprintf(err, errsz, "key \"%s\": \"%s\" is not one of %s", k->name, v, k->choices);
@@ -299,6 +311,156 @@ static int set_json(struct config *c, const struct key *k, const cJSON *j, char 
     return set_value(c, k, cJSON_IsTrue(j) ? "true" : "false", err, errsz);
 }
 
+/* kind_ok - a message kind: 1..NOTIFY_KIND_MAX bytes of [a-z0-9_.]. */
+static int kind_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > NOTIFY_KIND_MAX)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+static struct channel_template *template_add(struct config *c, const char *kind, const char *id,
+                                             bool subscribe)
+{
+    c->wechat.templates =
+        xrealloc(c->wechat.templates, (c->wechat.ntemplates + 1) * sizeof *c->wechat.templates);
+    struct channel_template *t = &c->wechat.templates[c->wechat.ntemplates++];
+    memset(t, 0, sizeof *t);
+    t->kind = xstrdup(kind);
+    t->id = xstrdup(id);
+    t->subscribe = subscribe;
+    return t;
+}
+
+/* template_fields - the "fields" object of one template into t. */
+static int template_fields(struct channel_template *t, const cJSON *fields, const char *name,
+                           char *err, size_t errsz)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (!cJSON_IsString(f) || notify_field_parse(f->valuestring) < 0) {
+            snprintf(err, errsz,
+                     "key \"%s.fields.%.40s\": expected one of \"title\", \"time\", \"place\", "
+                     "\"status\", \"link\", \"text\"",
+                     name, f->string);
+            return ZB_ECONFIG;
+        }
+        if (!*f->string || strlen(f->string) > 32 || t->nfields >= CHANNEL_TEMPLATE_FIELDS) {
+            snprintf(err, errsz, "key \"%s.fields\": keys of 1 to 32 bytes, at most %d of them",
+                     name, CHANNEL_TEMPLATE_FIELDS);
+            return ZB_ECONFIG;
+        }
+        t->key[t->nfields] = xstrdup(f->string);
+        t->field[t->nfields++] = notify_field_parse(f->valuestring);
+    }
+    return ZB_OK;
+}
+
+/*
+ * templates_load - wechat.templates: {KIND: {"id": ID, "fields": {KEY: FIELD}, "type":
+ * "template"|"subscribe"}}. Every problem names its key.
+ */
+static int templates_load(struct config *c, const cJSON *obj, char *err, size_t errsz)
+{
+    const cJSON *it;
+    if (!cJSON_IsObject(obj)) {
+        snprintf(err, errsz, "key \"wechat.templates\": expected an object");
+        return ZB_ECONFIG;
+    }
+    cJSON_ArrayForEach(it, obj)
+    {
+        char name[128];
+        snprintf(name, sizeof name, "wechat.templates.%.64s", it->string);
+        if (*it->string == '_')
+            continue;
+        if (!kind_ok(it->string)) {
+            snprintf(err, errsz, "key \"%s\": a kind is a-z, 0-9, _ and . only", name);
+            return ZB_ECONFIG;
+        }
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(it, "type");
+        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(it, "fields");
+        const cJSON *m;
+        if (!cJSON_IsObject(it) || !cJSON_IsString(id) || !*id->valuestring ||
+            strlen(id->valuestring) > 90) {
+            snprintf(err, errsz,
+                     "key \"%s\": expected {\"id\": \"TEMPLATE_ID\", \"fields\": {...}}", name);
+            return ZB_ECONFIG;
+        }
+        cJSON_ArrayForEach(m, it)
+        {
+            if (strcmp(m->string, "id") && strcmp(m->string, "type") &&
+                strcmp(m->string, "fields") && *m->string != '_') {
+                snprintf(err, errsz, "unknown key \"%s.%.40s\" (see zhibu help config)", name,
+                         m->string);
+                return ZB_ECONFIG;
+            }
+        }
+        if (type && (!cJSON_IsString(type) || (strcmp(type->valuestring, "template") &&
+                                               strcmp(type->valuestring, "subscribe")))) {
+            snprintf(err, errsz, "key \"%s.type\": \"template\" or \"subscribe\"", name);
+            return ZB_ECONFIG;
+        }
+        if (fields && !cJSON_IsObject(fields)) {
+            snprintf(err, errsz, "key \"%s.fields\": expected an object", name);
+            return ZB_ECONFIG;
+        }
+        bool sub = type && strcmp(type->valuestring, "subscribe") == 0;
+        for (size_t i = 0; i < c->wechat.ntemplates; i++)
+            if (strcmp(c->wechat.templates[i].kind, it->string) == 0) {
+                snprintf(err, errsz, "key \"%s\": given twice", name);
+                return ZB_ECONFIG;
+            }
+        if (c->wechat.ntemplates >= CONFIG_TEMPLATES_MAX) {
+            snprintf(err, errsz, "key \"wechat.templates\": at most %d kinds",
+                     CONFIG_TEMPLATES_MAX);
+            return ZB_ECONFIG;
+        }
+        struct channel_template *t = template_add(c, it->string, id->valuestring, sub);
+        if (fields && template_fields(t, fields, name, err, errsz))
+            return ZB_ECONFIG;
+    }
+    return ZB_OK;
+}
+
+/*
+ * templates_legacy - the old wechat.template.KIND and wechat.subscribe.KIND keys become
+ * templates without a field map, each with a warning naming the new key. An old key for a kind
+ * that wechat.templates also sets is an error: which one is meant is not clear.
+ */
+static int templates_legacy(struct config *c, char *err, size_t errsz)
+{
+    size_t nnew = c->wechat.ntemplates;
+    for (int sub = 0; sub < 2; sub++) {
+        for (int k = 0; k < OUTBOX_KIND_COUNT; k++) {
+            const char *id = sub ? c->wechat.subscribe_id[k] : c->wechat.template_id[k];
+            const char *kind = outbox_kind_name((enum outbox_kind)k);
+            if (!id || !*id)
+                continue;
+            for (size_t i = 0; i < nnew; i++) {
+                if (strcmp(c->wechat.templates[i].kind, kind) == 0) {
+                    snprintf(err, errsz,
+                             "key \"wechat.%s.%s\": wechat.templates.%s is set too; keep only "
+                             "the new key",
+                             sub ? "subscribe" : "template", kind, kind);
+                    return ZB_ECONFIG;
+                }
+            }
+            log_warn("config %s: key \"wechat.%s.%s\" is deprecated; it still works, but write "
+                     "it as \"wechat.templates.%s\": {\"id\": \"%s\"%s}",
+                     c->path, sub ? "subscribe" : "template", kind, kind, id,
+                     sub ? ", \"type\": \"subscribe\"" : "");
+            template_add(c, kind, id, sub);
+        }
+    }
+    return ZB_OK;
+}
+
 /* walk - apply every member of object obj, whose dotted prefix is prefix ("" at the top). */
 static int walk(struct config *c, const cJSON *obj, const char *prefix, char *err, size_t errsz)
 {
@@ -315,7 +477,9 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
             continue; /* "_comment" style keys document the file */
         const struct key *k = find_key(name);
         int rc;
-        if (k)
+        if (k && k->type == K_OBJ)
+            rc = templates_load(c, it, err, errsz);
+        else if (k)
             rc = set_json(c, k, it, err, errsz);
         else if (is_section(name) && cJSON_IsObject(it))
             rc = walk(c, it, name, err, errsz);
@@ -437,6 +601,8 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
         if (v && *v && set_value(c, &keys[i], v, sub, sizeof sub))
             goto done;
     }
+    if (templates_legacy(c, sub, sizeof sub))
+        goto done;
     if (!check_listen(c->listen)) {
         snprintf(sub, sizeof sub, "key \"listen\": expected HOST:PORT, got \"%s\"", c->listen);
         goto done;
@@ -500,13 +666,21 @@ void config_free(struct config *c)
     for (size_t i = 0; i < NKEYS; i++)
         if (keys[i].type == K_STR)
             free(*str_field(c, &keys[i]));
+    for (size_t i = 0; i < c->wechat.ntemplates; i++) {
+        struct channel_template *t = &c->wechat.templates[i];
+        free((char *)t->kind);
+        free((char *)t->id);
+        for (int j = 0; j < t->nfields; j++)
+            free((char *)t->key[j]);
+    }
+    free(c->wechat.templates);
     free(c->path);
     free(c);
 }
 
 void config_print_doc(FILE *f)
 {
-    static const char *const tnames[] = {"string", "number", "bool"};
+    static const char *const tnames[] = {"string", "number", "bool", "object"};
     fprintf(f, "Configuration keys (JSON; nested objects for dotted names):\n\n");
     for (size_t i = 0; i < NKEYS; i++) {
         const struct key *k = &keys[i];

@@ -13,6 +13,8 @@
 
 #include "bot/base/err.h"
 
+struct channel_template;
+
 struct config {
     char *path;            /* the file this was loaded from */
     char *listen;          /* "HOST:PORT" the server binds */
@@ -40,6 +42,8 @@ struct config {
         char *template_id[4];    /* template message per outbox kind, "" = none */
         char *subscribe_id[4];   /* subscription notice (bizsend) per outbox kind, "" = none */
         char *template_field;    /* data key that carries the text when a row has no data */
+        struct channel_template *templates; /* wechat.templates, then the old keys (owned) */
+        size_t ntemplates;                  /* entries in templates */
     } wechat;
     struct {
         bool enabled;       /* serve /qq/onebot */

@@ -13,6 +13,7 @@
 #include "bot/chat/platform.h"
 #include "bot/chat/router.h"
 #include "bot/delivery/link.h"
+#include "bot/delivery/notify.h"
 #include "bot/delivery/outbox.h"
 #include "bot/delivery/retention.h"
 #include "bot/delivery/scheduler.h"
@@ -155,10 +156,8 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
         log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot");
     r->cs_window_s = cfg->wechat.cs_window_s;
     r->cs_limit = cfg->wechat.cs_limit;
-    for (int k = 0; k < OUTBOX_KIND_COUNT; k++) {
-        r->template_id[k] = cfg->wechat.template_id[k];
-        r->subscribe_id[k] = cfg->wechat.subscribe_id[k];
-    }
+    r->templates = cfg->wechat.templates;
+    r->ntemplates = cfg->wechat.ntemplates;
     r->qq_active = cfg->qqbot.active_push;
     for (int p = 0; p < PLATFORM_COUNT; p++) {
         sc->rate[p] = wiring[p].rate(cfg);
@@ -210,12 +209,13 @@ int serve_run(const struct config *cfg)
         fprintf(stderr, "错误：无法设置签名链接的密钥（server.link_secret，见上方日志）\n");
         goto done;
     }
+    delivery_config(cfg, &scfg, clients);
+    notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
         server_start(cfg, routes, nroutes, &srv, err, sizeof err)) {
         fprintf(stderr, "错误：%s\n", err);
         goto done;
     }
-    delivery_config(cfg, &scfg, clients);
     if (sender_start(&scfg, &snd)) {
         fprintf(stderr, "错误：无法启动发送线程（见上方日志）\n");
         goto done;

@@ -46,8 +46,6 @@ void channel_rules_default(struct channel_rules *r)
     r->norder = 3;
     r->cs_window_s = 48 * 3600;
     r->cs_limit = 5;
-    for (int k = 0; k < OUTBOX_KIND_COUNT; k++)
-        r->template_id[k] = r->subscribe_id[k] = "";
     r->qq_c2c_window_s = 3600;
     r->qq_group_window_s = 300;
     r->qq_reply_max = 5;
@@ -109,6 +107,24 @@ static const char *kind_cn(enum outbox_kind k)
     return (unsigned)k < OUTBOX_KIND_COUNT ? cn[k] : "?";
 }
 
+const struct channel_template *channel_template_find(const struct channel_rules *r,
+                                                     enum outbox_kind kind, const char *topic,
+                                                     bool subscribe)
+{
+    const char *kname = outbox_kind_name(kind);
+    const struct channel_template *by_kind = NULL;
+    for (size_t i = 0; i < r->ntemplates; i++) {
+        const struct channel_template *t = &r->templates[i];
+        if (t->subscribe != subscribe || !t->id || !*t->id)
+            continue;
+        if (topic && *topic && strcmp(t->kind, topic) == 0)
+            return t;
+        if (!by_kind && kname && strcmp(t->kind, kname) == 0)
+            by_kind = t;
+    }
+    return by_kind;
+}
+
 /* wechat_route - customer service in its window, else template, else subscription notice. */
 static int wechat_route(const struct channel_rules *r, const struct outbox_row *row,
                         const char *openid, int64_t now, struct channel_route *out, char *why,
@@ -127,16 +143,15 @@ static int wechat_route(const struct channel_rules *r, const struct outbox_row *
             return ZB_OK;
         }
     }
-    unsigned k = (unsigned)row->kind < OUTBOX_KIND_COUNT ? (unsigned)row->kind : 0;
-    if (!closed(row, CH_WECHAT_TEMPLATE) && r->template_id[k] && *r->template_id[k]) {
-        set_route(out, CH_WECHAT_TEMPLATE, openid);
-        snprintf(out->template_id, sizeof out->template_id, "%s", r->template_id[k]);
-        return ZB_OK;
-    }
-    if (!closed(row, CH_WECHAT_SUBSCRIBE) && r->subscribe_id[k] && *r->subscribe_id[k]) {
-        set_route(out, CH_WECHAT_SUBSCRIBE, openid);
-        snprintf(out->template_id, sizeof out->template_id, "%s", r->subscribe_id[k]);
-        return ZB_OK;
+    for (int sub = 0; sub < 2; sub++) {
+        enum channel ch = sub ? CH_WECHAT_SUBSCRIBE : CH_WECHAT_TEMPLATE;
+        const struct channel_template *t = channel_template_find(r, row->kind, row->topic, sub);
+        if (t && !closed(row, ch)) {
+            set_route(out, ch, openid);
+            snprintf(out->template_id, sizeof out->template_id, "%s", t->id);
+            out->tpl = t;
+            return ZB_OK;
+        }
     }
     char reason[256];
     snprintf(reason, sizeof reason,

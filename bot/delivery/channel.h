@@ -39,27 +39,45 @@ enum channel {
     CH_COUNT
 };
 
+#define CHANNEL_TEMPLATE_FIELDS 16 /* data keys one WeChat template may map */
+
+/*
+ * A WeChat template (or subscription notice) for a message kind: config
+ * `wechat.templates.KIND: {"id", "fields": {"thing1": "title", ...}, "type"}`. kind is notify's
+ * kind ("meeting.reminder") or an outbox kind ("reminder"); the exact notify kind wins. With no
+ * fields the row's text goes in the single data key `wechat.template_field` (the old keys).
+ */
+struct channel_template {
+    const char *kind;                         /* the kind it serves */
+    const char *id;                           /* template id */
+    bool subscribe;                           /* a subscription notice (bizsend), not a template */
+    int nfields;                              /* entries of key / field */
+    const char *key[CHANNEL_TEMPLATE_FIELDS]; /* the template's data key: "thing1", "time2" */
+    int field[CHANNEL_TEMPLATE_FIELDS];       /* enum notify_field it carries */
+};
+
 struct channel_rules {
-    bool platform_on[PLATFORM_COUNT];            /* may send through this platform */
-    enum platform order[PLATFORM_COUNT];         /* member channel order */
-    int norder;                                  /* entries used in order */
-    long cs_window_s;                            /* WeChat customer-service window */
-    long cs_limit;                               /* messages allowed in it */
-    const char *template_id[OUTBOX_KIND_COUNT];  /* per kind, "" = none */
-    const char *subscribe_id[OUTBOX_KIND_COUNT]; /* per kind, "" = none */
-    bool qq_active;                              /* qqbot.active_push */
-    long qq_c2c_window_s, qq_group_window_s;     /* passive reply windows */
-    int qq_reply_max;                            /* replies per message */
+    bool platform_on[PLATFORM_COUNT];         /* may send through this platform */
+    enum platform order[PLATFORM_COUNT];      /* member channel order */
+    int norder;                               /* entries used in order */
+    long cs_window_s;                         /* WeChat customer-service window */
+    long cs_limit;                            /* messages allowed in it */
+    const struct channel_template *templates; /* WeChat templates (not owned) */
+    size_t ntemplates;                        /* entries in templates */
+    bool qq_active;                           /* qqbot.active_push */
+    long qq_c2c_window_s, qq_group_window_s;  /* passive reply windows */
+    int qq_reply_max;                         /* replies per message */
 };
 
 /* The way a row goes out. */
 struct channel_route {
-    enum channel ch;        /* the channel */
-    enum platform platform; /* its platform (rate-limit bucket, client) */
-    char target[160];       /* openid, QQ number, group id */
-    char template_id[96];   /* WeChat template / subscription template */
-    char reply_to[160];     /* QQ bot: msg_id of a passive reply, "" for active */
-    int seq;                /* QQ bot: msg_seq */
+    enum channel ch;                    /* the channel */
+    enum platform platform;             /* its platform (rate-limit bucket, client) */
+    char target[160];                   /* openid, QQ number, group id */
+    char template_id[96];               /* WeChat template / subscription template */
+    const struct channel_template *tpl; /* the template chosen (in the rules), or NULL */
+    char reply_to[160];                 /* QQ bot: msg_id of a passive reply, "" for active */
+    int seq;                            /* QQ bot: msg_seq */
 };
 
 /* channel_name - "wechat_cs", "wechat_template", ...; NULL when out of range. */
@@ -68,11 +86,20 @@ const char *channel_name(enum channel c);
 enum platform channel_platform(enum channel c);
 
 /* channel_rules_default - the platforms' documented limits, all platforms off, order wechat,
- * onebot, qqbot. */
+ * onebot, qqbot, no templates. */
 void channel_rules_default(struct channel_rules *r);
 /* channel_parse_order - "wechat,onebot,qqbot" (a subset, any order) into r; ZB_EINVAL when a
  * name is unknown or repeated. */
 int channel_parse_order(struct channel_rules *r, const char *s) ZB_MUST_USE;
+
+/*
+ * channel_template_find - the template (subscribe false) or subscription notice (true) for a row
+ * of outbox kind and notify topic (may be NULL): the one configured for the topic, else for the
+ * outbox kind; NULL when none.
+ */
+const struct channel_template *channel_template_find(const struct channel_rules *r,
+                                                     enum outbox_kind kind, const char *topic,
+                                                     bool subscribe);
 
 /*
  * channel_choose - the route for row at time now (reads identities, events, outbox).

@@ -20,19 +20,22 @@
 
 static const char sql_push[] =
     "INSERT INTO outbox(idem_key, rcpt, to_id, kind, text, data_json, reply_to, seq, not_before, "
-    "expires_at, next_try_at, created_at, updated_at) "
-    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?9,?11,?11) ON CONFLICT(idem_key) DO NOTHING";
+    "expires_at, next_try_at, created_at, updated_at, topic, fields_json, status, error_code, "
+    "error_text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?9,?11,?11,?12,?13,"
+    "CASE WHEN ?14 IS NULL THEN 'pending' ELSE 'unreachable' END,"
+    "CASE WHEN ?14 IS NULL THEN NULL ELSE 'unreachable' END,?14) ON CONFLICT(idem_key) DO NOTHING";
 static const char sql_find[] = "SELECT id FROM outbox WHERE idem_key=?1";
 static const char sql_recover[] =
     "UPDATE outbox SET status='pending', updated_at=?1 WHERE status='sending'";
 static const char sql_due[] =
     "SELECT id, rcpt, to_id, kind, idem_key, text, data_json, reply_to, seq, attempts, "
-    "expires_at, created_at, closed FROM outbox o WHERE status='pending' AND next_try_at<=?1 "
+    "expires_at, created_at, closed, topic, fields_json FROM outbox o WHERE status='pending' AND "
+    "next_try_at<=?1 "
     "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.rcpt=o.rcpt AND p.to_id=o.to_id "
     "AND p.status IN ('pending','sending') AND p.id<o.id) ORDER BY next_try_at, id LIMIT ?2";
 static const char sql_next_open[] =
     "SELECT id, rcpt, to_id, kind, idem_key, text, data_json, reply_to, seq, attempts, "
-    "expires_at, created_at, closed, status, next_try_at FROM outbox "
+    "expires_at, created_at, closed, topic, fields_json, status, next_try_at FROM outbox "
     "WHERE rcpt=?1 AND to_id=?2 AND status IN ('pending','sending') ORDER BY id LIMIT 1";
 static const char sql_mark_sending[] = "UPDATE outbox SET status='sending', attempts=attempts+1, "
                                        "updated_at=?2 WHERE id=?1 AND status='pending'";
@@ -104,6 +107,17 @@ static int all_digits(const char *s)
     return 1;
 }
 
+/* json_object_or_null - 1 when s is NULL or a JSON object. */
+static int json_object_or_null(const char *s)
+{
+    if (!s)
+        return 1;
+    cJSON *j = cJSON_ParseWithLength(s, strlen(s));
+    int ok = cJSON_IsObject(j);
+    cJSON_Delete(j);
+    return ok;
+}
+
 /* check_msg - ZB_OK when m can be queued (see outbox_push). */
 static int check_msg(const struct outbox_msg *m)
 {
@@ -112,19 +126,22 @@ static int check_msg(const struct outbox_msg *m)
         return ZB_EINVAL;
     if (strlen(m->text) > OUTBOX_TEXT_MAX || strlen(m->idem_key) > 256 || strlen(m->to) > 128 ||
         (m->data_json && strlen(m->data_json) > OUTBOX_DATA_MAX) ||
-        (m->reply_to && strlen(m->reply_to) > 128))
+        (m->reply_to && strlen(m->reply_to) > 128) || (m->topic && strlen(m->topic) > 64) ||
+        (m->fields_json && strlen(m->fields_json) > OUTBOX_DATA_MAX) ||
+        (m->unreachable && strlen(m->unreachable) > 1024))
         return ZB_ETOOBIG;
     if ((m->rcpt == RCPT_MEMBER || m->rcpt == RCPT_ONEBOT_USER || m->rcpt == RCPT_ONEBOT_GROUP) &&
         !all_digits(m->to))
         return ZB_EINVAL;
-    if (m->data_json) {
-        cJSON *j = cJSON_ParseWithLength(m->data_json, strlen(m->data_json));
-        int ok = cJSON_IsObject(j);
-        cJSON_Delete(j);
-        if (!ok)
-            return ZB_EINVAL;
-    }
+    if (!json_object_or_null(m->data_json) || !json_object_or_null(m->fields_json))
+        return ZB_EINVAL;
     return ZB_OK;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 int outbox_push(const struct outbox_msg *m, int64_t *id)
@@ -157,10 +174,14 @@ int outbox_push(const struct outbox_msg *m, int64_t *id)
     sqlite3_bind_int64(st, 9, m->not_before > now ? m->not_before : now);
     sqlite3_bind_int64(st, 10, m->expires_at);
     sqlite3_bind_int64(st, 11, now);
+    bind_opt(st, 12, m->topic);
+    bind_opt(st, 13, m->fields_json);
+    bind_opt(st, 14, m->unreachable);
     rc = store_exec_done(st);
     if (rc)
         return rc;
-    pushed = 1;
+    if (!m->unreachable)
+        pushed = 1;
     if (!id)
         return ZB_OK;
     st = store_stmt(sql_find);
@@ -232,6 +253,8 @@ void outbox_row_free(struct outbox_row *r)
     free(r->text);
     free(r->data_json);
     free(r->reply_to);
+    free(r->topic);
+    free(r->fields_json);
     memset(r, 0, sizeof *r);
 }
 
@@ -260,7 +283,7 @@ static char *dup_col(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(store_text(st, i));
 }
 
-/* read_row - columns 0..12 of sql_due (or sql_next_open) into r, as claimed (attempts + 1). */
+/* read_row - columns 0..14 of sql_due (or sql_next_open) into r, as claimed (attempts + 1). */
 static void read_row(sqlite3_stmt *st, struct outbox_row *r)
 {
     int rcpt = outbox_rcpt_parse(store_text(st, 1));
@@ -279,6 +302,8 @@ static void read_row(sqlite3_stmt *st, struct outbox_row *r)
     r->expires_at = sqlite3_column_int64(st, 10);
     r->created_at = sqlite3_column_int64(st, 11);
     r->closed = (unsigned)sqlite3_column_int64(st, 12);
+    r->topic = dup_col(st, 13);
+    r->fields_json = dup_col(st, 14);
 }
 
 /*
@@ -352,8 +377,8 @@ int outbox_claim_next(int64_t now, enum outbox_rcpt rcpt, const char *to, struct
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && strcmp(store_text(st, 13), "pending") == 0 &&
-        sqlite3_column_int64(st, 14) <= now) {
+    if (step == SQLITE_ROW && strcmp(store_text(st, 15), "pending") == 0 &&
+        sqlite3_column_int64(st, 16) <= now) {
         read_row(st, row);
         *got = true;
     }
@@ -383,12 +408,6 @@ int outbox_claim_next(int64_t now, enum outbox_rcpt rcpt, const char *to, struct
         *got = false;
     }
     return rc == ZB_ENOTFOUND ? ZB_OK : rc;
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 int outbox_finish(const struct outbox_result *res, size_t n, int64_t now)

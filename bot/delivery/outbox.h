@@ -49,12 +49,16 @@ struct outbox_msg {
     int seq;               /* QQ open platform: msg_seq of this reply (1..5); 0 = the next free */
     int64_t not_before;    /* Unix seconds; 0 = as soon as possible */
     int64_t expires_at;    /* Unix seconds after which it is not sent (marked failed); 0 = never */
+    const char *topic;     /* notify's message kind ("meeting.reminder") or NULL */
+    const char *fields_json; /* notify's fields as a JSON object of strings, or NULL */
+    const char *unreachable; /* non-NULL: queued as "unreachable" with this reason (notify) */
 };
 
 /*
  * outbox_push - queue m. *id (may be NULL) receives the row id - of the existing row when the
  * key was queued before, which is not an error. ZB_EINVAL for a missing key, recipient or text,
- * a non-numeric member/QQ id or data_json that is not a JSON object; ZB_ETOOBIG past the caps.
+ * a non-numeric member/QQ id or data_json / fields_json that is not a JSON object; ZB_ETOOBIG
+ * past the caps.
  * Call inside store_begin()/store_commit(); then outbox_kick_pushed() after the commit.
  */
 int outbox_push(const struct outbox_msg *m, int64_t *id) ZB_MUST_USE;
@@ -92,6 +96,8 @@ struct outbox_row {
     char *text;            /* the text */
     char *data_json;       /* template data or NULL */
     char *reply_to;        /* QQ passive reply msg_id or NULL */
+    char *topic;           /* notify's message kind or NULL */
+    char *fields_json;     /* notify's fields (JSON object of strings) or NULL */
     int seq;               /* msg_seq for reply_to */
     int attempts;          /* attempts including this one */
     int64_t expires_at;    /* 0 = never */

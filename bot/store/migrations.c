@@ -197,6 +197,28 @@ static const char *const core_steps[] = {
     "  value BLOB NOT NULL,"
     "  created_at INTEGER NOT NULL"
     ") WITHOUT ROWID;",
+
+    /* 6: notify (bot/delivery/notify.c): the outbox row keeps notify's kind and fields for the
+     * WeChat templates; notify_items is every notification and the fold queue (state 'folded')
+     * that the daily digest renders. day is the local date it was notified (YYYY-MM-DD). */
+    "ALTER TABLE outbox ADD COLUMN topic TEXT;"
+    "ALTER TABLE outbox ADD COLUMN fields_json TEXT;"
+    "CREATE TABLE notify_items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  idem_key TEXT NOT NULL UNIQUE,"
+    "  member_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL," /* meeting.reminder */
+    "  cap TEXT NOT NULL,"  /* meeting: the kind before its first dot */
+    "  urgent INTEGER NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  state TEXT NOT NULL," /* sent | folded | released | unreachable */
+    "  title TEXT NOT NULL DEFAULT '',"
+    "  text TEXT NOT NULL,"
+    "  fields_json TEXT NOT NULL,"
+    "  outbox_id INTEGER," /* the row that carried it (sent, released, unreachable) */
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX notify_member ON notify_items(member_id, cap, state, day);",
 };
 
 const struct migration_set migrations_core = {

@@ -198,6 +198,8 @@ struct du_rec *du_records(const struct du_fake *f, size_t *n)
         copy_str(j, "to", e->to, sizeof e->to);
         copy_str(j, "text", e->text, sizeof e->text);
         copy_str(j, "key", e->key, sizeof e->key);
+        copy_str(j, "data", e->data, sizeof e->data);
+        copy_str(j, "url", e->url, sizeof e->url);
         const cJSON *seq = cJSON_GetObjectItemCaseSensitive(j, "seq");
         e->seq = cJSON_IsNumber(seq) ? (long)seq->valuedouble : 0;
         e->dup = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "dup"));

@@ -41,6 +41,8 @@ struct du_rec {
     char key[160];  /* client_msg_id or msg_id */
     long seq;       /* msg_seq */
     bool dup;       /* the fake recognised it as a repeat and did not deliver it again */
+    char data[512]; /* WeChat template / subscription data as JSON text, "" for others */
+    char url[256];  /* WeChat template url, "" when none */
 };
 
 /* du_fake_start - a temp dir and the fake in it with the default credentials and extra

@@ -9,6 +9,8 @@
  * template sends on (touser, client_msg_id) and QQ passive replies on (msg_id, msg_seq) as the
  * platforms do, and appends one JSON line per accepted send to the --record file:
  *   {"api":"wechat_template","to":"o1","text":"...","key":"...","seq":0,"dup":false}
+ * WeChat template and subscription sends also record "data" (their data object as JSON text)
+ * and "url" (the template's url, when given).
  *
  * Failures are injected with flags or at run time with POST /_fake/set?NAME=VALUE:
  *   fail_http=STATUS&fail_count=N   the next N sends answer HTTP STATUS (e.g. 500)
@@ -96,6 +98,9 @@ static void new_token(char *tok, const char *prefix)
     F.tokens++;
 }
 
+static const cJSON *rec_data; /* the next record's WeChat template data, or NULL */
+static const char *rec_url;   /* the next record's template url, or NULL */
+
 static void record(const char *api, const char *to, const char *text, const char *key, long seq,
                    int dup)
 {
@@ -106,6 +111,13 @@ static void record(const char *api, const char *to, const char *text, const char
     cJSON_AddStringToObject(j, "key", key ? key : "");
     cJSON_AddNumberToObject(j, "seq", (double)seq);
     cJSON_AddBoolToObject(j, "dup", dup);
+    if (rec_data) {
+        char *d = cJSON_PrintUnformatted(rec_data);
+        cJSON_AddStringToObject(j, "data", d ? d : "");
+        free(d);
+    }
+    if (rec_url)
+        cJSON_AddStringToObject(j, "url", rec_url);
     char *line = cJSON_PrintUnformatted(j);
     if (F.record && line) {
         fprintf(F.record, "%s\n", line);
@@ -232,7 +244,11 @@ static unsigned wechat(struct MHD_Connection *c, const char *url, const cJSON *j
             snprintf(key, sizeof key, "wx:%s:%s", to, cid);
             dup = !seen_add(key);
         }
+        rec_data = data;
+        rec_url = str(j, "url");
         record(tmpl ? "wechat_template" : "wechat_subscribe", to, text, cid, 0, dup);
+        rec_data = NULL;
+        rec_url = NULL;
     } else {
         snprintf(out, n, "{\"errcode\":404,\"errmsg\":\"no such api\"}");
         return 404;

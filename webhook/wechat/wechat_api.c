@@ -13,6 +13,7 @@
 
 #include "bot/base/log.h"
 #include "bot/base/xmalloc.h"
+#include "bot/delivery/notify.h"
 #include "webhook/client/http_client.h"
 
 #define TOKEN_MARGIN_S    300 /* stable_token renews 5 min before expiry */
@@ -202,8 +203,113 @@ static void client_msg_id(const char *key, char out[CLIENT_MSG_ID_MAX + 1])
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-static cJSON *template_data(const struct wechat_api *w, const struct outbox_row *row)
+/*
+ * value_limit - the most characters WeChat takes in a data value of key (shared/protocols
+ * wechat.md 5.3: thing <= 20, number <= 32, symbol <= 5; character_string 32), by the key's
+ * type prefix ("thing3" is a thing); 20 for the other types (DESIGN.md: template fields <= 20).
+ * *ellipsis: a cut value ends with "…" (text types only; a number cut short stays digits).
+ */
+static size_t value_limit(const char *key, bool *ellipsis)
 {
+    static const struct {
+        const char *prefix;
+        size_t max;
+        bool ellipsis;
+    } limits[] = {{"thing", 20, true},
+                  {"number", 32, false},
+                  {"symbol", 5, false},
+                  {"character_string", 32, false},
+                  {"letter", 32, false}};
+    size_t n = strcspn(key, "0123456789");
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (strlen(limits[i].prefix) == n && strncmp(key, limits[i].prefix, n) == 0) {
+            *ellipsis = limits[i].ellipsis;
+            return limits[i].max;
+        }
+    *ellipsis = true;
+    return 20;
+}
+
+/* cut_chars - the first max UTF-8 characters of s into out (size outsz); when s is longer and
+ * ellipsis, the first max - 1 and "…". Continuation bytes never start a character. */
+static void cut_chars(const char *s, size_t max, bool ellipsis, char *out, size_t outsz)
+{
+    size_t chars = 0, i = 0, keep = 0, keep_short = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (chars == max - 1)
+            keep_short = i;
+        if (chars == max)
+            break;
+        chars++;
+    }
+    keep = i;
+    if (s[i] && ellipsis)
+        snprintf(out, outsz, "%.*s…", (int)keep_short, s);
+    else
+        snprintf(out, outsz, "%.*s", (int)keep, s);
+}
+
+/*
+ * mapped_data - the template's data from the row's notify fields through t's map, each value cut
+ * to its key's limit; empty fields are left out. NULL when the map gives nothing.
+ */
+static cJSON *mapped_data(const struct channel_template *t, const struct outbox_row *row)
+{
+    cJSON *fields = row->fields_json ? cJSON_Parse(row->fields_json) : NULL;
+    cJSON *d = cJSON_CreateObject();
+    int n = 0;
+    for (int i = 0; i < t->nfields; i++) {
+        const char *v = row->text;
+        if (t->field[i] != NF_TEXT) {
+            const cJSON *f = cJSON_GetObjectItemCaseSensitive(
+                fields, notify_field_name((enum notify_field)t->field[i]));
+            v = cJSON_IsString(f) ? f->valuestring : NULL;
+        }
+        if (!v || !*v)
+            continue;
+        char cut[4 * 32 + 8];
+        bool ellipsis;
+        size_t max = value_limit(t->key[i], &ellipsis);
+        cut_chars(v, max, ellipsis, cut, sizeof cut);
+        cJSON *o = cJSON_AddObjectToObject(d, t->key[i]);
+        cJSON_AddStringToObject(o, "value", cut);
+        n++;
+    }
+    cJSON_Delete(fields);
+    if (n == 0) {
+        cJSON_Delete(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* row_link - the row's notify link field, or NULL; caller frees. */
+static char *row_link(const struct outbox_row *row)
+{
+    if (!row->fields_json)
+        return NULL;
+    cJSON *fields = cJSON_Parse(row->fields_json);
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(fields, "link");
+    char *link = cJSON_IsString(l) && *l->valuestring ? xstrdup(l->valuestring) : NULL;
+    cJSON_Delete(fields);
+    return link;
+}
+
+/*
+ * template_data - the "data" of a template or subscription message: mapped from notify's fields
+ * when the route's template has a field map, else the row's own data_json, else its text in the
+ * one key wechat.template_field.
+ */
+static cJSON *template_data(const struct wechat_api *w, const struct outbox_row *row,
+                            const struct channel_route *rt)
+{
+    if (rt->tpl && rt->tpl->nfields) {
+        cJSON *d = mapped_data(rt->tpl, row);
+        if (d)
+            return d;
+    }
     if (row->data_json) {
         cJSON *d = cJSON_Parse(row->data_json);
         if (cJSON_IsObject(d))
@@ -248,8 +354,12 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
             char id[CLIENT_MSG_ID_MAX + 1];
             client_msg_id(row->idem_key, id);
             cJSON_AddStringToObject(j, "client_msg_id", id);
+            char *link = row_link(row);
+            if (link)
+                cJSON_AddStringToObject(j, "url", link);
+            free(link);
         }
-        cJSON_AddItemToObject(j, "data", template_data(w, row));
+        cJSON_AddItemToObject(j, "data", template_data(w, row, rt));
     }
     rc = api_body(&req->body, j);
     cJSON_Delete(j);

@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "bot/app/config.h"
+#include "bot/delivery/channel.h"
+#include "bot/delivery/notify.h"
 
 static char path[64];
 
@@ -162,6 +164,79 @@ static void test_resolve_path(void **state)
     unsetenv("ZHIBU_CONFIG");
 }
 
+static void test_templates(void **state)
+{
+    (void)state;
+    struct config *c = load_ok(
+        "{\"wechat\": {\"templates\": {\"meeting.reminder\": {\"id\": \"TPL-M\", \"fields\": "
+        "{\"thing1\": \"title\", \"time2\": \"time\", \"thing3\": \"place\"}}, "
+        "\"digest\": {\"id\": \"SUB-D\", \"type\": \"subscribe\"}}}}");
+    assert_int_equal(c->wechat.ntemplates, 2);
+    const struct channel_template *t = &c->wechat.templates[0];
+    assert_string_equal(t->kind, "meeting.reminder");
+    assert_string_equal(t->id, "TPL-M");
+    assert_false(t->subscribe);
+    assert_int_equal(t->nfields, 3);
+    assert_string_equal(t->key[1], "time2");
+    assert_int_equal(t->field[1], NF_TIME);
+    assert_int_equal(t->field[2], NF_PLACE);
+    assert_true(c->wechat.templates[1].subscribe);
+    assert_int_equal(c->wechat.templates[1].nfields, 0);
+    config_free(c);
+    load_err("{\"wechat\": {\"templates\": {\"x\": {\"id\": \"T\", \"fields\": "
+             "{\"thing1\": \"where\"}}}}}",
+             "wechat.templates.x.fields.thing1");
+    load_err("{\"wechat\": {\"templates\": {\"x\": {\"fields\": {}}}}}", "wechat.templates.x");
+    load_err("{\"wechat\": {\"templates\": {\"x\": {\"id\": \"T\", \"typ\": \"subscribe\"}}}}",
+             "wechat.templates.x.typ");
+    load_err("{\"wechat\": {\"templates\": {\"Bad Kind\": {\"id\": \"T\"}}}}",
+             "wechat.templates.Bad Kind");
+    load_err("{\"wechat\": {\"templates\": {\"reminder\": {\"id\": \"T\"}}, "
+             "\"template\": {\"reminder\": \"OLD\"}}}",
+             "wechat.template.reminder");
+}
+
+/* test_templates_old_keys - the old keys load as templates without a map, each warning on
+ * stderr with the new key's name. */
+static void test_templates_old_keys(void **state)
+{
+    (void)state;
+    char logp[80];
+    snprintf(logp, sizeof logp, "/tmp/zhibu-config-log-%d", (int)getpid());
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *lf = fopen(logp, "w+");
+    assert_non_null(lf);
+    dup2(fileno(lf), 2);
+    struct config *c = load_ok("{\"wechat\": {\"template\": {\"broadcast\": \"TPL-B\"}, "
+                               "\"subscribe\": {\"broadcast\": \"SUB-B\"}}}");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char logbuf[2048] = "";
+    rewind(lf);
+    size_t n = fread(logbuf, 1, sizeof logbuf - 1, lf);
+    logbuf[n] = '\0';
+    fclose(lf);
+    unlink(logp);
+    assert_non_null(strstr(logbuf, "\"wechat.template.broadcast\" is deprecated"));
+    assert_non_null(strstr(logbuf, "\"wechat.templates.broadcast\": {\"id\": \"TPL-B\"}"));
+    assert_non_null(strstr(logbuf, "\"wechat.subscribe.broadcast\" is deprecated"));
+    assert_int_equal(c->wechat.ntemplates, 2);
+    struct channel_rules r;
+    channel_rules_default(&r);
+    r.templates = c->wechat.templates;
+    r.ntemplates = c->wechat.ntemplates;
+    const struct channel_template *t = channel_template_find(&r, OUTBOX_BROADCAST, NULL, false);
+    assert_non_null(t);
+    assert_string_equal(t->id, "TPL-B");
+    t = channel_template_find(&r, OUTBOX_BROADCAST, "tasks.issued", true);
+    assert_non_null(t);
+    assert_string_equal(t->id, "SUB-B");
+    assert_null(channel_template_find(&r, OUTBOX_REMINDER, NULL, false));
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +248,8 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_env_overrides_secrets),
         cmocka_unit_test(test_resolve_path),
+        cmocka_unit_test(test_templates),
+        cmocka_unit_test(test_templates_old_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

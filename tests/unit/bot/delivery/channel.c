@@ -67,8 +67,12 @@ static void rules(struct channel_rules *r)
     channel_rules_default(r);
     for (int p = 0; p < PLATFORM_COUNT; p++)
         r->platform_on[p] = true;
-    r->template_id[OUTBOX_BROADCAST] = "TPL-B";
-    r->subscribe_id[OUTBOX_DIGEST] = "SUB-D";
+    static const struct channel_template tpls[] = {
+        {.kind = "broadcast", .id = "TPL-B"},
+        {.kind = "digest", .id = "SUB-D", .subscribe = true},
+    };
+    r->templates = tpls;
+    r->ntemplates = 2;
 }
 
 static struct outbox_row row(enum outbox_rcpt rcpt, const char *to, enum outbox_kind kind)
