@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/ct.h"
 #include "bot/base/log.h"
 #include "bot/base/rand.h"
@@ -54,7 +55,7 @@ static int stored_secret(unsigned char out[LINK_SECRET_MAX], size_t *len)
         return ZB_EDB;
     sqlite3_bind_text(st, 1, SECRET_NAME, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, fresh, sizeof fresh, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)clock_now());
     int rc = store_exec_done(st); /* a no-op when a secret is there already */
     memset(fresh, 0, sizeof fresh);
     if (rc)
