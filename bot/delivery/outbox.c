@@ -88,16 +88,6 @@ int outbox_kind_parse(const char *s)
     return -1;
 }
 
-static int all_digits(const char *s)
-{
-    if (!*s || strlen(s) > 19)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 /* check_msg - ZB_OK when m can be queued (see outbox_push). */
 static int check_msg(const struct outbox_msg *m)
 {
@@ -109,7 +99,7 @@ static int check_msg(const struct outbox_msg *m)
         (m->reply_to && strlen(m->reply_to) > 128))
         return ZB_ETOOBIG;
     if ((m->rcpt == RCPT_MEMBER || m->rcpt == RCPT_ONEBOT_USER || m->rcpt == RCPT_ONEBOT_GROUP) &&
-        !all_digits(m->to))
+        !textfmt_digits(m->to, 1, 19, true))
         return ZB_EINVAL;
     if (m->data_json) {
         cJSON *j = cJSON_ParseWithLength(m->data_json, strlen(m->data_json));
