@@ -1,15 +1,46 @@
 /*
- * registry.h - the handler table: every capability in handlers/ that the router can reach.
- * Adding a capability means one handler file and one line in registry.c.
+ * registry.h - every capability in handlers/, one line each in registry.c: its chat handlers,
+ * CLI commands, and the slots that later parts of the engine read (API routes, scheduler jobs,
+ * migrations, decision kinds, demo seeding). bot/app builds the router's table and the CLI's
+ * command table from it; nothing else names a capability.
  */
 #ifndef ZHIBU_REGISTRY_H
 #define ZHIBU_REGISTRY_H
 
 #include <stddef.h>
 
+#include "bot/api/cli.h"
 #include "bot/chat/router.h"
+#include "bot/org/actor.h"
 
-extern const struct handler *const registry[];
-extern const size_t registry_count;
+struct api_route;     /* bot/api/route.h: the REST routes a capability serves */
+struct scheduler_job; /* a capability's scheduled jobs */
+struct migration_set; /* a capability's own numbered schema steps */
+struct decision_kind; /* a kind of decision in the one inbox */
+
+#define REGISTRY_HANDLERS_MAX 64 /* chat handlers over all capabilities */
+
+struct capability {
+    const char *name;                       /* "members" */
+    const struct handler *const *handlers;  /* its chat handlers, in router order */
+    size_t n_handlers;                      /* how many */
+    const struct cli_command *cli;          /* its CLI commands, ended by {0}; NULL for none */
+    const struct api_route *routes;         /* its REST routes; NULL for none yet */
+    size_t n_routes;                        /* how many */
+    const struct scheduler_job *jobs;       /* its scheduler jobs; NULL for none */
+    size_t n_jobs;                          /* how many */
+    const struct migration_set *migrations; /* its schema steps; NULL for none */
+    const struct decision_kind *decisions;  /* its decision kinds; NULL for none */
+    size_t n_decisions;                     /* how many */
+    /* demo_seed - add its demo data (idempotent, inside the caller's transaction); NULL */
+    int (*demo_seed)(const struct actor *a);
+};
+
+extern const struct capability registry_caps[];
+extern const size_t registry_caps_count;
+
+/* registry_handlers - every capability's chat handlers in registry order, for router_init
+ * (static storage, built on the first call); *n receives the count. */
+const struct handler *const *registry_handlers(size_t *n);
 
 #endif

@@ -13,7 +13,7 @@ if ! clang-format --dry-run --Werror $files 2>/tmp/zhibu-lint-format.txt; then
     status=1
 fi
 
-banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strtok|atoi|atol|gets)[[:space:]]*\('
+banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strtok|atoi|atol|gets|strncat)[[:space:]]*\('
 if grep -nE "$banned" $files; then
     echo "lint: banned function used (see STYLE.md)"
     status=1

@@ -46,9 +46,12 @@ struct cli_ctx {
     const struct cli_args *args;   /* its parsed arguments */
     const struct actor *actor;     /* who acts: --as MEMBER, else the operator */
     const char *config_path;       /* the resolved config file */
-    const char *timezone;          /* the configured IANA zone */
-    FILE *out;                     /* results */
-    FILE *err;                     /* errors, in Chinese */
+    const char *timezone;          /* the configured IANA zone (NULL unless the store is open) */
+    /* setting - a string key of the loaded config ("qqbot.app_id"), NULL when unknown; set
+     * only for commands that need the store */
+    const char *(*setting)(const char *key);
+    FILE *out; /* results */
+    FILE *err; /* errors, in Chinese */
 };
 
 struct cli_command {
@@ -58,7 +61,7 @@ struct cli_command {
     const char *summary;              /* one line of Chinese for `zhibu help` */
     const struct cli_opt *opts;       /* its options, terminated by {0}; NULL for none */
     int min_words, max_words;         /* positional words allowed (max -1: any number) */
-    bool needs_store;                 /* the dispatcher opens the database first */
+    bool needs_store;                 /* the dispatcher loads the config, opens the database */
     const struct role_action *action; /* checked with role_can before run; NULL = anyone */
     int (*run)(struct cli_ctx *c);    /* the exit status */
 };
@@ -76,7 +79,7 @@ const char *cli_word(const struct cli_args *a, size_t i);
  * owned by args. */
 const char *cli_text(const struct cli_args *a, size_t from);
 
-/* cli_usage - print "用法: zhibu NOUN VERB USAGE" and the options' help lines to f. */
+/* cli_usage - print "用法：zhibu NOUN VERB USAGE" and the options' help lines to f. */
 void cli_usage(FILE *f, const struct cli_command *cmd);
 
 #endif

@@ -659,6 +659,14 @@ done:
     return rc;
 }
 
+const char *config_str(const struct config *c, const char *key)
+{
+    const struct key *k = find_key(key);
+    if (!c || !k || k->type != K_STR || strstr(k->doc, "(secret)"))
+        return NULL;
+    return *(char *const *)((const char *)c + k->off);
+}
+
 void config_free(struct config *c)
 {
     if (!c)

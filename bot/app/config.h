@@ -91,6 +91,9 @@ const char *config_resolve_path(const char *explicit_path);
  */
 int config_load(const char *path, struct config **out, char *err, size_t errsz) ZB_MUST_USE;
 void config_free(struct config *c);
+/* config_str - the value of a string key ("qqbot.app_id") of c, NULL for an unknown key, a
+ * key that is not a string, or a secret. Borrowed from c. */
+const char *config_str(const struct config *c, const char *key);
 
 /* config_print_doc - the table of keys, types, defaults and documentation, for `help config`. */
 void config_print_doc(FILE *f);

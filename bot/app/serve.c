@@ -201,7 +201,9 @@ int serve_run(const struct config *cfg)
         fprintf(stderr, "错误：无法登记发送提醒\n");
         goto done;
     }
-    if (router_init(registry, registry_count, cfg->session_ttl_s)) {
+    size_t n_handlers = 0;
+    const struct handler *const *handlers = registry_handlers(&n_handlers);
+    if (router_init(handlers, n_handlers, cfg->session_ttl_s)) {
         fprintf(stderr, "错误：处理器表有冲突（见上方日志）\n");
         goto done;
     }

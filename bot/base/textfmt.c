@@ -53,3 +53,14 @@ void textfmt_clean(FILE *f, const char *s)
             fputc(*s++, f);
     }
 }
+
+bool textfmt_digits(const char *s, size_t min_len, size_t max_len, bool lead_zero)
+{
+    size_t n = strlen(s);
+    if (n < min_len || (max_len && n > max_len) || (!lead_zero && s[0] == '0'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}

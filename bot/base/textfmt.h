@@ -1,10 +1,11 @@
 /*
  * textfmt.h - small formatting helpers for what the CLI prints: local times and one-line
- * excerpts of stored text.
+ * excerpts of stored text; and the one check for a run of decimal digits.
  */
 #ifndef ZHIBU_TEXTFMT_H
 #define ZHIBU_TEXTFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,5 +20,11 @@ void textfmt_excerpt(FILE *f, const char *s, size_t max);
 /* textfmt_clean - print s to f without terminal control characters (C0 but newline and tab,
  * DEL, and the C1 range U+0080..U+009F), so stored outside text cannot drive the terminal. */
 void textfmt_clean(FILE *f, const char *s);
+
+/*
+ * textfmt_digits - true when s is min_len to max_len (0: no upper cap) ASCII decimal digits;
+ * with lead_zero false, the first may not be '0' (QQ numbers, group numbers).
+ */
+bool textfmt_digits(const char *s, size_t min_len, size_t max_len, bool lead_zero);
 
 #endif

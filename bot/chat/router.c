@@ -6,6 +6,7 @@
  * written in the same transaction as the event log row.
  */
 #include "bot/chat/router.h"
+#include "bot/base/textfmt.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -76,18 +77,14 @@ static const struct handler *by_name(const char *name)
     return NULL;
 }
 
-/* all_digits - true for a non-empty run of at most 2 ASCII digits. */
+/* menu_number - the value of a menu number (one or two ASCII digits), -1 for anything else. */
 static int menu_number(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 2)
+    if (!textfmt_digits(s, 1, 2, true))
         return -1;
     int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
+    for (; *s; s++)
+        v = v * 10 + (*s - '0');
     return v;
 }
 
@@ -259,13 +256,24 @@ static int open_session(const struct event *ev, int64_t now, char **name, char *
     return rc;
 }
 
-/* allowed - whether h may answer this sender; if not, out gets the refusal. */
-static bool allowed(const struct handler_ctx *c, const struct handler *h, struct reply *out)
+/* allowed - 1 when h may answer this sender, 0 when not (out holds the refusal), or a negative
+ * code: members_only and the handler's action (role_can) are checked here, never by handlers. */
+static int allowed(const struct handler_ctx *c, const struct handler *h, struct reply *out)
 {
-    if (!h->members_only || c->member_id)
-        return true;
-    reply_text(out, ROUTER_MEMBERS_ONLY_TEXT);
-    return false;
+    if ((h->members_only || h->action) && !c->member_id) {
+        reply_text(out, ROUTER_MEMBERS_ONLY_TEXT);
+        return 0;
+    }
+    if (!h->action)
+        return 1;
+    struct actor a = actor_member(c->member_id, platform_name(c->ev->platform));
+    const char *refusal = NULL;
+    int rc = role_can(&a, h->action, 0, &refusal);
+    if (rc == ZB_EDENIED) {
+        reply_textf(out, "%s\n回复 0 返回菜单。", refusal);
+        return 0;
+    }
+    return rc ? rc : 1;
 }
 
 /* route_text - a typed (or recognised, or clicked) text: pages, session, keyword, fallback,
@@ -313,7 +321,10 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         if (s && s->on_session && !(m && m->leaves_session)) {
             *h = s;
             c->group_activity = group;
-            if (allowed(c, s, out)) {
+            int ok = allowed(c, s, out);
+            if (ok < 0) {
+                rc = ok;
+            } else if (ok) {
                 rc = s->on_session(c, state, out);
             } else if (group) { /* the activity goes on for the members */
                 if (ev->scope != SCOPE_ALL)
@@ -341,7 +352,8 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         goto done;
     *h = m ? m : fallback();
     c->arg = m ? arg : "";
-    rc = *h && allowed(c, *h, out) ? (*h)->on_message(c, out) : ZB_OK;
+    if (*h && (rc = allowed(c, *h, out)) > 0)
+        rc = (*h)->on_message(c, out);
 done:
     free(sname);
     free(state);
@@ -369,7 +381,8 @@ static int route(struct handler_ctx *c, const struct router_opts *o, struct repl
         const struct handler *x = handlers[i];
         if ((x->events & EVBIT(ev->kind)) && !(x->fallback && ev->scope != SCOPE_ALL)) {
             *h = x;
-            return allowed(c, x, out) ? x->on_message(c, out) : ZB_OK;
+            int ok = allowed(c, x, out);
+            return ok > 0 ? x->on_message(c, out) : ok;
         }
     }
     return ZB_OK; /* recorded only */

@@ -21,6 +21,10 @@
  * anyone else the router answers ROUTER_MEMBERS_ONLY_TEXT instead of running it (keyword, menu
  * number, open session or event alike), and the menu leaves it out. Handlers are public unless
  * marked; the fallback must be public.
+ *
+ * A handler with an action (role.h) runs only for a bound member whose roles allow it: the router
+ * calls role_can before on_message and on_session and answers the refusal (with "回复 0
+ * 返回菜单。") otherwise; an unbound sender gets ROUTER_MEMBERS_ONLY_TEXT.
  */
 #ifndef ZHIBU_ROUTER_H
 #define ZHIBU_ROUTER_H
@@ -33,6 +37,7 @@
 #include "bot/base/err.h"
 #include "bot/chat/event.h"
 #include "bot/chat/reply.h"
+#include "bot/org/role.h"
 #include "bot/store/writer.h"
 
 #define EVBIT(k) (1u << (k))
@@ -57,6 +62,7 @@ struct handler {
     int menu_no;                 /* number in the menu, 1..99; 0 = not listed */
     const char *menu_label;      /* the menu line's text */
     unsigned events;             /* EVBIT()s of non-text events it answers */
+    const struct role_action *action; /* checked with role_can before it runs; NULL = none */
     /* on_message - a keyword, menu number, event or fallback matched. Fill out (or leave it
      * REPLY_NONE); return ZB_OK or a negative code (the router then apologises). */
     int (*on_message)(struct handler_ctx *c, struct reply *out);

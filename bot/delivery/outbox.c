@@ -97,16 +97,6 @@ int outbox_kind_parse(const char *s)
     return -1;
 }
 
-static int all_digits(const char *s)
-{
-    if (!*s || strlen(s) > 19)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 /* json_object_or_null - 1 when s is NULL or a JSON object. */
 static int json_object_or_null(const char *s)
 {
@@ -131,7 +121,7 @@ static int check_msg(const struct outbox_msg *m)
         (m->unreachable && strlen(m->unreachable) > 1024))
         return ZB_ETOOBIG;
     if ((m->rcpt == RCPT_MEMBER || m->rcpt == RCPT_ONEBOT_USER || m->rcpt == RCPT_ONEBOT_GROUP) &&
-        !all_digits(m->to))
+        !textfmt_digits(m->to, 1, 19, true))
         return ZB_EINVAL;
     if (!json_object_or_null(m->data_json) || !json_object_or_null(m->fields_json))
         return ZB_EINVAL;

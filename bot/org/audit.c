@@ -1,5 +1,6 @@
 /* audit.c - the audit table (see audit.h). */
 #include "bot/org/audit.h"
+#include "bot/base/textfmt.h"
 
 #include <pwd.h>
 #include <sqlite3.h>
@@ -70,16 +71,6 @@ void audit_member_actor(int64_t member_id, char *out, size_t outsz)
     snprintf(out, outsz, "member:%lld", (long long)member_id);
 }
 
-static bool all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 int audit_print(FILE *f, int64_t since, const char *actor, int limit)
 {
     char who[AUDIT_ACTOR_MAX];
@@ -88,7 +79,7 @@ int audit_print(FILE *f, int64_t since, const char *actor, int limit)
         return ZB_EDB;
     sqlite3_bind_int64(st, 1, since);
     if (actor) {
-        if (all_digits(actor))
+        if (textfmt_digits(actor, 1, 0, true))
             snprintf(who, sizeof who, "member:%s", actor);
         else
             snprintf(who, sizeof who, "%s", actor);

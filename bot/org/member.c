@@ -42,7 +42,7 @@ static const char sql_update[] =
     "exempt_reason=nullif(?15, ''), updated_at=?16 WHERE id=?17";
 static const char sql_by_phone[] = "SELECT id FROM members WHERE phone=?1";
 static const char sql_by_name[] = "SELECT id FROM members WHERE name=?1 AND "
-                                  "coalesce(branch_id, 0)=?2 ORDER BY id LIMIT ?3";
+                                  "(?2 < 0 OR coalesce(branch_id, 0)=?2) ORDER BY id LIMIT ?3";
 static const char sql_each[] =
     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT b.id FROM branches b JOIN sub "
     "ON b.parent_id=sub.id) SELECT " COLS

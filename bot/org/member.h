@@ -145,7 +145,8 @@ int member_insert(struct member *m, int64_t now) ZB_MUST_USE;
 int member_update(const struct member *m, int64_t now) ZB_MUST_USE;
 /* member_find_phone - the member with phone into *id; ZB_ENOTFOUND. */
 int member_find_phone(const char *phone, int64_t *id) ZB_MUST_USE;
-/* member_find_name - members named name in branch_id (0: none) into ids (max), count in *n. */
+/* member_find_name - members named name in branch_id (0: none; -1: anywhere) into ids (max),
+ * count in *n. */
 int member_find_name(const char *name, int64_t branch_id, int64_t *ids, size_t max,
                      size_t *n) ZB_MUST_USE;
 

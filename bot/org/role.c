@@ -1,10 +1,11 @@
 /*
- * role.c - role names and the permission table (see role.h).
+ * role.c - role names and the role check (see role.h).
  *
- * Who may do what follows the usual division of a branch committee's work: the secretary and
- * deputy lead everything; the organizer (组织委员) keeps the member registry, dues and meetings;
- * the publicity member (宣传委员) runs study content and notices; the discipline member (纪检委员)
- * may look at the registry; a group leader (党小组长) sees and notifies their own group.
+ * role_can is the one place a role is checked: the actions themselves (who may, with which
+ * refusal) are declared by the capabilities that own them, following the usual division of a
+ * branch committee's work (the secretary and deputy lead everything; the organizer keeps the
+ * registry, dues and meetings; the publicity member runs study content and notices; a group
+ * leader sees and notifies their own group).
  */
 #include "bot/org/role.h"
 
@@ -31,36 +32,9 @@ static const struct role_def roles[] = {
 };
 #define N_ROLES (sizeof roles / sizeof roles[0])
 
-#define LEADS (ROLE_SECRETARY | ROLE_DEPUTY)
-
-static const unsigned allowed[ACT_COUNT] = {
-    [ACT_VIEW_MEMBERS] =
-        LEADS | ROLE_ORGANIZER | ROLE_PUBLICITY | ROLE_DISCIPLINE | ROLE_GROUP_LEADER,
-    [ACT_EDIT_MEMBERS] = LEADS | ROLE_ORGANIZER,
-    [ACT_SET_ROLES] = LEADS,
-    [ACT_BROADCAST] = LEADS | ROLE_ORGANIZER | ROLE_PUBLICITY | ROLE_GROUP_LEADER,
-    [ACT_DUES] = LEADS | ROLE_ORGANIZER,
-    [ACT_MEETINGS] = LEADS | ROLE_ORGANIZER,
-    [ACT_CONTENT] = LEADS | ROLE_PUBLICITY,
-};
-
-/* What the member is told, per action, when their role does not allow it. */
-static const char *const refusals[ACT_COUNT] = {
-    [ACT_VIEW_MEMBERS] = "抱歉，只有支部书记、支委和党小组长可以查看党员名单。",
-    [ACT_EDIT_MEMBERS] = "抱歉，只有支部书记、副书记和组织委员可以修改党员信息。",
-    [ACT_SET_ROLES] = "抱歉，只有支部书记和副书记可以调整职务。",
-    [ACT_BROADCAST] = "抱歉，只有支部书记、支委和党小组长可以发通知。",
-    [ACT_DUES] = "抱歉，只有支部书记、副书记和组织委员可以登记党费。",
-    [ACT_MEETINGS] = "抱歉，只有支部书记、副书记和组织委员可以安排会议。",
-    [ACT_CONTENT] = "抱歉，只有支部书记、副书记和宣传委员可以审核学习内容。",
-};
-
 #define OUT_OF_SCOPE "抱歉，这不在您所在党组织的管理范围内，请联系上级党组织。"
-
-unsigned role_allowed(enum role_action action)
-{
-    return (unsigned)action < ACT_COUNT ? allowed[action] : 0;
-}
+#define NOT_OPERATOR "抱歉，这件事要由党员本人操作（命令行请加 --as 党员编号）。"
+#define NO_ORG       "抱歉，您还没有登记所在党组织，请联系支部书记。"
 
 /* is_sep - bytes of a list separator at p (、 ; ； , ， / space, U+3000), 0 when none. */
 static size_t is_sep(const char *p)
@@ -139,39 +113,46 @@ void role_names(unsigned mask, char *out, size_t outsz)
     list(mask, true, out, outsz);
 }
 
-int role_scope(int64_t actor_id, enum role_action action, int64_t *root, const char **refusal)
+int role_scope(const struct actor *actor, const struct role_action *act, int64_t *root,
+               const char **refusal)
 {
-    static const char *const no_org = "抱歉，您还没有登记所在党组织，请联系支部书记。";
     *refusal = NULL;
     *root = 0;
-    if ((unsigned)action >= ACT_COUNT)
-        return ZB_EINVAL;
+    if (!act)
+        return ZB_OK;
+    if (actor->kind != ACTOR_MEMBER) {
+        if (act->operator_ok)
+            return ZB_OK;
+        *refusal = NOT_OPERATOR;
+        return ZB_EDENIED;
+    }
     struct member m;
-    int rc = member_get(actor_id, &m);
+    int rc = member_get(actor->member_id, &m);
     if (rc)
         return rc;
-    if (!(m.roles & allowed[action])) {
-        *refusal = refusals[action];
+    if (act->roles && !(m.roles & act->roles)) {
+        *refusal = act->refusal;
         return ZB_EDENIED;
     }
     /* A group leader's scope is their 党小组; everyone else's their organisation's subtree. */
-    bool leader_only = !(m.roles & allowed[action] & ~(unsigned)ROLE_GROUP_LEADER);
+    bool leader_only = act->roles && !(m.roles & act->roles & ~(unsigned)ROLE_GROUP_LEADER);
     *root = leader_only ? m.group_id : m.branch_id;
     if (!*root) {
-        *refusal = no_org;
+        *refusal = NO_ORG;
         return ZB_EDENIED;
     }
     return ZB_OK;
 }
 
-int role_can(int64_t actor_id, enum role_action action, int64_t target_branch, const char **refusal)
+int role_can(const struct actor *actor, const struct role_action *act, int64_t target_org,
+             const char **refusal)
 {
     int64_t scope;
-    int rc = role_scope(actor_id, action, &scope, refusal);
-    if (rc || !target_branch)
+    int rc = role_scope(actor, act, &scope, refusal);
+    if (rc || !target_org || !scope)
         return rc;
     bool inside = false;
-    if ((rc = branch_within(target_branch, scope, &inside)))
+    if ((rc = branch_within(target_org, scope, &inside)))
         return rc;
     if (!inside) {
         *refusal = OUT_OF_SCOPE;

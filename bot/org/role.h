@@ -8,8 +8,12 @@
  * Roles come from the member registry, never from a chat platform: a QQ group owner or admin
  * is not a Party role.
  *
- * Every privileged command calls role_can() before acting and, when refused, answers with the
- * refusal text it gives.
+ * Actions are registered by capabilities, not named here: each capability declares its own
+ * `struct role_action`s in its domain header (handlers/members/members.h: view members, edit
+ * members, set roles, ...) and names them in its chat handler, CLI command and API route
+ * descriptors. The dispatchers (router, CLI, REST) call role_can() before running the command and,
+ * when refused, answer with the refusal text it gives; a command that acts on a given
+ * organisation calls role_can() itself with that organisation.
  */
 #ifndef ZHIBU_ROLE_H
 #define ZHIBU_ROLE_H
@@ -19,6 +23,7 @@
 #include <stdint.h>
 
 #include "bot/base/err.h"
+#include "bot/org/actor.h"
 
 enum role {
     ROLE_SECRETARY = 1u << 0,    /* 书记 */
@@ -34,16 +39,17 @@ enum role {
     (ROLE_SECRETARY | ROLE_DEPUTY | ROLE_ORGANIZER | ROLE_PUBLICITY | ROLE_DISCIPLINE)
 #define ROLE_TEXT_MAX 96 /* bytes of the longest role list, ids or Chinese */
 
-/* What a privileged command does; role_can() knows who may. */
-enum role_action {
-    ACT_VIEW_MEMBERS = 0, /* see members' records (masked) */
-    ACT_EDIT_MEMBERS,     /* change records, bind identities by hand, import */
-    ACT_SET_ROLES,        /* give or take a role */
-    ACT_BROADCAST,        /* send a notice to members */
-    ACT_DUES,             /* record dues */
-    ACT_MEETINGS,         /* schedule meetings, record attendance */
-    ACT_CONTENT,          /* approve study content */
-    ACT_COUNT
+/*
+ * role_action - one privileged action, declared by the capability that owns it. A member may do
+ * it when one of their roles is in `roles` (0: any member, no role needed), within the subtree of
+ * their organisation - or of their 党小组 when only the group leader's role allows it. The
+ * operator (the CLI without --as) and the server's own jobs may do it when operator_ok is set.
+ */
+struct role_action {
+    const char *id;      /* stable id, "members.view"; in logs and help texts */
+    unsigned roles;      /* enum role bits that may do it; 0 = any member */
+    bool operator_ok;    /* the operator (and the system) may do it */
+    const char *refusal; /* what a member whose roles do not allow it is told (Chinese) */
 };
 
 /*
@@ -60,21 +66,21 @@ void role_ids(unsigned mask, char *out, size_t outsz);
 void role_names(unsigned mask, char *out, size_t outsz);
 
 /*
- * role_can - may the member (id actor_id) do `action` on the organisation target_branch (0: the
- * actor's own)? ZB_OK when allowed; ZB_EDENIED with *refusal set to a short Chinese sentence
- * (static storage) when not; ZB_ENOTFOUND when there is no such member; ZB_EDB on failure.
+ * role_can - may actor do act on the organisation target_org (0: no particular one)? NULL act:
+ * anyone may. ZB_OK when allowed; ZB_EDENIED with *refusal set to a short Chinese sentence
+ * (static storage) when not; ZB_ENOTFOUND when the acting member does not exist; ZB_EDB on
+ * failure. The operator and the system are allowed everywhere when act->operator_ok, refused
+ * otherwise.
  */
-int role_can(int64_t actor_id, enum role_action action, int64_t target_branch,
+int role_can(const struct actor *actor, const struct role_action *act, int64_t target_org,
              const char **refusal) ZB_MUST_USE;
 
 /*
- * role_scope - the root of the subtree in which the member may do action: their 党小组 when only
- * a group leader's role allows it, else their organisation. Results as role_can.
+ * role_scope - the root of the subtree in which actor may do act: a member's 党小组 when only a
+ * group leader's role allows it, else their organisation; 0 (the whole tree) for the operator and
+ * the system. Results as role_can.
  */
-int role_scope(int64_t actor_id, enum role_action action, int64_t *root,
+int role_scope(const struct actor *actor, const struct role_action *act, int64_t *root,
                const char **refusal) ZB_MUST_USE;
-
-/* role_allowed - the roles that may do action (for help texts and tests). */
-unsigned role_allowed(enum role_action action);
 
 #endif

@@ -8,11 +8,14 @@
 
 #include <stdio.h>
 
+#include "bot/api/cli.h"
 #include "bot/chat/router.h"
 
 #define FEEDBACK_MAX_BYTES 2000
 
 extern const struct handler feedback_handler;
+/* `zhibu feedback [--limit N]` (cli.c). */
+extern const struct cli_command feedback_cli[]; /* ended by {0} */
 
 /* feedback_add - store one message from ev's sender at time now. ZB_ETOOBIG over the cap. */
 int feedback_add(const struct event *ev, const char *text, int64_t now) ZB_MUST_USE;

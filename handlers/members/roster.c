@@ -3,12 +3,8 @@
 
 #include <stdio.h>
 
-#include "bot/org/audit.h"
-#include "bot/org/branch.h"
 #include "bot/base/buf.h"
-#include "bot/org/identity.h"
-#include "bot/org/member.h"
-#include "bot/org/role.h"
+#include "handlers/members/members.h"
 
 #define ROSTER_MAX (1024 * 1024) /* ~20,000 lines; the router pages it for the platform */
 
@@ -20,8 +16,9 @@ struct roster {
     int bound;    /* of those, bound to a chat account */
 };
 
-static int line(const struct member *m, void *arg)
+static int line(const struct members_row *row, void *arg)
 {
+    const struct member *m = row->m;
     struct roster *r = arg;
     struct identity id;
     size_t n = 0;
@@ -39,40 +36,37 @@ static int line(const struct member *m, void *arg)
                        roles, phone[0] ? phone : "无手机号", n ? "" : " 未绑定");
 }
 
+/* The role (members_view) is checked by the router before this runs (the handler's action). */
 static int roster_on_message(struct handler_ctx *c, struct reply *out)
 {
     if (c->ev->group) {
         reply_text(out, "为保护党员个人信息，请私聊我发送“成员”查看名单。");
         return ZB_OK;
     }
-    int64_t root = 0;
-    const char *refusal = NULL;
-    int rc = role_scope(c->member_id, ACT_VIEW_MEMBERS, &root, &refusal);
-    if (rc == ZB_EDENIED) {
-        reply_textf(out, "%s\n回复 0 返回菜单。", refusal);
-        return ZB_OK;
-    }
-    if (rc)
-        return rc;
-    char path[BRANCH_PATH_MAX + 1];
-    if ((rc = branch_path(root, path, sizeof path)))
-        return rc;
+    struct actor a = actor_member(c->member_id, platform_name(c->ev->platform));
+    struct members_why why = {0};
     struct roster r = {.n = 0};
     buf_init(&r.b, ROSTER_MAX);
-    rc = buf_appendf(&r.b, "【%s 党员名单】\n", path);
+    int64_t root = 0;
+    /* the heading needs the root: the rows go to a second buffer first */
+    struct roster rows = {.n = 0};
+    buf_init(&rows.b, ROSTER_MAX);
+    int rc = members_roster(&a, line, &rows, &root, &why);
+    if (rc == ZB_EDENIED) {
+        reply_textf(out, "%s\n回复 0 返回菜单。", why.refusal);
+        rc = ZB_OK;
+        goto done;
+    }
+    char path[BRANCH_PATH_MAX + 1];
     if (!rc)
-        rc = member_each(root, line, &r);
+        rc = branch_path(root, path, sizeof path);
     if (!rc)
-        rc = buf_appendf(&r.b, "共 %d 人，已绑定 %d 人。\n回复 0 返回菜单。", r.n, r.bound);
-    char actor[AUDIT_ACTOR_MAX], target[48], detail[64];
-    audit_member_actor(c->member_id, actor, sizeof actor);
-    snprintf(target, sizeof target, "branch:%lld", (long long)root);
-    snprintf(detail, sizeof detail, "%d 人", r.n);
-    if (!rc)
-        rc = audit_write(actor, "view_members", target, detail, platform_name(c->ev->platform),
-                         c->now);
+        rc = buf_appendf(&r.b, "【%s 党员名单】\n%s共 %d 人，已绑定 %d 人。\n回复 0 返回菜单。",
+                         path, buf_str(&rows.b), rows.n, rows.bound);
     if (!rc)
         reply_text(out, buf_str(&r.b));
+done:
+    buf_free(&rows.b);
     buf_free(&r.b);
     return rc;
 }
@@ -81,5 +75,6 @@ const struct handler roster_handler = {
     .name = "roster",
     .keywords = roster_keywords,
     .members_only = true,
+    .action = &members_view,
     .on_message = roster_on_message,
 };

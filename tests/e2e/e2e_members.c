@@ -331,13 +331,74 @@ static void test_audit_listing(void **state)
     assert_int_equal(cli("audit", "--since", "昨天"), 2);
 }
 
+/* --as: the member acts, their role is checked by the dispatcher and they are audited. */
+static void test_act_as_member(void **state)
+{
+    (void)state;
+    /* a plain member (赵海燕, #5) may not list or change the registry */
+    assert_int_equal(cli("member", "list", "--as", "5"), 1);
+    has(err, "错误：抱歉，只有支部书记");
+    assert_int_equal(cli("member", "set", "6", "岗位", "调度员", "--as", "5"), 1);
+    has(err, "只有支部书记、副书记和组织委员");
+    assert_int_equal(cli("audit", "--as", "赵海燕"), 1);
+    /* the organizer (陈秀英, #2) may edit but not give roles */
+    assert_int_equal(cli("member", "set", "6", "岗位", "调度员", "--as", "2"), 0);
+    assert_int_equal(db("SELECT count(*) FROM audit WHERE actor='member:2' AND action='set' AND "
+                        "target='member:6' AND channel='cli'"),
+                     1);
+    assert_int_equal(cli("member", "set", "6", "职务", "宣传委员", "--as", "2"), 1);
+    has(err, "书记和副书记");
+    /* the secretary by name: everything in the branch; the operator is audited as cli:USER */
+    assert_int_equal(cli("member", "list", "--as", "李建国"), 0);
+    has(out, "共 12 人");
+    assert_int_equal(cli("member", "show", "6", "--unmask", "--as", "1"), 0);
+    assert_int_equal(db("SELECT count(*) FROM audit WHERE actor='member:1' AND action='unmask'"),
+                     1);
+    assert_int_equal(db("SELECT count(*) FROM audit WHERE actor LIKE 'cli:%%' AND action='unmask'"),
+                     1);
+    /* an unknown member is refused before anything runs */
+    assert_int_equal(cli("member", "list", "--as", "999"), 1);
+    has(err, "没有编号为 999 的党员");
+    assert_int_equal(cli("member", "list", "--as", "没有这个人"), 1);
+    has(err, "没有叫“没有这个人”的党员");
+}
+
+/* One parser: a wrong option names itself and shows the usage; help is generated. */
+static void test_parser_and_help(void **state)
+{
+    (void)state;
+    assert_int_equal(cli("member", "list", "--foo"), 2);
+    has(err, "错误：未知选项 --foo");
+    has(err, "用法：zhibu member list [--branch 组织]");
+    assert_int_equal(cli("member", "show"), 2);
+    has(err, "用法：zhibu member show");
+    assert_int_equal(cli("audit", "--limit", "0"), 2);
+    has(err, "--limit 需要 1 到 1000000 的整数");
+    assert_int_equal(cli("member", "frob"), 2);
+    has(err, "未知命令 member frob");
+    assert_int_equal(cli("member", "help"), 0);
+    has(out, "用法：zhibu member bind 编号");
+    has(out, "--unmask");
+    lacks(out, "zhibu branch");
+    assert_int_equal(cli("help"), 0);
+    has(out, "member import");
+    has(out, "branch list");
+    has(out, "--as");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_import_example),           cmocka_unit_test(test_list_show_mask_set),
-        cmocka_unit_test(test_unbound_sees_public_menu), cmocka_unit_test(test_bind_and_me),
-        cmocka_unit_test(test_brute_force_lockout),      cmocka_unit_test(test_unsubscribe_unbinds),
-        cmocka_unit_test(test_bind_by_hand_and_roster),  cmocka_unit_test(test_audit_listing),
+        cmocka_unit_test(test_import_example),
+        cmocka_unit_test(test_list_show_mask_set),
+        cmocka_unit_test(test_unbound_sees_public_menu),
+        cmocka_unit_test(test_bind_and_me),
+        cmocka_unit_test(test_brute_force_lockout),
+        cmocka_unit_test(test_unsubscribe_unbinds),
+        cmocka_unit_test(test_bind_by_hand_and_roster),
+        cmocka_unit_test(test_audit_listing),
+        cmocka_unit_test(test_act_as_member),
+        cmocka_unit_test(test_parser_and_help),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

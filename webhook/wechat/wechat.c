@@ -15,6 +15,7 @@
  * Only then does the router see an event.
  */
 #include "webhook/wechat/wechat.h"
+#include "bot/base/textfmt.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -190,18 +191,6 @@ static const char *field(const struct wechat_xml *x, const char *name)
     return v ? v : "";
 }
 
-/* all_digits - a non-empty decimal string of at most 20 digits (a uint64). */
-static bool all_digits(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 20)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 /*
  * to_event - fill ev from the message fields; key (size MSG_KEY_MAX) receives msg_key.
  * Messages are keyed by ToUserName + MsgId, events by ToUserName + FromUserName + CreateTime +
@@ -213,7 +202,7 @@ static int to_event(const struct wechat_xml *x, struct event *ev, char *key)
     const char *from = field(x, "FromUserName");
     const char *created = field(x, "CreateTime");
     const char *type = field(x, "MsgType");
-    if (!*from || !*type || !all_digits(created))
+    if (!*from || !*type || !textfmt_digits(created, 1, 20, true))
         return ZB_EPARSE;
     memset(ev, 0, sizeof *ev);
     ev->platform = PLATFORM_WECHAT;
@@ -237,7 +226,7 @@ static int to_event(const struct wechat_xml *x, struct event *ev, char *key)
         if (m && m->text)
             ev->text = field(x, m->text);
         const char *id = field(x, "MsgId");
-        if (all_digits(id))
+        if (textfmt_digits(id, 1, 20, true))
             n = snprintf(key, MSG_KEY_MAX, "wx:%s:%s", to, id);
         else
             n = snprintf(key, MSG_KEY_MAX, "wx:%s:msg:%s:%s:%s", to, from, created, type);

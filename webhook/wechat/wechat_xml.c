@@ -13,6 +13,7 @@
  * in CDATA and "]]>" split so user text cannot close the section.
  */
 #include "webhook/wechat/wechat_xml.h"
+#include "bot/base/textfmt.h"
 
 #include <expat.h>
 #include <inttypes.h>
@@ -389,16 +390,6 @@ int wechat_xml_reply(struct buf *b, const char *to, const char *from, int64_t no
     return rc;
 }
 
-static int all_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 /*
  * wechat_xml_envelope - see wechat_xml.h. Exactly
  * "<xml>\n<Encrypt><![CDATA[E]]></Encrypt>\n<MsgSignature><![CDATA[S]]></MsgSignature>\n
@@ -409,7 +400,8 @@ static int all_digits(const char *s)
 int wechat_xml_envelope(struct buf *b, const char *encrypt, const char *msg_signature,
                         const char *timestamp, const char *nonce)
 {
-    if (!encrypt || !msg_signature || !timestamp || !nonce || !all_digits(timestamp))
+    if (!encrypt || !msg_signature || !timestamp || !nonce ||
+        !textfmt_digits(timestamp, 1, 0, true))
         return ZB_EINVAL;
 
     size_t mark = b->len;

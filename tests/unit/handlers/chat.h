@@ -32,7 +32,9 @@ static int64_t chat_person(const char *name, const char *phone, int64_t branch, 
 __attribute__((unused)) static int chat_open(const char *name)
 {
     char err[BRANCH_ERR_MAX];
-    if (unit_db_open(name) || router_init(registry, registry_count, 600) || store_begin())
+    size_t n_handlers = 0;
+    const struct handler *const *handlers = registry_handlers(&n_handlers);
+    if (unit_db_open(name) || router_init(handlers, n_handlers, 600) || store_begin())
         return -1;
     if (branch_add("市交通运输局党委/船闸支部", 1, &chat_lock, NULL, err, sizeof err) ||
         branch_add("市交通运输局党委/航道支部", 1, &chat_channel, NULL, err, sizeof err))

@@ -77,18 +77,33 @@ static void test_parse_and_names(void **state)
     assert_string_equal(out, "");
 }
 
-static void allow(int64_t actor, enum role_action a, int64_t target)
+/* Actions as capabilities declare them (bot/ names none of its own). */
+#define LEADS (ROLE_SECRETARY | ROLE_DEPUTY)
+static const struct role_action view = {
+    "t.view", LEADS | ROLE_ORGANIZER | ROLE_PUBLICITY | ROLE_DISCIPLINE | ROLE_GROUP_LEADER, true,
+    "抱歉，只有支部书记、支委和党小组长可以查看。"};
+static const struct role_action edit = {"t.edit", LEADS | ROLE_ORGANIZER, true,
+                                        "抱歉，只有支部书记、副书记和组织委员可以修改。"};
+static const struct role_action roles_act = {"t.roles", LEADS, true,
+                                             "抱歉，只有支部书记和副书记可以调整职务。"};
+static const struct role_action content = {"t.content", LEADS | ROLE_PUBLICITY, true,
+                                           "抱歉，只有支部书记、副书记和宣传委员可以审核。"};
+static const struct role_action self_only = {"t.self", 0, false, "不会用到"};
+
+static void allow(int64_t who, const struct role_action *a, int64_t target)
 {
     const char *why = NULL;
-    int rc = role_can(actor, a, target, &why);
+    struct actor ac = actor_member(who, "cli");
+    int rc = role_can(&ac, a, target, &why);
     if (rc != ZB_OK)
         fail_msg("refused (%d): %s", rc, why ? why : "");
 }
 
-static void deny(int64_t actor, enum role_action a, int64_t target, const char *needle)
+static void deny(int64_t who, const struct role_action *a, int64_t target, const char *needle)
 {
     const char *why = NULL;
-    assert_int_equal(role_can(actor, a, target, &why), ZB_EDENIED);
+    struct actor ac = actor_member(who, "cli");
+    assert_int_equal(role_can(&ac, a, target, &why), ZB_EDENIED);
     assert_non_null(why);
     if (!strstr(why, needle))
         fail_msg("expected \"%s\" in \"%s\"", needle, why);
@@ -107,38 +122,59 @@ static void test_scope_and_roles(void **state)
     int64_t homeless = person("无组织", 0, 0, ROLE_SECRETARY);
 
     /* a branch secretary: own branch and below, not the sibling branch, not the committee */
-    allow(secretary, ACT_EDIT_MEMBERS, lock);
-    allow(secretary, ACT_SET_ROLES, group2);
-    allow(secretary, ACT_BROADCAST, 0);
-    deny(secretary, ACT_EDIT_MEMBERS, channel_branch, "管理范围");
-    deny(secretary, ACT_VIEW_MEMBERS, committee, "管理范围");
+    allow(secretary, &edit, lock);
+    allow(secretary, &roles_act, group2);
+    allow(secretary, &view, 0);
+    deny(secretary, &edit, channel_branch, "管理范围");
+    deny(secretary, &view, committee, "管理范围");
     /* a committee secretary: the whole subtree */
-    allow(boss, ACT_EDIT_MEMBERS, channel_branch);
-    allow(boss, ACT_VIEW_MEMBERS, group1);
-    /* committee members: by their part of the work */
-    allow(organizer, ACT_DUES, lock);
-    deny(organizer, ACT_CONTENT, lock, "宣传委员");
-    deny(organizer, ACT_SET_ROLES, lock, "书记和副书记");
-    allow(publicity, ACT_CONTENT, group1);
-    deny(publicity, ACT_EDIT_MEMBERS, lock, "组织委员");
-    /* a plain member is refused in plain words */
-    deny(plain, ACT_VIEW_MEMBERS, 0, "只有");
-    deny(plain, ACT_BROADCAST, lock, "只有");
+    allow(boss, &edit, channel_branch);
+    allow(boss, &view, group1);
+    /* committee members: by their part of the work, with the capability's refusal */
+    allow(organizer, &edit, lock);
+    deny(organizer, &content, lock, "宣传委员");
+    deny(organizer, &roles_act, lock, "书记和副书记");
+    allow(publicity, &content, group1);
+    deny(publicity, &edit, lock, "组织委员");
+    /* a plain member is refused in plain words; an action with no roles is any member's */
+    deny(plain, &view, 0, "只有");
+    allow(plain, &self_only, 0);
+    allow(plain, NULL, lock);
     /* a group leader: their own group only */
-    allow(leader, ACT_VIEW_MEMBERS, group2);
-    deny(leader, ACT_VIEW_MEMBERS, group1, "管理范围");
-    deny(leader, ACT_VIEW_MEMBERS, lock, "管理范围");
-    deny(leader, ACT_DUES, group2, "只有");
+    allow(leader, &view, group2);
+    deny(leader, &view, group1, "管理范围");
+    deny(leader, &view, lock, "管理范围");
+    deny(leader, &edit, group2, "只有");
     int64_t root = 0;
     const char *why = NULL;
-    assert_int_equal(role_scope(leader, ACT_VIEW_MEMBERS, &root, &why), ZB_OK);
+    struct actor la = actor_member(leader, "cli"), sa = actor_member(secretary, "cli");
+    assert_int_equal(role_scope(&la, &view, &root, &why), ZB_OK);
     assert_int_equal(root, group2);
-    assert_int_equal(role_scope(secretary, ACT_VIEW_MEMBERS, &root, &why), ZB_OK);
+    assert_int_equal(role_scope(&sa, &view, &root, &why), ZB_OK);
     assert_int_equal(root, lock);
     /* no organisation, no scope; no such member */
-    deny(homeless, ACT_VIEW_MEMBERS, 0, "还没有登记");
-    assert_int_equal(role_can(999999, ACT_VIEW_MEMBERS, 0, &why), ZB_ENOTFOUND);
+    deny(homeless, &view, 0, "还没有登记");
+    struct actor ghost = actor_member(999999, "cli");
+    assert_int_equal(role_can(&ghost, &view, 0, &why), ZB_ENOTFOUND);
     store_rollback();
+}
+
+static void test_operator_and_system(void **state)
+{
+    (void)state;
+    const char *why = NULL;
+    int64_t root = -1;
+    struct actor op = actor_operator(), sys = actor_system();
+    /* the operator may do what operator_ok allows, anywhere; the scope is the whole tree */
+    assert_int_equal(role_can(&op, &edit, channel_branch, &why), ZB_OK);
+    assert_int_equal(role_scope(&op, &view, &root, &why), ZB_OK);
+    assert_int_equal(root, 0);
+    assert_int_equal(role_can(&sys, &roles_act, lock, &why), ZB_OK);
+    /* and is refused what only a member may do */
+    assert_int_equal(role_can(&op, &self_only, 0, &why), ZB_EDENIED);
+    assert_non_null(strstr(why, "--as"));
+    assert_int_equal(role_can(&op, NULL, 0, &why), ZB_OK);
+    assert_true(strncmp(op.label, "cli:", 4) == 0);
 }
 
 int main(void)
@@ -146,6 +182,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_and_names),
         cmocka_unit_test(test_scope_and_roles),
+        cmocka_unit_test(test_operator_and_system),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -55,7 +55,8 @@ static void test_bind_variants(void **state)
     snprintf(cmd, sizeof cmd, "绑定");
     for (int i = 0; i < 6; i++) { /* '0' -> U+FF10 */
         char wide[4] = {(char)0xef, (char)0xbc, (char)(0x90 + (code[i] - '0')), 0};
-        strncat(cmd, wide, sizeof cmd - strlen(cmd) - 1);
+        size_t used = strlen(cmd);
+        snprintf(cmd + used, sizeof cmd - used, "%s", wide);
     }
     chat_expect("o_li", cmd, "绑定成功", "李书记", NULL);
     /* two steps: 绑定, then the code; a malformed code keeps the question open */

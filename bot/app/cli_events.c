@@ -1,0 +1,172 @@
+/*
+ * cli_events.c - `zhibu events`, `zhibu push` and `zhibu outbox`: the event log and the outbox
+ * as the operator sees them (see cli_engine.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bot/base/clock.h"
+#include "bot/app/cli_engine.h"
+#include "bot/base/rand.h"
+#include "bot/chat/eventlog.h"
+#include "bot/delivery/outbox.h"
+#include "bot/store/store.h"
+
+#define KEY_MAX 128
+
+static int cmd_events(struct cli_ctx *c)
+{
+    if (eventlog_print(stdout, (int)cli_int(c->args, "--limit", 20), c->timezone)) {
+        fprintf(stderr, "错误：读取数据库失败\n");
+        return 1;
+    }
+    return 0;
+}
+
+/* The recipient options of push, one of which names who gets the message. */
+static const struct {
+    const char *opt;
+    enum outbox_rcpt rcpt;
+} rcpts[] = {{"--member", RCPT_MEMBER},         {"--wechat", RCPT_WECHAT},
+             {"--qq-user", RCPT_ONEBOT_USER},   {"--onebot-user", RCPT_ONEBOT_USER},
+             {"--qq-group", RCPT_ONEBOT_GROUP}, {"--onebot-group", RCPT_ONEBOT_GROUP},
+             {"--qqbot-user", RCPT_QQBOT_USER}, {"--qqbot-group", RCPT_QQBOT_GROUP}};
+#define N_RCPTS (sizeof rcpts / sizeof rcpts[0])
+
+static int cmd_push(struct cli_ctx *c)
+{
+    int rcpt = -1, given = 0;
+    const char *to = NULL;
+    for (size_t i = 0; i < N_RCPTS; i++)
+        if (cli_has(c->args, rcpts[i].opt)) {
+            rcpt = (int)rcpts[i].rcpt;
+            to = cli_str(c->args, rcpts[i].opt);
+            given++;
+        }
+    if (given > 1) {
+        fprintf(stderr, "错误：只能指定一个收件人\n");
+        return 2;
+    }
+    if (rcpt < 0) {
+        cli_usage(stderr, c->cmd);
+        return 2;
+    }
+    const char *kind_s = cli_str(c->args, "--kind"), *key_s = cli_str(c->args, "--key");
+    int kind = kind_s ? outbox_kind_parse(kind_s) : OUTBOX_BROADCAST;
+    if (kind < 0) {
+        fprintf(stderr, "错误：--kind 只能是 reply、reminder、broadcast 或 digest\n");
+        return 2;
+    }
+    char key[KEY_MAX];
+    if (key_s)
+        snprintf(key, sizeof key, "%s", key_s);
+    else
+        snprintf(key, sizeof key, "cli:%lld:%016llx", (long long)clock_now(),
+                 (unsigned long long)rand_u64());
+    struct outbox_msg m = {.idem_key = key,
+                           .rcpt = (enum outbox_rcpt)rcpt,
+                           .to = to,
+                           .kind = (enum outbox_kind)kind,
+                           .text = cli_text(c->args, 0)};
+    int64_t id = 0;
+    long long before = 0, after = 0;
+    int rc = store_begin();
+    if (rc == ZB_OK)
+        rc = outbox_count(NULL, &before);
+    if (rc == ZB_OK)
+        rc = outbox_push(&m, &id);
+    if (rc == ZB_OK)
+        rc = outbox_count(NULL, &after);
+    if (rc == ZB_OK)
+        rc = store_commit();
+    else
+        store_rollback();
+    if (rc == ZB_EINVAL || rc == ZB_ETOOBIG) {
+        fprintf(stderr, "错误：%s\n",
+                rc == ZB_ETOOBIG ? "文字太长" : "收件人无效（成员编号、QQ 号和群号应为数字）");
+        return 2;
+    }
+    if (rc) {
+        fprintf(stderr, "错误：写入发送队列失败（见上方日志）\n");
+        return 1;
+    }
+    if (after == before)
+        printf("幂等键 %s 已在队列中：#%lld，没有重复加入\n", key, (long long)id);
+    else
+        printf("已加入发送队列：#%lld（幂等键 %s）。运行中的服务会在几秒内发出，"
+               "用 zhibu outbox 查看结果\n",
+               (long long)id, key);
+    return 0;
+}
+
+static int cmd_outbox(struct cli_ctx *c)
+{
+    static const char *const ok[] = {"pending", "sending", "sent", "failed", "unreachable"};
+    const char *status = cli_str(c->args, "--status");
+    if (status) {
+        size_t i = 0;
+        while (i < sizeof ok / sizeof ok[0] && strcmp(ok[i], status) != 0)
+            i++;
+        if (i == sizeof ok / sizeof ok[0]) {
+            fprintf(stderr,
+                    "错误：--status 只能是 pending、sending、sent、failed 或 unreachable\n");
+            return 2;
+        }
+    }
+    if (outbox_print(stdout, status, (int)cli_int(c->args, "--limit", 20))) {
+        fprintf(stderr, "错误：读取数据库失败\n");
+        return 1;
+    }
+    return 0;
+}
+
+static const struct cli_opt events_opts[] = {
+    {"--limit", CLI_INT, 1, 100000, "N", "最多显示几条（默认 20）"},
+    {0},
+};
+
+static const struct cli_opt push_opts[] = {
+    {"--member", CLI_STR, 0, 0, "编号", "成员：按成员绑定的微信/QQ 自动选择渠道"},
+    {"--wechat", CLI_STR, 0, 0, "OPENID", "公众号用户（窗口内发客服消息，否则发模板消息）"},
+    {"--qq-user", CLI_STR, 0, 0, "QQ号", "通过 OneBot 发私聊"},
+    {"--onebot-user", CLI_STR, 0, 0, "QQ号", "同 --qq-user"},
+    {"--qq-group", CLI_STR, 0, 0, "群号", "通过 OneBot 发群消息"},
+    {"--onebot-group", CLI_STR, 0, 0, "群号", "同 --qq-group"},
+    {"--qqbot-user", CLI_STR, 0, 0, "OPENID", "通过 QQ 官方机器人发单聊"},
+    {"--qqbot-group", CLI_STR, 0, 0, "OPENID", "通过 QQ 官方机器人发群消息"},
+    {"--kind", CLI_STR, 0, 0, "K", "reply、reminder、broadcast（默认）或 digest"},
+    {"--key", CLI_STR, 0, 0, "幂等键", "同一个键只入队一次"},
+    {0},
+};
+
+static const struct cli_opt outbox_opts[] = {
+    {"--status", CLI_STR, 0, 0, "S", "pending、sending、sent、failed 或 unreachable（默认全部）"},
+    {"--limit", CLI_INT, 1, 100000, "N", "最多显示几条（默认 20）"},
+    {0},
+};
+
+const struct cli_command cli_events_cmds[] = {
+    {.noun = "events",
+     .usage = "[--limit N]",
+     .summary = "最近 N 条消息及回复（默认 20）",
+     .opts = events_opts,
+     .needs_store = true,
+     .run = cmd_events},
+    {.noun = "push",
+     .usage = "--member 编号|--wechat OPENID|--qq-user QQ号|--qq-group 群号|--qqbot-user "
+              "OPENID|--qqbot-group OPENID [--kind K] [--key 幂等键] 文字",
+     .summary = "把一条消息放入发送队列，由运行中的服务发出",
+     .opts = push_opts,
+     .min_words = 1,
+     .max_words = -1,
+     .needs_store = true,
+     .run = cmd_push},
+    {.noun = "outbox",
+     .usage = "[--status S] [--limit N]",
+     .summary = "发送队列（默认全部、20 条）",
+     .opts = outbox_opts,
+     .needs_store = true,
+     .run = cmd_outbox},
+};
+const size_t cli_events_count = sizeof cli_events_cmds / sizeof cli_events_cmds[0];

@@ -1,0 +1,434 @@
+/*
+ * members.c - the members capability's rules (see members.h): the role checks, the validation
+ * that spans several registry tables, and the audit rows. Plain table access stays in bot/org
+ * (member.c, branch.c, binding.c, identity.c); the faces (cli.c, chat faces, import.c) translate.
+ */
+#include "handlers/members/members.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bot/base/clock.h"
+#include "bot/base/xmalloc.h"
+#include "bot/org/audit.h"
+
+#define LEADS      (ROLE_SECRETARY | ROLE_DEPUTY)
+#define TARGET_MAX 48
+
+const struct role_action members_view = {
+    .id = "members.view",
+    .roles = LEADS | ROLE_ORGANIZER | ROLE_PUBLICITY | ROLE_DISCIPLINE | ROLE_GROUP_LEADER,
+    .operator_ok = true,
+    .refusal = "抱歉，只有支部书记、支委和党小组长可以查看党员名单。",
+};
+const struct role_action members_edit = {
+    .id = "members.edit",
+    .roles = LEADS | ROLE_ORGANIZER,
+    .operator_ok = true,
+    .refusal = "抱歉，只有支部书记、副书记和组织委员可以修改党员信息。",
+};
+const struct role_action members_set_roles = {
+    .id = "members.set_roles",
+    .roles = LEADS,
+    .operator_ok = true,
+    .refusal = "抱歉，只有支部书记和副书记可以调整职务。",
+};
+const struct role_action members_unmask = {
+    .id = "members.unmask",
+    .roles = LEADS | ROLE_ORGANIZER,
+    .operator_ok = true,
+    .refusal = "抱歉，只有支部书记、副书记和组织委员可以查看完整手机号。",
+};
+const struct role_action members_audit = {
+    .id = "members.audit",
+    .roles = LEADS | ROLE_DISCIPLINE,
+    .operator_ok = true,
+    .refusal = "抱歉，只有支部书记、副书记和纪检委员可以查看审计记录。",
+};
+
+static int64_t now_s(void)
+{
+    return clock_now();
+}
+
+/* check - role_can, the refusal kept in why. */
+static int check(const struct actor *a, const struct role_action *act, int64_t org,
+                 struct members_why *why)
+{
+    return role_can(a, act, org, &why->refusal);
+}
+
+static void target_of(const char *kind, int64_t id, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%s:%lld", kind, (long long)id);
+}
+
+int members_scope(const struct actor *a, const struct role_action *act, const char *branch,
+                  int64_t *root, struct members_why *why)
+{
+    *root = 0;
+    if (!branch)
+        return role_scope(a, act, root, &why->refusal);
+    if (branch_resolve(branch, root, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    return check(a, act, *root, why);
+}
+
+struct rows {
+    members_row_fn fn; /* the caller's */
+    void *arg;         /* its argument */
+    bool codes;        /* add each member's code */
+    int n;             /* rows given */
+};
+
+static int each_row(const struct member *m, void *arg)
+{
+    struct rows *r = arg;
+    char code[MEMBER_CODE_LEN + 1];
+    struct members_row row = {.m = m};
+    if (r->codes) {
+        int rc = member_code(m->id, code, sizeof code);
+        if (rc)
+            return rc;
+        row.code = code;
+    }
+    r->n++;
+    return r->fn(&row, r->arg);
+}
+
+int members_list(const struct actor *a, const char *branch, members_row_fn fn, void *arg,
+                 struct members_why *why)
+{
+    int64_t root;
+    int rc = members_scope(a, &members_view, branch, &root, why);
+    struct rows r = {.fn = fn, .arg = arg};
+    return rc ? rc : member_each(root, each_row, &r);
+}
+
+int members_codes(const struct actor *a, const char *branch, members_row_fn fn, void *arg,
+                  struct members_why *why)
+{
+    int64_t root;
+    int rc = members_scope(a, &members_edit, branch, &root, why);
+    if (rc)
+        return rc;
+    struct rows r = {.fn = fn, .arg = arg, .codes = true};
+    char detail[32];
+    if ((rc = member_each(root, each_row, &r)))
+        return rc;
+    snprintf(detail, sizeof detail, "%d 人", r.n);
+    return audit_write(a->label, "codes", branch ? branch : "全部", detail, a->channel, now_s());
+}
+
+int members_roster(const struct actor *a, members_row_fn fn, void *arg, int64_t *root,
+                   struct members_why *why)
+{
+    int rc = role_scope(a, &members_view, root, &why->refusal);
+    if (rc)
+        return rc;
+    struct rows r = {.fn = fn, .arg = arg};
+    if ((rc = member_each(*root, each_row, &r)))
+        return rc;
+    char target[TARGET_MAX], detail[32];
+    target_of("branch", *root, target, sizeof target);
+    snprintf(detail, sizeof detail, "%d 人", r.n);
+    return audit_write(a->label, "view_members", target, detail, a->channel, now_s());
+}
+
+/* org_of - the organisation a member's record sits in, for role_can (0 when none). */
+static int64_t org_of(const struct member *m)
+{
+    return m->group_id ? m->group_id : m->branch_id;
+}
+
+/* member_in_reach - check act, load member id, and for a member actor check act on the
+ * record's organisation (a record with none lies outside every member's scope: -1 names no node).
+ */
+static int member_in_reach(const struct actor *a, const struct role_action *act, int64_t id,
+                           struct member *m, struct members_why *why)
+{
+    int rc = check(a, act, 0, why);
+    if (!rc)
+        rc = member_get(id, m);
+    if (rc || !actor_is_member(a))
+        return rc;
+    return check(a, act, org_of(m) ? org_of(m) : -1, why);
+}
+
+int members_show(const struct actor *a, int64_t id, bool unmask, struct members_card *out,
+                 struct members_why *why)
+{
+    memset(out, 0, sizeof *out);
+    int rc = member_in_reach(a, &members_view, id, &out->m, why);
+    if (!rc && unmask)
+        rc = member_in_reach(a, &members_unmask, id, &out->m, why);
+    if (!rc)
+        rc = identity_list(id, out->ids, MEMBERS_IDENTITIES_MAX, &out->n_ids);
+    if (!rc && unmask) {
+        char target[TARGET_MAX];
+        target_of("member", id, target, sizeof target);
+        rc = audit_write(a->label, "unmask", target, out->m.name, a->channel, now_s());
+    }
+    return rc;
+}
+
+/* set_place - MF_BRANCH / MF_GROUP of m from value. */
+static int set_place(struct member *m, enum member_field f, const char *value,
+                     struct members_why *why)
+{
+    int64_t node = 0;
+    struct branch b;
+    if (f == MF_BRANCH) {
+        if (!*value) {
+            m->branch_id = m->group_id = 0;
+            return ZB_OK;
+        }
+        if (branch_resolve(value, &node, why->detail, sizeof why->detail) || branch_get(node, &b))
+            return ZB_EINVAL;
+        if (b.level == BRANCH_GROUP) {
+            m->branch_id = b.parent_id;
+            m->group_id = b.id;
+        } else if (node != m->branch_id) {
+            m->branch_id = node;
+            m->group_id = 0;
+        }
+        return ZB_OK;
+    }
+    if (!*value) {
+        m->group_id = 0;
+        return ZB_OK;
+    }
+    char path[BRANCH_PATH_MAX + 1], full[2 * BRANCH_PATH_MAX + 4];
+    if (!m->branch_id) {
+        snprintf(why->detail, sizeof why->detail, "这名党员还没有所在支部，请先设置 支部");
+        return ZB_EINVAL;
+    }
+    int rc = branch_path(m->branch_id, path, sizeof path);
+    if (rc)
+        return rc;
+    snprintf(full, sizeof full, "%s/%s", path, value);
+    if (branch_resolve(full, &node, why->detail, sizeof why->detail) || branch_get(node, &b))
+        return ZB_EINVAL;
+    if (b.level != BRANCH_GROUP || b.parent_id != m->branch_id) {
+        snprintf(why->detail, sizeof why->detail, "“%s”不是这名党员所在支部的党小组", value);
+        return ZB_EINVAL;
+    }
+    m->group_id = node;
+    return ZB_OK;
+}
+
+int members_set(const struct actor *a, int64_t id, const char *field, const char *value,
+                struct members_change *out, struct members_why *why)
+{
+    memset(out, 0, sizeof *out);
+    int f = member_field_lookup(field);
+    if (f < 0) {
+        snprintf(why->detail, sizeof why->detail, "不认识字段“%.60s”", field);
+        return ZB_EINVAL;
+    }
+    const struct role_action *act = f == MF_ROLES ? &members_set_roles : &members_edit;
+    struct member old, m;
+    int rc = member_in_reach(a, act, id, &old, why);
+    if (rc)
+        return rc;
+    m = old;
+    if (f == MF_BRANCH || f == MF_GROUP)
+        rc = set_place(&m, (enum member_field)f, value, why);
+    else if (member_field_set(&m, (enum member_field)f, value, why->detail, sizeof why->detail) ||
+             member_check(&m, why->detail, sizeof why->detail))
+        rc = ZB_EINVAL;
+    if (!rc && org_of(&m) != org_of(&old) && org_of(&m))
+        rc = check(a, act, org_of(&m), why); /* moving a member: the new place is in reach too */
+    char before[MEMBER_SHOW_MAX], after[MEMBER_SHOW_MAX];
+    if (!rc)
+        rc = member_field_show(&old, (enum member_field)f, false, before, sizeof before);
+    if (!rc)
+        rc = member_field_show(&m, (enum member_field)f, false, after, sizeof after);
+    if (!rc && (rc = member_update(&m, now_s())) == ZB_EBUSY &&
+        member_find_phone(m.phone, &why->other) != ZB_OK)
+        why->other = 0;
+    if (rc)
+        return rc;
+    snprintf(out->name, sizeof out->name, "%s", m.name);
+    out->field = (enum member_field)f;
+    snprintf(out->detail, sizeof out->detail, "%s：%s %s → %s", m.name,
+             member_field_label((enum member_field)f), before[0] ? before : "（空）",
+             after[0] ? after : "（空）");
+    char target[TARGET_MAX];
+    target_of("member", id, target, sizeof target);
+    return audit_write(a->label, f == MF_ROLES ? "role" : "set", target, out->detail, a->channel,
+                       now_s());
+}
+
+/* resolve_account - the account of who's identity (see members_bind) into account. */
+static int resolve_account(const struct members_who *who, char *account, size_t accountsz,
+                           struct members_why *why)
+{
+    if (who->account) {
+        snprintf(account, accountsz, "%s", who->account);
+        return ZB_OK;
+    }
+    struct identity seen[2];
+    size_t n = 0;
+    int rc = identity_lookup(who->platform, who->ext_id, seen, 2, &n);
+    if (rc)
+        return rc;
+    if (n == 1) {
+        snprintf(account, accountsz, "%s", seen[0].account);
+        return ZB_OK;
+    }
+    if (n > 1) {
+        snprintf(why->detail, sizeof why->detail,
+                 "这个账号出现在多个公众号或机器人下，请用 --account 指明");
+        return ZB_EINVAL;
+    }
+    int count = 0;
+    if ((rc = identity_accounts(who->platform, account, accountsz, &count)))
+        return rc;
+    if (count == 1)
+        return ZB_OK;
+    if (strcmp(who->platform, "wechat") == 0) {
+        snprintf(why->detail, sizeof why->detail,
+                 "还不知道公众号的原始 ID（gh_ 开头），请用 --account 指明");
+        return ZB_EINVAL;
+    }
+    snprintf(account, accountsz, "%s",
+             strcmp(who->platform, "qqbot") == 0 && who->default_account ? who->default_account
+                                                                         : "");
+    return ZB_OK;
+}
+
+int members_bind(const struct actor *a, int64_t id, const struct members_who *who, bool bind,
+                 struct member *m_out, struct members_why *why)
+{
+    if (!*who->ext_id || strlen(who->ext_id) > 127) {
+        snprintf(why->detail, sizeof why->detail, "账号不能为空，也不能超过 127 个字符");
+        return ZB_EINVAL;
+    }
+    if (strcmp(who->platform, "onebot") == 0)
+        for (const char *p = who->ext_id; *p; p++)
+            if (*p < '0' || *p > '9') {
+                snprintf(why->detail, sizeof why->detail, "QQ 号只能是数字");
+                return ZB_EINVAL;
+            }
+    char account[128];
+    int rc = member_in_reach(a, &members_edit, id, m_out, why);
+    if (!rc)
+        rc = resolve_account(who, account, sizeof account, why);
+    if (rc)
+        return rc;
+    struct bind_who w = {who->platform, account, who->ext_id};
+    int64_t owner = 0;
+    if ((rc = identity_owner(w.platform, w.account, w.ext_id, &owner)))
+        return rc;
+    if (!bind && owner != id)
+        return ZB_ENOTFOUND;
+    rc = binding_by_hand(&w, bind ? id : 0, a->label, a->channel, now_s());
+    if (rc == ZB_EBUSY)
+        why->other = owner;
+    return rc;
+}
+
+int members_branch_add(const struct actor *a, const char *path, int64_t *id, int *made,
+                       struct members_why *why)
+{
+    *id = 0;
+    *made = 0;
+    int rc = check(a, &members_edit, 0, why);
+    if (rc)
+        return rc;
+    if ((rc = branch_add(path, now_s(), id, made, why->detail, sizeof why->detail)))
+        return rc;
+    if (actor_is_member(a) && (rc = check(a, &members_edit, *id, why)))
+        return rc; /* outside their scope: the caller rolls back */
+    char full[BRANCH_PATH_MAX + 1], target[TARGET_MAX];
+    if ((rc = branch_path(*id, full, sizeof full)))
+        return rc;
+    target_of("branch", *id, target, sizeof target);
+    return *made ? audit_write(a->label, "branch_add", target, full, a->channel, now_s()) : ZB_OK;
+}
+
+struct tally {
+    struct branch *b;       /* every node */
+    size_t n;               /* nodes */
+    struct branch_tally *t; /* per node */
+    int *probationary;      /* per node, of members */
+};
+
+static ssize_t index_of(const struct tally *tc, int64_t id)
+{
+    for (size_t i = 0; i < tc->n; i++)
+        if (tc->b[i].id == id)
+            return (ssize_t)i;
+    return -1;
+}
+
+static int tally_member(const struct member *m, void *arg)
+{
+    struct tally *tc = arg;
+    int64_t own[2] = {m->branch_id, m->group_id};
+    for (int k = 0; k < 2; k++) {
+        ssize_t i = own[k] ? index_of(tc, own[k]) : -1;
+        if (i < 0)
+            continue;
+        tc->t[i].members++;
+        if (m->status == STATUS_FULL)
+            tc->t[i].full++;
+        else
+            tc->probationary[i]++;
+        if (k == 0 && (m->roles & (ROLE_ORGANIZER | ROLE_PUBLICITY | ROLE_DISCIPLINE)))
+            tc->t[i].committee_posts = true;
+    }
+    /* every ancestor of the member's organisation (itself included) counts them once */
+    int64_t at = m->branch_id;
+    for (int depth = 0; at && depth <= BRANCH_DEPTH_MAX; depth++) {
+        ssize_t i = index_of(tc, at);
+        if (i < 0)
+            break;
+        tc->t[i].subtree++;
+        at = tc->b[i].parent_id;
+    }
+    return ZB_OK;
+}
+
+static int walk(const struct tally *tc, size_t i, int depth,
+                int (*fn)(const struct members_node *n, void *arg), void *arg)
+{
+    if (depth > BRANCH_DEPTH_MAX)
+        return ZB_OK;
+    struct members_node node = {&tc->b[i], &tc->t[i], tc->probationary[i], depth};
+    int rc = fn(&node, arg);
+    for (size_t k = 0; !rc && k < tc->n; k++)
+        if (tc->b[k].parent_id == tc->b[i].id)
+            rc = walk(tc, k, depth + 1, fn, arg);
+    return rc;
+}
+
+int members_tree(const struct actor *a, int (*fn)(const struct members_node *n, void *arg),
+                 void *arg, struct members_why *why)
+{
+    int64_t root = 0;
+    struct tally tc = {0};
+    int rc = role_scope(a, &members_view, &root, &why->refusal);
+    if (!rc)
+        rc = branch_all(&tc.b, &tc.n);
+    if (rc || tc.n == 0)
+        goto done;
+    tc.t = xcalloc(tc.n, sizeof *tc.t);
+    tc.probationary = xcalloc(tc.n, sizeof *tc.probationary);
+    if ((rc = member_each(0, tally_member, &tc)))
+        goto done;
+    for (size_t i = 0; !rc && i < tc.n; i++) {
+        bool top =
+            root ? tc.b[i].id == root : !tc.b[i].parent_id || index_of(&tc, tc.b[i].parent_id) < 0;
+        if (top)
+            rc = walk(&tc, i, 0, fn, arg);
+    }
+done:
+    free(tc.b);
+    free(tc.t);
+    free(tc.probationary);
+    return rc;
+}
