@@ -32,6 +32,8 @@ const char *zb_strerror(int rc)
         return "permission denied";
     case ZB_EBUSY:
         return "busy";
+    case ZB_EDONE:
+        return "already done";
     default:
         return "unknown error";
     }

@@ -24,6 +24,7 @@ enum zb_err {
     ZB_ECONFIG = -11,   /* configuration invalid */
     ZB_EDENIED = -12,   /* caller lacks the role for this action */
     ZB_EBUSY = -13,     /* try again later (rate limit, lock) */
+    ZB_EDONE = -14,     /* already done: the object is no longer open (a decided decision) */
 };
 
 /* zb_strerror - a short English description of rc, for logs. Static storage; never NULL. */
