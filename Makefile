@@ -1,7 +1,7 @@
 # zhibu - plain Makefile (no autotools). `make run` serves the demo, `make test` runs the suite.
 #
 #   make            build ./zhibu
-#   make run        install missing packages (root) or say which, build, serve the demo on :8080
+#   make run        install missing packages (root) or say which, build, seed and serve the demo on :8080
 #   make test       unit + end-to-end tests, then the same suite under ASan+UBSan
 #   make asan       build the ASan+UBSan variant into build/asan/
 #   make lint       clang-format check and the banned-function check
@@ -75,6 +75,7 @@ deps:
 run:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory zhibu
+	./zhibu demo seed --config config/zhibu.example.json
 	./zhibu serve --config config/zhibu.example.json
 
 # The README's test command: the suite on the normal build, then under ASan+UBSan.

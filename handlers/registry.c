@@ -8,6 +8,11 @@
 #include "handlers/members/roster.h"
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
+#include "handlers/members/demo.h"
+#include "handlers/todo/chat.h"
+#include "handlers/todo/cli.h"
+#include "handlers/todo/todo.h"
+#include "bot/base/log.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -19,6 +24,7 @@ static const struct handler *const feedback_handlers[] = {&feedback_handler};
 static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
+static const struct handler *const todo_handlers[] = {&todo_handler};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -29,7 +35,13 @@ const struct capability registry_caps[] = {
     {.name = "members",
      .handlers = members_handlers,
      .n_handlers = N(members_handlers),
-     .cli = members_cli},
+     .cli = members_cli,
+     .demo_seed = members_demo_seed},
+    {.name = "todo",
+     .handlers = todo_handlers,
+     .n_handlers = N(todo_handlers),
+     .cli = todo_cli,
+     .migrations = &todo_migrations},
 };
 const size_t registry_caps_count = N(registry_caps);
 
@@ -44,4 +56,45 @@ const struct handler *const *registry_handlers(size_t *n)
                 table[count++] = registry_caps[c].handlers[i];
     *n = count;
     return table;
+}
+
+int registry_init(void)
+{
+    static bool done;
+    if (done)
+        return ZB_OK;
+    for (size_t c = 0; c < registry_caps_count; c++)
+        for (size_t i = 0; i < registry_caps[c].n_decisions; i++) {
+            int rc = todo_register(registry_caps[c].decisions[i]);
+            if (rc) {
+                log_error("registry: %s's decision kind %s collides with another", registry_caps[c].name,
+                          registry_caps[c].decisions[i]->id);
+                return rc;
+            }
+        }
+    int rc = todo_chat_prepare();
+    done = rc == ZB_OK;
+    return rc;
+}
+
+const struct migration_set *const *registry_migrations(size_t *n)
+{
+    static const struct migration_set *sets[REGISTRY_CAPS_MAX];
+    static size_t count;
+    if (!count)
+        for (size_t c = 0; c < registry_caps_count && count < REGISTRY_CAPS_MAX; c++)
+            if (registry_caps[c].migrations)
+                sets[count++] = registry_caps[c].migrations;
+    *n = count;
+    return sets;
+}
+
+int registry_jobs(void)
+{
+    for (size_t c = 0; c < registry_caps_count; c++) {
+        int rc = registry_caps[c].jobs ? registry_caps[c].jobs() : ZB_OK;
+        if (rc)
+            return rc;
+    }
+    return ZB_OK;
 }

@@ -11,14 +11,14 @@
 
 #include "bot/api/cli.h"
 #include "bot/chat/router.h"
-#include "bot/org/actor.h"
+#include "bot/base/err.h"
 
 struct api_route;     /* bot/api/route.h: the REST routes a capability serves */
-struct scheduler_job; /* a capability's scheduled jobs */
-struct migration_set; /* a capability's own numbered schema steps */
-struct decision_kind; /* a kind of decision in the one inbox */
+struct migration_set; /* bot/store/migrations.h: a capability's own numbered schema steps */
+struct decision_kind; /* handlers/todo/todo.h: a kind of decision in the one inbox */
 
 #define REGISTRY_HANDLERS_MAX 64 /* chat handlers over all capabilities */
+#define REGISTRY_CAPS_MAX     32 /* capabilities */
 
 struct capability {
     const char *name;                       /* "members" */
@@ -27,17 +27,31 @@ struct capability {
     const struct cli_command *cli;          /* its CLI commands, ended by {0}; NULL for none */
     const struct api_route *routes;         /* its REST routes; NULL for none yet */
     size_t n_routes;                        /* how many */
-    const struct scheduler_job *jobs;       /* its scheduler jobs; NULL for none */
-    size_t n_jobs;                          /* how many */
-    const struct migration_set *migrations; /* its schema steps; NULL for none */
-    const struct decision_kind *decisions;  /* its decision kinds; NULL for none */
-    size_t n_decisions;                     /* how many */
+    const struct migration_set *migrations;       /* its schema steps; NULL for none */
+    const struct decision_kind *const *decisions; /* its decision kinds; NULL for none */
+    size_t n_decisions;                           /* how many */
+    /* jobs - register its scheduler jobs (scheduler_register); NULL for none */
+    int (*jobs)(void);
     /* demo_seed - add its demo data (idempotent, inside the caller's transaction); NULL */
-    int (*demo_seed)(const struct actor *a);
+    int (*demo_seed)(void);
 };
 
 extern const struct capability registry_caps[];
 extern const size_t registry_caps_count;
+
+/*
+ * registry_init - register every capability's decision kinds with the inbox and complete the
+ * inbox's keywords; call once per process before router_init or any decision (serve and the CLI
+ * both do). ZB_EINVAL (logged) when two kinds collide.
+ */
+int registry_init(void) ZB_MUST_USE;
+
+/* registry_migrations - every capability's migration set, for store_init (static storage,
+ * built on the first call); *n receives the count. */
+const struct migration_set *const *registry_migrations(size_t *n);
+
+/* registry_jobs - run every capability's jobs function (after the engine registered its own). */
+int registry_jobs(void) ZB_MUST_USE;
 
 /* registry_handlers - every capability's chat handlers in registry order, for router_init
  * (static storage, built on the first call); *n receives the count. */

@@ -7,6 +7,7 @@
  * opens the store for commands that need it, and calls role_can before run() - the only place a
  * CLI command's role is checked.
  */
+#include "bot/app/open.h"
 #include "bot/app/cli.h"
 #include "bot/app/cli_engine.h"
 
@@ -402,7 +403,7 @@ int cli_main(const struct cli_table *t, int argc, char **argv)
     if (store) {
         if (!(loaded = cli_load_config(c.config_path)))
             goto done;
-        if (store_init(loaded->database, loaded->durability_power, NULL, 0)) {
+        if (app_store_init(loaded->database, loaded->durability_power)) {
             fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", loaded->database);
             goto done;
         }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/app/open.h"
 #include "bot/app/cli_engine.h"
 #include "bot/app/config.h"
 #include "bot/base/textfmt.h"
@@ -33,7 +34,7 @@ static int say_qq(const struct cli_args *a, const struct config *cfg, bool onebo
                 onebot ? "onebot" : "qqbot");
         return 1;
     }
-    if (store_init(cfg->database, cfg->durability_power, NULL, 0)) {
+    if (app_store_init(cfg->database, cfg->durability_power)) {
         fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
         return 1;
     }

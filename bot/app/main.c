@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "bot/app/cli.h"
+#include "bot/app/cli_demo.h"
 #include "bot/app/cli_engine.h"
+#include "bot/app/cli_jobs.h"
 #include "bot/app/config.h"
 #include "bot/app/serve.h"
 #include "bot/base/version.h"
@@ -75,12 +77,16 @@ int main(int argc, char **argv)
     if (cli_table_add(&table, main_cmds, 1, stderr) ||
         cli_table_add(&table, cli_say_cmds, cli_say_count, stderr) ||
         cli_table_add(&table, cli_group_cmds, cli_group_count, stderr) ||
-        cli_table_add(&table, cli_events_cmds, cli_events_count, stderr))
+        cli_table_add(&table, cli_events_cmds, cli_events_count, stderr) ||
+        cli_table_add(&table, jobs_cli, jobs_cli_count, stderr) ||
+        cli_table_add(&table, demo_cli, demo_cli_count, stderr))
         return 1;
     for (size_t i = 0; i < registry_caps_count; i++)
         if (cli_table_add(&table, registry_caps[i].cli, count(registry_caps[i].cli), stderr))
             return 1;
     if (cli_table_add(&table, main_cmds + 1, 2, stderr))
+        return 1;
+    if (registry_init())
         return 1;
     return cli_main(&table, argc, argv);
 }

@@ -2,12 +2,14 @@
  * serve.c - `zhibu serve` (see serve.h): the platform wiring table and the start and stop
  * order of the server's threads.
  */
+#include "bot/app/open.h"
 #include "bot/app/serve.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "bot/app/jobs.h"
 #include "bot/base/log.h"
 #include "bot/base/version.h"
 #include "bot/chat/platform.h"
@@ -15,7 +17,6 @@
 #include "bot/delivery/link.h"
 #include "bot/delivery/notify.h"
 #include "bot/delivery/outbox.h"
-#include "bot/delivery/retention.h"
 #include "bot/delivery/scheduler.h"
 #include "bot/delivery/sender.h"
 #include "bot/store/store.h"
@@ -193,12 +194,16 @@ int serve_run(const struct config *cfg)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* worker threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
-    if (store_init(cfg->database, cfg->durability_power, NULL, 0)) {
+    if (app_store_init(cfg->database, cfg->durability_power)) {
         fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
         goto done;
     }
     if (writer_on_commit(kick_sender, NULL)) {
         fprintf(stderr, "错误：无法登记发送提醒\n");
+        goto done;
+    }
+    if (registry_init()) {
+        fprintf(stderr, "错误：待办事项的种类有冲突（见上方日志）\n");
         goto done;
     }
     size_t n_handlers = 0;
@@ -222,7 +227,7 @@ int serve_run(const struct config *cfg)
         fprintf(stderr, "错误：无法启动发送线程（见上方日志）\n");
         goto done;
     }
-    if (retention_register(cfg->outbox.keep_days) || scheduler_start(&sch)) {
+    if (jobs_register_all(cfg) || scheduler_start(&sch)) {
         fprintf(stderr, "错误：无法启动定时任务线程\n");
         goto done;
     }

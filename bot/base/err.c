@@ -34,6 +34,8 @@ const char *zb_strerror(int rc)
         return "busy";
     case ZB_ENESTED:
         return "nested transaction";
+    case ZB_EDONE:
+        return "already done";
     default:
         return "unknown error";
     }

@@ -25,6 +25,7 @@ enum zb_err {
     ZB_EDENIED = -12,   /* caller lacks the role for this action */
     ZB_EBUSY = -13,     /* try again later (rate limit, lock) */
     ZB_ENESTED = -14,   /* a transaction was begun inside this thread's open transaction */
+    ZB_EDONE = -15,     /* already done: the object is no longer open (a decided decision) */
 };
 
 /* zb_strerror - a short English description of rc, for logs. Static storage; never NULL. */

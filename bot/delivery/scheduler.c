@@ -2,6 +2,7 @@
 #include "bot/delivery/scheduler.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,12 +70,13 @@ static int already_ran(const struct sched_job *j, const char *key)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ran : ZB_EDB;
 }
 
-/* run_one - run j for key inside one transaction with its sched_runs mark. */
-static int run_one(const struct sched_job *j, const struct sched_tick *t)
+/* run_one - run j for key inside one transaction with its sched_runs mark (mark false: run
+ * whether or not the period ran, and leave sched_runs alone). */
+static int run_one(const struct sched_job *j, const struct sched_tick *t, bool mark)
 {
     if (store_begin())
         return ZB_EDB;
-    int ran = already_ran(j, t->period_key);
+    int ran = mark ? already_ran(j, t->period_key) : 0;
     if (ran != 0) {
         store_rollback();
         return ran < 0 ? ran : 1;
@@ -83,6 +85,14 @@ static int run_one(const struct sched_job *j, const struct sched_tick *t)
     if (rc) {
         store_rollback();
         log_warn("scheduler: job %s failed: %s; tried again next minute", j->name, zb_strerror(rc));
+        return rc;
+    }
+    if (!mark) {
+        rc = store_commit();
+        if (rc == ZB_OK) {
+            outbox_kick_pushed();
+            log_info("scheduler: ran %s now (for %s)", j->name, t->period_key);
+        }
         return rc;
     }
     sqlite3_stmt *st = store_stmt(sql_mark);
@@ -118,7 +128,7 @@ int scheduler_run_due(int64_t now, int *ran)
         char key[32];
         period_key(j, &t.local, key, sizeof key);
         t.period_key = key;
-        int rc = run_one(j, &t);
+        int rc = run_one(j, &t, true);
         if (rc == ZB_OK)
             count++;
         else if (rc < 0)
@@ -127,6 +137,42 @@ int scheduler_run_due(int64_t now, int *ran)
     if (ran)
         *ran = count;
     return status;
+}
+
+size_t scheduler_job_count(void)
+{
+    return (size_t)njobs;
+}
+
+const struct sched_job *scheduler_job_at(size_t i)
+{
+    return i < (size_t)njobs ? jobs[i] : NULL;
+}
+
+int scheduler_run_now(const char *name, int64_t now, int *ran)
+{
+    int count = 0, status = ZB_OK;
+    bool found = false;
+    time_t tt = (time_t)now;
+    struct sched_tick t = {.now = now};
+    localtime_r(&tt, &t.local);
+    for (int i = 0; i < njobs; i++) {
+        const struct sched_job *j = jobs[i];
+        if (name && strcmp(j->name, name) != 0)
+            continue;
+        found = true;
+        char key[32];
+        period_key(j, &t.local, key, sizeof key);
+        t.period_key = key;
+        int rc = run_one(j, &t, false);
+        if (rc == ZB_OK)
+            count++;
+        else if (status == ZB_OK)
+            status = rc;
+    }
+    if (ran)
+        *ran = count;
+    return found || !name ? status : ZB_ENOTFOUND;
 }
 
 static void *loop(void *arg)

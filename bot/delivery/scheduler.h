@@ -11,6 +11,7 @@
 #ifndef ZHIBU_SCHEDULER_H
 #define ZHIBU_SCHEDULER_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -40,6 +41,20 @@ struct sched_job {
 int scheduler_register(const struct sched_job *job) ZB_MUST_USE;
 /* scheduler_reset - forget every registered job (tests). */
 void scheduler_reset(void);
+
+/* scheduler_job_count / scheduler_job_at - the registered jobs, in registration order;
+ * scheduler_job_at gives NULL past the end. */
+size_t scheduler_job_count(void);
+const struct sched_job *scheduler_job_at(size_t i);
+
+/*
+ * scheduler_run_now - run the job called name (NULL: every registered job) now, whatever its
+ * period and hour say, each in its own transaction, for the period now falls in. The period is
+ * not marked as run, so the scheduler still runs the job at its time; the job's idempotency
+ * keys make a second run queue nothing new. *ran (may be NULL) gets how many ran. ZB_ENOTFOUND
+ * when no job has that name; otherwise the first failing job's code (the others still run).
+ */
+int scheduler_run_now(const char *name, int64_t now, int *ran) ZB_MUST_USE;
 
 /* scheduler_run_due - run every job due at now, each in its own transaction; *ran (may be
  * NULL) gets how many ran. Used by the thread and by tests with their own clock. */

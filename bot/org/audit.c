@@ -27,6 +27,7 @@ static const struct {
     {"bind_code", "绑定码绑定"},  {"unbind_self", "本人解绑"}, {"unfollow", "取消关注解绑"},
     {"set", "修改信息"},          {"role", "调整职务"},        {"unmask", "查看完整手机号"},
     {"view_members", "查看名单"}, {"branch_add", "新建组织"},  {"codes", "打印绑定码"},
+    {"approve", "同意"},          {"return", "退回"},
 };
 
 const char *audit_action_name(const char *action)

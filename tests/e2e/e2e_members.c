@@ -121,14 +121,15 @@ static void test_import_example(void **state)
     /* the organisation does not exist yet: every row is a problem, nothing is written */
     assert_int_equal(cli("member", "import", example), 1);
     has(err, "导入失败，没有写入任何数据。发现 12 个问题");
-    has(err, "第 2 行 C 列（支部）：组织“市交通运输局党委/船闸支部”不存在");
+    has(err,
+        "第 2 行 C 列（支部）：组织“市级机关工委/市交通运输局党委/市航道处党总支/船闸支部”不存在");
     has(err, "第 13 行 C 列（支部）");
     assert_int_equal(db("SELECT count(*) FROM members"), 0);
     assert_int_equal(db("SELECT count(*) FROM branches"), 0);
     /* for real */
     assert_int_equal(cli("member", "import", example, "--create-branches"), 0);
     has(out, "完成：新增 12 人");
-    has(out, "新建组织 4 个");
+    has(out, "新建组织 6 个");
     assert_int_equal(db("SELECT count(*) FROM members"), 12);
     /* importing again updates, never duplicates */
     assert_int_equal(cli("member", "import", example), 0);
@@ -184,7 +185,7 @@ static void test_list_show_mask_set(void **state)
     assert_int_equal(db("SELECT monthly_income_fen FROM members WHERE id=6"), 310050);
 
     assert_int_equal(cli("branch", "list"), 0);
-    has(out, "市交通运输局党委/船闸支部  12 人（正式 10，预备 2）");
+    has(out, "市级机关工委/市交通运输局党委/市航道处党总支/船闸支部  12 人（正式 10，预备 2）");
     has(out, "提醒："); /* a 党委 of 12 members needs approval */
     assert_int_equal(cli("branch", "add", "市交通运输局党委/航道支部"), 0);
     has(out, "已新建");
@@ -214,7 +215,7 @@ static void test_bind_and_me(void **state)
     has(me, "【我的信息】");
     has(me, "姓名：赵海燕");
     has(me, "手机号：138****8005");
-    has(me, "市交通运输局党委/船闸支部");
+    has(me, "市级机关工委/市交通运输局党委/市航道处党总支/船闸支部");
     has(me, "岗位：运行科,调度员");
     lacks(me, "13800138005");
     free(me);

@@ -131,6 +131,57 @@ static void twice_queues_once_and_failure_rolls_back(void **state)
     assert_int_equal(rows(), 9);
 }
 
+static int hourly_runs;
+
+static int hourly(const struct sched_tick *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    hourly_runs++;
+    return ZB_OK;
+}
+
+static const struct sched_job hourly_job = {
+    .name = "test-hourly", .period = SCHED_HOURLY, .run = hourly};
+
+static void run_now_by_name_or_all(void **state)
+{
+    (void)state;
+    int ran = -1, before = runs;
+    long long queued = rows();
+    assert_int_equal(scheduler_register(&hourly_job), 0);
+    assert_int_equal(scheduler_job_count(), 2);
+    assert_string_equal(scheduler_job_at(0)->name, "test-daily");
+    assert_string_equal(scheduler_job_at(1)->name, "test-hourly");
+    assert_null(scheduler_job_at(2));
+    /* 07:30 Shanghai on a new day: before the daily job's hour, but "now" runs it anyway */
+    int64_t early = 1795735800 + 5 * 86400;
+    assert_int_equal(scheduler_run_now("test-daily", early, &ran), 0);
+    assert_int_equal(ran, 1);
+    assert_int_equal(runs, before + 1);
+    assert_int_equal(hourly_runs, 0);
+    assert_int_equal(rows(), queued + 3);
+    /* twice: runs again, queues nothing new (the job's keys) */
+    assert_int_equal(scheduler_run_now("test-daily", early + 60, &ran), 0);
+    assert_int_equal(runs, before + 2);
+    assert_int_equal(rows(), queued + 3);
+    /* the period was not marked: the daily run at 08:00 still happens, and dedupes */
+    assert_int_equal(scheduler_run_due(early + 1800, &ran), 0);
+    assert_int_equal(runs, before + 3);
+    assert_int_equal(rows(), queued + 3);
+    /* all jobs */
+    assert_int_equal(scheduler_run_now(NULL, early + 3600, &ran), 0);
+    assert_int_equal(ran, 2);
+    assert_int_equal(hourly_runs, 2); /* the due run above included it once */
+    assert_int_equal(scheduler_run_now("nope", early, &ran), ZB_ENOTFOUND);
+    assert_int_equal(ran, 0);
+    /* a failing job is reported and rolled back */
+    fail_next = 1;
+    assert_int_equal(scheduler_run_now("test-daily", early + 86400, &ran), ZB_EBUSY);
+    assert_int_equal(ran, 0);
+    assert_int_equal(rows(), queued + 3);
+}
+
 static void registration(void **state)
 {
     (void)state;
@@ -147,6 +198,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(once_per_local_day),
         cmocka_unit_test(twice_queues_once_and_failure_rolls_back),
+        cmocka_unit_test(run_now_by_name_or_all),
         cmocka_unit_test(registration),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

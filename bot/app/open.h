@@ -1,0 +1,17 @@
+/*
+ * open.h - the one way a zhibu process opens its database: store_init with the engine's
+ * migrations and every capability's own (handlers/registry.c), so the server and every CLI
+ * command see the same schema whichever runs first.
+ */
+#ifndef ZHIBU_APP_OPEN_H
+#define ZHIBU_APP_OPEN_H
+
+#include <stdbool.h>
+
+#include "bot/base/err.h"
+
+/* app_store_init - store_init(path, durability_power, every capability's sets). ZB_EDB (logged)
+ * on failure. */
+int app_store_init(const char *path, bool durability_power) ZB_MUST_USE;
+
+#endif
