@@ -67,8 +67,8 @@ int registry_init(void)
         for (size_t i = 0; i < registry_caps[c].n_decisions; i++) {
             int rc = todo_register(registry_caps[c].decisions[i]);
             if (rc) {
-                log_error("registry: %s's decision kind %s collides with another", registry_caps[c].name,
-                          registry_caps[c].decisions[i]->id);
+                log_error("registry: %s's decision kind %s collides with another",
+                          registry_caps[c].name, registry_caps[c].decisions[i]->id);
                 return rc;
             }
         }

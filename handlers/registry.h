@@ -27,7 +27,7 @@ struct capability {
     const struct cli_command *cli;          /* its CLI commands, ended by {0}; NULL for none */
     const struct api_route *routes;         /* its REST routes; NULL for none yet */
     size_t n_routes;                        /* how many */
-    const struct migration_set *migrations;       /* its schema steps; NULL for none */
+    const struct migration_set *migrations; /* its schema steps; NULL for none */
     const struct decision_kind *const *decisions; /* its decision kinds; NULL for none */
     size_t n_decisions;                           /* how many */
     /* jobs - register its scheduler jobs (scheduler_register); NULL for none */
