@@ -28,8 +28,9 @@
 #include "bot/org/role.h"
 #include "bot/store/store.h"
 
-#define TEXT_MAX (64 * 1024) /* bytes of the joined positional words */
-#define NAME_IDS 2           /* members looked up for a --as name: one, or "more than one" */
+#define TEXT_MAX    (64 * 1024) /* bytes of the joined positional words */
+#define NAME_IDS    2           /* members looked up for a --as name: one, or "more than one" */
+#define HELP_COLUMN 26          /* terminal columns of a help line's left column */
 
 struct cli_args {
     const struct cli_command *cmd; /* whose options these are */
@@ -88,6 +89,19 @@ const char *cli_text(const struct cli_args *a, size_t from)
     return buf_str(b);
 }
 
+/* help_line - "  LEFT  TEXT": left padded to HELP_COLUMN terminal columns (a Chinese character
+ * takes two), or on a line of its own with the text below when it is wider. */
+static void help_line(FILE *f, const char *left, const char *text)
+{
+    fputs("  ", f);
+    if (textfmt_width(left) > HELP_COLUMN) {
+        fprintf(f, "%s\n  ", left);
+        left = "";
+    }
+    textfmt_pad(f, left, HELP_COLUMN);
+    fprintf(f, " %s\n", text ? text : "");
+}
+
 static void print_name(FILE *f, const struct cli_command *cmd)
 {
     fprintf(f, "zhibu %s%s%s", cmd->noun, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
@@ -103,7 +117,7 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
         char left[96];
         snprintf(left, sizeof left, "%s%s%s", o->name, o->metavar ? " " : "",
                  o->metavar ? o->metavar : "");
-        fprintf(f, "  %-26s %s\n", left, o->help ? o->help : "");
+        help_line(f, left, o->help);
     }
 }
 
@@ -252,10 +266,7 @@ void cli_help(FILE *f, const struct cli_table *t, const char *noun)
             snprintf(line, sizeof line, "%s%s%s%s%s", c->noun, c->verb ? " " : "",
                      c->verb ? c->verb : "", c->usage && *c->usage ? " " : "",
                      c->usage ? c->usage : "");
-            if (strlen(line) <= 26)
-                fprintf(f, "  %-26s %s\n", line, c->summary ? c->summary : "");
-            else
-                fprintf(f, "  %s\n  %-26s %s\n", line, "", c->summary ? c->summary : "");
+            help_line(f, line, c->summary);
         }
     }
     fputs("\n每个命令都可加 --config 文件。未指定时依次使用 $ZHIBU_CONFIG、config/zhibu.json、\n"

@@ -1,4 +1,4 @@
-/* textfmt.c - local times and one-line excerpts for CLI listings (see textfmt.h). */
+/* textfmt.c - local times, one-line excerpts and column widths for CLI listings (textfmt.h). */
 #include "bot/base/textfmt.h"
 
 #include <string.h>
@@ -52,6 +52,107 @@ void textfmt_clean(FILE *f, const char *s)
         else
             fputc(*s++, f);
     }
+}
+
+/* decode - the code point of the UTF-8 sequence at s into *cp; its length in bytes, or 0 when s
+ * does not start a valid (shortest-form, non-surrogate) sequence. */
+static size_t decode(const unsigned char *s, uint32_t *cp)
+{
+    size_t n;
+    uint32_t c;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2;
+        c = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3;
+        c = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4;
+        c = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0; /* also stops at the NUL */
+        c = c << 6 | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+struct range {
+    uint32_t lo, hi; /* inclusive */
+};
+
+/* Wide and fullwidth blocks (Unicode East Asian Width W and F), coarsely by block. */
+static const struct range wide[] = {
+    {0x1100, 0x115F},   /* Hangul Jamo initials */
+    {0x2329, 0x232A},   /* angle brackets */
+    {0x2E80, 0x303E},   /* CJK radicals, Kangxi, CJK symbols and punctuation */
+    {0x3041, 0x33FF},   /* kana, bopomofo, Hangul compatibility, CJK compatibility */
+    {0x3400, 0x4DBF},   /* CJK extension A */
+    {0x4E00, 0x9FFF},   /* CJK unified ideographs */
+    {0xA000, 0xA4CF},   /* Yi */
+    {0xA960, 0xA97F},   /* Hangul Jamo extended A */
+    {0xAC00, 0xD7A3},   /* Hangul syllables */
+    {0xF900, 0xFAFF},   /* CJK compatibility ideographs */
+    {0xFE10, 0xFE19},   /* vertical forms */
+    {0xFE30, 0xFE6F},   /* CJK compatibility forms, small form variants */
+    {0xFF00, 0xFF60},   /* fullwidth forms */
+    {0xFFE0, 0xFFE6},   /* fullwidth signs */
+    {0x1F300, 0x1F64F}, /* pictographs, emoticons */
+    {0x1F900, 0x1F9FF}, /* supplemental symbols and pictographs */
+    {0x20000, 0x2FFFD}, /* CJK extensions B.. */
+    {0x30000, 0x3FFFD}, /* CJK extension G.. */
+};
+
+/* Characters that take no column: combining marks, zero-width spaces and joiners, variation
+ * selectors, the BOM. */
+static const struct range zero[] = {
+    {0x0300, 0x036F}, {0x200B, 0x200F}, {0x2028, 0x202E}, {0x2060, 0x2064},
+    {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
+};
+
+static bool in(const struct range *r, size_t n, uint32_t c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c >= r[i].lo && c <= r[i].hi)
+            return true;
+    return false;
+}
+
+size_t textfmt_width(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t w = 0;
+    while (*p) {
+        uint32_t c = 0;
+        size_t n = decode(p, &c);
+        if (!n) {
+            w++; /* not UTF-8: one column per byte, as a terminal shows a replacement */
+            p++;
+            continue;
+        }
+        p += n;
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || in(zero, sizeof zero / sizeof zero[0], c))
+            continue;
+        w += in(wide, sizeof wide / sizeof wide[0], c) ? 2 : 1;
+    }
+    return w;
+}
+
+void textfmt_pad(FILE *f, const char *s, size_t width)
+{
+    fputs(s, f);
+    for (size_t w = textfmt_width(s); w < width; w++)
+        fputc(' ', f);
 }
 
 bool textfmt_digits(const char *s, size_t min_len, size_t max_len, bool lead_zero)

@@ -1,6 +1,7 @@
 /*
- * textfmt.h - small formatting helpers for what the CLI prints: local times and one-line
- * excerpts of stored text; and the one check for a run of decimal digits.
+ * textfmt.h - small formatting helpers for what the CLI prints: local times, one-line excerpts
+ * of stored text, columns measured in terminal cells; and the one check for a run of decimal
+ * digits.
  */
 #ifndef ZHIBU_TEXTFMT_H
 #define ZHIBU_TEXTFMT_H
@@ -20,6 +21,18 @@ void textfmt_excerpt(FILE *f, const char *s, size_t max);
 /* textfmt_clean - print s to f without terminal control characters (C0 but newline and tab,
  * DEL, and the C1 range U+0080..U+009F), so stored outside text cannot drive the terminal. */
 void textfmt_clean(FILE *f, const char *s);
+
+/*
+ * textfmt_width - the terminal columns UTF-8 text s takes: East Asian wide and fullwidth
+ * characters (CJK ideographs, kana, hangul, fullwidth forms, CJK punctuation such as "，" and
+ * "（") take two, combining marks and zero-width characters none, control bytes none, anything
+ * else one. A byte that does not start a valid UTF-8 sequence counts one.
+ */
+size_t textfmt_width(const char *s);
+
+/* textfmt_pad - print s to f, then spaces up to width columns (textfmt_width); nothing extra
+ * when s is already that wide or wider. */
+void textfmt_pad(FILE *f, const char *s, size_t width);
 
 /*
  * textfmt_digits - true when s is min_len to max_len (0: no upper cap) ASCII decimal digits;

@@ -1,6 +1,8 @@
 /*
  * chat.h - for the handler tests: the real handler table on a fresh database, a small
  * organisation with members, and a way to send a message as a platform user. Header-only.
+ * Each test gets its own database: chat_open in the cmocka setup of every test, chat_close in
+ * its teardown, so no test sees another's rows.
  */
 #ifndef ZHIBU_TEST_CHAT_H
 #define ZHIBU_TEST_CHAT_H
@@ -11,6 +13,7 @@
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 #include "bot/chat/router.h"
+#include "bot/store/writer.h"
 #include "handlers/registry.h"
 
 static int64_t chat_lock, chat_channel, chat_secretary, chat_plain, chat_other_branch;
@@ -43,6 +46,13 @@ __attribute__((unused)) static int chat_open(const char *name)
     chat_plain = chat_person("赵党员", "13800138005", chat_lock, 0);
     chat_other_branch = chat_person("钱党员", "13800138009", chat_channel, 0);
     return store_commit();
+}
+
+/* chat_close - stop the writer thread (it holds its own connection) and remove the database. */
+__attribute__((unused)) static void chat_close(void)
+{
+    writer_stop();
+    unit_db_close();
 }
 
 /* chat_event - dispatch one event from user (platform p, group may be NULL); the reply text,

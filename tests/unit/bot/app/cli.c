@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "bot/app/cli.h"
+#include "bot/base/textfmt.h"
 
 static int run_nothing(struct cli_ctx *c)
 {
@@ -138,12 +139,86 @@ static void test_table(void **state)
     free(text);
 }
 
+/* column_of - the terminal column at which needle starts on its line of text (-1: absent). */
+static long column_of(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    if (!at)
+        return -1;
+    const char *line = at;
+    while (line > text && line[-1] != '\n')
+        line--;
+    char *prefix = strndup(line, (size_t)(at - line));
+    long w = (long)textfmt_width(prefix);
+    free(prefix);
+    return w;
+}
+
+/* The help's second column starts at the same terminal column whatever the first holds:
+ * Chinese characters count two columns, not their three bytes. */
+static void test_help_columns(void **state)
+{
+    (void)state;
+    static struct cli_table t;
+    static const struct cli_opt wide_opts[] = {
+        {"--branch", CLI_STR, 0, 0, "组织", "哪个组织"},
+        {"--limit", CLI_INT, 1, 9, "N", "几条"},
+        {0},
+    };
+    static const struct cli_command add = {.noun = "branch",
+                                           .verb = "add",
+                                           .usage = "路径",
+                                           .summary = "新建组织",
+                                           .run = run_nothing};
+    static const struct cli_command list = {.noun = "branch",
+                                            .verb = "list",
+                                            .summary = "组织树",
+                                            .opts = wide_opts,
+                                            .run = run_nothing};
+    static const struct cli_command help = {
+        .noun = "help", .usage = "[config|名词]", .summary = "本帮助", .run = run_nothing};
+    static const struct cli_command longer = {.noun = "member",
+                                              .verb = "set",
+                                              .usage = "编号 字段 值（值为空用两个引号）",
+                                              .summary = "修改一项",
+                                              .run = run_nothing};
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_int_equal(cli_table_add(&t, &add, 1, devnull), ZB_OK);
+    assert_int_equal(cli_table_add(&t, &list, 1, devnull), ZB_OK);
+    assert_int_equal(cli_table_add(&t, &help, 1, devnull), ZB_OK);
+    assert_int_equal(cli_table_add(&t, &longer, 1, devnull), ZB_OK);
+    fclose(devnull);
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cli_help(f, &t, NULL);
+    fclose(f);
+    const long col = 2 + 26 + 1;                        /* indent, the first column, one space */
+    assert_int_equal(column_of(text, "新建组织"), col); /* "branch add 路径" */
+    assert_int_equal(column_of(text, "组织树"), col);
+    assert_int_equal(column_of(text, "本帮助"), col); /* "help [config|名词]" */
+    /* too wide for the column: on its own line, the summary below in the column */
+    assert_non_null(strstr(text, "  member set 编号 字段 值（值为空用两个引号）\n"));
+    assert_int_equal(column_of(text, "修改一项"), col);
+    free(text);
+
+    text = NULL;
+    f = open_memstream(&text, &len);
+    cli_help(f, &t, "branch");
+    fclose(f);
+    assert_int_equal(column_of(text, "哪个组织"), col); /* "--branch 组织" */
+    assert_int_equal(column_of(text, "几条"), col);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options_and_words),
         cmocka_unit_test(test_mistakes_name_themselves),
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_help_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
- * router.c - unit tests for bot/router.c: dedupe, keyword and menu matching, sessions, the
- * fallback, long-reply pages and table validation, against a real SQLite file in /tmp.
+ * router.c - unit tests for bot/chat/router.c: dedupe, keyword and menu matching, sessions, the
+ * fallback, long-reply pages, table validation and the role dispatcher (a handler's action),
+ * against a real SQLite file in /tmp.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +14,10 @@
 
 #include <cmocka.h>
 
+#include "bot/org/branch.h"
 #include "bot/org/identity.h"
 #include "bot/org/member.h"
+#include "bot/org/role.h"
 #include "bot/chat/router.h"
 #include "bot/store/store.h"
 #include "bot/store/writer.h"
@@ -128,6 +131,51 @@ static int mquiz_on_session(struct handler_ctx *c, const char *state, struct rep
     return ZB_OK;
 }
 
+static const struct handler guard_handler;
+static int guard_calls;
+
+/* The test's own action: organizers only, never the operator. */
+static const struct role_action guard_act = {
+    .id = "test.guard",
+    .roles = ROLE_ORGANIZER,
+    .operator_ok = false,
+    .refusal = "只有组织委员可以这样做。",
+};
+
+/* guard: needs guard_act. "guard more" opens a session; "guard ORG" acts on the organisation
+ * with that id and, as role.h asks of such commands, checks it with role_can itself. */
+static int guard_on_message(struct handler_ctx *c, struct reply *out)
+{
+    guard_calls++;
+    if (strcmp(c->arg, "more") == 0) {
+        reply_text(out, "guard:open");
+        return router_session_begin(c, &guard_handler, "g");
+    }
+    if (*c->arg) {
+        struct actor a = actor_member(c->member_id, "wechat");
+        const char *refusal = NULL;
+        int rc = role_can(&a, &guard_act, strtoll(c->arg, NULL, 10), &refusal);
+        if (rc == ZB_EDENIED) {
+            reply_textf(out, "guard:out:%s", refusal);
+            return ZB_OK;
+        }
+        if (rc)
+            return rc;
+        reply_textf(out, "guard:in:%s", c->arg);
+        return ZB_OK;
+    }
+    reply_textf(out, "guard:%lld", (long long)c->member_id);
+    return ZB_OK;
+}
+
+/* on_session: echoes, stays open until "end". */
+static int guard_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    guard_calls++;
+    reply_textf(out, "guard-session:%s:%s", state, c->norm);
+    return strcmp(c->norm, "end") == 0 ? router_session_end(c) : ZB_OK;
+}
+
 static const char *const echo_kw[] = {"echo", "回声", NULL};
 static const char *const ask_kw[] = {"ask", NULL};
 static const char *const long_kw[] = {"long", NULL};
@@ -136,6 +184,7 @@ static const char *const help_kw[] = {"0", "help", NULL};
 static const char *const secret_kw[] = {"secret", NULL};
 static const char *const quiz_kw[] = {"quiz", NULL};
 static const char *const mquiz_kw[] = {"mquiz", NULL};
+static const char *const guard_kw[] = {"guard", NULL};
 
 static const struct handler echo_handler = {.name = "echo",
                                             .keywords = echo_kw,
@@ -179,9 +228,16 @@ static const struct handler quiz_handler = {.name = "quiz",
                                             .on_message = quiz_on_message,
                                             .on_session = quiz_on_session};
 
-static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &long_handler,
-                                              &fail_handler,   &help_handler, &fb_handler,
-                                              &secret_handler, &quiz_handler, &mquiz_handler};
+static const struct handler guard_handler = {.name = "guard",
+                                             .keywords = guard_kw,
+                                             .takes_arg = true,
+                                             .action = &guard_act,
+                                             .on_message = guard_on_message,
+                                             .on_session = guard_on_session};
+
+static const struct handler *const table[] = {
+    &echo_handler, &ask_handler,    &long_handler, &fail_handler,  &help_handler,
+    &fb_handler,   &secret_handler, &quiz_handler, &mquiz_handler, &guard_handler};
 
 static int seq;
 
@@ -452,6 +508,137 @@ static void test_members_only(void **state)
     expect_as("m1", "hello", "fallback:text"); /* and the session is gone */
     /* public handlers do not care */
     expect_as("m1", "echo hi", "echo:hi");
+}
+
+/* role_person - a member in org (0: none) with roles, bound to the WeChat user. */
+static int64_t role_person(const char *user, int64_t org, unsigned roles)
+{
+    struct member m;
+    member_init(&m);
+    snprintf(m.name, sizeof m.name, "角色%s", user);
+    m.branch_id = org;
+    m.roles = roles;
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(member_insert(&m, 1), ZB_OK);
+    assert_int_equal(identity_bind("wechat", "gh", user, m.id, 1), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    return m.id;
+}
+
+/* set_roles - give member id exactly roles. */
+static void set_roles(int64_t id, unsigned roles)
+{
+    struct member m;
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(member_get(id, &m), ZB_OK);
+    m.roles = roles;
+    assert_int_equal(member_update(&m, 2), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+}
+
+#define GUARD_REFUSED "只有组织委员可以这样做。\n回复 0 返回菜单。"
+
+/* A handler that names an action: refused (with the action's refusal, the handler never
+ * running) for a member without the role and for an unbound sender, run for a member with it. */
+static void test_action_refuses_and_allows(void **state)
+{
+    (void)state;
+    int64_t lock = 0;
+    char err[BRANCH_ERR_MAX];
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(branch_add("交通党委/船闸支部", 1, &lock, NULL, err, sizeof err), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    int64_t organizer = role_person("ra-org", lock, ROLE_ORGANIZER);
+    role_person("ra-plain", lock, 0);
+    role_person("ra-sec", lock, ROLE_SECRETARY); /* a role, but not one the action names */
+
+    int before = guard_calls;
+    expect_as("ra-plain", "guard", GUARD_REFUSED);
+    expect_as("ra-sec", "guard", GUARD_REFUSED);
+    expect_as("ra-stranger", "guard", ROUTER_MEMBERS_ONLY_TEXT); /* not bound at all */
+    expect_as("ra-plain", "guard more", GUARD_REFUSED);          /* no session opened either */
+    expect_as("ra-plain", "x", "fallback:text");
+    assert_int_equal(guard_calls, before);
+
+    char want[64];
+    snprintf(want, sizeof want, "guard:%lld", (long long)organizer);
+    expect_as("ra-org", "guard", want);
+    assert_int_equal(guard_calls, before + 1);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM sessions WHERE handler = 'guard'"), 0);
+}
+
+/* Scope: a member with the role but no organisation is refused at dispatch; a handler acting
+ * on an organisation is allowed on the member's own and its subtree, refused on a sibling
+ * branch and on the 党委 above. */
+static void test_action_scope(void **state)
+{
+    (void)state;
+    int64_t lock = 0, channel = 0, group = 0, top = 0;
+    char err[BRANCH_ERR_MAX];
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(branch_add("航运党委/一号支部/第一党小组", 1, &group, NULL, err, sizeof err),
+                     ZB_OK);
+    assert_int_equal(branch_resolve("航运党委/一号支部", &lock, err, sizeof err), ZB_OK);
+    assert_int_equal(branch_resolve("航运党委", &top, err, sizeof err), ZB_OK);
+    assert_int_equal(branch_add("航运党委/二号支部", 1, &channel, NULL, err, sizeof err), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    role_person("rs-org", lock, ROLE_ORGANIZER);
+    role_person("rs-noorg", 0, ROLE_ORGANIZER);
+
+    int before = guard_calls;
+    char *got = say_as("rs-noorg", EV_TEXT, "guard", NULL);
+    assert_non_null(strstr(got, "还没有登记所在党组织"));
+    assert_non_null(strstr(got, "回复 0 返回菜单。"));
+    free(got);
+    assert_int_equal(guard_calls, before);
+
+    char text[48], want[96];
+    int64_t inside[] = {lock, group};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(text, sizeof text, "guard %lld", (long long)inside[i]);
+        snprintf(want, sizeof want, "guard:in:%lld", (long long)inside[i]);
+        expect_as("rs-org", text, want);
+    }
+    int64_t outside[] = {channel, top};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(text, sizeof text, "guard %lld", (long long)outside[i]);
+        got = say_as("rs-org", EV_TEXT, text, NULL);
+        assert_non_null(strstr(got, "guard:out:"));
+        assert_non_null(strstr(got, "不在您所在党组织的管理范围内"));
+        free(got);
+    }
+    assert_int_equal(guard_calls, before + 4);
+}
+
+/* A session of a handler with an action is checked on every message: a member who loses the
+ * role mid-session is refused, on_session does not run, and the session is closed; a member
+ * who keeps it goes on. */
+static void test_action_session_rechecked(void **state)
+{
+    (void)state;
+    int64_t lock = 0;
+    char err[BRANCH_ERR_MAX];
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(branch_add("港口党委/码头支部", 1, &lock, NULL, err, sizeof err), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    int64_t a = role_person("rx-a", lock, ROLE_ORGANIZER);
+    role_person("rx-b", lock, ROLE_ORGANIZER | ROLE_SECRETARY);
+
+    expect_as("rx-a", "guard more", "guard:open");
+    expect_as("rx-b", "guard more", "guard:open");
+    expect_as("rx-a", "one", "guard-session:g:one");
+    int before = guard_calls;
+    set_roles(a, ROLE_SECRETARY); /* no longer an organizer */
+    expect_as("rx-a", "two", GUARD_REFUSED);
+    assert_int_equal(guard_calls, before);
+    expect_as("rx-a", "three", "fallback:text");     /* the session is gone */
+    expect_as("rx-b", "two", "guard-session:g:two"); /* the other member's goes on */
+    assert_int_equal(guard_calls, before + 1);
+    set_roles(a, ROLE_ORGANIZER); /* given back: allowed again, from a keyword */
+    expect_as("rx-a", "guard more", "guard:open");
+    expect_as("rx-a", "four", "guard-session:g:four");
+    expect_as("rx-a", "end", "guard-session:g:end");
+    expect_as("rx-b", "end", "guard-session:g:end");
 }
 
 static void test_keyword_then_digits(void **state)
@@ -834,6 +1021,9 @@ int main(void)
         cmocka_unit_test(test_init_rejects_collisions),
         cmocka_unit_test(test_menu_lists_numbered_handlers),
         cmocka_unit_test(test_members_only),
+        cmocka_unit_test(test_action_refuses_and_allows),
+        cmocka_unit_test(test_action_scope),
+        cmocka_unit_test(test_action_session_rechecked),
         cmocka_unit_test(test_keyword_then_digits),
         cmocka_unit_test(test_init_rejects_members_only_fallback),
         cmocka_unit_test(test_scope_keywords),

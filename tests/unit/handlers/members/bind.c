@@ -16,7 +16,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    unit_db_close();
+    chat_close();
     return 0;
 }
 
@@ -131,10 +131,10 @@ static void test_unsubscribe_unbinds_wechat_only(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bind_greets_by_name),
-        cmocka_unit_test(test_bind_variants),
-        cmocka_unit_test(test_lockout_after_five_wrong_codes),
-        cmocka_unit_test(test_unsubscribe_unbinds_wechat_only),
+        cmocka_unit_test_setup_teardown(test_bind_greets_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bind_variants, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_after_five_wrong_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsubscribe_unbinds_wechat_only, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

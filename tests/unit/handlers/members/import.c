@@ -13,6 +13,7 @@
 #include "handlers/members/import.h"
 #include "bot/org/role.h"
 
+/* setup - a fresh database for each test */
 static int setup(void **state)
 {
     (void)state;
@@ -23,15 +24,6 @@ static int teardown(void **state)
 {
     (void)state;
     unit_db_close();
-    return 0;
-}
-
-/* reset - an empty registry before each test */
-static int reset(void **state)
-{
-    (void)state;
-    unit_db_exec("DELETE FROM identities; DELETE FROM members; DELETE FROM branches; "
-                 "DELETE FROM audit;");
     return 0;
 }
 
@@ -355,16 +347,16 @@ static void test_cross_field_rules(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_example_file, reset),
-        cmocka_unit_test_setup(test_gbk_file, reset),
-        cmocka_unit_test_setup(test_bom_and_english_headers_in_any_order, reset),
-        cmocka_unit_test_setup(test_quoted_commas_and_line_breaks, reset),
-        cmocka_unit_test_setup(test_every_problem_listed_nothing_written, reset),
-        cmocka_unit_test_setup(test_header_problems, reset),
-        cmocka_unit_test_setup(test_unknown_branch_then_created, reset),
-        cmocka_unit_test_setup(test_duplicate_rows_without_phone, reset),
-        cmocka_unit_test_setup(test_reimport_updates_and_dry_run, reset),
-        cmocka_unit_test_setup(test_cross_field_rules, reset),
+        cmocka_unit_test_setup_teardown(test_example_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gbk_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bom_and_english_headers_in_any_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quoted_commas_and_line_breaks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_problem_listed_nothing_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_branch_then_created, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_rows_without_phone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reimport_updates_and_dry_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cross_field_rules, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

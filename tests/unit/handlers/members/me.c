@@ -16,7 +16,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    unit_db_close();
+    chat_close();
     return 0;
 }
 
@@ -101,9 +101,9 @@ static void test_roster_role_and_scope(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unbound_menu_and_refusal),
-        cmocka_unit_test(test_me_shows_own_record_masked),
-        cmocka_unit_test(test_roster_role_and_scope),
+        cmocka_unit_test_setup_teardown(test_unbound_menu_and_refusal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_me_shows_own_record_masked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roster_role_and_scope, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
