@@ -371,7 +371,8 @@ static int member_route(const struct channel_rules *r, const struct outbox_row *
         }
     }
     if (!why[0])
-        why_add(why, whysz, "没有配置的渠道能送达");
+        why_add(why, whysz,
+                "没有配置的渠道能送达（见 outbox.channel_order 和各平台的发送配置，含微信小程序）");
     return ZB_ENOTFOUND;
 }
 
