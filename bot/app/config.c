@@ -170,7 +170,7 @@ static const struct key keys[] = {
      "after a platform answers \"too many requests\", send nothing to it for this long"},
     {"outbox.keep_days", K_INT, F(outbox.keep_days), 0, 3650, "180", NULL, NULL,
      "delivered messages are deleted after this many days; 0 = keep; failed ones are kept"},
-    {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,onebot,qqbot,wxmini",
+    {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,wxmini,onebot,qqbot",
      NULL, NULL, "platforms tried for a member with several identities, in order"},
     {"ratelimit.wechat", K_INT, F(ratelimit.wechat), 0, 100000, "50", NULL, NULL,
      "messages per second to the WeChat API; 0 = unlimited"},

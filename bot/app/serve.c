@@ -172,7 +172,7 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
     struct channel_rules *r = &sc->rules;
     channel_rules_default(r);
     if (channel_parse_order(r, cfg->outbox.channel_order))
-        log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot,wxmini");
+        log_warn("outbox.channel_order unreadable; using wechat,wxmini,onebot,qqbot");
     r->cs_window_s = cfg->wechat.cs_window_s;
     r->cs_limit = cfg->wechat.cs_limit;
     r->templates = cfg->wechat.templates;

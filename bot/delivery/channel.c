@@ -45,9 +45,9 @@ void channel_rules_default(struct channel_rules *r)
 {
     memset(r, 0, sizeof *r);
     r->order[0] = PLATFORM_WECHAT;
-    r->order[1] = PLATFORM_ONEBOT;
-    r->order[2] = PLATFORM_QQBOT;
-    r->order[3] = PLATFORM_WXMINI;
+    r->order[1] = PLATFORM_WXMINI;
+    r->order[2] = PLATFORM_ONEBOT;
+    r->order[3] = PLATFORM_QQBOT;
     r->norder = 4;
     r->wx_cs_window_s = 48 * 3600;
     r->wx_cs_limit = 5;

@@ -95,7 +95,7 @@ const char *channel_name(enum channel c);
 enum platform channel_platform(enum channel c);
 
 /* channel_rules_default - the platforms' documented limits, all platforms off, order wechat,
- * onebot, qqbot, no templates. */
+ * wxmini, onebot, qqbot, no templates. */
 void channel_rules_default(struct channel_rules *r);
 /* channel_parse_order - "wechat,onebot,qqbot" (a subset, any order) into r; ZB_EINVAL when a
  * name is unknown or repeated. */
