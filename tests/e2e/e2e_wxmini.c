@@ -196,7 +196,8 @@ static void plain_json_and_xml(void **state)
 
     /* URL verification */
     query(NULL, false, q, sizeof q);
-    strncat(q, "&echostr=hello123", sizeof q - strlen(q) - 1);
+    size_t ql = strlen(q);
+    snprintf(q + ql, sizeof q - ql, "&echostr=hello123");
     assert_int_equal(http(&s, "GET", q, NULL, NULL, &out), 200);
     assert_string_equal(out, "hello123");
     free(out);
