@@ -147,14 +147,31 @@ static const struct key keys[] = {
      "delay before the first retry; doubles with each attempt, with jitter"},
     {"outbox.backoff_max_s", K_INT, F(outbox.backoff_max_s), 1, 86400, "1800", NULL, NULL,
      "longest delay between two attempts"},
+    {"wxmini.enabled", K_BOOL, F(wxmini.enabled), 0, 0, "false", NULL, NULL,
+     "serve the mini-program's message push at /wechat/mini"},
+    {"wxmini.app_id", K_STR, F(wxmini.app_id), 0, 0, "", NULL, NULL,
+     "the mini-program's AppID (receive-id of encrypted pushes, access tokens)"},
+    {"wxmini.app_secret", K_STR, F(wxmini.app_secret), 0, 0, "", "ZHIBU_WXMINI_APP_SECRET", NULL,
+     "the mini-program's AppSecret, for access tokens (secret)"},
+    {"wxmini.token", K_STR, F(wxmini.token), 0, 0, "", "ZHIBU_WXMINI_TOKEN", NULL,
+     "the message push Token from the mini-program console (secret)"},
+    {"wxmini.encoding_aes_key", K_STR, F(wxmini.encoding_aes_key), 0, 0, "", "ZHIBU_WXMINI_AES_KEY",
+     NULL, "the message push EncodingAESKey, 43 characters (secret)"},
+    {"wxmini.mode", K_STR, F(wxmini.mode), 0, 0, "", NULL, "|plain|compatible|safe",
+     "message push mode as in the console; default safe with an encoding_aes_key, else plain"},
+    {"wxmini.api_base", K_STR, F(wxmini.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,
+     "WeChat API base URL for the mini-program (tests point it at a fake)"},
+    {"wxmini.templates", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
+     "subscribe-message templates per message kind: {KIND: {\"id\", \"fields\": {KEY: FIELD}}}, "
+     "sent once per grant the mini-program reported"},
     {"outbox.timeout_ms", K_INT, F(outbox.timeout_ms), 100, 120000, "10000", NULL, NULL,
      "time-out of one platform API request"},
     {"outbox.rate_pause_s", K_INT, F(outbox.rate_pause_s), 1, 86400, "60", NULL, NULL,
      "after a platform answers \"too many requests\", send nothing to it for this long"},
     {"outbox.keep_days", K_INT, F(outbox.keep_days), 0, 3650, "180", NULL, NULL,
      "delivered messages are deleted after this many days; 0 = keep; failed ones are kept"},
-    {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,onebot,qqbot", NULL,
-     NULL, "platforms tried for a member with several identities, in order"},
+    {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,wxmini,onebot,qqbot",
+     NULL, NULL, "platforms tried for a member with several identities, in order"},
     {"ratelimit.wechat", K_INT, F(ratelimit.wechat), 0, 100000, "50", NULL, NULL,
      "messages per second to the WeChat API; 0 = unlimited"},
     {"ratelimit.onebot", K_INT, F(ratelimit.onebot), 0, 100000, "2", NULL, NULL,
@@ -323,17 +340,36 @@ static int kind_ok(const char *s)
     return 1;
 }
 
-static struct channel_template *template_add(struct config *c, const char *kind, const char *id,
-                                             bool subscribe)
+/* A templates list of the config: wechat.templates or wxmini.templates. */
+struct tlist {
+    const char *section;                 /* "wechat" or "wxmini" */
+    struct channel_template **templates; /* the array */
+    size_t *n;                           /* its entries */
+};
+
+static struct tlist tlist_of(struct config *c, bool wxmini)
 {
-    c->wechat.templates =
-        xrealloc(c->wechat.templates, (c->wechat.ntemplates + 1) * sizeof *c->wechat.templates);
-    struct channel_template *t = &c->wechat.templates[c->wechat.ntemplates++];
+    if (wxmini)
+        return (struct tlist){"wxmini", &c->wxmini.templates, &c->wxmini.ntemplates};
+    return (struct tlist){"wechat", &c->wechat.templates, &c->wechat.ntemplates};
+}
+
+static struct channel_template *tlist_add(struct tlist l, const char *kind, const char *id,
+                                          bool subscribe)
+{
+    *l.templates = xrealloc(*l.templates, (*l.n + 1) * sizeof **l.templates);
+    struct channel_template *t = &(*l.templates)[(*l.n)++];
     memset(t, 0, sizeof *t);
     t->kind = xstrdup(kind);
     t->id = xstrdup(id);
     t->subscribe = subscribe;
     return t;
+}
+
+static struct channel_template *template_add(struct config *c, const char *kind, const char *id,
+                                             bool subscribe)
+{
+    return tlist_add(tlist_of(c, false), kind, id, subscribe);
 }
 
 /* template_fields - the "fields" object of one template into t. */
@@ -362,20 +398,21 @@ static int template_fields(struct channel_template *t, const cJSON *fields, cons
 }
 
 /*
- * templates_load - wechat.templates: {KIND: {"id": ID, "fields": {KEY: FIELD}, "type":
- * "template"|"subscribe"}}. Every problem names its key.
+ * templates_load - SECTION.templates (wechat or wxmini): {KIND: {"id": ID, "fields": {KEY:
+ * FIELD}, "type": "template"|"subscribe"}}. Every problem names its key. The mini-program has
+ * subscribe messages only: its entries are subscribe messages whatever their type.
  */
-static int templates_load(struct config *c, const cJSON *obj, char *err, size_t errsz)
+static int templates_load(struct tlist l, const cJSON *obj, char *err, size_t errsz)
 {
     const cJSON *it;
     if (!cJSON_IsObject(obj)) {
-        snprintf(err, errsz, "key \"wechat.templates\": expected an object");
+        snprintf(err, errsz, "key \"%s.templates\": expected an object", l.section);
         return ZB_ECONFIG;
     }
     cJSON_ArrayForEach(it, obj)
     {
         char name[128];
-        snprintf(name, sizeof name, "wechat.templates.%.64s", it->string);
+        snprintf(name, sizeof name, "%s.templates.%.64s", l.section, it->string);
         if (*it->string == '_')
             continue;
         if (!kind_ok(it->string)) {
@@ -410,18 +447,19 @@ static int templates_load(struct config *c, const cJSON *obj, char *err, size_t 
             snprintf(err, errsz, "key \"%s.fields\": expected an object", name);
             return ZB_ECONFIG;
         }
-        bool sub = type && strcmp(type->valuestring, "subscribe") == 0;
-        for (size_t i = 0; i < c->wechat.ntemplates; i++)
-            if (strcmp(c->wechat.templates[i].kind, it->string) == 0) {
+        bool sub = (type && strcmp(type->valuestring, "subscribe") == 0) ||
+                   strcmp(l.section, "wxmini") == 0;
+        for (size_t i = 0; i < *l.n; i++)
+            if (strcmp((*l.templates)[i].kind, it->string) == 0) {
                 snprintf(err, errsz, "key \"%s\": given twice", name);
                 return ZB_ECONFIG;
             }
-        if (c->wechat.ntemplates >= CONFIG_TEMPLATES_MAX) {
-            snprintf(err, errsz, "key \"wechat.templates\": at most %d kinds",
+        if (*l.n >= CONFIG_TEMPLATES_MAX) {
+            snprintf(err, errsz, "key \"%s.templates\": at most %d kinds", l.section,
                      CONFIG_TEMPLATES_MAX);
             return ZB_ECONFIG;
         }
-        struct channel_template *t = template_add(c, it->string, id->valuestring, sub);
+        struct channel_template *t = tlist_add(l, it->string, id->valuestring, sub);
         if (fields && template_fields(t, fields, name, err, errsz))
             return ZB_ECONFIG;
     }
@@ -478,7 +516,7 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
         const struct key *k = find_key(name);
         int rc;
         if (k && k->type == K_OBJ)
-            rc = templates_load(c, it, err, errsz);
+            rc = templates_load(tlist_of(c, strncmp(name, "wxmini.", 7) == 0), it, err, errsz);
         else if (k)
             rc = set_json(c, k, it, err, errsz);
         else if (is_section(name) && cJSON_IsObject(it))
@@ -633,11 +671,26 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
                  "key \"wechat.app_id\": required when wechat.encoding_aes_key is set");
         goto done;
     }
+    if (!*c->wxmini.mode) { /* the console's default: safe once a key is configured */
+        free(c->wxmini.mode);
+        c->wxmini.mode = xstrdup(*c->wxmini.encoding_aes_key ? "safe" : "plain");
+    }
+    if (c->wxmini.enabled && !*c->wxmini.token) {
+        snprintf(sub, sizeof sub,
+                 "key \"wxmini.token\": required when wxmini.enabled (or set ZHIBU_WXMINI_TOKEN)");
+        goto done;
+    }
+    if (c->wxmini.enabled && strcmp(c->wxmini.mode, "plain") != 0 &&
+        (!*c->wxmini.encoding_aes_key || !*c->wxmini.app_id)) {
+        snprintf(sub, sizeof sub, "key \"%s\": required when wxmini.mode is %s",
+                 *c->wxmini.app_id ? "wxmini.encoding_aes_key" : "wxmini.app_id", c->wxmini.mode);
+        goto done;
+    }
     struct channel_rules order;
     if (channel_parse_order(&order, c->outbox.channel_order)) {
         snprintf(sub, sizeof sub,
                  "key \"outbox.channel_order\": expected platform names from wechat, onebot, "
-                 "qqbot separated by commas, each once; got \"%s\"",
+                 "qqbot, wxmini separated by commas, each once; got \"%s\"",
                  c->outbox.channel_order);
         goto done;
     }
@@ -682,6 +735,14 @@ void config_free(struct config *c)
             free((char *)t->key[j]);
     }
     free(c->wechat.templates);
+    for (size_t i = 0; i < c->wxmini.ntemplates; i++) {
+        struct channel_template *t = &c->wxmini.templates[i];
+        free((char *)t->kind);
+        free((char *)t->id);
+        for (int j = 0; j < t->nfields; j++)
+            free((char *)t->key[j]);
+    }
+    free(c->wxmini.templates);
     free(c->path);
     free(c);
 }

@@ -46,6 +46,17 @@ struct config {
         size_t ntemplates;                  /* entries in templates */
     } wechat;
     struct {
+        bool enabled;           /* serve /wechat/mini */
+        char *app_id;           /* the mini-program's AppID: receive-id of encrypted pushes */
+        char *app_secret;       /* AppSecret, for access tokens (secret) */
+        char *token;            /* the message push Token set in the console (secret) */
+        char *encoding_aes_key; /* EncodingAESKey, "" = plaintext only (secret) */
+        char *mode;             /* plain | compatible | safe (resolved at load) */
+        char *api_base;         /* https://api.weixin.qq.com, or a fake in tests */
+        struct channel_template *templates; /* wxmini.templates: subscribe messages (owned) */
+        size_t ntemplates;                  /* entries in templates */
+    } wxmini;
+    struct {
         bool enabled;       /* serve /qq/onebot */
         char *secret;       /* X-Signature HMAC-SHA1 key; "" = unsigned (secret) */
         char *access_token; /* Bearer token for the OneBot HTTP API (secret) */

@@ -30,6 +30,7 @@
 #include "webhook/qq/qqbot_api.h"
 #include "webhook/wechat/wechat.h"
 #include "webhook/wechat/wechat_api.h"
+#include "webhook/wechat/wxmini.h"
 
 #define ERR_MAX 512
 
@@ -56,6 +57,14 @@ static const char *onebot_prefix(const struct config *c)
 static const char *qqbot_prefix(const struct config *c)
 {
     return c->qqbot.group_prefix;
+}
+static bool wxmini_receives(const struct config *c)
+{
+    return c->wxmini.enabled;
+}
+static bool wxmini_sends(const struct config *c)
+{
+    return *c->wxmini.app_id && *c->wxmini.app_secret;
 }
 static long wechat_rate(const struct config *c)
 {
@@ -111,6 +120,15 @@ static const struct wiring wiring[PLATFORM_COUNT] = {
      qqbot_api_free,
      qqbot_rate,
      qqbot_prefix},
+    {PLATFORM_WXMINI,
+     {"/wechat/mini", ROUTE_GET | ROUTE_POST, EP_WXMINI, wxmini_handle},
+     wxmini_receives,
+     wxmini_init,
+     wxmini_sends,
+     wxmini_api_client,
+     wechat_api_free,
+     wechat_rate, /* the same WeChat API and its ratelimit.wechat */
+     NULL},
 };
 
 const char *serve_group_prefix(const struct config *cfg, const char *platform)
@@ -154,12 +172,14 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
     struct channel_rules *r = &sc->rules;
     channel_rules_default(r);
     if (channel_parse_order(r, cfg->outbox.channel_order))
-        log_warn("outbox.channel_order unreadable; using wechat,onebot,qqbot");
+        log_warn("outbox.channel_order unreadable; using wechat,wxmini,onebot,qqbot");
     r->cs_window_s = cfg->wechat.cs_window_s;
     r->cs_limit = cfg->wechat.cs_limit;
     r->templates = cfg->wechat.templates;
     r->ntemplates = cfg->wechat.ntemplates;
     r->qq_active = cfg->qqbot.active_push;
+    r->wx_templates = cfg->wxmini.templates;
+    r->nwx_templates = cfg->wxmini.ntemplates;
     for (int p = 0; p < PLATFORM_COUNT; p++) {
         sc->rate[p] = wiring[p].rate(cfg);
         if (wiring[p].sends(cfg)) {

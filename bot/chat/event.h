@@ -15,6 +15,7 @@ enum platform {
     PLATFORM_WECHAT = 0, /* WeChat official account (公众号) */
     PLATFORM_ONEBOT,     /* QQ through a OneBot v11 implementation */
     PLATFORM_QQBOT,      /* QQ open-platform bot */
+    PLATFORM_WXMINI,     /* WeChat mini-program (小程序) customer-service messages */
     PLATFORM_COUNT
 };
 

@@ -9,11 +9,12 @@ static const struct platform_info rows[] = {
     /* QQ pages: 4 parts of half a message and a last whole one (qq_text.h, QQ_PAGE_CHARS) */
     {PLATFORM_ONEBOT, "onebot", "QQ", "QQ", 4 * 750 + 1500, PLATFORM_REPLY_QUICK},
     {PLATFORM_QQBOT, "qqbot", "QQ 机器人", "QQ", 4 * 750 + 1500, PLATFORM_REPLY_ACK},
-    {PLATFORM_COUNT, "wxmini", "微信小程序", "微信小程序", 2000, PLATFORM_REPLY_NONE},
+    /* customer-service text through the API: the same 2,048-byte limit as the account's */
+    {PLATFORM_WXMINI, "wxmini", "微信小程序", "微信小程序", 2000, PLATFORM_REPLY_NONE},
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
-_Static_assert(PLATFORM_COUNT == 3, "a new platform needs its row in platform.c");
+_Static_assert(PLATFORM_COUNT == 4, "a new platform needs its row in platform.c");
 
 const struct platform_info *platform_get(enum platform p)
 {

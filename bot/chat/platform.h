@@ -4,7 +4,8 @@
  * passive reply. The adapters and send clients (webhook/) are attached to these rows by the
  * composition root (bot/app/serve.c); bot/ never names them.
  *
- * "wxmini" (the mini-program) has a row for its labels; it receives no events yet.
+ * "wxmini" (the mini-program) answers its message push with "success" and replies through the
+ * customer-service API via the outbox (PLATFORM_REPLY_NONE).
  */
 #ifndef ZHIBU_PLATFORM_H
 #define ZHIBU_PLATFORM_H

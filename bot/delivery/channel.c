@@ -9,13 +9,14 @@
 #include <string.h>
 
 #include "bot/chat/eventlog.h"
+#include "bot/delivery/grants.h"
 #include "bot/org/identity.h"
 
 #define MAX_IDENTITIES 16
 
-static const char *const names[CH_COUNT] = {"wechat_cs",      "wechat_template", "wechat_subscribe",
-                                            "onebot_private", "onebot_group",    "qqbot_c2c",
-                                            "qqbot_group"};
+static const char *const names[CH_COUNT] = {
+    "wechat_cs", "wechat_template", "wechat_subscribe", "onebot_private",  "onebot_group",
+    "qqbot_c2c", "qqbot_group",     "wxmini_cs",        "wxmini_subscribe"};
 
 const char *channel_name(enum channel c)
 {
@@ -32,6 +33,9 @@ enum platform channel_platform(enum channel c)
     case CH_ONEBOT_PRIVATE:
     case CH_ONEBOT_GROUP:
         return PLATFORM_ONEBOT;
+    case CH_WXMINI_CS:
+    case CH_WXMINI_SUBSCRIBE:
+        return PLATFORM_WXMINI;
     default:
         return PLATFORM_QQBOT;
     }
@@ -41,9 +45,12 @@ void channel_rules_default(struct channel_rules *r)
 {
     memset(r, 0, sizeof *r);
     r->order[0] = PLATFORM_WECHAT;
-    r->order[1] = PLATFORM_ONEBOT;
-    r->order[2] = PLATFORM_QQBOT;
-    r->norder = 3;
+    r->order[1] = PLATFORM_WXMINI;
+    r->order[2] = PLATFORM_ONEBOT;
+    r->order[3] = PLATFORM_QQBOT;
+    r->norder = 4;
+    r->wx_cs_window_s = 48 * 3600;
+    r->wx_cs_limit = 5;
     r->cs_window_s = 48 * 3600;
     r->cs_limit = 5;
     r->qq_c2c_window_s = 3600;
@@ -161,6 +168,52 @@ static int wechat_route(const struct channel_rules *r, const struct outbox_row *
     return ZB_ENOTFOUND;
 }
 
+/*
+ * wxmini_route - customer service in its window (a user message buys wx_cs_limit messages in
+ * wx_cs_window_s), else a subscribe message on a grant for the kind's template.
+ */
+static int wxmini_route(const struct channel_rules *r, const struct outbox_row *row,
+                        const char *openid, int64_t now, struct channel_route *out, char *why,
+                        size_t whysz)
+{
+    if (!closed(row, CH_WXMINI_CS)) {
+        struct eventlog_last last;
+        int rc = eventlog_last("wxmini", EL_PRIVATE, openid, now - r->wx_cs_window_s, &last);
+        if (rc == ZB_EDB)
+            return rc;
+        int sent = 0;
+        if (rc == ZB_OK && outbox_channel_count("wxmini_cs", openid, last.at, &sent))
+            return ZB_EDB;
+        if (rc == ZB_OK && sent < r->wx_cs_limit) {
+            set_route(out, CH_WXMINI_CS, openid);
+            return ZB_OK;
+        }
+    }
+    struct channel_rules sub = *r; /* the template lookup over the mini-program's templates */
+    sub.templates = r->wx_templates;
+    sub.ntemplates = r->nwx_templates;
+    const struct channel_template *t = NULL;
+    for (int s = 0; s < 2 && !t; s++)
+        t = channel_template_find(&sub, row->kind, row->topic, s);
+    int left = 0;
+    if (t && !closed(row, CH_WXMINI_SUBSCRIBE)) {
+        if (grants_left(openid, t->id, &left))
+            return ZB_EDB;
+        if (left > 0) {
+            set_route(out, CH_WXMINI_SUBSCRIBE, openid);
+            snprintf(out->template_id, sizeof out->template_id, "%s", t->id);
+            out->tpl = t;
+            return ZB_OK;
+        }
+    }
+    char reason[256];
+    snprintf(reason, sizeof reason,
+             "微信小程序 %.40s：客服消息窗口已关闭或已用完，且没有「%s」的订阅消息授权", openid,
+             kind_cn(row->kind));
+    why_add(why, whysz, reason);
+    return ZB_ENOTFOUND;
+}
+
 /* qq_passive - the next free msg_seq for message msg_key, or ZB_ENOTFOUND when used up. */
 static int qq_next_seq(const struct channel_rules *r, const char *msg_key, int *seq)
 {
@@ -262,7 +315,8 @@ static int platform_off(enum platform p, char *why, size_t whysz)
 {
     static const char *const hint[PLATFORM_COUNT] = {
         "微信未配置发送（需要 wechat.app_id 和 wechat.app_secret）",
-        "OneBot 未启用（onebot.enabled）", "QQ 机器人未启用（qqbot.enabled）"};
+        "OneBot 未启用（onebot.enabled）", "QQ 机器人未启用（qqbot.enabled）",
+        "微信小程序未配置发送（需要 wxmini.app_id 和 wxmini.app_secret）"};
     snprintf(why, whysz, "%s", hint[p]);
     return ZB_EINVAL;
 }
@@ -291,12 +345,17 @@ static int member_route(const struct channel_rules *r, const struct outbox_row *
             if (strcmp(ids[i].platform, platform_name(p)) != 0)
                 continue;
             if (!r->platform_on[p]) {
-                why_add(why, whysz, p == PLATFORM_WECHAT ? "微信未配置发送" : "平台未启用");
+                why_add(why, whysz,
+                        p == PLATFORM_WECHAT   ? "微信未配置发送"
+                        : p == PLATFORM_WXMINI ? "微信小程序未配置发送"
+                                               : "平台未启用");
                 continue;
             }
             int rc = ZB_ENOTFOUND;
             if (p == PLATFORM_WECHAT) {
                 rc = wechat_route(r, row, ids[i].ext_id, now, out, why, whysz);
+            } else if (p == PLATFORM_WXMINI) {
+                rc = wxmini_route(r, row, ids[i].ext_id, now, out, why, whysz);
             } else if (p == PLATFORM_ONEBOT) {
                 if (!closed(row, CH_ONEBOT_PRIVATE)) {
                     set_route(out, CH_ONEBOT_PRIVATE, ids[i].ext_id);
@@ -312,7 +371,8 @@ static int member_route(const struct channel_rules *r, const struct outbox_row *
         }
     }
     if (!why[0])
-        why_add(why, whysz, "没有配置的渠道能送达（小程序身份不能接收推送）");
+        why_add(why, whysz,
+                "没有配置的渠道能送达（见 outbox.channel_order 和各平台的发送配置，含微信小程序）");
     return ZB_ENOTFOUND;
 }
 
@@ -340,6 +400,10 @@ int channel_choose(const struct channel_rules *r, const struct outbox_row *row, 
         set_route(out, ch, row->to);
         return ZB_OK;
     }
+    case RCPT_WXMINI:
+        if (!r->platform_on[PLATFORM_WXMINI])
+            return platform_off(PLATFORM_WXMINI, why, whysz);
+        return wxmini_route(r, row, row->to, now, out, why, whysz);
     case RCPT_QQBOT_USER:
     case RCPT_QQBOT_GROUP:
         if (!r->platform_on[PLATFORM_QQBOT])

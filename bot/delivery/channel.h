@@ -9,6 +9,9 @@
  *   QQ bot     a passive reply to the user's or group's last message, within 60 min (C2C) or
  *              5 min (group) and at most 5 replies per message (msg_seq 1..5); an active message
  *              only when qqbot.active_push.
+ *   wxmini     customer-service message within wx_cs_window_s after the user's last own message,
+ *              at most wx_cs_limit of them; otherwise a subscribe message (wxmini.templates for
+ *              the kind) while the user has a one-time grant for its template (grants.h).
  * A member is reached through its identities, platform by platform in the configured order,
  * most recently seen identity first. A channel that refused the recipient (its bit in
  * row->closed) is not chosen again for that row.
@@ -36,6 +39,8 @@ enum channel {
     CH_ONEBOT_GROUP,     /* send_group_msg, target group number */
     CH_QQBOT_C2C,        /* /v2/users/{openid}/messages */
     CH_QQBOT_GROUP,      /* /v2/groups/{group_openid}/messages */
+    CH_WXMINI_CS,        /* mini-program customer-service message, target openid */
+    CH_WXMINI_SUBSCRIBE, /* mini-program subscribe message on a grant, target openid, template */
     CH_COUNT
 };
 
@@ -57,16 +62,20 @@ struct channel_template {
 };
 
 struct channel_rules {
-    bool platform_on[PLATFORM_COUNT];         /* may send through this platform */
-    enum platform order[PLATFORM_COUNT];      /* member channel order */
-    int norder;                               /* entries used in order */
-    long cs_window_s;                         /* WeChat customer-service window */
-    long cs_limit;                            /* messages allowed in it */
-    const struct channel_template *templates; /* WeChat templates (not owned) */
-    size_t ntemplates;                        /* entries in templates */
-    bool qq_active;                           /* qqbot.active_push */
-    long qq_c2c_window_s, qq_group_window_s;  /* passive reply windows */
-    int qq_reply_max;                         /* replies per message */
+    bool platform_on[PLATFORM_COUNT];            /* may send through this platform */
+    enum platform order[PLATFORM_COUNT];         /* member channel order */
+    int norder;                                  /* entries used in order */
+    long cs_window_s;                            /* WeChat customer-service window */
+    long cs_limit;                               /* messages allowed in it */
+    const struct channel_template *templates;    /* WeChat templates (not owned) */
+    size_t ntemplates;                           /* entries in templates */
+    bool qq_active;                              /* qqbot.active_push */
+    long qq_c2c_window_s, qq_group_window_s;     /* passive reply windows */
+    int qq_reply_max;                            /* replies per message */
+    long wx_cs_window_s;                         /* mini-program customer-service window */
+    long wx_cs_limit;                            /* messages allowed in it */
+    const struct channel_template *wx_templates; /* wxmini.templates (not owned) */
+    size_t nwx_templates;                        /* entries in wx_templates */
 };
 
 /* The way a row goes out. */
@@ -86,7 +95,7 @@ const char *channel_name(enum channel c);
 enum platform channel_platform(enum channel c);
 
 /* channel_rules_default - the platforms' documented limits, all platforms off, order wechat,
- * onebot, qqbot, no templates. */
+ * wxmini, onebot, qqbot, no templates. */
 void channel_rules_default(struct channel_rules *r);
 /* channel_parse_order - "wechat,onebot,qqbot" (a subset, any order) into r; ZB_EINVAL when a
  * name is unknown or repeated. */

@@ -49,6 +49,8 @@ static const char sql_next_due[] = "SELECT min(next_try_at) FROM outbox WHERE st
 static const char sql_cs_count[] =
     "SELECT count(*) FROM outbox WHERE channel='wechat_cs' AND target=?1 AND status='sent' "
     "AND sent_at>=?2";
+static const char sql_chan_count[] =
+    "SELECT count(*) FROM outbox WHERE channel=?1 AND target=?2 AND status='sent' AND sent_at>=?3";
 static const char sql_max_seq[] = "SELECT coalesce(max(seq), 0) FROM outbox WHERE reply_to=?1";
 static const char sql_count_all[] = "SELECT count(*) FROM outbox";
 static const char sql_count[] = "SELECT count(*) FROM outbox WHERE status=?1";
@@ -67,8 +69,8 @@ static void (*waker)(void *);
 static void *waker_arg;
 static _Thread_local int pushed;
 
-static const char *const rcpt_names[] = {"member",       "wechat",     "onebot_user",
-                                         "onebot_group", "qqbot_user", "qqbot_group"};
+static const char *const rcpt_names[] = {"member",     "wechat",      "onebot_user", "onebot_group",
+                                         "qqbot_user", "qqbot_group", "wxmini"};
 static const char *const kind_names[] = {"reply", "reminder", "broadcast", "digest"};
 
 const char *outbox_rcpt_name(enum outbox_rcpt r)
@@ -449,6 +451,20 @@ int outbox_next_due(int64_t *at)
     long long v = 0;
     int rc = one_int(store_stmt(sql_next_due), &v);
     *at = v;
+    return rc;
+}
+
+int outbox_channel_count(const char *channel, const char *target, int64_t since, int *n)
+{
+    sqlite3_stmt *st = store_stmt(sql_chan_count);
+    long long v = 0;
+    if (st) {
+        sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, since);
+    }
+    int rc = one_int(st, &v);
+    *n = (int)v;
     return rc;
 }
 

@@ -35,8 +35,9 @@ enum outbox_rcpt {
     RCPT_ONEBOT_GROUP, /* to: QQ group number through OneBot */
     RCPT_QQBOT_USER,   /* to: open-platform user_openid (C2C) */
     RCPT_QQBOT_GROUP,  /* to: open-platform group_openid */
+    RCPT_WXMINI,       /* to: mini-program openid (customer service, or a subscription grant) */
 };
-#define OUTBOX_RCPT_COUNT 6
+#define OUTBOX_RCPT_COUNT 7
 
 struct outbox_msg {
     const char *idem_key;  /* required; e.g. "meeting:42:member:7:24h", "qqbot:reply:MSGID:2" */
@@ -153,6 +154,9 @@ int outbox_next_due(int64_t *at) ZB_MUST_USE;
 
 /* outbox_cs_count - WeChat customer-service messages to openid sent since `since` or in flight. */
 int outbox_cs_count(const char *openid, int64_t since, int *n) ZB_MUST_USE;
+/* outbox_channel_count - messages to target on channel (a channel_name) sent since `since`. */
+int outbox_channel_count(const char *channel, const char *target, int64_t since,
+                         int *n) ZB_MUST_USE;
 /* outbox_max_seq - the highest msg_seq used or reserved for QQ message reply_to (0 when none). */
 int outbox_max_seq(const char *reply_to, int *seq) ZB_MUST_USE;
 

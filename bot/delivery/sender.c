@@ -22,6 +22,7 @@
 #include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/rand.h"
+#include "bot/delivery/grants.h"
 #include "bot/delivery/ratelimit.h"
 #include "bot/store/store.h"
 #include "bot/base/xmalloc.h"
@@ -236,6 +237,8 @@ static void end_job(struct sender *s, struct job *j, enum send_outcome o,
     case SEND_OK:
         p = result(s, j, "sent");
         s->sent++;
+        if (j->route.ch == CH_WXMINI_SUBSCRIBE && grants_use(j->route.target, j->route.template_id))
+            log_warn("sender: #%lld: could not spend the subscription grant", (long long)j->row.id);
         break;
     case SEND_FATAL:
         p = result(s, j, "failed");
@@ -245,6 +248,9 @@ static void end_job(struct sender *s, struct job *j, enum send_outcome o,
         break;
     case SEND_CLOSED: /* try the recipient's next channel now */
         j->row.closed |= 1u << j->route.ch;
+        if (j->route.ch == CH_WXMINI_SUBSCRIBE && /* 43101: no grant left on WeChat's side */
+            grants_drop(j->route.target, j->route.template_id))
+            log_warn("sender: #%lld: could not drop the subscription grants", (long long)j->row.id);
         p = result(s, j, "pending");
         p->r.next_try_at = now;
         p->r.uncount = 1;

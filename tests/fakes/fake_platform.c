@@ -2,12 +2,14 @@
  * fake_platform.c - a fake of the platforms' token and send APIs for tests, on loopback.
  *
  * Speaks WeChat (POST /cgi-bin/stable_token, /cgi-bin/message/custom/send, /template/send,
- * /subscribe/bizsend with ?access_token=), OneBot v11 (POST /send_private_msg, /send_group_msg
- * with Authorization: Bearer) and the QQ open platform (POST /app/getAppAccessToken with
- * expires_in as a string, /v2/users/{id}/messages and /v2/groups/{id}/messages with
- * Authorization: QQBot). Checks credentials and tokens as the platforms do, dedupes WeChat
- * template sends on (touser, client_msg_id) and QQ passive replies on (msg_id, msg_seq) as the
- * platforms do, and appends one JSON line per accepted send to the --record file:
+ * /subscribe/bizsend, and the mini-program's /cgi-bin/message/subscribe/send, with
+ * ?access_token=; one app id serves the official account and the mini-program), OneBot v11 (POST
+ * /send_private_msg, /send_group_msg with Authorization: Bearer) and the QQ open platform (POST
+ * /app/getAppAccessToken with expires_in as a string, /v2/users/{id}/messages and
+ * /v2/groups/{id}/messages with Authorization: QQBot). Checks credentials and tokens as the
+ * platforms do, dedupes WeChat template sends on (touser, client_msg_id) and QQ passive replies on
+ * (msg_id, msg_seq) as the platforms do, and appends one JSON line per accepted send to the
+ * --record file:
  *   {"api":"wechat_template","to":"o1","text":"...","key":"...","seq":0,"dup":false}
  * WeChat template and subscription sends also record "data" (their data object as JSON text)
  * and "url" (the template's url, when given).
@@ -231,6 +233,17 @@ static unsigned wechat(struct MHD_Connection *c, const char *url, const cJSON *j
     if (strcmp(url, "/cgi-bin/message/custom/send") == 0) {
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
         record("wechat_cs", to, str(t, "content"), NULL, 0, 0);
+    } else if (strcmp(url, "/cgi-bin/message/subscribe/send") == 0) {
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(j, "data");
+        const cJSON *first = data ? data->child : NULL;
+        if (!str(j, "template_id")) {
+            snprintf(out, n, "{\"errcode\":47001,\"errmsg\":\"data format error\"}");
+            return 200;
+        }
+        rec_data = data;
+        record("wxmini_subscribe", to, first ? str(first, "value") : NULL, str(j, "template_id"), 0,
+               0);
+        rec_data = NULL;
     } else if (strcmp(url, "/cgi-bin/message/template/send") == 0 ||
                strcmp(url, "/cgi-bin/message/subscribe/bizsend") == 0) {
         int tmpl = strstr(url, "template") != NULL;

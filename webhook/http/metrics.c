@@ -6,7 +6,7 @@
 #define STATUS_MAX 600
 #define NBUCKETS   12
 
-static const char *const ep_names[EP_COUNT] = {"wechat",  "onebot",  "qqbot",
+static const char *const ep_names[EP_COUNT] = {"wechat",  "onebot",  "qqbot", "wxmini",
                                                "healthz", "metrics", "other"};
 /* Upper bounds of the duration buckets, in microseconds (the last bucket is +Inf). */
 static const int64_t bucket_us[NBUCKETS] = {100,   250,   500,   1000,   2500,    5000,

@@ -22,7 +22,11 @@
 struct wechat_api {
     struct send_client client; /* first: the sender's view */
     const struct config *cfg;  /* borrowed */
-    struct apitoken tok;       /* the access token */
+    const char *api_base;      /* the section's api_base (borrowed from cfg) */
+    const char *app_id;        /* its app id */
+    const char *app_secret;    /* its secret */
+    bool mini;                 /* the mini-program's client (wxmini) */
+    struct apitoken tok;       /* the access token, keyed by platform and app id */
 };
 
 int wechat_api_parse(const char *body, size_t len, struct wechat_answer *out)
@@ -148,11 +152,11 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
     struct buf resp;
     long status = 0;
     int rc;
-    snprintf(url, sizeof url, "%s/cgi-bin/stable_token", c->wechat.api_base);
+    snprintf(url, sizeof url, "%s/cgi-bin/stable_token", w->api_base);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "grant_type", "client_credential");
-    cJSON_AddStringToObject(j, "appid", c->wechat.app_id);
-    cJSON_AddStringToObject(j, "secret", c->wechat.app_secret);
+    cJSON_AddStringToObject(j, "appid", w->app_id);
+    cJSON_AddStringToObject(j, "secret", w->app_secret);
     cJSON_AddBoolToObject(j, "force_refresh", force);
     char *body = cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
@@ -252,10 +256,10 @@ static void cut_chars(const char *s, size_t max, bool ellipsis, char *out, size_
 }
 
 /*
- * mapped_data - the template's data from the row's notify fields through t's map, each value cut
- * to its key's limit; empty fields are left out. NULL when the map gives nothing.
+ * wechat_api_template_data - the template's data from the row's notify fields through t's map, each
+ * value cut to its key's limit; empty fields are left out. NULL when the map gives nothing.
  */
-static cJSON *mapped_data(const struct channel_template *t, const struct outbox_row *row)
+cJSON *wechat_api_template_data(const struct channel_template *t, const struct outbox_row *row)
 {
     cJSON *fields = row->fields_json ? cJSON_Parse(row->fields_json) : NULL;
     cJSON *d = cJSON_CreateObject();
@@ -306,7 +310,7 @@ static cJSON *template_data(const struct wechat_api *w, const struct outbox_row 
                             const struct channel_route *rt)
 {
     if (rt->tpl && rt->tpl->nfields) {
-        cJSON *d = mapped_data(rt->tpl, row);
+        cJSON *d = wechat_api_template_data(rt->tpl, row);
         if (d)
             return d;
     }
@@ -335,16 +339,18 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
         snprintf(err->text, sizeof err->text, "获取微信 access_token 失败：%s", why);
         return rc == ZB_ECONFIG ? SEND_FATAL : rc == ZB_EBUSY ? SEND_RATE : SEND_RETRY;
     }
-    const char *path = rt->ch == CH_WECHAT_CS         ? "/cgi-bin/message/custom/send"
-                       : rt->ch == CH_WECHAT_TEMPLATE ? "/cgi-bin/message/template/send"
-                                                      : "/cgi-bin/message/subscribe/bizsend";
+    bool cs = rt->ch == CH_WECHAT_CS || rt->ch == CH_WXMINI_CS;
+    const char *path = cs                              ? "/cgi-bin/message/custom/send"
+                       : rt->ch == CH_WECHAT_TEMPLATE  ? "/cgi-bin/message/template/send"
+                       : rt->ch == CH_WXMINI_SUBSCRIBE ? "/cgi-bin/message/subscribe/send"
+                                                       : "/cgi-bin/message/subscribe/bizsend";
     char *etok = curl_easy_escape(NULL, tok, 0);
-    snprintf(req->url, sizeof req->url, "%s%s?access_token=%s", w->cfg->wechat.api_base, path,
+    snprintf(req->url, sizeof req->url, "%s%s?access_token=%s", w->api_base, path,
              etok ? etok : "");
     curl_free(etok);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "touser", rt->target);
-    if (rt->ch == CH_WECHAT_CS) {
+    if (cs) {
         cJSON_AddStringToObject(j, "msgtype", "text");
         cJSON *t = cJSON_AddObjectToObject(j, "text");
         cJSON_AddStringToObject(t, "content", row->text);
@@ -389,6 +395,8 @@ static enum send_outcome judge(void *ctx, const struct channel_route *rt,
         return SEND_RETRY;
     }
     enum send_outcome o = wechat_api_classify(a.errcode);
+    if (w->mini && a.errcode == 43101) /* no grant left: the member's next channel */
+        o = SEND_CLOSED;
     if (o == SEND_OK)
         return o;
     const char *why = wechat_api_reason(a.errcode);
@@ -399,18 +407,36 @@ static enum send_outcome judge(void *ctx, const struct channel_route *rt,
     return o;
 }
 
-struct send_client *wechat_api_client(const struct config *cfg)
+/* client - a client of platform p with the section's base, app id and secret. */
+static struct send_client *client(const struct config *cfg, enum platform p, const char *base,
+                                  const char *app_id, const char *secret)
 {
     struct wechat_api *w = xcalloc(1, sizeof *w);
     char name[96];
     w->cfg = cfg;
-    snprintf(name, sizeof name, "wechat:%.80s", cfg->wechat.app_id);
+    w->api_base = base;
+    w->app_id = app_id;
+    w->app_secret = secret;
+    w->mini = p == PLATFORM_WXMINI;
+    snprintf(name, sizeof name, "%s:%.80s", platform_name(p), app_id);
     apitoken_init(&w->tok, name, TOKEN_MARGIN_S, fetch, w);
-    w->client.platform = PLATFORM_WECHAT;
+    w->client.platform = p;
     w->client.ctx = w;
     w->client.prepare = prepare;
     w->client.judge = judge;
     return &w->client;
+}
+
+struct send_client *wechat_api_client(const struct config *cfg)
+{
+    return client(cfg, PLATFORM_WECHAT, cfg->wechat.api_base, cfg->wechat.app_id,
+                  cfg->wechat.app_secret);
+}
+
+struct send_client *wxmini_api_client(const struct config *cfg)
+{
+    return client(cfg, PLATFORM_WXMINI, cfg->wxmini.api_base, cfg->wxmini.app_id,
+                  cfg->wxmini.app_secret);
 }
 
 void wechat_api_free(struct send_client *c)

@@ -7,11 +7,13 @@
  * (POST /cgi-bin/message/custom/send), template (POST /cgi-bin/message/template/send, with
  * client_msg_id = the idempotency key, so a message sent again after a crash is not repeated)
  * and subscription notices (POST /cgi-bin/message/subscribe/bizsend). Answers carry
- * errcode/errmsg; wechat_api_classify says what each code means for the sender.
+ * errcode/errmsg; wechat_api_classify says what each code means for the sender. The same client
+ * serves the mini-program (wxmini_api_client) with its own app id, secret and token.
  */
 #ifndef ZHIBU_WECHAT_API_H
 #define ZHIBU_WECHAT_API_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +41,16 @@ const char *wechat_api_reason(long errcode);
 
 /* wechat_api_client - a client for cfg (which must outlive it); free with wechat_api_free. */
 struct send_client *wechat_api_client(const struct config *cfg);
+/* wxmini_api_client - the mini-program's client (wxmini.app_id, app_secret, api_base; its own
+ * token keyed "wxmini:APPID"): customer-service messages and subscribe messages on a grant
+ * (POST /cgi-bin/message/subscribe/send); 43101 there closes the channel (SEND_CLOSED) so the
+ * member's next channel is tried. Free with wechat_api_free. */
+struct send_client *wxmini_api_client(const struct config *cfg);
+
+/* wechat_api_template_data - a template's "data" from the row's notify fields through t's
+ * field map, each value cut to its key's documented limit (thing <= 20 characters, number <= 32,
+ * ...); NULL when the map gives nothing. Caller frees with cJSON_Delete. */
+cJSON *wechat_api_template_data(const struct channel_template *t, const struct outbox_row *row);
 void wechat_api_free(struct send_client *c);
 
 #endif

@@ -27,8 +27,8 @@ static void test_rows_in_enum_order(void **state)
     assert_null(platform_get((enum platform) - 1));
     assert_null(platform_find("icq"));
     assert_string_equal(platform_name(PLATFORM_COUNT), "unknown");
-    /* the mini-program has its labels, not yet an event platform */
-    assert_int_equal(platform_find("wxmini")->id, PLATFORM_COUNT);
+    /* the mini-program is an event platform */
+    assert_int_equal(platform_find("wxmini")->id, PLATFORM_WXMINI);
 }
 
 static void test_labels(void **state)
@@ -55,6 +55,8 @@ static void test_limits_match_the_adapters(void **state)
     assert_int_equal(platform_get(PLATFORM_WECHAT)->reply, PLATFORM_REPLY_XML);
     assert_int_equal(platform_get(PLATFORM_ONEBOT)->reply, PLATFORM_REPLY_QUICK);
     assert_int_equal(platform_get(PLATFORM_QQBOT)->reply, PLATFORM_REPLY_ACK);
+    assert_int_equal(platform_get(PLATFORM_WXMINI)->reply_chars, WECHAT_TEXT_MAX);
+    assert_int_equal(platform_get(PLATFORM_WXMINI)->reply, PLATFORM_REPLY_NONE);
 }
 
 int main(void)
