@@ -76,6 +76,17 @@ struct config {
     struct {
         long wechat, onebot, qqbot; /* messages per second per platform, 0 = unlimited */
     } ratelimit;
+    struct {
+        char *app_id;     /* the mini-program's AppID (login's jscode2session) */
+        char *app_secret; /* its AppSecret (secret) */
+        char *api_base;   /* https://api.weixin.qq.com, or a fake in tests */
+    } wxmini;
+    struct {
+        bool enabled;           /* serve the REST door under /api/v1 */
+        long token_ttl_s;       /* a bearer token expires this long after it was issued */
+        long rate_per_min;      /* requests per token per minute; more answer 429 */
+        long login_timeout_ms;  /* jscode2session slower than this answers 504 */
+    } api;
 };
 
 /*
