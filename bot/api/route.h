@@ -3,10 +3,10 @@
  *
  * The REST door (webhook/rest) authenticates the bearer token to an actor, caps and
  * parses the body, finds the route in the table the capabilities register, calls
- * role_can(actor, route->action, 0) when action is set (see webhook/rest/rest.h), and then the handler - on the writer
- * thread inside one transaction when the route writes, on a request thread with a read
- * connection otherwise. The handler only translates: it reads its parameters and body, calls
- * domain functions, and writes a JSON answer to out; an error is a code from bot/base/err.h
+ * role_can(actor, route->action, 0) when action is set (see webhook/rest/rest.h), and then the
+ * handler - on the writer thread inside one transaction when the route writes, on a request thread
+ * with a read connection otherwise. The handler only translates: it reads its parameters and body,
+ * calls domain functions, and writes a JSON answer to out; an error is a code from bot/base/err.h
  * (and, for a field, its name and a short Chinese message), which the door renders as
  * {"error":{"code","field","message"}} with problem.h. A failure that must still commit (a wrong
  * binding code is counted) returns ZB_OK with status set to the error's and out written by
@@ -47,19 +47,19 @@ enum api_access {
 
 /* One call of a route, as its handler sees it. */
 struct api_ctx {
-    const struct api_route *route; /* the route called */
-    const struct actor *actor;     /* the token's member (member_id 0: an unbound identity) */
+    const struct api_route *route;    /* the route called */
+    const struct actor *actor;        /* the token's member (member_id 0: an unbound identity) */
     const struct apisession *session; /* the token's session; NULL on an open route */
-    const char *const *params;     /* the path parameters' values, in pattern order */
-    size_t nparams;                /* how many */
-    const cJSON *body;             /* the parsed JSON body, NULL for none (GET, DELETE) */
-    int status;                    /* OUT: the HTTP status of a success, 200 unless set */
-    struct buf *out;               /* OUT: the JSON answer (capped by the door) */
-    const char *field;             /* OUT: on error, the field at fault (static), or NULL */
-    const char *message;           /* OUT: on error, a short Chinese message (static), or NULL */
+    const char *const *params;        /* the path parameters' values, in pattern order */
+    size_t nparams;                   /* how many */
+    const cJSON *body;                /* the parsed JSON body, NULL for none (GET, DELETE) */
+    int status;                       /* OUT: the HTTP status of a success, 200 unless set */
+    struct buf *out;                  /* OUT: the JSON answer (capped by the door) */
+    const char *field;                /* OUT: on error, the field at fault (static), or NULL */
+    const char *message;              /* OUT: on error, a short Chinese message (static), or NULL */
     const char *(*query)(const struct api_ctx *c, const char *name); /* a query parameter or NULL */
-    void *door;                    /* the door's own state for query (opaque) */
-    char note[API_NOTE_MAX];       /* storage for a message the handler composes (message) */
+    void *door;              /* the door's own state for query (opaque) */
+    char note[API_NOTE_MAX]; /* storage for a message the handler composes (message) */
 };
 
 struct api_route {

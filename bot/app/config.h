@@ -82,10 +82,10 @@ struct config {
         char *api_base;   /* https://api.weixin.qq.com, or a fake in tests */
     } wxmini;
     struct {
-        bool enabled;           /* serve the REST door under /api/v1 */
-        long token_ttl_s;       /* a bearer token expires this long after it was issued */
-        long rate_per_min;      /* requests per token per minute; more answer 429 */
-        long login_timeout_ms;  /* jscode2session slower than this answers 504 */
+        bool enabled;          /* serve the REST door under /api/v1 */
+        long token_ttl_s;      /* a bearer token expires this long after it was issued */
+        long rate_per_min;     /* requests per token per minute; more answer 429 */
+        long login_timeout_ms; /* jscode2session slower than this answers 504 */
     } api;
 };
 

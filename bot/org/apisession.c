@@ -14,12 +14,12 @@
 static const char *const steps[] = {
     "CREATE TABLE api_sessions ("
     " id INTEGER PRIMARY KEY,"
-    " token_hash TEXT NOT NULL UNIQUE,"  /* SHA-256 hex of the token; the token is never kept */
-    " member_id INTEGER,"                /* issued to a member; NULL: the identity's owner */
+    " token_hash TEXT NOT NULL UNIQUE," /* SHA-256 hex of the token; the token is never kept */
+    " member_id INTEGER,"               /* issued to a member; NULL: the identity's owner */
     " platform TEXT NOT NULL DEFAULT '',"
     " account TEXT NOT NULL DEFAULT '',"
     " ext_id TEXT NOT NULL DEFAULT '',"
-    " session_key TEXT,"                 /* the platform's session key, server side only */
+    " session_key TEXT," /* the platform's session key, server side only */
     " created_at INTEGER NOT NULL,"
     " expires_at INTEGER NOT NULL,"
     " revoked_at INTEGER);"

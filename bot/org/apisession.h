@@ -21,13 +21,13 @@
 #define APISESSION_KEY_MAX   128 /* bytes of a platform's session key */
 
 struct apisession {
-    int64_t id;           /* row id */
-    int64_t member_id;    /* the member it was issued to; 0: the identity's owner (or none) */
-    char platform[16];    /* the identity's platform ("wxmini"), "" for a member's token */
-    char account[96];     /* the identity's account (the mini-program's AppID) */
-    char ext_id[128];     /* the identity's id (openid) */
-    int64_t created_at;   /* Unix seconds */
-    int64_t expires_at;   /* Unix seconds; the token is refused from then on */
+    int64_t id;         /* row id */
+    int64_t member_id;  /* the member it was issued to; 0: the identity's owner (or none) */
+    char platform[16];  /* the identity's platform ("wxmini"), "" for a member's token */
+    char account[96];   /* the identity's account (the mini-program's AppID) */
+    char ext_id[128];   /* the identity's id (openid) */
+    int64_t created_at; /* Unix seconds */
+    int64_t expires_at; /* Unix seconds; the token is refused from then on */
 };
 
 /* The api_sessions table's schema steps (owner "apisession"). */

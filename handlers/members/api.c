@@ -370,4 +370,5 @@ const struct api_route members_api_routes[MEMBERS_API_COUNT] = {
      .summary = "Audit rows about the caller's organisations, newest first",
      .query = "limit"},
 };
-_Static_assert(sizeof members_api_routes / sizeof members_api_routes[0] == MEMBERS_API_COUNT, "count");
+_Static_assert(sizeof members_api_routes / sizeof members_api_routes[0] == MEMBERS_API_COUNT,
+               "count");

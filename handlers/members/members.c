@@ -451,10 +451,10 @@ done:
 
 /* The walk of members_audit_rows. */
 struct audit_walk {
-    int64_t root;                                     /* the scope, 0: all */
-    int left;                                         /* rows still to give */
+    int64_t root;                                    /* the scope, 0: all */
+    int left;                                        /* rows still to give */
     int (*fn)(const struct audit_row *r, void *arg); /* the caller's */
-    void *arg;                                        /* its argument */
+    void *arg;                                       /* its argument */
 };
 
 /* id_of - the number after "kind:" in s, 0 when s is not of that kind. */

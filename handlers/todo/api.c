@@ -84,8 +84,8 @@ static int api_decide(struct api_ctx *c)
     if (!approve && strcmp(verdict, "return") != 0)
         return fail(c, ZB_EINVAL, "decision", "应为 approve 或 return");
     struct decision d;
-    int rc = todo_decide(c->actor, id, approve ? TODO_APPROVE : TODO_RETURN, reason, clock_now(),
-                         &d);
+    int rc =
+        todo_decide(c->actor, id, approve ? TODO_APPROVE : TODO_RETURN, reason, clock_now(), &d);
     switch (rc) {
     case ZB_OK:
         return emit(c, decision_json(&d, NULL));

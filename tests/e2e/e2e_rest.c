@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -60,8 +61,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 }
 
 /* call - method path with token (NULL: none) and body (NULL: none) into a fresh reply. */
-static struct reply *call(const char *method, const char *path, const char *token,
-                          const char *body)
+static struct reply *call(const char *method, const char *path, const char *token, const char *body)
 {
     static struct reply r;
     memset(&r, 0, sizeof r);
@@ -249,8 +249,8 @@ static void bind_lockout(void **state)
 static void login_errors(void **state)
 {
     (void)state;
-    expect(login("bad1", NULL, 0), 400, "invalid", "code");            /* 40029 */
-    expect(login("c1", NULL, 0), 400, "invalid", "code");              /* 40163: used */
+    expect(login("bad1", NULL, 0), 400, "invalid", "code"); /* 40029 */
+    expect(login("c1", NULL, 0), 400, "invalid", "code");   /* 40163: used */
     expect(call("POST", "/api/v1/login", NULL, "{}"), 400, "invalid", "code");
     expect(call("POST", "/api/v1/login", NULL, "{\"code\":\"a b\"}"), 400, "invalid", "code");
     expect(call("POST", "/api/v1/login", NULL, "not json"), 400, "malformed", NULL);
@@ -292,7 +292,7 @@ static void member_routes(void **state)
 {
     (void)state;
     char sec[64], plain[64];
-    token_of("1", NULL, sec, sizeof sec);   /* 书记 of 船闸支部 */
+    token_of("1", NULL, sec, sizeof sec);     /* 书记 of 船闸支部 */
     token_of("5", NULL, plain, sizeof plain); /* a member without a post */
     struct reply *r = call("GET", "/api/v1/members", sec, NULL);
     expect(r, 200, NULL, NULL);
@@ -302,8 +302,7 @@ static void member_routes(void **state)
                                      "actor='member:1' AND channel='api'"),
                      1);
     expect(call("GET", "/api/v1/members?branch=灯塔支部", sec, NULL), 403, "forbidden", NULL);
-    expect(call("GET", "/api/v1/members?branch=没有这个支部", sec, NULL), 400, "invalid",
-           "branch");
+    expect(call("GET", "/api/v1/members?branch=没有这个支部", sec, NULL), 400, "invalid", "branch");
     expect(call("GET", "/api/v1/members", plain, NULL), 403, "forbidden", NULL);
     r = call("GET", "/api/v1/members/2", sec, NULL);
     expect(r, 200, NULL, NULL);
@@ -319,12 +318,11 @@ static void member_routes(void **state)
     assert_int_equal(du_db_int(&srv, "SELECT count(*) FROM audit WHERE action='set' AND "
                                      "target='member:6' AND channel='api'"),
                      2);
-    expect(call("PATCH", "/api/v1/members/6", sec, "{\"phone\":\"abc\"}"), 400, "invalid",
-           "phone");
+    expect(call("PATCH", "/api/v1/members/6", sec, "{\"phone\":\"abc\"}"), 400, "invalid", "phone");
     expect(call("PATCH", "/api/v1/members/6", sec, "{\"shoe\":\"42\"}"), 400, "invalid", "shoe");
     expect(call("PATCH", "/api/v1/members/6", sec, "{\"post\":7}"), 400, "invalid", "post");
-    expect(call("PATCH", "/api/v1/members/6", sec, "{\"phone\":\"13800138001\"}"), 409,
-           "conflict", "phone");
+    expect(call("PATCH", "/api/v1/members/6", sec, "{\"phone\":\"13800138001\"}"), 409, "conflict",
+           "phone");
     /* a failed field rolls back the ones before it */
     expect(call("PATCH", "/api/v1/members/6", sec, "{\"post\":\"半途\",\"phone\":\"x\"}"), 400,
            "invalid", "phone");
@@ -383,8 +381,7 @@ static void inbox_routes(void **state)
     expect(call("POST", "/api/v1/todo/5", tok, "{\"decision\":\"maybe\"}"), 400, "invalid",
            "decision");
     expect(call("POST", "/api/v1/todo/5", tok, "{}"), 400, "invalid", "decision");
-    expect(call("POST", "/api/v1/todo/x", tok, "{\"decision\":\"approve\"}"), 400, "invalid",
-           "id");
+    expect(call("POST", "/api/v1/todo/x", tok, "{\"decision\":\"approve\"}"), 400, "invalid", "id");
     expect(call("POST", "/api/v1/todo/5", tok, "{\"decision\":\"approve\"}"), 404, "not_found",
            "id");
     expect(call("GET", "/api/v1/todo", NULL, NULL), 401, "unauthenticated", NULL);
@@ -397,12 +394,12 @@ static void openapi_document(void **state)
 {
     (void)state;
     static const char *const routes[][2] = {
-        {"post", "/api/v1/login"},        {"post", "/api/v1/logout"},
-        {"get", "/api/v1/openapi.json"},  {"post", "/api/v1/bind"},
-        {"get", "/api/v1/me"},            {"get", "/api/v1/members"},
-        {"get", "/api/v1/members/{id}"},  {"patch", "/api/v1/members/{id}"},
-        {"get", "/api/v1/branches"},      {"get", "/api/v1/audit"},
-        {"get", "/api/v1/todo"},          {"post", "/api/v1/todo/{id}"},
+        {"post", "/api/v1/login"},       {"post", "/api/v1/logout"},
+        {"get", "/api/v1/openapi.json"}, {"post", "/api/v1/bind"},
+        {"get", "/api/v1/me"},           {"get", "/api/v1/members"},
+        {"get", "/api/v1/members/{id}"}, {"patch", "/api/v1/members/{id}"},
+        {"get", "/api/v1/branches"},     {"get", "/api/v1/audit"},
+        {"get", "/api/v1/todo"},         {"post", "/api/v1/todo/{id}"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
@@ -429,14 +426,32 @@ static void openapi_document(void **state)
         assert_int_not_equal(call(method, path, NULL, NULL)->status, 404);
     }
     cJSON_Delete(doc);
+    /* a standard validator, when installed (python3 openapi-spec-validator) */
+    char file[512], cmd[1200];
+    snprintf(file, sizeof file, "%s/openapi.json", fake.dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    r = call("GET", "/api/v1/openapi.json", NULL, NULL);
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import sys, json\ntry:\n from openapi_spec_validator import "
+             "validate\nexcept Exception:\n sys.exit(3)\nvalidate(json.load(open(sys.argv[1])))'"
+             " %s >&2",
+             file);
+    int st = system(cmd);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
+        fprintf(stderr, "openapi-spec-validator not installed: document not validated\n");
+    else
+        assert_int_equal(st, 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(login_bind_me),  cmocka_unit_test(bind_lockout),
-        cmocka_unit_test(login_errors),   cmocka_unit_test(auth_failures),
-        cmocka_unit_test(member_routes),  cmocka_unit_test(inbox_routes),
+        cmocka_unit_test(login_bind_me),    cmocka_unit_test(bind_lockout),
+        cmocka_unit_test(login_errors),     cmocka_unit_test(auth_failures),
+        cmocka_unit_test(member_routes),    cmocka_unit_test(inbox_routes),
         cmocka_unit_test(openapi_document), cmocka_unit_test(rate_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

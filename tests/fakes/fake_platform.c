@@ -57,7 +57,7 @@ static struct {
     pthread_mutex_t mu;
     FILE *record;
     const char *wx_appid, *wx_secret, *qq_appid, *qq_secret, *ob_token;
-    const char *mini_appid, *mini_secret; /* jscode2session's credentials */
+    const char *mini_appid, *mini_secret;  /* jscode2session's credentials */
     long js_errcode, js_count, js_slow_ms; /* injected login failures and delay */
     long logins;                           /* jscode2session answers with an openid */
     long token_ttl;

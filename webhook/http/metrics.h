@@ -13,8 +13,16 @@
 #include "bot/base/buf.h"
 #include "bot/chat/event.h"
 
-enum endpoint { EP_WECHAT = 0, EP_ONEBOT, EP_QQBOT, EP_HEALTHZ, EP_METRICS, EP_API, EP_OTHER,
-                EP_COUNT };
+enum endpoint {
+    EP_WECHAT = 0,
+    EP_ONEBOT,
+    EP_QQBOT,
+    EP_HEALTHZ,
+    EP_METRICS,
+    EP_API,
+    EP_OTHER,
+    EP_COUNT
+};
 
 void metrics_request(enum endpoint ep, int status, int64_t duration_us);
 void metrics_event(enum platform p, enum event_kind k, bool duplicate);

@@ -22,21 +22,21 @@
 #include "webhook/http/async.h"
 #include "webhook/rest/call.h"
 
-#define LOGIN_WORKERS   2         /* outbound calls at once */
-#define LOGIN_QUEUE_MAX 64        /* logins waiting for a worker; more answer 429 */
+#define LOGIN_WORKERS   2           /* outbound calls at once */
+#define LOGIN_QUEUE_MAX 64          /* logins waiting for a worker; more answer 429 */
 #define ANSWER_MAX      (16 * 1024) /* bytes of jscode2session's answer read */
-#define URL_MAX         2048      /* bytes of the request URL */
+#define URL_MAX         2048        /* bytes of the request URL */
 #define PLATFORM        "wxmini"
 
 static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct rest_call *queue[LOGIN_QUEUE_MAX]; /* a ring */
-    size_t head, len;                          /* its first entry and count */
-    bool stop;                                 /* the workers exit */
-    pthread_t threads[LOGIN_WORKERS];          /* the workers */
-    int nthreads;                              /* started */
-    const struct config *cfg;                  /* wxmini.* and api.* */
+    size_t head, len;                         /* its first entry and count */
+    bool stop;                                /* the workers exit */
+    pthread_t threads[LOGIN_WORKERS];         /* the workers */
+    int nthreads;                             /* started */
+    const struct config *cfg;                 /* wxmini.* and api.* */
 } L = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 /* code_ok - a wx.login() code as WeChat makes them: 1..REST_CODE_MAX of [A-Za-z0-9_-]. */
@@ -199,8 +199,7 @@ static void issued(struct http_request *req, void *arg, int rc, struct http_resp
 }
 
 /* answered - jscode2session answered (or not): refuse, or go on to the writer. HTTP thread. */
-static void answered(const struct config *cfg, struct http_request *req,
-                     struct http_response *resp)
+static void answered(const struct config *cfg, struct http_request *req, struct http_response *resp)
 {
     (void)cfg;
     struct rest_call *c = req->state;

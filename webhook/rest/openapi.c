@@ -138,8 +138,8 @@ int rest_openapi(struct buf *out)
         cJSON_AddItemToObject(item, method_name(r->method), operation(r));
     }
     cJSON *comp = cJSON_AddObjectToObject(doc, "components");
-    cJSON *bearer = cJSON_AddObjectToObject(cJSON_AddObjectToObject(comp, "securitySchemes"),
-                                            "bearer");
+    cJSON *bearer =
+        cJSON_AddObjectToObject(cJSON_AddObjectToObject(comp, "securitySchemes"), "bearer");
     cJSON_AddStringToObject(bearer, "type", "http");
     cJSON_AddStringToObject(bearer, "scheme", "bearer");
     cJSON_AddItemToObject(cJSON_AddObjectToObject(comp, "schemas"), "Problem", problem_schema());

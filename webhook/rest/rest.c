@@ -65,11 +65,11 @@ static const struct api_route door_routes[] = {
 const struct api_route *const rest_login_route = &door_routes[0];
 
 static struct {
-    const struct config *cfg;             /* NULL in tests without a server */
+    const struct config *cfg;                     /* NULL in tests without a server */
     const struct api_route *api[REST_ROUTES_MAX]; /* the table */
-    struct route edge[REST_ROUTES_MAX];   /* the same for route_find; tag = index */
-    size_t n;                             /* rows */
-    bool login_on;                        /* the login worker runs */
+    struct route edge[REST_ROUTES_MAX];           /* the same for route_find; tag = index */
+    size_t n;                                     /* rows */
+    bool login_on;                                /* the login worker runs */
 } door;
 
 /* One token's count in the current minute. */
@@ -110,8 +110,8 @@ static int add(const struct api_route *r, char *err, size_t errsz)
         snprintf(err, errsz, "too many REST routes (%d at most)", REST_ROUTES_MAX);
         return ZB_EINVAL;
     }
-    if (!r->pattern || strncmp(r->pattern, REST_PREFIX, strlen(REST_PREFIX)) != 0 ||
-        !r->handler || (r->method & (r->method - 1)) || !r->method) {
+    if (!r->pattern || strncmp(r->pattern, REST_PREFIX, strlen(REST_PREFIX)) != 0 || !r->handler ||
+        (r->method & (r->method - 1)) || !r->method) {
         snprintf(err, errsz, "REST route \"%s\": not under %s, no handler or not one method",
                  r->pattern ? r->pattern : "(null)", REST_PREFIX);
         return ZB_EINVAL;
@@ -267,8 +267,7 @@ static int take_query(struct http_request *req, struct rest_call *c, const char 
 
 /* authenticate - the token of req into c->session and c->actor. Answers resp and returns false
  * when the request may not go on. */
-static bool authenticate(struct http_request *req, struct http_response *resp,
-                         struct rest_call *c)
+static bool authenticate(struct http_request *req, struct http_response *resp, struct rest_call *c)
 {
     char token[APISESSION_TOKEN_LEN + 8];
     if (!rest_bearer(http_header(req, "Authorization"), token, sizeof token)) {
@@ -396,7 +395,7 @@ done:
 
 struct route rest_route(int tag)
 {
-    return (struct route){REST_PREFIX, ROUTE_GET | ROUTE_POST | ROUTE_PUT | ROUTE_PATCH |
-                                           ROUTE_DELETE,
-                          tag, rest_handle};
+    return (struct route){REST_PREFIX,
+                          ROUTE_GET | ROUTE_POST | ROUTE_PUT | ROUTE_PATCH | ROUTE_DELETE, tag,
+                          rest_handle};
 }

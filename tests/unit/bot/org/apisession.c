@@ -35,8 +35,9 @@ static void test_issue_find(void **state)
     char tok[APISESSION_TOKEN_LEN + 1];
     issue(&s, 7, 3600, 1000, tok);
     assert_int_equal(strlen(tok), APISESSION_TOKEN_LEN);
-    assert_int_equal(strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-                     APISESSION_TOKEN_LEN);
+    assert_int_equal(
+        strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        APISESSION_TOKEN_LEN);
     assert_int_equal(apisession_find(tok, 1001, &f), ZB_OK);
     assert_int_equal(f.id, s.id);
     assert_int_equal(f.member_id, 7);
@@ -102,8 +103,10 @@ static void test_bad_tokens(void **state)
     char tok[APISESSION_TOKEN_LEN + 1];
     assert_int_equal(apisession_find("", 1, &f), ZB_ESIG);
     assert_int_equal(apisession_find("short", 1, &f), ZB_ESIG);
-    assert_int_equal(apisession_find("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 1, &f), ZB_ESIG);
-    assert_int_equal(apisession_find("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1, &f), ZB_ESIG);
+    assert_int_equal(apisession_find("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 1, &f),
+                     ZB_ESIG);
+    assert_int_equal(apisession_find("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1, &f),
+                     ZB_ESIG);
     assert_int_equal(apisession_find(NULL, 1, &f), ZB_ESIG);
     assert_int_equal(store_begin(), ZB_OK);
     assert_int_equal(apisession_issue(&none, NULL, 60, 1, tok), ZB_EINVAL);
