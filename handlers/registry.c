@@ -2,6 +2,7 @@
 #include "handlers/registry.h"
 
 #include "handlers/feedback/feedback.h"
+#include "handlers/members/api.h"
 #include "handlers/members/bind.h"
 #include "handlers/members/cli.h"
 #include "handlers/members/me.h"
@@ -9,6 +10,7 @@
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
 #include "handlers/members/demo.h"
+#include "handlers/todo/api.h"
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
 #include "handlers/todo/todo.h"
@@ -36,11 +38,15 @@ const struct capability registry_caps[] = {
      .handlers = members_handlers,
      .n_handlers = N(members_handlers),
      .cli = members_cli,
+     .routes = members_api_routes,
+     .n_routes = MEMBERS_API_COUNT,
      .demo_seed = members_demo_seed},
     {.name = "todo",
      .handlers = todo_handlers,
      .n_handlers = N(todo_handlers),
      .cli = todo_cli,
+     .routes = todo_api_routes,
+     .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
 };
 const size_t registry_caps_count = N(registry_caps);

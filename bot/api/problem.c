@@ -25,6 +25,7 @@ static const struct problem problems[] = {
     {ZB_ECONFIG, 500, "internal", "服务器出错，请稍后再试"},
     {ZB_EDENIED, 403, "forbidden", "没有权限"},
     {ZB_EBUSY, 429, "busy", "操作太频繁，请稍后再试"},
+    {ZB_EDONE, 409, "conflict", "已经处理过了"},
 };
 
 static const struct problem *find(int code)

@@ -11,8 +11,8 @@
 #include "bot/base/buf.h"
 #include "bot/base/err.h"
 
-/* problem_status - the HTTP status for an error code (400 for input, 403, 404, 409, 413, 429,
- * 500, 503). */
+/* problem_status - the HTTP status for an error code (400 for input, 401, 403, 404, 409 for
+ * ZB_EDONE, 413, 429, 500, 502). */
 int problem_status(int code);
 
 /* problem_code - the stable word for an error code ("invalid", "not_found", ...); static. */

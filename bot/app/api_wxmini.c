@@ -48,7 +48,10 @@ int api_wxmini_grants_post(struct api_ctx *c)
 }
 
 const struct api_route wxmini_api_routes[] = {
-    {API_POST, "/api/v1/wxmini/grants", NULL, true, api_wxmini_grants_post,
-     "Record one-time subscription grants (wx.requestSubscribeMessage) for the member"},
+    {.method = API_POST,
+     .pattern = "/api/v1/wxmini/grants",
+     .writes = true,
+     .handler = api_wxmini_grants_post,
+     .summary = "Record one-time subscription grants (wx.requestSubscribeMessage) for the member"},
 };
 const size_t wxmini_api_routes_count = sizeof wxmini_api_routes / sizeof wxmini_api_routes[0];

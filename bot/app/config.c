@@ -178,6 +178,14 @@ static const struct key keys[] = {
      "messages per second through OneBot (a QQ account sending fast gets frozen); 0 = unlimited"},
     {"ratelimit.qqbot", K_INT, F(ratelimit.qqbot), 0, 100000, "5", NULL, NULL,
      "messages per second to the QQ open platform; 0 = unlimited"},
+    {"api.enabled", K_BOOL, F(api.enabled), 0, 0, "false", NULL, NULL,
+     "serve the REST API under /api/v1 (the mini-program and the console)"},
+    {"api.token_ttl_s", K_INT, F(api.token_ttl_s), 60, 365 * 86400, "604800", NULL, NULL,
+     "a bearer token of the API expires this long after it was issued"},
+    {"api.rate_per_min", K_INT, F(api.rate_per_min), 1, 100000, "120", NULL, NULL,
+     "requests per token per minute; more are answered 429"},
+    {"api.login_timeout_ms", K_INT, F(api.login_timeout_ms), 100, 60000, "5000", NULL, NULL,
+     "time-out of the login's call to jscode2session; slower answers 504"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

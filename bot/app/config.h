@@ -87,6 +87,12 @@ struct config {
     struct {
         long wechat, onebot, qqbot; /* messages per second per platform, 0 = unlimited */
     } ratelimit;
+    struct {
+        bool enabled;          /* serve the REST door under /api/v1 */
+        long token_ttl_s;      /* a bearer token expires this long after it was issued */
+        long rate_per_min;     /* requests per token per minute; more answer 429 */
+        long login_timeout_ms; /* jscode2session slower than this answers 504 */
+    } api;
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bot/app/cli.h"
+#include "bot/app/cli_api.h"
 #include "bot/app/cli_demo.h"
 #include "bot/app/cli_engine.h"
 #include "bot/app/cli_jobs.h"
@@ -79,7 +80,8 @@ int main(int argc, char **argv)
         cli_table_add(&table, cli_group_cmds, cli_group_count, stderr) ||
         cli_table_add(&table, cli_events_cmds, cli_events_count, stderr) ||
         cli_table_add(&table, jobs_cli, jobs_cli_count, stderr) ||
-        cli_table_add(&table, demo_cli, demo_cli_count, stderr))
+        cli_table_add(&table, demo_cli, demo_cli_count, stderr) ||
+        cli_table_add(&table, api_cli, api_cli_count, stderr))
         return 1;
     for (size_t i = 0; i < registry_caps_count; i++)
         if (cli_table_add(&table, registry_caps[i].cli, count(registry_caps[i].cli), stderr))

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bot/app/api_wxmini.h"
 #include "bot/app/jobs.h"
 #include "bot/base/log.h"
 #include "bot/base/version.h"
@@ -28,6 +29,7 @@
 #include "webhook/qq/onebot_api.h"
 #include "webhook/qq/qqbot.h"
 #include "webhook/qq/qqbot_api.h"
+#include "webhook/rest/rest.h"
 #include "webhook/wechat/wechat.h"
 #include "webhook/wechat/wechat_api.h"
 #include "webhook/wechat/wxmini.h"
@@ -190,6 +192,25 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
     }
 }
 
+/* api_start - the REST door over every capability's routes and the engine's, its route
+ * appended to routes (room for one more). ZB_EINVAL with err set. */
+static int api_start(const struct config *cfg, struct route *routes, size_t *n, char *err,
+                     size_t errsz)
+{
+    struct rest_table tables[REGISTRY_CAPS_MAX + 1];
+    size_t nt = 0;
+    for (size_t c = 0; c < registry_caps_count && c < REGISTRY_CAPS_MAX; c++)
+        tables[nt++] = (struct rest_table){registry_caps[c].routes, registry_caps[c].n_routes};
+    /* the engine's own routes besides the capabilities': the mini-program's grants */
+    tables[nt++] = (struct rest_table){wxmini_api_routes, wxmini_api_routes_count};
+    int rc = rest_init(cfg, tables, nt, err, errsz);
+    if (rc)
+        return rc;
+    server_error_format(REST_PREFIX, rest_error);
+    routes[(*n)++] = rest_route(EP_API);
+    return ZB_OK;
+}
+
 /* kick_sender - the writer's post-commit hook: wake the sender when the batch queued rows. */
 static void kick_sender(void *arg)
 {
@@ -204,7 +225,7 @@ int serve_run(const struct config *cfg)
     struct scheduler *sch = NULL;
     struct sender_config scfg;
     struct send_client *clients[PLATFORM_COUNT] = {NULL};
-    struct route routes[PLATFORM_COUNT];
+    struct route routes[PLATFORM_COUNT + 1];
     size_t nroutes = 0;
     char err[ERR_MAX];
     int status = 1;
@@ -239,6 +260,7 @@ int serve_run(const struct config *cfg)
     delivery_config(cfg, &scfg, clients);
     notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
+        (cfg->api.enabled && api_start(cfg, routes, &nroutes, err, sizeof err)) ||
         server_start(cfg, routes, nroutes, &srv, err, sizeof err)) {
         fprintf(stderr, "错误：%s\n", err);
         goto done;
@@ -262,6 +284,7 @@ int serve_run(const struct config *cfg)
     status = 0;
 done:
     server_stop(srv);
+    rest_stop(); /* after the server: no login is waiting any more */
     scheduler_stop(sch);
     sender_stop(snd);
     for (int p = 0; p < PLATFORM_COUNT; p++)

@@ -19,6 +19,10 @@ static const char sql_list[] =
     "channel FROM audit WHERE at>=?1 AND (?2 IS NULL OR actor=?2) ORDER BY id DESC LIMIT ?3) "
     "ORDER BY id";
 
+static const char sql_newest[] =
+    "SELECT id, at, actor, action, coalesce(target, ''), coalesce(detail, ''), channel FROM audit "
+    "ORDER BY id DESC LIMIT ?1";
+
 static const struct {
     const char *id;   /* stored action */
     const char *name; /* shown */
@@ -27,7 +31,7 @@ static const struct {
     {"bind_code", "绑定码绑定"},  {"unbind_self", "本人解绑"}, {"unfollow", "取消关注解绑"},
     {"set", "修改信息"},          {"role", "调整职务"},        {"unmask", "查看完整手机号"},
     {"view_members", "查看名单"}, {"branch_add", "新建组织"},  {"codes", "打印绑定码"},
-    {"approve", "同意"},          {"return", "退回"},
+    {"approve", "同意"},          {"return", "退回"},          {"api_token", "签发接口令牌"},
 };
 
 const char *audit_action_name(const char *action)
@@ -103,5 +107,33 @@ int audit_print(FILE *f, int64_t since, const char *actor, int limit)
     sqlite3_reset(st);
     if (rc == SQLITE_DONE && n == 0)
         fprintf(f, "（没有符合条件的审计记录）\n");
+    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
+int audit_each(int scan, int (*fn)(const struct audit_row *r, void *arg), void *arg)
+{
+    sqlite3_stmt *st = store_stmt(sql_newest);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int(st, 1, scan);
+    int rc, out = ZB_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct audit_row r = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = sqlite3_column_int64(st, 1),
+            .actor = store_text(st, 2),
+            .action = store_text(st, 3),
+            .target = store_text(st, 4),
+            .detail = store_text(st, 5),
+            .channel = store_text(st, 6),
+        };
+        if ((out = fn(&r, arg)))
+            break;
+    }
+    sqlite3_reset(st);
+    if (out == AUDIT_STOP)
+        return ZB_OK;
+    if (out)
+        return out;
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }

@@ -40,4 +40,22 @@ const char *audit_action_name(const char *action);
  */
 int audit_print(FILE *f, int64_t since, const char *actor, int limit) ZB_MUST_USE;
 
+/* One row of the trail, as audit_each gives it (strings valid for the call). */
+struct audit_row {
+    int64_t id;          /* row id */
+    int64_t at;          /* Unix seconds */
+    const char *actor;   /* "member:ID", "cli:USER", ... */
+    const char *action;  /* the action id */
+    const char *target;  /* "member:ID", "branch:ID", ... or "" */
+    const char *detail;  /* in Chinese, or "" */
+    const char *channel; /* cli, wechat, api, ... */
+};
+
+/*
+ * audit_each - the newest rows first, at most scan of them, to fn until it returns non-zero
+ * (returned; AUDIT_STOP ends the walk with ZB_OK). ZB_EDB.
+ */
+#define AUDIT_STOP 1
+int audit_each(int scan, int (*fn)(const struct audit_row *r, void *arg), void *arg) ZB_MUST_USE;
+
 #endif

@@ -137,6 +137,22 @@ int members_roster(const struct actor *a, members_row_fn fn, void *arg, int64_t 
     return audit_write(a->label, "view_members", target, detail, a->channel, now_s());
 }
 
+int members_browse(const struct actor *a, const char *branch, members_row_fn fn, void *arg,
+                   struct members_why *why)
+{
+    int64_t root;
+    int rc = members_scope(a, &members_view, branch, &root, why);
+    if (rc)
+        return rc;
+    struct rows r = {.fn = fn, .arg = arg};
+    if ((rc = member_each(root, each_row, &r)))
+        return rc;
+    char target[TARGET_MAX], detail[32];
+    target_of("branch", root, target, sizeof target);
+    snprintf(detail, sizeof detail, "%d 人", r.n);
+    return audit_write(a->label, "view_members", target, detail, a->channel, now_s());
+}
+
 /* org_of - the organisation a member's record sits in, for role_can (0 when none). */
 static int64_t org_of(const struct member *m)
 {
@@ -431,4 +447,63 @@ done:
     free(tc.t);
     free(tc.probationary);
     return rc;
+}
+
+/* The walk of members_audit_rows. */
+struct audit_walk {
+    int64_t root;                                    /* the scope, 0: all */
+    int left;                                        /* rows still to give */
+    int (*fn)(const struct audit_row *r, void *arg); /* the caller's */
+    void *arg;                                       /* its argument */
+};
+
+/* id_of - the number after "kind:" in s, 0 when s is not of that kind. */
+static int64_t id_of(const char *s, const char *kind)
+{
+    size_t k = strlen(kind);
+    if (strncmp(s, kind, k) != 0 || s[k] != ':' || !s[k + 1])
+        return 0;
+    char *end;
+    long long v = strtoll(s + k + 1, &end, 10);
+    return *end ? 0 : v;
+}
+
+/* member_within - member id's organisation lies in root's subtree. */
+static bool member_within(int64_t id, int64_t root)
+{
+    struct member m;
+    bool yes = false;
+    if (id <= 0 || member_get(id, &m) || !org_of(&m))
+        return false;
+    return branch_within(org_of(&m), root, &yes) == ZB_OK && yes;
+}
+
+static int audit_step(const struct audit_row *r, void *arg)
+{
+    struct audit_walk *w = arg;
+    bool yes = w->root == 0;
+    int64_t b = id_of(r->target, "branch");
+    bool in = false;
+    if (!yes && b && branch_within(b, w->root, &in) == ZB_OK)
+        yes = in;
+    if (!yes)
+        yes = member_within(id_of(r->target, "member"), w->root) ||
+              member_within(id_of(r->actor, "member"), w->root);
+    if (!yes)
+        return ZB_OK;
+    int rc = w->fn(r, w->arg);
+    if (rc)
+        return rc;
+    return --w->left > 0 ? ZB_OK : AUDIT_STOP;
+}
+
+int members_audit_rows(const struct actor *a, int limit,
+                       int (*fn)(const struct audit_row *r, void *arg), void *arg,
+                       struct members_why *why)
+{
+    struct audit_walk w = {.left = limit, .fn = fn, .arg = arg};
+    int rc = role_scope(a, &members_audit, &w.root, &why->refusal);
+    if (rc || limit <= 0)
+        return rc;
+    return audit_each(MEMBERS_AUDIT_SCAN, audit_step, &w);
 }

@@ -18,6 +18,7 @@
 
 #include "bot/base/err.h"
 #include "bot/org/actor.h"
+#include "bot/org/audit.h"
 #include "bot/org/binding.h"
 #include "bot/org/branch.h"
 #include "bot/org/identity.h"
@@ -67,6 +68,23 @@ int members_codes(const struct actor *a, const char *branch, members_row_fn fn, 
  * organisation listed; audited as "view_members" with the count. */
 int members_roster(const struct actor *a, members_row_fn fn, void *arg, int64_t *root,
                    struct members_why *why) ZB_MUST_USE;
+
+/* members_browse - members_list for a face that shows the list to a person (the API): the
+ * same scope, and audited as "view_members" with the count. Writes: call inside a transaction. */
+int members_browse(const struct actor *a, const char *branch, members_row_fn fn, void *arg,
+                   struct members_why *why) ZB_MUST_USE;
+
+#define MEMBERS_AUDIT_SCAN 2000 /* newest audit rows looked at by members_audit_rows */
+
+/*
+ * members_audit_rows - the audit rows about the organisations in the actor's scope for
+ * members_audit (the operator: every row), newest first, at most limit, to fn: a row whose
+ * target or actor is a member of the scope, or whose target is one of its organisations. Looks
+ * at the newest MEMBERS_AUDIT_SCAN rows.
+ */
+int members_audit_rows(const struct actor *a, int limit,
+                       int (*fn)(const struct audit_row *r, void *arg), void *arg,
+                       struct members_why *why) ZB_MUST_USE;
 
 /* A member's card for `member show`. */
 struct members_card {

@@ -21,6 +21,11 @@
  *   qq_code=CODE&qq_count=N          the next N QQ sends answer 400 {"code":CODE}
  *   slow_ms=MS                       every send waits MS before answering
  *   expire_after=N                   a token is refused (42001 / 11244) after N sends with it
+ * The mini-program's login: GET /sns/jscode2session?appid=&secret=&js_code=&grant_type=
+ * authorization_code checks the app's credentials (--wxmini-appid/--wxmini-secret, else the
+ * WeChat ones) and answers {"openid":"o_CODE","session_key":"sk_CODE"}; a code is good once
+ * (40163 after), a code starting with "bad" is 40029. Injected: js_errcode=CODE&js_count=N (the
+ * next N logins answer errcode CODE, e.g. 40029 or 45011), js_slow_ms=MS (logins wait MS).
  * GET /_fake/stats answers {"accepted":..,"dups":..,"tokens":..,"requests":..,"refused":..}.
  *
  * Usage: fake_platform --port-file F --record F [--wechat-appid A --wechat-secret S]
@@ -54,6 +59,9 @@ static struct {
     pthread_mutex_t mu;
     FILE *record;
     const char *wx_appid, *wx_secret, *qq_appid, *qq_secret, *ob_token;
+    const char *mini_appid, *mini_secret;  /* jscode2session's credentials */
+    long js_errcode, js_count, js_slow_ms; /* injected login failures and delay */
+    long logins;                           /* jscode2session answers with an openid */
     long token_ttl;
     long slow_ms;
     long expire_after;
@@ -177,11 +185,46 @@ static enum MHD_Result control(struct MHD_Connection *c, const char *url, char *
         F.qq_count = arg_long(c, "qq_count", F.qq_count);
         F.slow_ms = arg_long(c, "slow_ms", F.slow_ms);
         F.expire_after = arg_long(c, "expire_after", F.expire_after);
+        F.js_errcode = arg_long(c, "js_errcode", F.js_errcode);
+        F.js_count = arg_long(c, "js_count", F.js_count);
+        F.js_slow_ms = arg_long(c, "js_slow_ms", F.js_slow_ms);
     }
     snprintf(out, n,
-             "{\"accepted\":%ld,\"dups\":%ld,\"tokens\":%ld,\"requests\":%ld,\"refused\":%ld}",
-             F.accepted, F.dups, F.tokens, F.requests, F.refused);
+             "{\"accepted\":%ld,\"dups\":%ld,\"tokens\":%ld,\"requests\":%ld,\"refused\":%ld,"
+             "\"logins\":%ld}",
+             F.accepted, F.dups, F.tokens, F.requests, F.refused, F.logins);
     return MHD_YES;
+}
+
+static const char *query(struct MHD_Connection *c, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    return v ? v : "";
+}
+
+/* jscode2session - the mini-program's login; the answer JSON into out. Under F.mu. */
+static void jscode2session(struct MHD_Connection *c, char *out, size_t n)
+{
+    const char *appid = F.mini_appid ? F.mini_appid : F.wx_appid;
+    const char *secret = F.mini_secret ? F.mini_secret : F.wx_secret;
+    const char *code = query(c, "js_code");
+    char key[200];
+    if (!appid || strcmp(query(c, "appid"), appid) != 0)
+        snprintf(out, n, "{\"errcode\":40013,\"errmsg\":\"invalid appid\"}");
+    else if (!secret || strcmp(query(c, "secret"), secret) != 0)
+        snprintf(out, n, "{\"errcode\":40125,\"errmsg\":\"invalid appsecret\"}");
+    else if (strcmp(query(c, "grant_type"), "authorization_code") != 0)
+        snprintf(out, n, "{\"errcode\":40002,\"errmsg\":\"invalid grant_type\"}");
+    else if (take(&F.js_count))
+        snprintf(out, n, "{\"errcode\":%ld,\"errmsg\":\"injected\"}", F.js_errcode);
+    else if (!*code || strncmp(code, "bad", 3) == 0 || strlen(code) > 128)
+        snprintf(out, n, "{\"errcode\":40029,\"errmsg\":\"invalid code\"}");
+    else if (snprintf(key, sizeof key, "js:%s", code), !seen_add(key))
+        snprintf(out, n, "{\"errcode\":40163,\"errmsg\":\"code been used\"}");
+    else {
+        F.logins++;
+        snprintf(out, n, "{\"openid\":\"o_%s\",\"session_key\":\"sk_%s\"}", code, code);
+    }
 }
 
 /* wechat - one WeChat call; writes the answer JSON into out. */
@@ -401,6 +444,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         pthread_mutex_unlock(&F.mu);
         return answer(c, 200, out);
     }
+    if (strcmp(method, "GET") == 0 && strcmp(url, "/sns/jscode2session") == 0) {
+        pthread_mutex_lock(&F.mu);
+        F.requests++;
+        long slow = F.js_slow_ms;
+        jscode2session(c, out, sizeof out);
+        pthread_mutex_unlock(&F.mu);
+        if (slow > 0)
+            usleep((useconds_t)slow * 1000);
+        return answer(c, 200, out);
+    }
     if (strcmp(method, "POST") != 0)
         return answer(c, 405, "{}");
     cJSON *j = cJSON_ParseWithLength(buf_str(&r->body), r->body.len);
@@ -468,6 +521,10 @@ int main(int argc, char **argv)
             F.token_ttl = strtol(v, NULL, 10);
         else if (strcmp(a, "--slow-ms") == 0)
             F.slow_ms = strtol(v, NULL, 10);
+        else if (strcmp(a, "--wxmini-appid") == 0)
+            F.mini_appid = v;
+        else if (strcmp(a, "--wxmini-secret") == 0)
+            F.mini_secret = v;
         else if (strcmp(a, "--expire-after") == 0)
             F.expire_after = strtol(v, NULL, 10);
         else {

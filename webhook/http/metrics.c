@@ -7,7 +7,7 @@
 #define NBUCKETS   12
 
 static const char *const ep_names[EP_COUNT] = {"wechat",  "onebot",  "qqbot", "wxmini",
-                                               "healthz", "metrics", "other"};
+                                               "healthz", "metrics", "api",   "other"};
 /* Upper bounds of the duration buckets, in microseconds (the last bucket is +Inf). */
 static const int64_t bucket_us[NBUCKETS] = {100,   250,   500,   1000,   2500,    5000,
                                             10000, 25000, 50000, 100000, 1000000, INT64_MAX};

@@ -20,6 +20,7 @@ enum endpoint {
     EP_WXMINI,
     EP_HEALTHZ,
     EP_METRICS,
+    EP_API,
     EP_OTHER,
     EP_COUNT
 };

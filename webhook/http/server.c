@@ -186,13 +186,26 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     return ok;
 }
 
-/* respond_error - build and queue a plain error response. */
+static const char *err_prefix;
+static void (*err_render)(struct http_response *resp, int status, const char *why);
+
+void server_error_format(const char *prefix,
+                         void (*render)(struct http_response *resp, int status, const char *why))
+{
+    err_prefix = prefix;
+    err_render = render;
+}
+
+/* respond_error - build and queue a plain error response (or the prefix's format). */
 static enum MHD_Result respond_error(struct MHD_Connection *conn, struct http_request *req,
                                      int status, const char *why, const char *allow)
 {
     struct http_response resp = {0};
-    buf_init(&resp.body, 256);
-    http_error(&resp, status, why);
+    buf_init(&resp.body, 4096);
+    if (err_prefix && err_render && strncmp(req->path, err_prefix, strlen(err_prefix)) == 0)
+        err_render(&resp, status, why);
+    else
+        http_error(&resp, status, why);
     resp.allow = allow;
     enum MHD_Result ok = send_response(conn, req, &resp);
     buf_free(&resp.body);

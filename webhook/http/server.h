@@ -25,6 +25,14 @@ struct server;
  */
 int server_start(const struct config *cfg, const struct route *routes, size_t n,
                  struct server **out, char *err, size_t errsz) ZB_MUST_USE;
+/*
+ * server_error_format - the server's own refusals (413, 503) of requests whose path starts with
+ * prefix are rendered by render instead of as plain text (the REST door answers JSON problems).
+ * One prefix per process; set it before server_start. prefix must be static.
+ */
+struct http_response;
+void server_error_format(const char *prefix,
+                         void (*render)(struct http_response *resp, int status, const char *why));
 /* server_stop - stop accepting, finish running requests, free everything. NULL is a no-op. */
 void server_stop(struct server *s);
 

@@ -43,6 +43,11 @@ static void test_statuses(void **state)
     assert_int_equal(problem_status(ZB_ENOTFOUND), 404);
     assert_int_equal(problem_status(ZB_EBUSY), 429);
     assert_int_equal(problem_status(ZB_EDB), 500);
+    assert_int_equal(problem_status(ZB_EDONE), 409);
+    assert_string_equal(problem_code(ZB_EDONE), "conflict");
+    assert_int_equal(problem_status(ZB_ESIG), 401);
+    assert_string_equal(problem_code(ZB_ESIG), "unauthenticated");
+    assert_int_equal(problem_status(ZB_EIO), 502);
     assert_int_equal(problem_status(-999), 500);
     assert_string_equal(problem_code(-999), "internal");
     assert_string_equal(problem_code(ZB_ESTALE), "expired");

@@ -1,0 +1,374 @@
+/*
+ * api.c - the members capability's REST routes (see api.h): bind, me, the member list and
+ * record, changing a record, the organisation tree and the audit trail. Each handler reads its
+ * parameters, calls the same domain functions as chat and the CLI (members.h, binding.h), and
+ * writes JSON; errors are codes with the field at fault and a short Chinese message.
+ */
+#include "handlers/members/api.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bot/api/jsonbody.h"
+#include "bot/api/problem.h"
+#include "bot/base/clock.h"
+#include "bot/base/textfmt.h"
+#include "handlers/members/members.h"
+
+#define PATCH_FIELDS_MAX 16  /* fields changed by one PATCH */
+#define VALUE_MAX        800 /* bytes of one value */
+#define AUDIT_LIMIT_MAX  200 /* rows of one audit page */
+
+/* emit - j printed into c->out (j freed). */
+static int emit(struct api_ctx *c, cJSON *j)
+{
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
+    free(s);
+    return rc;
+}
+
+/* fail - an error code with its field and message (message copied into c->note). */
+static int fail(struct api_ctx *c, int code, const char *field, const char *message)
+{
+    c->field = field;
+    if (message) {
+        snprintf(c->note, sizeof c->note, "%s", message);
+        c->message = c->note;
+    }
+    return code;
+}
+
+/* why_fail - a domain code with what members_why says about it. */
+static int why_fail(struct api_ctx *c, int rc, const struct members_why *why, const char *field)
+{
+    switch (rc) {
+    case ZB_EDENIED:
+        return fail(c, rc, NULL, why->refusal);
+    case ZB_EINVAL:
+        return fail(c, rc, field, why->detail[0] ? why->detail : NULL);
+    case ZB_ENOTFOUND:
+        return fail(c, rc, field, "没有这名党员");
+    case ZB_EBUSY:
+        return fail(c, ZB_EDONE, field, "这个值已属于另一名党员");
+    default:
+        return rc;
+    }
+}
+
+/* member_json - the record as the API shows it: every field by its English id, phones
+ * masked, unknown values left out. */
+static int member_json(const struct member *m, cJSON **out)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "id", (double)m->id);
+    for (int f = 0; f < MF_COUNT; f++) {
+        char v[MEMBER_SHOW_MAX];
+        int rc = member_field_show(m, (enum member_field)f, false, v, sizeof v);
+        if (rc) {
+            cJSON_Delete(j);
+            return rc;
+        }
+        if (v[0])
+            cJSON_AddStringToObject(j, member_field_id((enum member_field)f), v);
+    }
+    cJSON_AddNumberToObject(j, "branch_id", (double)m->branch_id);
+    *out = j;
+    return ZB_OK;
+}
+
+/* path_id - the path parameter {id} as a positive integer. */
+static int path_id(struct api_ctx *c, int64_t *id)
+{
+    const char *s = c->nparams ? c->params[0] : "";
+    char *end;
+    long long v = textfmt_digits(s, 1, 18, false) ? strtoll(s, &end, 10) : 0;
+    if (v <= 0)
+        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+    *id = v;
+    return ZB_OK;
+}
+
+/* ---- POST /api/v1/bind ---- */
+
+static long minutes_until(int64_t now, int64_t t)
+{
+    long m = (long)((t - now + 59) / 60);
+    return m < 1 ? 1 : m;
+}
+
+/* refuse - an error answer that still commits (a counted wrong code). */
+static int refuse(struct api_ctx *c, int code, const char *field, const char *message)
+{
+    c->status = problem_status(code);
+    return problem_write(c->out, code, field, message);
+}
+
+static int api_bind(struct api_ctx *c)
+{
+    struct jsonbody_err e = {0};
+    const char *code = NULL;
+    if (jsonbody_str(c->body, "code", true, 32, &code, &e))
+        return fail(c, ZB_EINVAL, e.field, e.message);
+    if (actor_is_member(c->actor) || !c->session || !*c->session->platform)
+        return fail(c, ZB_EDONE, NULL, "已经绑定过了");
+    struct bind_who who = {c->session->platform, c->session->account, c->session->ext_id};
+    struct bind_outcome o = {0};
+    int64_t now = clock_now();
+    char msg[API_NOTE_MAX];
+    int rc = binding_redeem(&who, code, c->session->platform, now, &o);
+    switch (rc) {
+    case ZB_OK: {
+        struct member m;
+        cJSON *j;
+        if ((rc = member_get(o.member_id, &m)) || (rc = member_json(&m, &j)))
+            return rc;
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "member", j);
+        return emit(c, root);
+    }
+    case ZB_EINVAL:
+        return fail(c, ZB_EINVAL, "code", "绑定码是 6 位数字");
+    case ZB_ENOTFOUND:
+        if (o.failures_left > 0)
+            snprintf(msg, sizeof msg, "绑定码不对，还可以再试 %d 次", o.failures_left);
+        else
+            snprintf(msg, sizeof msg, "绑定码错误次数太多，请 %ld 分钟后再试",
+                     minutes_until(now, o.locked_until));
+        return o.failures_left > 0 ? refuse(c, ZB_EINVAL, "code", msg)
+                                   : refuse(c, ZB_EBUSY, "code", msg);
+    case ZB_EBUSY:
+        snprintf(msg, sizeof msg, "绑定码错误次数太多，请 %ld 分钟后再试",
+                 minutes_until(now, o.locked_until));
+        return refuse(c, ZB_EBUSY, "code", msg);
+    case ZB_EDENIED:
+        return fail(c, ZB_EDONE, NULL, "这个微信已经绑定了党员身份");
+    default:
+        return rc;
+    }
+}
+
+/* ---- GET /api/v1/me ---- */
+
+static int api_me(struct api_ctx *c)
+{
+    if (!actor_is_member(c->actor))
+        return fail(c, ZB_ENOTFOUND, NULL, "还没有绑定党员身份，请先绑定");
+    struct member m;
+    cJSON *j;
+    int rc = member_get(c->actor->member_id, &m);
+    if (rc == ZB_ENOTFOUND)
+        return fail(c, rc, NULL, "名册中没有您的记录");
+    if (rc || (rc = member_json(&m, &j)))
+        return rc;
+    return emit(c, j);
+}
+
+/* ---- GET /api/v1/members ---- */
+
+static int list_row(const struct members_row *r, void *arg)
+{
+    cJSON *j;
+    int rc = member_json(r->m, &j);
+    if (!rc)
+        cJSON_AddItemToArray(arg, j);
+    return rc;
+}
+
+static int api_members(struct api_ctx *c)
+{
+    struct members_why why = {0};
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "members");
+    int rc = members_browse(c->actor, c->query(c, "branch"), list_row, arr, &why);
+    if (rc) {
+        cJSON_Delete(root);
+        return why_fail(c, rc, &why, "branch");
+    }
+    cJSON_AddNumberToObject(root, "count", cJSON_GetArraySize(arr));
+    return emit(c, root);
+}
+
+/* ---- GET /api/v1/members/{id} ---- */
+
+static int api_member(struct api_ctx *c)
+{
+    int64_t id;
+    int rc = path_id(c, &id);
+    if (rc)
+        return rc;
+    struct members_why why = {0};
+    struct members_card *card = calloc(1, sizeof *card);
+    cJSON *j = NULL;
+    if (!card)
+        return ZB_ETOOBIG;
+    rc = members_show(c->actor, id, false, card, &why);
+    if (!rc)
+        rc = member_json(&card->m, &j);
+    if (!rc) {
+        cJSON *ids = cJSON_AddArrayToObject(j, "identities");
+        for (size_t i = 0; i < card->n_ids; i++)
+            cJSON_AddItemToArray(ids, cJSON_CreateString(card->ids[i].platform));
+    }
+    free(card);
+    if (rc)
+        return why_fail(c, rc, &why, "id");
+    return emit(c, j);
+}
+
+/* ---- PATCH /api/v1/members/{id} ---- */
+
+static int api_member_patch(struct api_ctx *c)
+{
+    int64_t id;
+    int rc = path_id(c, &id);
+    if (rc)
+        return rc;
+    if (!c->body || !c->body->child)
+        return fail(c, ZB_EINVAL, NULL, "请给出要修改的字段");
+    cJSON *changes = cJSON_CreateArray();
+    int n = 0;
+    for (const cJSON *f = c->body->child; f; f = f->next) {
+        struct members_why why = {0};
+        struct members_change ch;
+        const char *value = NULL;
+        struct jsonbody_err e = {0};
+        if (++n > PATCH_FIELDS_MAX)
+            rc = fail(c, ZB_EINVAL, NULL, "一次修改的字段太多");
+        else if (member_field_lookup(f->string) < 0)
+            rc = fail(c, ZB_EINVAL, f->string, "不认识这个字段");
+        else if (jsonbody_str(c->body, f->string, true, VALUE_MAX, &value, &e))
+            rc = fail(c, ZB_EINVAL, f->string, e.message);
+        else if ((rc = members_set(c->actor, id, f->string, value, &ch, &why)))
+            rc = why_fail(c, rc, &why, rc == ZB_ENOTFOUND ? "id" : f->string);
+        if (rc) {
+            cJSON_Delete(changes);
+            return rc; /* the writer rolls back the fields changed before */
+        }
+        cJSON_AddItemToArray(changes, cJSON_CreateString(ch.detail));
+    }
+    struct member m;
+    cJSON *j;
+    if ((rc = member_get(id, &m)) || (rc = member_json(&m, &j))) {
+        cJSON_Delete(changes);
+        return rc;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "member", j);
+    cJSON_AddItemToObject(root, "changes", changes);
+    return emit(c, root);
+}
+
+/* ---- GET /api/v1/branches ---- */
+
+static int tree_node(const struct members_node *n, void *arg)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "id", (double)n->b->id);
+    cJSON_AddNumberToObject(j, "parent_id", (double)n->b->parent_id);
+    cJSON_AddStringToObject(j, "name", n->b->name);
+    cJSON_AddStringToObject(j, "level", branch_level_id(n->b->level));
+    cJSON_AddNumberToObject(j, "depth", n->depth);
+    cJSON_AddNumberToObject(j, "members", n->t->members);
+    cJSON_AddNumberToObject(j, "subtree_members", n->t->subtree);
+    cJSON_AddItemToArray(arg, j);
+    return ZB_OK;
+}
+
+static int api_branches(struct api_ctx *c)
+{
+    struct members_why why = {0};
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "branches");
+    int rc = members_tree(c->actor, tree_node, arr, &why);
+    if (rc) {
+        cJSON_Delete(root);
+        return why_fail(c, rc, &why, NULL);
+    }
+    return emit(c, root);
+}
+
+/* ---- GET /api/v1/audit ---- */
+
+static int audit_row(const struct audit_row *r, void *arg)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "id", (double)r->id);
+    cJSON_AddNumberToObject(j, "at", (double)r->at);
+    cJSON_AddStringToObject(j, "actor", r->actor);
+    cJSON_AddStringToObject(j, "action", r->action);
+    cJSON_AddStringToObject(j, "action_name", audit_action_name(r->action));
+    cJSON_AddStringToObject(j, "target", r->target);
+    cJSON_AddStringToObject(j, "detail", r->detail);
+    cJSON_AddStringToObject(j, "channel", r->channel);
+    cJSON_AddItemToArray(arg, j);
+    return ZB_OK;
+}
+
+static int api_audit(struct api_ctx *c)
+{
+    long limit = 50;
+    const char *s = c->query(c, "limit");
+    if (s) {
+        if (!textfmt_digits(s, 1, 3, false) || (limit = strtol(s, NULL, 10)) < 1 ||
+            limit > AUDIT_LIMIT_MAX)
+            return fail(c, ZB_EINVAL, "limit", "应为 1 到 200 的整数");
+    }
+    struct members_why why = {0};
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "rows");
+    int rc = members_audit_rows(c->actor, (int)limit, audit_row, arr, &why);
+    if (rc) {
+        cJSON_Delete(root);
+        return why_fail(c, rc, &why, NULL);
+    }
+    return emit(c, root);
+}
+
+const struct api_route members_api_routes[MEMBERS_API_COUNT] = {
+    {.method = API_POST,
+     .pattern = "/api/v1/bind",
+     .writes = true,
+     .handler = api_bind,
+     .summary = "Bind this login to a member with the one-time code of `zhibu member codes`",
+     .access = API_UNBOUND},
+    {.method = API_GET,
+     .pattern = "/api/v1/me",
+     .handler = api_me,
+     .summary = "The member's own record (phone masked); 404 until bound",
+     .access = API_UNBOUND},
+    {.method = API_GET,
+     .pattern = "/api/v1/members",
+     .action = &members_view,
+     .writes = true, /* the viewing is audited */
+     .handler = api_members,
+     .summary = "Members in the caller's scope, or in ?branch= within it",
+     .query = "branch"},
+    {.method = API_GET,
+     .pattern = "/api/v1/members/{id}",
+     .action = &members_view,
+     .handler = api_member,
+     .summary = "One member's record (phone masked)"},
+    {.method = API_PATCH,
+     .pattern = "/api/v1/members/{id}",
+     .action = &members_edit,
+     .writes = true,
+     .handler = api_member_patch,
+     .summary = "Change fields of a record: {\"phone\": \"...\", ...} as `zhibu member set`"},
+    {.method = API_GET,
+     .pattern = "/api/v1/branches",
+     .action = &members_view,
+     .handler = api_branches,
+     .summary = "The organisation tree in the caller's scope, with member counts"},
+    {.method = API_GET,
+     .pattern = "/api/v1/audit",
+     .action = &members_audit,
+     .handler = api_audit,
+     .summary = "Audit rows about the caller's organisations, newest first",
+     .query = "limit"},
+};
+_Static_assert(sizeof members_api_routes / sizeof members_api_routes[0] == MEMBERS_API_COUNT,
+               "count");
