@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/ct.h"
 #include "bot/base/log.h"
 #include "bot/base/xmalloc.h"
 
@@ -155,7 +156,7 @@ static struct ipcount *count_of(struct guard *g, const unsigned char key[KEY_LEN
 {
     struct ipcount **b = &g->buckets[bucket_of(key)];
     for (struct ipcount *c = *b; c; c = c->next)
-        if (memcmp(c->key, key, KEY_LEN) == 0)
+        if (ct_memeq(c->key, key, KEY_LEN))
             return c;
     if (!add)
         return NULL;
@@ -171,7 +172,7 @@ static void uncount(struct guard *g, const unsigned char key[KEY_LEN])
 {
     struct ipcount **p = &g->buckets[bucket_of(key)];
     for (; *p; p = &(*p)->next)
-        if (memcmp((*p)->key, key, KEY_LEN) == 0) {
+        if (ct_memeq((*p)->key, key, KEY_LEN)) {
             if (--(*p)->n <= 0) {
                 struct ipcount *dead = *p;
                 *p = dead->next;
@@ -184,7 +185,7 @@ static void uncount(struct guard *g, const unsigned char key[KEY_LEN])
 static bool is_trusted(const struct guard *g, const unsigned char key[KEY_LEN])
 {
     for (size_t i = 0; i < g->ntrusted; i++)
-        if (memcmp(g->trusted[i], key, KEY_LEN) == 0)
+        if (ct_memeq(g->trusted[i], key, KEY_LEN))
             return true;
     return false;
 }
