@@ -9,6 +9,7 @@
 #include "webhook/http/server.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <pthread.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -452,8 +453,10 @@ int server_start(const struct config *cfg, const struct route *routes, size_t n,
         free(s);
         return ZB_ECONFIG;
     }
-    s->guard = guard_start(cfg->request_timeout_s, cfg->max_conns_per_ip, cfg->trusted_proxies, err,
-                           errsz);
+    /* a config built by hand (tests) may leave these zero: the defaults of config.c, no cap */
+    s->guard = guard_start(cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 15,
+                           cfg->max_conns_per_ip > 0 ? cfg->max_conns_per_ip : LONG_MAX,
+                           cfg->trusted_proxies ? cfg->trusted_proxies : "", err, errsz);
     if (!s->guard) {
         free(s);
         return ZB_ECONFIG;
