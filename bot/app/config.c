@@ -22,6 +22,7 @@
 #include "bot/base/xmalloc.h"
 #include "bot/delivery/channel.h"
 #include "bot/delivery/notify.h"
+#include "webhook/http/guard.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
 
@@ -61,6 +62,13 @@ static const struct key keys[] = {
      "HTTP worker threads; 0 = one per CPU core"},
     {"server.connection_limit", K_INT, F(connection_limit), 4, 100000, "1024", NULL, NULL,
      "most open client connections at once"},
+    {"server.request_timeout_s", K_INT, F(request_timeout_s), 1, 300, "15", NULL, NULL,
+     "a request's headers and body must all arrive within this many seconds of its start"},
+    {"server.max_conns_per_ip", K_INT, F(max_conns_per_ip), 1, 100000, "32", NULL, NULL,
+     "most open connections from one client address (trusted proxies excepted)"},
+    {"server.trusted_proxies", K_STR, F(trusted_proxies), 0, 0, "127.0.0.1,::1", NULL, NULL,
+     "addresses exempt from max_conns_per_ip (a reverse proxy): a list, or one comma-separated "
+     "string"},
     {"server.public_url", K_STR, F(public_url), 0, 0, "", NULL, NULL,
      "https base URL members' phones open for pages and signed links; empty = http://LISTEN"},
     {"server.link_secret", K_STR, F(link_secret), 0, 0, "", "ZHIBU_LINK_SECRET", NULL,
@@ -300,6 +308,29 @@ static int set_value(struct config *c, const struct key *k, const char *v, char 
 }
 
 /* set_json - store JSON item j for key k, checking its JSON type. */
+/* set_list - a JSON array of strings as one comma-separated string value of k. */
+static int set_list(struct config *c, const struct key *k, const cJSON *j, char *err, size_t errsz)
+{
+    char joined[1024] = "";
+    size_t used = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, j)
+    {
+        if (!cJSON_IsString(it) || strchr(it->valuestring, ',')) {
+            snprintf(err, errsz, "key \"%s\": expected a list of addresses", k->name);
+            return ZB_ECONFIG;
+        }
+        int n =
+            snprintf(joined + used, sizeof joined - used, "%s%s", used ? "," : "", it->valuestring);
+        if (n < 0 || (size_t)n >= sizeof joined - used) {
+            snprintf(err, errsz, "key \"%s\": list too long", k->name);
+            return ZB_ECONFIG;
+        }
+        used += (size_t)n;
+    }
+    return set_value(c, k, joined, err, errsz);
+}
+
 static int set_json(struct config *c, const struct key *k, const cJSON *j, char *err, size_t errsz)
 {
     char num[32];
@@ -313,6 +344,8 @@ static int set_json(struct config *c, const struct key *k, const cJSON *j, char 
         snprintf(num, sizeof num, "%lld", (long long)d);
         return set_value(c, k, num, err, errsz);
     }
+    if (k->off == F(trusted_proxies) && cJSON_IsArray(j))
+        return set_list(c, k, j, err, errsz);
     if (k->type == K_STR || (k->type == K_BOOL && k->choices)) {
         if (!cJSON_IsString(j)) {
             snprintf(err, errsz, "key \"%s\": expected a string", k->name);
@@ -659,6 +692,8 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
         snprintf(sub, sizeof sub, "key \"server.link_secret\": at least 16 bytes (or empty)");
         goto done;
     }
+    if (guard_parse_trusted(c->trusted_proxies, sub, sizeof sub))
+        goto done;
     if (!*c->database) {
         snprintf(sub, sizeof sub, "key \"database\": must not be empty");
         goto done;

@@ -16,19 +16,22 @@
 struct channel_template;
 
 struct config {
-    char *path;            /* the file this was loaded from */
-    char *listen;          /* "HOST:PORT" the server binds */
-    char *database;        /* SQLite file */
-    char *timezone;        /* IANA zone used to show times, e.g. "Asia/Shanghai" */
-    char *log_level;       /* debug | info | warn | error */
-    bool durability_power; /* storage.durability == "power": synchronous=FULL */
-    bool testing;          /* testing: the clock may come from ZHIBU_TEST_NOW_FILE */
-    long body_limit;       /* server.body_limit: largest request body in bytes */
-    long threads;          /* server.threads: worker threads, 0 = one per core */
-    long connection_limit; /* server.connection_limit: open connections at most */
-    char *public_url;      /* server.public_url: base of pages and links, no trailing '/' */
-    char *link_secret;     /* server.link_secret: key of signed links, "" = kept in the DB */
-    long session_ttl_s;    /* session.ttl_s: a multi-turn conversation expires after this */
+    char *path;             /* the file this was loaded from */
+    char *listen;           /* "HOST:PORT" the server binds */
+    char *database;         /* SQLite file */
+    char *timezone;         /* IANA zone used to show times, e.g. "Asia/Shanghai" */
+    char *log_level;        /* debug | info | warn | error */
+    bool durability_power;  /* storage.durability == "power": synchronous=FULL */
+    bool testing;           /* testing: the clock may come from ZHIBU_TEST_NOW_FILE */
+    long body_limit;        /* server.body_limit: largest request body in bytes */
+    long threads;           /* server.threads: worker threads, 0 = one per core */
+    long connection_limit;  /* server.connection_limit: open connections at most */
+    long request_timeout_s; /* server.request_timeout_s: a request must arrive within it */
+    long max_conns_per_ip;  /* server.max_conns_per_ip: open connections of one address */
+    char *trusted_proxies;  /* server.trusted_proxies: addresses exempt from it, comma-separated */
+    char *public_url;       /* server.public_url: base of pages and links, no trailing '/' */
+    char *link_secret;      /* server.link_secret: key of signed links, "" = kept in the DB */
+    long session_ttl_s;     /* session.ttl_s: a multi-turn conversation expires after this */
     struct {
         bool enabled;            /* serve /wechat */
         char *app_id;            /* AppID: the receive-id inside encrypted messages */

@@ -7,11 +7,13 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bot/app/api_wxmini.h"
 #include "bot/app/jobs.h"
 #include "bot/base/log.h"
+#include "bot/base/sdnotify.h"
 #include "bot/base/version.h"
 #include "bot/chat/platform.h"
 #include "bot/chat/router.h"
@@ -20,6 +22,7 @@
 #include "bot/delivery/outbox.h"
 #include "bot/delivery/scheduler.h"
 #include "bot/delivery/sender.h"
+#include "bot/store/health.h"
 #include "bot/store/store.h"
 #include "bot/store/writer.h"
 #include "handlers/registry.h"
@@ -218,6 +221,41 @@ static void kick_sender(void *arg)
     outbox_kick_pushed();
 }
 
+/*
+ * wait_signal - wait for SIGINT or SIGTERM (blocked in set) and return it. Under a service
+ * manager ($NOTIFY_SOCKET) tell it READY=1 once the database check of /healthz passes, and,
+ * when it asks for a watchdog, WATCHDOG=1 at a third of its interval while the check passes:
+ * a damaged database or a stuck writer stops the pings and systemd restarts us.
+ */
+static int wait_signal(const struct config *cfg, const sigset_t *set)
+{
+    int64_t wd_us = sdnotify_watchdog_us();
+    bool managed = getenv("NOTIFY_SOCKET") != NULL, ready = false, was_ok = true;
+    for (;;) {
+        if (managed && (!ready || wd_us)) {
+            struct store_health h;
+            bool ok = store_health_check(cfg->database, &h) == ZB_OK;
+            if (ok && sdnotify_send(ready ? "WATCHDOG=1" : "READY=1") < 0)
+                log_warn("zhibu: cannot notify the service manager (NOTIFY_SOCKET)");
+            if (!ok && was_ok)
+                log_error("zhibu: %s check failed (%s); not notifying the service manager",
+                          h.failed, h.detail);
+            ready = ready || ok;
+            was_ok = ok;
+        }
+        if (!managed || (ready && !wd_us)) {
+            int sig = 0;
+            sigwait(set, &sig);
+            return sig;
+        }
+        int64_t tick = wd_us ? wd_us / 3 : 1000000;
+        struct timespec ts = {.tv_sec = tick / 1000000, .tv_nsec = (tick % 1000000) * 1000};
+        int sig = sigtimedwait(set, NULL, &ts);
+        if (sig > 0)
+            return sig;
+    }
+}
+
 int serve_run(const struct config *cfg)
 {
     struct server *srv = NULL;
@@ -275,9 +313,10 @@ int serve_run(const struct config *cfg)
     }
     log_info("zhibu %s serving %s (config %s, database %s)", ZHIBU_VERSION, cfg->listen, cfg->path,
              cfg->database);
-    int sig = 0;
-    sigwait(&set, &sig);
+    int sig = wait_signal(cfg, &set);
     log_info("zhibu: signal %d, stopping", sig);
+    if (sdnotify_send("STOPPING=1") < 0)
+        log_warn("zhibu: cannot tell the service manager we are stopping");
     server_stop(srv); /* no new requests, then the router's writer */
     srv = NULL;
     writer_stop();

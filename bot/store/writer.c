@@ -10,6 +10,7 @@
 #include "bot/store/writer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ static struct {
 } hooks[HOOKS_MAX];
 static size_t n_hooks;
 static bool running, stopping;
+static _Atomic int last_rc; /* ZB_OK, or the code of the last batch that failed to commit */
 static unsigned ckpt_due;
 static unsigned long long n_jobs, n_batches; /* for the shutdown log line */
 static pthread_t writer_tid, ckpt_tid;
@@ -171,8 +173,14 @@ static void run_batch(struct writer_job *list)
             j->rc = ZB_EDB;
         rc = ZB_EDB;
     }
+    atomic_store(&last_rc, rc);
     if (rc == ZB_OK)
         call_hooks();
+}
+
+int writer_last_result(void)
+{
+    return atomic_load(&last_rc);
 }
 
 static void *writer_main(void *unused)

@@ -58,6 +58,10 @@ int writer_on_commit(void (*fn)(void *arg), void *arg) ZB_MUST_USE;
  */
 int writer_run(int (*fn)(void *arg), void *arg) ZB_MUST_USE;
 
+/* writer_last_result - ZB_OK when the writer's last batch committed (or none ran yet), else the
+ * code of its failure (ZB_EDB): what /healthz and the watchdog report. Any thread. */
+int writer_last_result(void);
+
 /* writer_stop - finish queued jobs, stop the writer and checkpoint threads, close their
  * connections. Safe to call when never started; writer_run may start it again. While the writer
  * runs, store_tx_run goes through writer_run. */

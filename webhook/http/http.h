@@ -40,7 +40,11 @@ struct http_request {
     void (*state_free)(void *);  /* frees state when the request ends */
     bool ready;                  /* http_ready was called (server's, under its lock) */
     bool suspended;              /* the connection is suspended (server's, under its lock) */
-    bool waiting;                /* suspended, counted busy (server thread only) */
+    bool counted;                /* counted in flight until its completion (server's) */
+    bool awaiting;               /* http_pending given, http_ready not yet (under the lock) */
+    bool abandoned;              /* resumed by server_stop before http_ready (under the lock) */
+    bool orphan;                 /* completed while awaiting: http_ready frees it (lock) */
+    struct http_request *sprev, *snext; /* the server's list of suspended requests (lock) */
 };
 
 struct http_response {

@@ -9,6 +9,7 @@
 #include "webhook/http/server.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <pthread.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -16,14 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bot/base/log.h"
 #include "bot/chat/router.h"
+#include "bot/store/health.h"
 #include "bot/store/store.h"
 #include "bot/base/xmalloc.h"
+#include "webhook/http/guard.h"
 #include "webhook/http/http.h"
 #include "webhook/http/metrics.h"
 
@@ -32,21 +36,36 @@
 
 #define ROUTES_MAX 32 /* routes of one server */
 
+#define DRAIN_MS   7000 /* server_stop waits this long for requests in flight to be answered */
+#define ABANDON_MS 2000 /* then this long for those it resumed unanswered */
+
 struct server {
     struct MHD_Daemon *mhd;          /* the daemon */
     const struct config *cfg;        /* borrowed */
     struct sockaddr_storage addr;    /* bound address */
     struct route routes[ROUTES_MAX]; /* the table: the enabled platforms and the fixed routes */
     size_t nroutes;                  /* rows used */
+    struct guard *guard;             /* request deadlines, connections per address */
 };
 
+/* handle_healthz - 200 "ok" while the database reads and the writer commits; else 503 with a
+ * short JSON body naming what failed (the detail goes to the log). */
 static void handle_healthz(const struct config *cfg, struct http_request *req,
                            struct http_response *resp)
 {
-    (void)cfg;
     (void)req;
-    if (store_schema_version() <= 0) {
-        http_error(resp, 503, "database unavailable");
+    struct store_health h = {0};
+    int rc = store_schema_version() <= 0 ? ZB_EDB : store_health_check(cfg->database, &h);
+    if (rc) {
+        const char *failed = h.failed ? h.failed : "database";
+        log_warn("healthz: %s failed: %s", failed, h.detail[0] ? h.detail : "no schema");
+        resp->status = 503;
+        resp->content_type = "application/json; charset=utf-8";
+        buf_reset(&resp->body);
+        if (buf_appendf(&resp->body, "{\"status\":\"fail\",\"failed\":\"%s\",\"message\":\"%s\"}\n",
+                        failed,
+                        strcmp(failed, "writer") == 0 ? "数据库写入失败" : "数据库无法读取"))
+            buf_reset(&resp->body);
         return;
     }
     resp->status = 200;
@@ -73,9 +92,10 @@ static const struct route fixed_routes[] = {
 };
 
 static atomic_ullong next_id;
-static atomic_int n_busy;    /* requests inside a route handler or suspended waiting for it */
+static atomic_int n_busy;    /* requests past routing, until their completion callback */
 static atomic_bool stopping; /* server_stop began: new work is refused with 503 */
 static pthread_mutex_t async_mu = PTHREAD_MUTEX_INITIALIZER; /* ready/suspended of requests */
+static struct http_request *suspended; /* requests suspended, under async_mu */
 
 static int64_t mono_us(void)
 {
@@ -104,15 +124,52 @@ void http_pending(struct http_response *resp)
     resp->status = 0;
 }
 
+/* unlink_suspended - take req off the suspended list. Under async_mu. */
+static void unlink_suspended(struct http_request *req)
+{
+    if (req->sprev)
+        req->sprev->snext = req->snext;
+    else if (suspended == req)
+        suspended = req->snext;
+    if (req->snext)
+        req->snext->sprev = req->sprev;
+    req->sprev = req->snext = NULL;
+    req->suspended = false;
+}
+
+/* request_free - free req and everything it holds. */
+static void request_free(struct http_request *req)
+{
+    if (req->state_free)
+        req->state_free(req->state);
+    buf_free(&req->body);
+    free(req);
+}
+
 void http_ready(struct http_request *req)
 {
     pthread_mutex_lock(&async_mu);
     req->ready = true;
-    if (req->suspended) {
-        req->suspended = false;
+    req->awaiting = false;
+    bool orphan = req->orphan;
+    if (!orphan && req->suspended) {
+        unlink_suspended(req);
         MHD_resume_connection(req->conn);
     }
     pthread_mutex_unlock(&async_mu);
+    if (orphan)
+        request_free(req); /* its connection is gone; the work it waited for is done */
+}
+
+/* count_header - MHD_get_connection_values' iterator: count the Content-Length headers. */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        ++*(int *)cls;
+    return MHD_YES;
 }
 
 void http_dispatched(struct router_call *call)
@@ -230,6 +287,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         find_route(s, req);
         *con_cls = req;
         log_set_request(req->id);
+        int ncl = 0;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &ncl);
+        if (ncl > 1) /* which one frames the body is ambiguous: request smuggling */
+            return respond_error(conn, req, 400, "more than one Content-Length", NULL);
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->body_limit)
@@ -254,7 +315,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (req->status)
-        return MHD_YES; /* already answered */
+        return MHD_YES;   /* already answered */
+    guard_received(conn); /* the request is complete: no deadline while it is answered */
     if (req->too_big)
         return respond_error(conn, req, 413, "request body too large", NULL);
 
@@ -266,18 +328,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return respond_error(conn, req, 404, "no such path", NULL);
     const struct route *rt = req->route;
 
-    /* Busy from here until a response is queued, across any suspension: server_stop waits for
-     * n_busy to drain, since libmicrohttpd must not be stopped with a suspended connection. The
-     * increment comes before the stopping check, so a request either sees stopping or is
-     * waited for. */
-    if (!req->waiting) {
+    /* In flight from here until libmicrohttpd's completion callback, which comes once for every
+     * request whatever the client does (a client gone while the request was suspended gets no
+     * further handler call): server_stop waits for n_busy to drain, since libmicrohttpd must
+     * not be stopped with a suspended connection. The increment comes before the stopping
+     * check, so a request either sees stopping or is waited for. */
+    if (!req->counted) {
+        req->counted = true;
         atomic_fetch_add(&n_busy, 1);
-        if (atomic_load(&stopping)) {
-            atomic_fetch_sub(&n_busy, 1);
+        if (atomic_load(&stopping))
             return respond_error(conn, req, 503, "shutting down", NULL);
-        }
     }
-    req->waiting = false;
+    pthread_mutex_lock(&async_mu);
+    bool abandoned = req->abandoned && !req->ready;
+    pthread_mutex_unlock(&async_mu);
+    if (abandoned) /* server_stop gave up waiting; the work still finishes, unacknowledged */
+        return respond_error(conn, req, 503, "shutting down", NULL);
     struct http_response resp = {.content_type = "text/plain; charset=utf-8"};
     buf_init(&resp.body, RESPONSE_MAX);
     for (;;) {
@@ -297,7 +363,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!ready) {
             MHD_suspend_connection(conn);
             req->suspended = true;
-            req->waiting = true;
+            req->awaiting = true;
+            req->snext = suspended;
+            if (suspended)
+                suspended->sprev = req;
+            suspended = req;
         }
         pthread_mutex_unlock(&async_mu);
         if (!ready) {
@@ -307,29 +377,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     enum MHD_Result ok = send_response(conn, req, &resp);
     buf_free(&resp.body);
-    atomic_fetch_sub(&n_busy, 1);
     return ok;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
+    struct server *s = cls;
     struct http_request *req = *con_cls;
     if (!req)
         return;
+    guard_next(s->guard, conn); /* a kept-alive connection's next request is timed anew */
+    pthread_mutex_lock(&async_mu);
+    bool orphan = req->awaiting; /* only when server_stop abandoned it */
+    req->orphan = orphan;
+    if (req->suspended)
+        unlink_suspended(req);
+    pthread_mutex_unlock(&async_mu);
     enum endpoint ep = req->route ? (enum endpoint)req->route->tag : EP_OTHER;
     int status = req->status;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !status)
         log_info("http: connection closed before a response (%d)", (int)toe);
     metrics_request(ep, status, mono_us() - req->started_us);
-    if (req->state_free)
-        req->state_free(req->state);
-    buf_free(&req->body);
-    free(req);
+    bool counted = req->counted;
+    if (!orphan)
+        request_free(req);
     *con_cls = NULL;
     log_set_request(0);
+    if (counted)
+        atomic_fetch_sub(&n_busy, 1); /* last: server_stop may free the server after it */
 }
 
 /* parse_listen - "HOST:PORT" or "[V6]:PORT" into addr. */
@@ -359,13 +435,20 @@ static int parse_listen(const char *listen, struct sockaddr_storage *addr)
     return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? ZB_OK : ZB_EINVAL;
 }
 
-static void on_thread_exit(void *cls, struct MHD_Connection *c, void **socket_ctx,
-                           enum MHD_ConnectionNotificationCode code)
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
 {
-    (void)cls;
-    (void)c;
-    (void)socket_ctx;
-    (void)code;
+    struct server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        guard_opened(s->guard, c, socket_ctx);
+    else
+        guard_closed(s->guard, socket_ctx);
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct server *s = cls;
+    return guard_accept(s->guard, addr, addrlen) ? MHD_YES : MHD_NO;
 }
 
 int server_start(const struct config *cfg, const struct route *routes, size_t n,
@@ -383,6 +466,14 @@ int server_start(const struct config *cfg, const struct route *routes, size_t n,
         free(s);
         return ZB_ECONFIG;
     }
+    /* a config built by hand (tests) may leave these zero: the defaults of config.c, no cap */
+    s->guard = guard_start(cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 15,
+                           cfg->max_conns_per_ip > 0 ? cfg->max_conns_per_ip : LONG_MAX,
+                           cfg->trusted_proxies ? cfg->trusted_proxies : "", err, errsz);
+    if (!s->guard) {
+        free(s);
+        return ZB_ECONFIG;
+    }
     long threads = cfg->threads ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
@@ -391,14 +482,15 @@ int server_start(const struct config *cfg, const struct route *routes, size_t n,
     if (s->addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
+        flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)cfg->connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_thread_exit, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
     if (!s->mhd) {
         snprintf(err, errsz, "cannot listen on %s (in use, or not an address of this machine)",
                  cfg->listen);
+        guard_stop(s->guard);
         free(s);
         return ZB_EIO;
     }
@@ -413,16 +505,34 @@ void server_stop(struct server *s)
         return;
     /* Stop accepting, refuse new work on open connections, let the requests in handlers or
      * suspended finish (the writer always completes its jobs), then stop: libmicrohttpd aborts
-     * if stopped with a suspended connection. */
+     * if stopped with a suspended connection. The wait is bounded: after DRAIN_MS the requests
+     * still suspended are resumed and answered 503 (their work still completes, and is
+     * freed by http_ready), then libmicrohttpd stops whatever the clients do. */
     MHD_socket lsock = MHD_quiesce_daemon(s->mhd);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
     atomic_store(&stopping, true);
-    for (int i = 1; atomic_load(&n_busy) > 0; i++) {
+    int64_t t0 = mono_us();
+    while (atomic_load(&n_busy) > 0 && mono_us() - t0 < (int64_t)DRAIN_MS * 1000)
         usleep(10000);
-        if (i % 500 == 0)
-            log_warn("server: waiting for %d requests to finish", atomic_load(&n_busy));
+    if (atomic_load(&n_busy) > 0) {
+        int n = 0;
+        pthread_mutex_lock(&async_mu);
+        while (suspended) {
+            struct http_request *req = suspended;
+            unlink_suspended(req);
+            req->abandoned = true;
+            MHD_resume_connection(req->conn);
+            n++;
+        }
+        pthread_mutex_unlock(&async_mu);
+        log_warn("server: %d requests still in flight after %d s; answering %d of them 503",
+                 atomic_load(&n_busy), DRAIN_MS / 1000, n);
+        t0 = mono_us();
+        while (atomic_load(&n_busy) > 0 && mono_us() - t0 < (int64_t)ABANDON_MS * 1000)
+            usleep(10000);
     }
     MHD_stop_daemon(s->mhd);
+    guard_stop(s->guard);
     free(s);
 }

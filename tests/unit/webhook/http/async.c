@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,6 +38,8 @@ static int put_row(void *arg)
         return ZB_EDB;
     sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
     int rc = store_exec_done(st);
+    if (strncmp(p->name, "stuck", 5) == 0)
+        usleep(8500 * 1000); /* a writer slower than server_stop waits */
     if (rc == ZB_OK && strncmp(p->name, "fail", 4) == 0)
         rc = ZB_EINVAL;
     return rc;
@@ -173,12 +176,47 @@ static void test_many_suspended_at_once(void **state)
     assert_int_equal(count_rows(), before + N);
 }
 
+static void *post_stuck(void *arg)
+{
+    (void)arg;
+    return (void *)(intptr_t)post("/put/stuck", NULL, 0);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* server_stop is bounded: a request whose writer job outlasts the wait is answered 503 and
+ * freed when the job completes; the job still commits. Runs last: the server stays stopped. */
+static void test_stop_abandons_a_stuck_job(void **state)
+{
+    (void)state;
+    long before = count_rows();
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, post_stuck, NULL), 0);
+    usleep(300 * 1000);
+    int64_t t0 = mono_ms();
+    server_stop(srv);
+    srv = NULL;
+    int64_t took = mono_ms() - t0;
+    assert_true(took >= 6000 && took < 10000);
+    void *st;
+    pthread_join(t, &st);
+    assert_int_equal((long)(intptr_t)st, 503);
+    writer_stop(); /* the job finishes, commits, and frees the abandoned request */
+    assert_int_equal(count_rows(), before + 1);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_then_answer),
         cmocka_unit_test(test_many_suspended_at_once),
+        cmocka_unit_test(test_stop_abandons_a_stuck_job),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
