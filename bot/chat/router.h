@@ -107,6 +107,10 @@ struct router_opts {
 int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
                        bool *duplicate) ZB_MUST_USE;
 
+/* router_collisions - how many events of platform p reused a logged message id with another
+ * sender, conversation or content (each was logged and answered as a new event). */
+unsigned long long router_collisions(enum platform p);
+
 /* An asynchronous dispatch (router_submit). The caller owns the struct and keeps it - and the
  * event's strings - alive until done runs. */
 struct router_call {

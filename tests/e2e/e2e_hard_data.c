@@ -1,0 +1,198 @@
+/*
+ * e2e_hard_data.c - the data half of the hardening issue, against the real binary: a OneBot
+ * message id reused by another member is a new event (never the first member's stored reply),
+ * while a true retry still gets the stored reply; listings neutralise forged lines and bidi
+ * controls; `member bind` refuses control characters; the database and its WAL are 0600, with
+ * a warning for a file readable by others.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "tests/e2e/qq_util.h"
+
+#define USER_A "123456789" /* bound to member 1 (李建国) */
+#define USER_B "987654321" /* not bound */
+
+static struct qq_env env;
+static struct e2e_server *srv;
+static long long next_id;
+static struct e2e_proc proc; /* the last CLI run */
+
+static int setup(void **state)
+{
+    (void)state;
+    next_id = (long long)(time(NULL) % 100000) * 1000;
+    if (qq_env_up(&env, NULL, NULL))
+        return -1;
+    srv = env.srv;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    e2e_proc_free(&proc);
+    return qq_env_down(&env) == 0 ? 0 : -1;
+}
+
+/* cli - zhibu with the arguments and the server's config; its exit status (output in proc). */
+#define cli(...) run_cli(__VA_ARGS__, "--config", srv->config_path, (char *)NULL)
+static int run_cli(const char *a0, ...)
+{
+    const char *a[12] = {a0};
+    int n = 1;
+    va_list ap;
+    va_start(ap, a0);
+    for (const char *x; n < 11 && (x = va_arg(ap, const char *)) != NULL;)
+        a[n++] = x;
+    va_end(ap);
+    e2e_proc_free(&proc);
+    assert_int_equal(e2e_zhibu(srv->dir, &proc, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+                               a[8], a[9], a[10], (char *)NULL),
+                     0);
+    return proc.status;
+}
+
+/* ob_say - a private OneBot message from user with message id id; the quick reply's text
+ * (caller frees), "" when zhibu answered 204. */
+static char *ob_say(const char *user, long long id, const char *message)
+{
+    char *body = ob_message(user, NULL, id, message, false);
+    struct e2e_resp r;
+    ob_post(srv, body, OB_SIGNED, &r);
+    free(body);
+    if (r.status != 200 && r.status != 204)
+        fail_msg("\"%s\": status %ld", message, r.status);
+    bool at = false, has_at = false;
+    char *text = r.status == 200 ? ob_reply_text(r.body, &at, &has_at) : strdup("");
+    e2e_resp_free(&r);
+    assert_non_null(text);
+    return text;
+}
+
+static void import_and_bind_a(void)
+{
+    const char *src = getenv("ZHIBU_SRC");
+    char csv[512];
+    snprintf(csv, sizeof csv, "%s/config/members.example.csv", src ? src : ".");
+    assert_int_equal(cli("member", "import", csv, "--create-branches"), 0);
+    free(ob_say(USER_A, ++next_id, "帮助")); /* the bot's account becomes known */
+    assert_int_equal(cli("member", "bind", "1", "--onebot", USER_A), 0);
+}
+
+/* Defect 1: B reuses A's message id. B gets B's own answer and both are logged; A's retry still
+ * gets A's stored reply; /metrics counts the collision. */
+static void test_reused_message_id(void **state)
+{
+    (void)state;
+    import_and_bind_a();
+    long long id = ++next_id;
+    char *a = ob_say(USER_A, id, "我的");
+    assert_contains(a, "李建国");
+    char *b = ob_say(USER_B, id, "我的");
+    assert_not_contains(b, "李建国");
+    assert_contains(b, "只对已绑定的党员开放");
+    char *b2 = ob_say(USER_B, id, "帮助"); /* same id, same sender, other text: new again */
+    assert_not_contains(b2, "李建国");
+    char like[64];
+    snprintf(like, sizeof like, "ob:%s:%lld", QQ_OB_SELF, id);
+    assert_int_equal(e2e_db_int(srv,
+                                "SELECT count(*) FROM events WHERE msg_key=%Q OR msg_key LIKE "
+                                "%Q || '~%%'",
+                                like, like),
+                     3);
+    assert_int_equal(
+        e2e_db_int(srv, "SELECT count(*) FROM events WHERE user_id=%Q AND text='我的'", USER_B), 1);
+    /* true retries: the stored replies, nothing logged again */
+    char *a_again = ob_say(USER_A, id, "我的");
+    assert_string_equal(a_again, a);
+    char *b_again = ob_say(USER_B, id, "我的");
+    assert_string_equal(b_again, b);
+    assert_int_equal(e2e_db_int(srv,
+                                "SELECT count(*) FROM events WHERE msg_key=%Q OR msg_key LIKE "
+                                "%Q || '~%%'",
+                                like, like),
+                     3);
+    struct e2e_resp m;
+    e2e_http(srv, "GET", "/metrics", NULL, 0, 0, &m);
+    assert_int_equal(m.status, 200);
+    assert_contains(m.body, "zhibu_dedupe_collisions_total{platform=\"onebot\"} 2");
+    e2e_resp_free(&m);
+    free(a);
+    free(b);
+    free(b2);
+    free(a_again);
+    free(b_again);
+}
+
+/* Defect 8: a member's feedback with line breaks and U+202E cannot forge listing lines. */
+static void test_listing_forgery(void **state)
+{
+    (void)state;
+    free(ob_say(USER_B, ++next_id, "留言"));
+    free(ob_say(USER_B, ++next_id,
+                "谢谢\n99  2026-01-01 08:00:00  onebot:10000:伪造的留言\xe2\x80\xae"
+                "abc"));
+    assert_int_equal(cli("feedback"), 0);
+    const char *out = proc.out;
+    assert_contains(out, "谢谢");
+    assert_contains(out, "伪造的留言");
+    assert_null(strstr(out, "\xe2\x80\xae"));
+    assert_null(strstr(out, "\n99  "));
+    assert_contains(out, "\n    "
+                         "  | 99  2026-01-01");
+    assert_int_equal(cli("events"), 0);
+    assert_null(strstr(proc.out, "\xe2\x80\xae"));
+}
+
+/* Defect 11b: account ids with line breaks or control characters are refused. */
+static void test_bind_refuses_controls(void **state)
+{
+    (void)state;
+    assert_int_equal(cli("member", "bind", "2", "--wechat", "o_x\n3  伪造", "--account", "gh_e2e"),
+                     1);
+    assert_contains(proc.err, "不能有空格或换行");
+    assert_int_equal(cli("member", "bind", "2", "--qqbot", "ABC\x1b[2J", "--account", "1234"), 1);
+    assert_int_equal(
+        cli("member", "bind", "2", "--wechat", "o_ok\xe2\x80\xae", "--account", "gh_e2e"), 1);
+    assert_int_equal(e2e_db_int(srv, "SELECT count(*) FROM identities WHERE member_id=2"), 0);
+}
+
+/* Defect 10: the database and its WAL are not readable by others; a loose file is warned of. */
+static void test_database_mode(void **state)
+{
+    (void)state;
+    struct stat sb;
+    char wal[400];
+    assert_int_equal(stat(srv->db_path, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
+    snprintf(wal, sizeof wal, "%s-wal", srv->db_path);
+    if (stat(wal, &sb) == 0)
+        assert_int_equal(sb.st_mode & 077, 0);
+    assert_int_equal(chmod(srv->db_path, 0644), 0);
+    assert_int_equal(cli("events"), 0);
+    assert_contains(proc.err, "readable by other users");
+    assert_int_equal(chmod(srv->db_path, 0600), 0);
+    assert_int_equal(cli("events"), 0);
+    assert_not_contains(proc.err, "readable by other users");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reused_message_id),
+        cmocka_unit_test(test_listing_forgery),
+        cmocka_unit_test(test_bind_refuses_controls),
+        cmocka_unit_test(test_database_mode),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
