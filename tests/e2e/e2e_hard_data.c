@@ -186,6 +186,59 @@ static void test_database_mode(void **state)
     assert_not_contains(proc.err, "readable by other users");
 }
 
+/* replace - s with the first `from` replaced by `to` (caller frees). */
+static char *replace(const char *s, const char *from, const char *to)
+{
+    const char *at = strstr(s, from);
+    assert_non_null(at);
+    size_t n = strlen(s) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+    return out;
+}
+
+/* Defect 6: one UTF-8 rule on every platform - invalid UTF-8 and an escaped NUL are refused
+ * with 400 and nothing is stored (the WeChat adapter's XML parser already did so). */
+static void test_utf8_rule(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"\xff\xfe", "\\u0000", "\\ud800", "\xed\xa0\x80"};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        long long before = e2e_db_int(srv, "SELECT count(*) FROM events");
+        char *ob = ob_message(USER_B, NULL, ++next_id, "帮助MARK", false);
+        char *body = replace(ob, "MARK", forms[i]);
+        struct e2e_resp r;
+        ob_post(srv, body, OB_SIGNED, &r);
+        assert_int_equal(r.status, 400);
+        e2e_resp_free(&r);
+        free(ob);
+        free(body);
+        char id[32];
+        snprintf(id, sizeof id, "m%lld", ++next_id);
+        char *qb = qb_message("QBUSER0001", NULL, id, "帮助MARK", (long long)time(NULL));
+        body = replace(qb, "MARK", forms[i]);
+        qb_post(srv, body, QB_SIGNED, &r);
+        assert_int_equal(r.status, 400);
+        e2e_resp_free(&r);
+        free(qb);
+        free(body);
+        assert_int_equal(e2e_db_int(srv, "SELECT count(*) FROM events"), before);
+    }
+    /* WeChat: the same bytes in a message are refused the same way */
+    char *xml = e2e_wx_xml("o_utf8", "text", (long long)time(NULL), "900001", "Content",
+                           "帮助\xff\xfe", NULL);
+    struct e2e_resp r;
+    e2e_wx_post(srv, srv->have_key ? E2E_SAFE : E2E_PLAIN, xml, &r);
+    assert_int_equal(r.status, 400);
+    e2e_resp_free(&r);
+    free(xml);
+    /* valid text still passes on both */
+    char *ok = ob_say(USER_B, ++next_id, "帮助");
+    assert_true(*ok);
+    free(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_listing_forgery),
         cmocka_unit_test(test_bind_refuses_controls),
         cmocka_unit_test(test_database_mode),
+        cmocka_unit_test(test_utf8_rule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
