@@ -415,12 +415,15 @@ static int dispatch_one(void *arg)
     int64_t now = clock_now();
     char key[EVENTLOG_KEY_MAX];
     bool collision = false;
+    /* prepare first: the event is compared with the log as it was logged (its scope's text) */
+    if (o->prepare && o->prepare(o->arg) != ZB_OK)
+        return ZB_EDB;
     int rc = eventlog_find(d->ev, out, key, sizeof key, &collision);
     if (rc == ZB_OK) {
         d->duplicate = true;
         return ZB_OK;
     }
-    if (rc != ZB_ENOTFOUND || (o->prepare && o->prepare(o->arg) != ZB_OK))
+    if (rc != ZB_ENOTFOUND)
         return ZB_EDB;
     /* a reused id with another sender or content: a new event under its own key (which the
      * delivery hook also sees, so its outbox key differs from the earlier event's) */

@@ -239,6 +239,79 @@ static void test_utf8_rule(void **state)
     free(ok);
 }
 
+/* post_status - POST xml to s as WeChat would in mode (signed now); the HTTP status. */
+static long post_status(struct e2e_server *s, enum e2e_mode mode, const char *xml)
+{
+    struct e2e_resp r;
+    e2e_wx_post(s, mode, xml, &r);
+    long st = r.status;
+    e2e_resp_free(&r);
+    return st;
+}
+
+/* Defect 5: wechat.mode. With a key and no mode, safe: plaintext refused (also a captured
+ * safe-mode URL with a forged plaintext body after a restart, when the RAM replay memory is
+ * empty); compatible takes both; plain refuses encrypted messages; a bad mode is a config
+ * error. */
+static void test_wechat_mode(void **state)
+{
+    (void)state;
+    struct e2e_server *s =
+        e2e_server_up(&(struct e2e_config){.aes_key = E2E_AES_KEY, .wx_mode = ""});
+    assert_non_null(s);
+    char *xml =
+        e2e_wx_xml("o_mode", "text", (long long)time(NULL), "880001", "Content", "帮助", NULL);
+    char *forged = e2e_wx_xml("o_mode_victim", "text", (long long)time(NULL), "880002", "Content",
+                              "解绑", NULL);
+    assert_int_equal(post_status(s, E2E_SAFE, xml), 200);
+    assert_int_equal(post_status(s, E2E_PLAIN, xml), 400);
+    /* a captured safe-mode URL, replayed after a restart with a forged plaintext body */
+    char ts[24], nonce[24], *query, *body, *pquery, *pbody;
+    e2e_now(ts);
+    e2e_nonce(nonce);
+    e2e_wx_request(s, E2E_SAFE, xml, ts, nonce, &query, &body);
+    struct e2e_resp r;
+    e2e_http(s, "POST", query, body, strlen(body), 0, &r);
+    assert_int_equal(r.status, 200);
+    e2e_resp_free(&r);
+    assert_int_equal(e2e_server_stop(s), 0);
+    assert_int_equal(e2e_server_start(s), 0);
+    e2e_wx_request(s, E2E_PLAIN, forged, ts, nonce, &pquery, &pbody);
+    e2e_http(s, "POST", pquery, pbody, strlen(pbody), 0, &r);
+    assert_true(r.status == 400 || r.status == 403);
+    e2e_resp_free(&r);
+    assert_int_equal(e2e_db_int(s, "SELECT count(*) FROM events WHERE user_id='o_mode_victim'"), 0);
+    assert_int_equal(e2e_server_stop(s), 0);
+    /* compatible: both forms */
+    s->cfg.wx_mode = "compatible";
+    assert_int_equal(e2e_write_config(s), 0);
+    assert_int_equal(e2e_server_start(s), 0);
+    assert_int_equal(post_status(s, E2E_PLAIN, forged), 200);
+    assert_int_equal(post_status(s, E2E_SAFE, xml), 200);
+    assert_int_equal(e2e_server_stop(s), 0);
+    /* plain with a key: encrypted messages refused */
+    s->cfg.wx_mode = "plain";
+    assert_int_equal(e2e_write_config(s), 0);
+    assert_int_equal(e2e_server_start(s), 0);
+    assert_int_equal(post_status(s, E2E_SAFE, xml), 400);
+    assert_int_equal(e2e_server_stop(s), 0);
+    /* a mode that is not one, and safe without a key, are config errors */
+    s->cfg.wx_mode = "secure";
+    assert_int_equal(e2e_write_config(s), 0);
+    assert_int_not_equal(e2e_server_start(s), 0);
+    s->cfg.aes_key = NULL;
+    s->cfg.wx_mode = "safe";
+    assert_int_equal(e2e_write_config(s), 0);
+    assert_int_not_equal(e2e_server_start(s), 0);
+    free(xml);
+    free(forged);
+    free(query);
+    free(body);
+    free(pquery);
+    free(pbody);
+    e2e_server_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_bind_refuses_controls),
         cmocka_unit_test(test_database_mode),
         cmocka_unit_test(test_utf8_rule),
+        cmocka_unit_test(test_wechat_mode),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
