@@ -85,6 +85,9 @@ static const struct key keys[] = {
      "Token set in the console's server configuration (secret); required when enabled"},
     {"wechat.encoding_aes_key", K_STR, F(wechat.encoding_aes_key), 0, 0, "", "ZHIBU_WECHAT_AES_KEY",
      NULL, "EncodingAESKey, 43 characters (secret); empty = plaintext mode only"},
+    {"wechat.mode", K_STR, F(wechat.mode), 0, 0, "", NULL, NULL,
+     "message encryption as set in the console: plain, compatible (both) or safe (encrypted "
+     "only); empty = safe when encoding_aes_key is set, else plain"},
     {"wechat.timestamp_window_s", K_INT, F(wechat.timestamp_window_s), 0, 86400 * 365, "300", NULL,
      NULL, "reject requests whose timestamp is further than this from now; 0 = no check"},
     {"wechat.api_base", K_STR, F(wechat.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,

@@ -38,6 +38,7 @@ struct config {
         char *app_secret;        /* AppSecret, for the API (secret) */
         char *token;             /* the Token set in the console (secret) */
         char *encoding_aes_key;  /* EncodingAESKey, "" = plaintext mode only (secret) */
+        char *mode;              /* plain | compatible | safe; "" = safe with a key, else plain */
         long timestamp_window_s; /* reject requests further than this from now; 0 = off */
         char *api_base;          /* https://api.weixin.qq.com, or a fake in tests */
         long cs_window_s;        /* customer-service window after a member's message */

@@ -12,6 +12,7 @@
 #include "bot/app/cli_api.h"
 #include "bot/app/cli_demo.h"
 #include "bot/app/cli_engine.h"
+#include "bot/app/cli_backup.h"
 #include "bot/app/cli_jobs.h"
 #include "bot/app/config.h"
 #include "bot/app/serve.h"
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
         cli_table_add(&table, cli_group_cmds, cli_group_count, stderr) ||
         cli_table_add(&table, cli_events_cmds, cli_events_count, stderr) ||
         cli_table_add(&table, jobs_cli, jobs_cli_count, stderr) ||
+        cli_table_add(&table, backup_cli, backup_cli_count, stderr) ||
         cli_table_add(&table, demo_cli, demo_cli_count, stderr) ||
         cli_table_add(&table, api_cli, api_cli_count, stderr))
         return 1;

@@ -4,6 +4,7 @@
  */
 #include "bot/app/open.h"
 #include "bot/app/serve.h"
+#include "bot/store/backup.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -277,6 +278,10 @@ int serve_run(const struct config *cfg)
         fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
         goto done;
     }
+    if (store_hold_serving(cfg->database) ==
+        ZB_EIO) /* a second server only loses restore's guard */
+        log_warn("serve: cannot take %s.lock; zhibu restore cannot tell that this server runs",
+                 cfg->database);
     if (writer_on_commit(kick_sender, NULL)) {
         fprintf(stderr, "错误：无法登记发送提醒\n");
         goto done;

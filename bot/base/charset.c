@@ -58,6 +58,50 @@ bool charset_utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* hex4 - the value of the 4 hex digits at s, -1 when they are not (s has at least 4 bytes). */
+static long hex4(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+bool charset_json_text_ok(const char *s, size_t n)
+{
+    if (!charset_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\')
+            continue;
+        if (i + 1 < n && s[i + 1] != 'u') {
+            i++; /* a two-character escape, "\\" included */
+            continue;
+        }
+        if (i + 6 > n)
+            return false;
+        long c = hex4(s + i + 2);
+        if (c <= 0 || (c >= 0xDC00 && c <= 0xDFFF))
+            return false; /* NUL (it would cut the text), a lone low surrogate, or not hex */
+        i += 5;
+        if (c >= 0xD800 && c <= 0xDBFF) { /* a high surrogate needs its low half next */
+            long lo = i + 7 <= n && s[i + 1] == '\\' && s[i + 2] == 'u' ? hex4(s + i + 3) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                return false;
+            i += 6;
+        }
+    }
+    return true;
+}
+
 const char *charset_name(enum charset c)
 {
     switch (c) {

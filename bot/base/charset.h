@@ -28,6 +28,15 @@ bool charset_utf8_valid(const char *s, size_t n);
 int charset_to_utf8(const char *in, size_t n, size_t cap, char **out, size_t *out_len,
                     enum charset *detected) ZB_MUST_USE;
 
+/*
+ * charset_json_text_ok - the one UTF-8 rule at the edge for a JSON body (OneBot, the QQ bot,
+ * wxmini): n bytes at s are strict UTF-8 (charset_utf8_valid) and no \\u escape decodes to NUL
+ * (cJSON would silently cut the text there) or to half a surrogate pair (invalid UTF-8 once
+ * decoded). Adapters refuse such a body with 400, as the WeChat adapter's XML parser refuses
+ * invalid UTF-8 and &#0;: nothing is repaired, so nothing altered is ever stored.
+ */
+bool charset_json_text_ok(const char *s, size_t n);
+
 /* charset_name - "UTF-8", "UTF-8 (BOM)", "GBK". */
 const char *charset_name(enum charset c);
 

@@ -18,9 +18,27 @@ void textfmt_time(int64_t t, char *out, size_t n);
  * dropped, cut after max bytes at a UTF-8 boundary with "…". */
 void textfmt_excerpt(FILE *f, const char *s, size_t max);
 
-/* textfmt_clean - print s to f without terminal control characters (C0 but newline and tab,
- * DEL, and the C1 range U+0080..U+009F), so stored outside text cannot drive the terminal. */
+/* What every continuation line of a multi-line value starts with in a listing (after the
+ * entry's own indent), so that a line break in stored text cannot forge a listing line. */
+#define TEXTFMT_CONT "  | "
+
+/*
+ * textfmt_clean - print s to f as textfmt_block with no indent: without terminal control
+ * characters (C0 but newline and tab, DEL, and the C1 range U+0080..U+009F) and bidirectional
+ * controls, each continuation line starting with TEXTFMT_CONT; a trailing newline is dropped.
+ */
 void textfmt_clean(FILE *f, const char *s);
+
+/* textfmt_block - textfmt_clean with each continuation line starting with indent, then
+ * TEXTFMT_CONT: the one way a CLI listing prints a stored multi-line value. */
+void textfmt_block(FILE *f, const char *s, const char *indent);
+
+/*
+ * textfmt_bidi_len - bytes of the bidirectional control character at s (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069 as UTF-8), 0 when s starts with anything else. Listings
+ * drop them: a U+202E in a member's text could reverse what the secretary reads.
+ */
+size_t textfmt_bidi_len(const char *s);
 
 /*
  * textfmt_width - the terminal columns UTF-8 text s takes: East Asian wide and fullwidth

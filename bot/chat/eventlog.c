@@ -12,7 +12,10 @@
 #include "bot/store/store.h"
 #include "bot/base/textfmt.h"
 
-static const char sql_find[] = "SELECT reply_kind, reply FROM events WHERE msg_key=?1";
+/* the event logged under a key and those logged under its collision suffixes (key "~N") */
+static const char sql_find[] =
+    "SELECT msg_key, platform, account, user_id, group_id, kind, text, reply_kind, reply FROM "
+    "events WHERE msg_key=?1 OR (msg_key>=?2 AND msg_key<?3) LIMIT 1000";
 static const char sql_insert[] =
     "INSERT INTO events(platform, account, user_id, group_id, kind, text, msg_key, received_at, "
     "handler, reply_kind, reply, handling_us) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
@@ -74,28 +77,71 @@ int eventlog_received_at(const char *msg_key, int64_t *at)
     return rc == SQLITE_DONE ? ZB_ENOTFOUND : ZB_EDB;
 }
 
-int eventlog_find(const char *msg_key, struct reply *out)
+/* same_text - column i of st holds s (NULL and "" alike when s is NULL or ""). */
+static bool same_text(sqlite3_stmt *st, int i, const char *s)
 {
+    return strcmp(store_text(st, i), s ? s : "") == 0;
+}
+
+/* key_suffix - N when key is base "~N" (N decimal, 2..), 1 when key is base itself. */
+static long key_suffix(const char *key, size_t base_len)
+{
+    if (key[base_len] != '~')
+        return 1;
+    char *end = NULL;
+    long n = strtol(key + base_len + 1, &end, 10);
+    return end && *end == '\0' && n > 1 ? n : 1;
+}
+
+int eventlog_find(const struct event *ev, struct reply *out, char *key, size_t keysz,
+                  bool *collision)
+{
+    *collision = false;
+    size_t base_len = strlen(ev->msg_key);
+    if (base_len + 24 > keysz)
+        return ZB_EINVAL;
+    char lo[EVENTLOG_KEY_MAX + 2], hi[EVENTLOG_KEY_MAX + 2]; /* ev->msg_key "~*" as a range */
+    if (base_len + 2 > EVENTLOG_KEY_MAX)
+        return ZB_EINVAL;
+    snprintf(lo, sizeof lo, "%s~", ev->msg_key);
+    snprintf(hi, sizeof hi, "%s\x7f", ev->msg_key);
     sqlite3_stmt *st = store_stmt(sql_find);
     if (!st)
         return ZB_EDB;
-    sqlite3_bind_text(st, 1, msg_key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
+    sqlite3_bind_text(st, 1, ev->msg_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+    long top = 0; /* the highest suffix in use (1: the bare key) */
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *stored = store_text(st, 0);
+        long n = key_suffix(stored, base_len);
+        if (n > top)
+            top = n;
+        bool same = same_text(st, 1, platform_name(ev->platform)) &&
+                    same_text(st, 2, ev->account) && same_text(st, 3, ev->user) &&
+                    same_text(st, 4, ev->group) && same_text(st, 5, event_kind_name(ev->kind)) &&
+                    same_text(st, 6, ev->text);
+        if (!same)
+            continue;
+        int kind = reply_kind_parse(store_text(st, 7));
+        const char *text = sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : store_text(st, 8);
+        rc = kind < 0 ? ZB_EPARSE : reply_decode((enum reply_kind)kind, text, out);
         sqlite3_reset(st);
-        return ZB_ENOTFOUND;
+        if (rc)
+            log_error("eventlog: stored reply for a duplicate does not decode");
+        return rc ? ZB_EDB : ZB_OK;
     }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return ZB_EDB;
-    }
-    int kind = reply_kind_parse(store_text(st, 0));
-    const char *text = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : store_text(st, 1);
-    rc = kind < 0 ? ZB_EPARSE : reply_decode((enum reply_kind)kind, text, out);
     sqlite3_reset(st);
-    if (rc)
-        log_error("eventlog: stored reply for a duplicate does not decode");
-    return rc ? ZB_EDB : ZB_OK;
+    if (rc != SQLITE_DONE)
+        return ZB_EDB;
+    if (top == 0) {
+        snprintf(key, keysz, "%s", ev->msg_key);
+    } else {
+        *collision = true;
+        snprintf(key, keysz, "%s~%ld", ev->msg_key, top + 1);
+    }
+    return ZB_ENOTFOUND;
 }
 
 int eventlog_insert(const struct event *ev, int64_t received_at, const char *handler,

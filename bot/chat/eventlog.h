@@ -1,12 +1,15 @@
 /*
  * eventlog.h - the events table: every inbound event with the reply sent for it.
  *
- * msg_key is unique: a redelivered event finds its stored reply here. Call inside
+ * msg_key is unique: a redelivered event finds its stored reply here (when sender and content
+ * match too; a different message under a reused id is stored under a suffixed key). Call inside
  * store_begin/commit so the event and its reply are written together.
  */
 #ifndef ZHIBU_EVENTLOG_H
 #define ZHIBU_EVENTLOG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,9 +17,19 @@
 #include "bot/chat/event.h"
 #include "bot/chat/reply.h"
 
-/* eventlog_find - the reply stored for msg_key into *out (caller frees with reply_free).
- * ZB_ENOTFOUND when the key is new, ZB_EDB on failure. */
-int eventlog_find(const char *msg_key, struct reply *out) ZB_MUST_USE;
+/* The longest key eventlog_find hands back: an adapter's msg_key plus a collision suffix. */
+#define EVENTLOG_KEY_MAX 1100
+
+/*
+ * eventlog_find - is ev a redelivery of a logged event? A platform's message id is not proof:
+ * OneBot ids are 32-bit and reused, so a duplicate must also match the logged event's platform,
+ * account, sender, group, kind and text. ZB_OK: a duplicate, its stored reply in *out (caller
+ * frees with reply_free). ZB_ENOTFOUND: a new event, to be logged under the key written to
+ * key (size keysz, at least EVENTLOG_KEY_MAX): ev->msg_key itself, or - when other events hold
+ * it - ev->msg_key "~N" with the next free N, and *collision set. ZB_EDB on failure.
+ */
+int eventlog_find(const struct event *ev, struct reply *out, char *key, size_t keysz,
+                  bool *collision) ZB_MUST_USE;
 
 /* eventlog_insert - log ev, the handler that answered (NULL: none), its reply and the time. */
 int eventlog_insert(const struct event *ev, int64_t received_at, const char *handler,

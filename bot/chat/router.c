@@ -9,6 +9,7 @@
 #include "bot/base/textfmt.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #define SORRY_TEXT "抱歉，系统出了点问题，请稍后再试。\n回复 0 返回菜单。"
 
 static const struct handler *const *handlers;
+static atomic_ullong collisions[PLATFORM_COUNT]; /* message ids reused by other messages */
 static size_t n_handlers;
 static long ttl_s = 1800;
 
@@ -408,17 +410,32 @@ static bool too_long(const struct reply *r, const struct router_opts *o)
 static int dispatch_one(void *arg)
 {
     struct router_call *d = arg;
-    const struct event *ev = d->ev;
     const struct router_opts *o = &d->opts;
     struct reply *out = &d->reply;
     int64_t now = clock_now();
-    int rc = eventlog_find(ev->msg_key, out);
+    char key[EVENTLOG_KEY_MAX];
+    bool collision = false;
+    /* prepare first: the event is compared with the log as it was logged (its scope's text) */
+    if (o->prepare && o->prepare(o->arg) != ZB_OK)
+        return ZB_EDB;
+    int rc = eventlog_find(d->ev, out, key, sizeof key, &collision);
     if (rc == ZB_OK) {
         d->duplicate = true;
         return ZB_OK;
     }
-    if (rc != ZB_ENOTFOUND || (o->prepare && o->prepare(o->arg) != ZB_OK))
+    if (rc != ZB_ENOTFOUND)
         return ZB_EDB;
+    /* a reused id with another sender or content: a new event under its own key (which the
+     * delivery hook also sees, so its outbox key differs from the earlier event's) */
+    struct event keyed = *d->ev;
+    keyed.msg_key = key;
+    const struct event *ev = &keyed;
+    if (collision) {
+        log_warn("router: %s message id reused by a different message; logged as new",
+                 platform_name(ev->platform));
+        if ((unsigned)ev->platform < PLATFORM_COUNT)
+            atomic_fetch_add_explicit(&collisions[ev->platform], 1, memory_order_relaxed);
+    }
 
     const struct handler *h = NULL;
     struct handler_ctx c = {.ev = ev, .norm = "", .arg = "", .now = now};
@@ -513,6 +530,13 @@ int router_dispatch_ex(const struct event *ev, const struct router_opts *o, stru
     *out = call.reply;
     *duplicate = call.duplicate;
     return ZB_OK;
+}
+
+unsigned long long router_collisions(enum platform p)
+{
+    if ((unsigned)p >= PLATFORM_COUNT)
+        return 0;
+    return atomic_load_explicit(&collisions[p], memory_order_relaxed);
 }
 
 int router_menu(struct buf *b)

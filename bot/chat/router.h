@@ -95,7 +95,8 @@ struct router_opts {
      * handler's writes are undone and it runs again with the apology; when that fails too,
      * nothing is logged (ZB_EDB to the caller). arg must stay valid until the call is done. */
     int (*deliver)(void *arg, const struct event *ev, const struct reply *r, int64_t now);
-    /* prepare - if set, runs on the writer thread before a new (not duplicate) event is routed,
+    /* prepare - if set, runs on the writer thread before the event is compared with the log
+     * (so a retry is compared as it was logged) and routed,
      * inside its transaction: the caller may complete its event there - e.g. the scope of a
      * group message from the group's settings, read where the writer already holds the
      * database - through arg (the event is the caller's). Non-zero: nothing is logged, ZB_EDB. */
@@ -106,6 +107,10 @@ struct router_opts {
 /* router_dispatch_ex - router_dispatch with the platform's limits and delivery hook. */
 int router_dispatch_ex(const struct event *ev, const struct router_opts *o, struct reply *out,
                        bool *duplicate) ZB_MUST_USE;
+
+/* router_collisions - how many events of platform p reused a logged message id with another
+ * sender, conversation or content (each was logged and answered as a new event). */
+unsigned long long router_collisions(enum platform p);
 
 /* An asynchronous dispatch (router_submit). The caller owns the struct and keeps it - and the
  * event's strings - alive until done runs. */

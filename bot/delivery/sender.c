@@ -79,6 +79,7 @@ struct sender {
     bool routed;             /* a job became WAITING since the last dispatch */
     atomic_ulong claims;     /* outbox_claim calls that returned rows */
     atomic_ulong follow_ups; /* rows claimed back to back for a freed recipient */
+    atomic_ulong loops;      /* rounds of the thread's loop (bounded by work, not by time) */
 };
 
 static int64_t mono_ms(void)
@@ -490,6 +491,7 @@ static void *run(void *arg)
     struct sender *s = arg;
     log_set_request(0);
     while (!atomic_load(&s->stop)) {
+        atomic_fetch_add(&s->loops, 1);
         int64_t now_ms = mono_ms();
         claim(s, now_ms);
         int64_t wait = dispatch(s, now_ms);
@@ -501,10 +503,12 @@ static void *run(void *arg)
             continue; /* follow-ups routed after dispatch: start them now */
         if (count_state(s, JOB_FREE) && atomic_load(&s->kicked) && t >= s->quiet_until_ms)
             continue;
+        /* a claim is due only when a job is free to take a row: while every job waits for
+         * its bucket (or flies), sleep until the earliest bucket releases, never spin */
         int64_t until_claim = s->next_claim_ms - t;
         if (atomic_load(&s->kicked) && s->quiet_until_ms - t < until_claim)
             until_claim = s->quiet_until_ms - t;
-        if (until_claim < wait)
+        if (count_state(s, JOB_FREE) && until_claim < wait)
             wait = until_claim;
         if (count_state(s, JOB_WAITING) == 0 && count_state(s, JOB_FREE) == 0)
             wait = IDLE_POLL_MS; /* all flying: curl wakes us */
@@ -597,6 +601,7 @@ void sender_stats(const struct sender *s, struct sender_stats *out)
         return;
     out->claims = atomic_load(&s->claims);
     out->follow_ups = atomic_load(&s->follow_ups);
+    out->loops = atomic_load(&s->loops);
 }
 
 void sender_stop(struct sender *s)

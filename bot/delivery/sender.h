@@ -103,6 +103,8 @@ void sender_stop(struct sender *s);
 struct sender_stats {
     unsigned long claims;     /* outbox_claim calls that found rows */
     unsigned long follow_ups; /* rows claimed back to back after their recipient's previous one */
+    unsigned long loops;      /* rounds of the sender thread's loop: bounded by the work done and
+                                 one a second when idle, never by a throttled queue's wait */
 };
 
 /* sender_stats - a snapshot of s's counters into *out (zeros for NULL). Any thread. */

@@ -99,9 +99,15 @@ int audit_print(FILE *f, int64_t since, const char *actor, int limit)
         localtime_r(&t, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
         const char *target = store_text(st, 4), *detail = store_text(st, 5);
-        fprintf(f, "%lld  %s  %s  %s  %s%s%s%s%s\n", (long long)sqlite3_column_int64(st, 0), when,
-                store_text(st, 6), store_text(st, 2), audit_action_name(store_text(st, 3)),
-                *target ? "  " : "", target, *detail ? "  " : "", detail);
+        fprintf(f, "%lld  %s  ", (long long)sqlite3_column_int64(st, 0), when);
+        textfmt_clean(f, store_text(st, 6)); /* names, ids and details may come from outside */
+        fputs("  ", f);
+        textfmt_clean(f, store_text(st, 2));
+        fprintf(f, "  %s%s", audit_action_name(store_text(st, 3)), *target ? "  " : "");
+        textfmt_clean(f, target);
+        fputs(*detail ? "  " : "", f);
+        textfmt_clean(f, detail);
+        fputc('\n', f);
         n++;
     }
     sqlite3_reset(st);

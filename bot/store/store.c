@@ -8,18 +8,23 @@
 #include "bot/store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bot/base/log.h"
 #include "bot/store/migrations.h"
 #include "bot/base/xmalloc.h"
 
 #define STMT_CACHE 96
+/* What a reset WAL is truncated to (STORE_WAL_LIMIT bytes): without it the file keeps its
+ * high-water mark until a clean shutdown. */
+#define JOURNAL_LIMIT "PRAGMA journal_size_limit=" STORE_WAL_LIMIT_TEXT ";"
 
 struct stmt_slot {
     const char *sql;  /* the static SQL text, the cache key */
@@ -83,6 +88,24 @@ static void mkdirs(const char *path)
     }
 }
 
+/*
+ * guard_mode - create the database file 0600 when it does not exist yet (SQLite gives its -wal
+ * and -shm files the main file's mode), and warn when an existing one is readable or writable
+ * by others: it holds phones, incomes and API tokens.
+ */
+static void guard_mode(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && (sb.st_mode & (S_IRWXG | S_IRWXO)))
+        log_warn("store: %s is readable by other users (mode %04o); run: chmod 600 %s", path,
+                 (unsigned)(sb.st_mode & 07777), path);
+}
+
 static sqlite3 *open_db(void)
 {
     sqlite3 *db = NULL;
@@ -95,9 +118,9 @@ static sqlite3 *open_db(void)
     }
     sqlite3_busy_timeout(db, 5000);
     const char *pragmas = db_power ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                     "PRAGMA foreign_keys=ON;"
+                                     "PRAGMA foreign_keys=ON;" JOURNAL_LIMIT
                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                     "PRAGMA foreign_keys=ON;";
+                                     "PRAGMA foreign_keys=ON;" JOURNAL_LIMIT;
     char *msg = NULL;
     if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         log_error("store: cannot configure %s: %s", db_path, msg ? msg : "?");
@@ -277,6 +300,7 @@ int store_init(const char *path, bool durability_power, const struct migration_s
     db_path = xstrdup(path);
     db_power = durability_power;
     mkdirs(db_path);
+    guard_mode(db_path);
     if (!store_db())
         return ZB_EDB;
     if (migrations_run(sets, nsets, err, sizeof err)) {

@@ -20,8 +20,14 @@
 
 struct migration_set;
 
+/* The size a reset WAL file is truncated to (PRAGMA journal_size_limit): 64 MiB. The writer's
+ * checkpointer also truncates it to zero when the writer has been idle (writer.c). */
+#define STORE_WAL_LIMIT      (64LL << 20)
+#define STORE_WAL_LIMIT_TEXT "67108864"
+
 /*
- * store_init - remember path and durability, create the file and apply pending migrations: the
+ * store_init - remember path and durability, create the file (mode 0600; a warning is logged
+ * when an existing file is readable by others) and apply pending migrations: the
  * engine's "core" set, then sets[0..nsets) (the capabilities', from the registry; may be NULL
  * with nsets 0). Call once per process before any other store function. ZB_EDB (logged, naming
  * the owner and step of a failed migration) on failure.

@@ -39,7 +39,10 @@ static size_t n_hooks;
 static bool running, stopping;
 static _Atomic int last_rc; /* ZB_OK, or the code of the last batch that failed to commit */
 static unsigned ckpt_due;
-static unsigned long long n_jobs, n_batches; /* for the shutdown log line */
+static _Atomic unsigned long long n_jobs; /* jobs run, for the log line and the checkpointer */
+static unsigned long long n_batches;      /* transactions, for the shutdown log line */
+static unsigned long long ckpt_seen_jobs; /* n_jobs at the checkpointer's last round */
+static unsigned long long ckpt_truncated_jobs = ~0ULL; /* n_jobs at the last truncation */
 static pthread_t writer_tid, ckpt_tid;
 
 static int exec(const char *sql)
@@ -259,13 +262,28 @@ static void *checkpoint_main(void *unused)
         }
         if (stopping)
             break;
+        /* idle: no job since the last round and none queued. A TRUNCATE checkpoint then holds
+         * the write lock only while readers finish, which nobody is waiting for; it shrinks the
+         * WAL to zero so that a burst never leaves a large file behind. */
+        bool idle = !ckpt_due && n_jobs == ckpt_seen_jobs && !head;
+        bool wal_dirty = n_jobs != ckpt_truncated_jobs;
+        ckpt_seen_jobs = n_jobs;
         ckpt_due = 0;
         pthread_mutex_unlock(&mu);
         sqlite3 *db = store_db();
         int log_frames = 0, done_frames = 0;
-        int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-                                                &done_frames)
-                    : SQLITE_OK;
+        int mode = idle ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE;
+        int rc = SQLITE_OK;
+        if (db && (!idle || wal_dirty)) {
+            if (idle)
+                sqlite3_busy_timeout(db, 200); /* never hold the write lock long */
+            rc = sqlite3_wal_checkpoint_v2(db, NULL, mode, &log_frames, &done_frames);
+            if (rc == SQLITE_OK && idle) {
+                pthread_mutex_lock(&mu);
+                ckpt_truncated_jobs = ckpt_seen_jobs;
+                pthread_mutex_unlock(&mu);
+            }
+        }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("writer: checkpoint failed: %s", sqlite3_errmsg(db));
         pthread_mutex_lock(&mu);

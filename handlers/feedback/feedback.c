@@ -105,7 +105,7 @@ int feedback_print(FILE *f, int limit)
                 store_text(st, 2));
         textfmt_excerpt(f, store_text(st, 3), 128); /* member text: no terminal controls */
         fputs("\n    ", f);
-        textfmt_clean(f, store_text(st, 4));
+        textfmt_block(f, store_text(st, 4), "    ");
         fputc('\n', f);
         n++;
     }

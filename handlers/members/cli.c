@@ -21,6 +21,7 @@
 #include "bot/store/store.h"
 #include "handlers/members/import.h"
 #include "handlers/members/members.h"
+#include "bot/base/textfmt.h"
 
 #define TREE_MAX (16 << 20) /* bytes of the printed organisation tree */
 
@@ -124,12 +125,19 @@ static int print_member_line(const struct members_row *r, void *arg)
         return rc;
     role_names(m->roles, roles, sizeof roles);
     member_mask_phone(m->phone, phone, sizeof phone);
-    if (r->code)
-        fprintf(lc->out, "%lld  %s  %s  绑定码 %s  %s\n", (long long)m->id, m->name, where, r->code,
-                bound);
-    else
-        fprintf(lc->out, "%lld  %s  %s  %s  %s  %s  %s\n", (long long)m->id, m->name, where,
-                member_status_name(m->status), roles, phone[0] ? phone : "无手机号", bound);
+    fprintf(lc->out, "%lld  ", (long long)m->id);
+    textfmt_clean(lc->out, m->name); /* imported text: no controls, no forged lines */
+    fputs("  ", lc->out);
+    textfmt_clean(lc->out, where);
+    if (r->code) {
+        fprintf(lc->out, "  绑定码 %s  ", r->code);
+    } else {
+        fprintf(lc->out, "  %s  %s  ", member_status_name(m->status), roles);
+        textfmt_clean(lc->out, phone[0] ? phone : "无手机号");
+        fputs("  ", lc->out);
+    }
+    textfmt_clean(lc->out, bound);
+    fputc('\n', lc->out);
     lc->n++;
     return ZB_OK;
 }
@@ -211,7 +219,9 @@ static int cmd_show(struct cli_ctx *c)
             status = db_failed();
             goto done;
         }
-        printf("%s：%s\n", member_field_label((enum member_field)f), v[0] ? v : "—");
+        printf("%s：", member_field_label((enum member_field)f));
+        textfmt_block(stdout, v[0] ? v : "—", "  ");
+        putchar('\n');
     }
     printf("绑定：%s\n", card->n_ids ? "" : "未绑定");
     for (size_t i = 0; i < card->n_ids; i++) {
@@ -221,7 +231,9 @@ static int cmd_show(struct cli_ctx *c)
             member_mask_phone(card->ids[i].ext_id, shown, sizeof shown);
         else
             snprintf(shown, sizeof shown, "%s", card->ids[i].ext_id);
-        printf("  %s  %s\n", platform_label(card->ids[i].platform), shown);
+        printf("  %s  ", platform_label(card->ids[i].platform));
+        textfmt_clean(stdout, shown);
+        putchar('\n');
     }
 done:
     free(card);

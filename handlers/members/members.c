@@ -316,11 +316,26 @@ static int resolve_account(const struct members_who *who, char *account, size_t 
     return ZB_OK;
 }
 
+/* id_text_ok - s looks like a platform account id: printable ASCII without spaces (every
+ * platform's ids are; a line break or control character would forge lines in listings). */
+static bool id_text_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+            return false;
+    return true;
+}
+
 int members_bind(const struct actor *a, int64_t id, const struct members_who *who, bool bind,
                  struct member *m_out, struct members_why *why)
 {
     if (!*who->ext_id || strlen(who->ext_id) > 127) {
         snprintf(why->detail, sizeof why->detail, "账号不能为空，也不能超过 127 个字符");
+        return ZB_EINVAL;
+    }
+    if (!id_text_ok(who->ext_id) || (who->account && !id_text_ok(who->account))) {
+        snprintf(why->detail, sizeof why->detail,
+                 "账号只能包含字母、数字和 - _ . @ 等符号，不能有空格或换行");
         return ZB_EINVAL;
     }
     if (strcmp(who->platform, "onebot") == 0)

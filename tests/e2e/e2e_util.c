@@ -163,6 +163,10 @@ int e2e_write_config(struct e2e_server *s)
     fprintf(f, "    \"app_id\": \"%s\",\n    \"token\": \"%s\",\n", s->app_id, s->token);
     if (c->aes_key)
         fprintf(f, "    \"encoding_aes_key\": \"%s\",\n", c->aes_key);
+    /* the tests that predate wechat.mode post both forms to a keyed account: compatible */
+    const char *mode = c->wx_mode ? c->wx_mode : c->aes_key ? "compatible" : "";
+    if (*mode)
+        fprintf(f, "    \"mode\": \"%s\",\n", mode);
     if (c->extra_wx)
         fprintf(f, "    %s,\n", c->extra_wx);
     fprintf(f, "    \"timestamp_window_s\": %d,\n", c->window_off ? 0 : 300);

@@ -50,6 +50,8 @@ struct e2e_config {
     long threads;          /* server.threads; 0: left out */
     const char *extra;     /* raw JSON members appended to the top level, or NULL */
     const char *extra_wx;  /* raw JSON members appended to the wechat section, or NULL */
+    const char *wx_mode;   /* wechat.mode; NULL: "compatible" with aes_key, else left out; "":
+                              left out (the default: safe with a key) */
     const char *log_level; /* NULL: "info" */
 };
 

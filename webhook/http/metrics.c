@@ -1,5 +1,6 @@
 /* metrics.c - atomic counters and their Prometheus text rendering (see metrics.h). */
 #include "webhook/http/metrics.h"
+#include "bot/chat/router.h"
 
 #include <stdatomic.h>
 
@@ -104,5 +105,12 @@ int metrics_render(struct buf *b)
     for (int p = 0; p < PLATFORM_COUNT && !rc; p++)
         rc = buf_appendf(b, "zhibu_events_duplicate_total{platform=\"%s\"} %llu\n",
                          platform_name((enum platform)p), get(&duplicates[p]));
+    if (!rc)
+        rc = buf_appendz(b, "# HELP zhibu_dedupe_collisions_total Events that reused a logged "
+                            "message id with another sender or content (logged as new).\n"
+                            "# TYPE zhibu_dedupe_collisions_total counter\n");
+    for (int p = 0; p < PLATFORM_COUNT && !rc; p++)
+        rc = buf_appendf(b, "zhibu_dedupe_collisions_total{platform=\"%s\"} %llu\n",
+                         platform_name((enum platform)p), router_collisions((enum platform)p));
     return rc;
 }

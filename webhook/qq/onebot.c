@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/charset.h"
 #include "bot/base/clock.h"
 #include "bot/chat/group_rules.h"
 #include "bot/base/log.h"
@@ -202,6 +203,8 @@ int onebot_parse(const char *body, size_t len, struct onebot_report *out)
     memset(out, 0, sizeof *out);
     out->what = OB_IGNORE;
     out->why = "";
+    if (!charset_json_text_ok(body, len))
+        return ZB_EPARSE; /* the one UTF-8 rule of every platform (bot/base/charset.h) */
     cJSON *root = cJSON_ParseWithLength(body, len);
     int rc = ZB_EPARSE;
     const cJSON *pt = get(root, "post_type");

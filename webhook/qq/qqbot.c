@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/charset.h"
 #include "bot/base/clock.h"
 #include "bot/chat/group_rules.h"
 #include "bot/base/log.h"
@@ -249,6 +250,8 @@ int qqbot_parse(const char *body, size_t len, struct qqbot_payload *out)
                                          "C2C_MSG_REJECT",    "C2C_MSG_RECEIVE", NULL};
     memset(out, 0, sizeof *out);
     out->why = "";
+    if (!charset_json_text_ok(body, len))
+        return ZB_EPARSE; /* the one UTF-8 rule of every platform (bot/base/charset.h) */
     cJSON *root = cJSON_ParseWithLength(body, len);
     int rc = ZB_EPARSE;
     const cJSON *op = get(root, "op"), *d = get(root, "d"), *t = get(root, "t");

@@ -11,7 +11,9 @@
  * The 3-field signature does not cover the message, and in every mode it travels in the URL:
  * a signature seen before with a different message (the body in plaintext mode, the decrypted
  * message in encrypted modes) is refused with 403 (see replay.h). That also stops a captured
- * safe-mode URL from carrying a forged plaintext body.
+ * safe-mode URL from carrying a forged plaintext body while the process remembers it; and in
+ * wechat.mode safe (the default with an EncodingAESKey) a plaintext body is refused outright
+ * (400), which also holds after a restart, when the RAM memory is empty.
  * Only then does the router see an event.
  */
 #include "webhook/wechat/wechat.h"
@@ -34,6 +36,7 @@
 #include "webhook/http/async.h"
 #include "webhook/http/metrics.h"
 #include "webhook/http/replay.h"
+#include "webhook/wechat/wechat_mode.h"
 #include "webhook/wechat/wechat_crypto.h"
 #include "webhook/wechat/wechat_xml.h"
 
@@ -42,20 +45,26 @@
 
 static unsigned char aes_key[WECHAT_KEY_LEN]; /* decoded EncodingAESKey, set by wechat_init */
 static bool have_key;                         /* an EncodingAESKey is configured */
+static enum wechat_mode mode;                 /* wechat.mode, resolved by wechat_init */
 
 int wechat_init(const struct config *cfg, char *err, size_t errsz)
 {
     have_key = false;
-    if (!*cfg->wechat.encoding_aes_key)
-        return ZB_OK;
-    if (wechat_key_decode(cfg->wechat.encoding_aes_key, aes_key)) {
+    if (*cfg->wechat.encoding_aes_key && wechat_key_decode(cfg->wechat.encoding_aes_key, aes_key)) {
         snprintf(err, errsz,
                  "config %s: key \"wechat.encoding_aes_key\": must be 43 letters and digits "
                  "(copy it from the console)",
                  cfg->path);
         return ZB_ECONFIG;
     }
-    have_key = true;
+    have_key = *cfg->wechat.encoding_aes_key != '\0';
+    if (wechat_mode_parse(cfg->wechat.mode, have_key, &mode)) {
+        snprintf(err, errsz,
+                 "config %s: key \"wechat.mode\": expected plain, compatible or safe (the last "
+                 "two need wechat.encoding_aes_key); got \"%s\"",
+                 cfg->path, cfg->wechat.mode);
+        return ZB_ECONFIG;
+    }
     return ZB_OK;
 }
 
@@ -379,6 +388,12 @@ static void start_post(const struct config *cfg, struct http_request *req,
     }
     if (encrypted && !have_key) {
         http_error(resp, 400, "encrypted message but wechat.encoding_aes_key is not set");
+        return;
+    }
+    if (!wechat_mode_accepts(mode, encrypted)) {
+        http_error(resp, 400,
+                   encrypted ? "encrypted message but wechat.mode is plain"
+                             : "plaintext message but wechat.mode is safe (encrypted only)");
         return;
     }
     /* Replay memory keyed by the canonical (lower-case) signature: wechat_sign_check accepts

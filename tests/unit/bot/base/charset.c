@@ -72,12 +72,37 @@ static void test_utf8_valid(void **state)
     assert_false(charset_utf8_valid("\xe5\xbc", 2));         /* truncated */
 }
 
+/* The edge's rule for JSON bodies: strict UTF-8, no escape that decodes to NUL or half a
+ * surrogate pair; every other escape (a pair, "\\\\u0000" as text) passes. */
+static void test_json_text(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        "{\"a\":\"学习\"}",      "{\"a\":\"\\u5b66\\n\\\"\"}", "{\"a\":\"\\ud83d\\ude00\"}",
+        "{\"a\":\"\\\\u0000\"}", "{\"a\":\"\\u0001\"}",        "",
+    };
+    static const char *const bad[] = {
+        "{\"a\":\"\\u0000\"}",  "{\"a\":\"x\\u0000y\"}",    "{\"a\":\"\\ud83d\"}",
+        "{\"a\":\"\\ude00\"}",  "{\"a\":\"\\ud83dx\"}",     "{\"a\":\"\\ud83d\\u0041\"}",
+        "{\"a\":\"\\u00\"}",    "{\"a\":\"\\uzzzz\"}",      "{\"a\":\"\xff\"}",
+        "{\"a\":\"\xc3\x28\"}", "{\"a\":\"\xed\xa0\x80\"}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (!charset_json_text_ok(ok[i], strlen(ok[i])))
+            fail_msg("refused %s", ok[i]);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (charset_json_text_ok(bad[i], strlen(bad[i])))
+            fail_msg("accepted %s", bad[i]);
+    assert_false(charset_json_text_ok("{\"a\":\"x\0\"}", 8)); /* a raw NUL */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_bom_gbk),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_json_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

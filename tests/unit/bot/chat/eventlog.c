@@ -41,21 +41,39 @@ static int log_one(const char *key, const char *user, const char *group, enum ev
     return rc;
 }
 
+/* find - eventlog_find for the event log_one(key, user, group, kind, .., text) would log. */
+static int find(const char *key, const char *user, const char *group, enum event_kind kind,
+                const char *text, struct reply *r, char *stored, bool *collision)
+{
+    struct event e = {.platform = PLATFORM_ONEBOT,
+                      .kind = kind,
+                      .account = "",
+                      .user = user,
+                      .group = group,
+                      .text = text,
+                      .msg_key = key};
+    return eventlog_find(&e, r, stored, EVENTLOG_KEY_MAX, collision);
+}
+
 static void insert_and_find(void **state)
 {
     (void)state;
     struct reply r = {0};
-    assert_int_equal(eventlog_find("k1", &r), ZB_ENOTFOUND);
+    char key[EVENTLOG_KEY_MAX];
+    bool coll = true;
+    assert_int_equal(find("k1", "10001", NULL, EV_TEXT, "学习", &r, key, &coll), ZB_ENOTFOUND);
+    assert_string_equal(key, "k1");
+    assert_false(coll);
     assert_int_equal(store_begin(), 0);
     assert_int_equal(log_one("k1", "10001", NULL, EV_TEXT, 1000, "今天的学习内容"), 0);
     assert_int_equal(log_one("k2", "10001", NULL, EV_FOLLOW, 1001, NULL), 0);
     assert_int_not_equal(log_one("k1", "10001", NULL, EV_TEXT, 1002, "又一次"), 0); /* unique */
     assert_int_equal(store_commit(), 0);
-    assert_int_equal(eventlog_find("k1", &r), 0);
+    assert_int_equal(find("k1", "10001", NULL, EV_TEXT, "学习", &r, key, &coll), 0);
     assert_int_equal(r.kind, REPLY_TEXT);
     assert_string_equal(r.text, "今天的学习内容");
     reply_free(&r);
-    assert_int_equal(eventlog_find("k2", &r), 0);
+    assert_int_equal(find("k2", "10001", NULL, EV_FOLLOW, "学习", &r, key, &coll), 0);
     assert_int_equal(r.kind, REPLY_NONE);
     reply_free(&r);
     int64_t at = 0;
@@ -63,6 +81,43 @@ static void insert_and_find(void **state)
     assert_int_equal(at, 1000);
     assert_int_equal(eventlog_received_at("nope", &at), ZB_ENOTFOUND);
     assert_int_equal(unit_db_int("SELECT handling_us FROM events WHERE msg_key='k1'"), 42);
+}
+
+/* A reused message id with another sender, group, kind or text is a new event under a suffixed
+ * key; a redelivery of that one finds its own reply, never the first sender's. */
+static void key_collision(void **state)
+{
+    (void)state;
+    struct reply r = {0};
+    char key[EVENTLOG_KEY_MAX];
+    bool coll = false;
+    assert_int_equal(store_begin(), 0);
+    assert_int_equal(log_one("c1", "10001", NULL, EV_TEXT, 1000, "甲的回复"), 0);
+    assert_int_equal(store_commit(), 0);
+    assert_int_equal(find("c1", "10002", NULL, EV_TEXT, "学习", &r, key, &coll), ZB_ENOTFOUND);
+    assert_true(coll);
+    assert_string_equal(key, "c1~2");
+    assert_int_equal(find("c1", "10001", "9001", EV_TEXT, "学习", &r, key, &coll), ZB_ENOTFOUND);
+    assert_true(coll);
+    assert_int_equal(find("c1", "10001", NULL, EV_TEXT, "我的", &r, key, &coll), ZB_ENOTFOUND);
+    assert_true(coll);
+    assert_int_equal(find("c1", "10001", NULL, EV_VOICE, "学习", &r, key, &coll), ZB_ENOTFOUND);
+    assert_true(coll);
+    assert_int_equal(store_begin(), 0);
+    assert_int_equal(log_one("c1~2", "10002", NULL, EV_TEXT, 1001, "乙的回复"), 0);
+    assert_int_equal(store_commit(), 0);
+    assert_int_equal(find("c1", "10002", NULL, EV_TEXT, "学习", &r, key, &coll), 0);
+    assert_string_equal(r.text, "乙的回复");
+    reply_free(&r);
+    assert_int_equal(find("c1", "10001", NULL, EV_TEXT, "学习", &r, key, &coll), 0);
+    assert_string_equal(r.text, "甲的回复");
+    reply_free(&r);
+    assert_int_equal(find("c1", "10003", NULL, EV_TEXT, "学习", &r, key, &coll), ZB_ENOTFOUND);
+    assert_string_equal(key, "c1~3");
+    /* another id that merely starts like this one is no collision */
+    assert_int_equal(find("c", "10003", NULL, EV_TEXT, "学习", &r, key, &coll), ZB_ENOTFOUND);
+    assert_false(coll);
+    assert_string_equal(key, "c");
 }
 
 static void last_per_scope(void **state)
@@ -118,6 +173,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(insert_and_find),
+        cmocka_unit_test(key_collision),
         cmocka_unit_test(last_per_scope),
         cmocka_unit_test(print_lists_newest_in_order),
     };

@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "tests/unit/unit_db.h"
@@ -226,6 +227,49 @@ static void stop_finishes_queued_jobs(void **state)
     assert_int_equal(unit_db_int("SELECT count(*) FROM t WHERE v=500"), 1);
 }
 
+static int burst_fn(void *arg)
+{
+    (void)arg;
+    return sqlite3_exec(
+               store_db(),
+               "CREATE TABLE IF NOT EXISTS big (b BLOB);"
+               "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<20000) "
+               "INSERT INTO big SELECT randomblob(300) FROM n;",
+               NULL, NULL, NULL) == SQLITE_OK
+               ? ZB_OK
+               : ZB_EDB;
+}
+
+static long long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* A burst of writes grows the WAL; once the writer is idle the checkpointer truncates it (on
+ * main it kept its high-water mark until a clean shutdown). The database is 0600 and every
+ * connection has the journal size limit. */
+static void wal_truncated_when_idle(void **state)
+{
+    (void)state;
+    char wal[128];
+    snprintf(wal, sizeof wal, "%s-wal", unit_db_path);
+    assert_int_equal(writer_run(burst_fn, NULL), 0);
+    long long grown = file_size(wal);
+    assert_true(grown > 1 << 20);
+    int64_t until = mono_ms() + 20000;
+    while (file_size(wal) > 0 && mono_ms() < until) {
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (file_size(wal) > 0)
+        fail_msg("the WAL stayed at %lld bytes (%lld after the burst)", file_size(wal), grown);
+    assert_int_equal(unit_db_int("PRAGMA journal_size_limit"), STORE_WAL_LIMIT);
+    struct stat sb;
+    assert_int_equal(stat(unit_db_path, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +277,7 @@ int main(void)
         cmocka_unit_test(hook_once_per_commit),
         cmocka_unit_test(submit_after_orders_by_due_time),
         cmocka_unit_test(stop_finishes_queued_jobs),
+        cmocka_unit_test(wal_truncated_when_idle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
