@@ -28,6 +28,7 @@
 #include "webhook/http/replay.h"
 #include "webhook/qq/qq_text.h"
 #include "webhook/wechat/wechat_crypto.h"
+#include "webhook/wechat/wechat_mode.h"
 #include "webhook/wechat/wechat_xml.h"
 
 #define MSG_KEY_MAX 512
@@ -112,6 +113,8 @@ int wxmini_json_parse(const char *body, size_t len, struct wxmini_msg *out)
     memset(out, 0, sizeof *out);
     if (len > WECHAT_MAX_CIPHER_B64)
         return ZB_ETOOBIG;
+    if (!charset_json_text_ok(body, len)) /* the one UTF-8 rule: no \u0000 cutting a text */
+        return ZB_EPARSE;
     cJSON *j = cJSON_ParseWithLength(body, len);
     int rc = ZB_EPARSE;
     const char *v;
@@ -380,17 +383,16 @@ static void start_post(const struct config *cfg, struct http_request *req,
         return;
     const char *etype = http_query(req, "encrypt_type");
     bool encrypted = etype && strcmp(etype, "aes") == 0;
-    const char *mode = cfg->wxmini.mode;
     if (etype && !encrypted && strcmp(etype, "raw") != 0) {
         http_error(resp, 400, "encrypt_type must be raw or aes");
         return;
     }
-    if (!encrypted && strcmp(mode, "safe") == 0) {
-        http_error(resp, 403, "wxmini.mode is safe: plaintext pushes are refused");
-        return;
-    }
-    if (encrypted && (strcmp(mode, "plain") == 0 || !have_key)) {
-        http_error(resp, 400, "encrypted push but wxmini.mode is plain (or no encoding_aes_key)");
+    enum wechat_mode mode;
+    if (wechat_mode_parse(cfg->wxmini.mode, have_key, &mode) ||
+        !wechat_mode_accepts(mode, encrypted)) {
+        http_error(resp, encrypted ? 400 : 403,
+                   encrypted ? "encrypted push but wxmini.mode is plain (or no encoding_aes_key)"
+                             : "wxmini.mode is safe: plaintext pushes are refused");
         return;
     }
     char sig[WECHAT_SIG_HEX];
