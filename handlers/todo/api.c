@@ -96,6 +96,8 @@ static int api_decide(struct api_ctx *c)
     case ZB_EDENIED:
         return fail(c, rc, NULL, "这项待办不归您处理");
     case ZB_EINVAL:
+        if (approve)
+            return fail(c, rc, NULL, "这项待办现在不能同意");
         return fail(c, rc, "reason", "退回时请写明原因");
     case ZB_ETOOBIG:
         return fail(c, ZB_EINVAL, "reason", "原因太长");

@@ -36,6 +36,21 @@ static int run_todo(struct cli_ctx *c)
     return 0;
 }
 
+/* One decision, run in store_tx_run. */
+struct decide_call {
+    const struct actor *actor; /* who decides */
+    long long id;              /* the decision */
+    enum todo_verdict verdict; /* approve or return */
+    const char *reason;        /* the return's reason, "" for none */
+    struct decision d;         /* OUT: the decision as decided (or found) */
+};
+
+static int decide_tx(void *arg)
+{
+    struct decide_call *k = arg;
+    return todo_decide(k->actor, k->id, k->verdict, k->reason, clock_now(), &k->d);
+}
+
 static int run_decide(struct cli_ctx *c)
 {
     const char *idw = cli_word(c->args, 0), *verb = cli_word(c->args, 1);
@@ -57,16 +72,9 @@ static int run_decide(struct cli_ctx *c)
         fprintf(c->err, "错误：退回需要写明原因：zhibu decide %lld return 原因\n", id);
         return 2;
     }
-    struct decision d;
-    int rc = store_begin();
-    if (rc == ZB_OK) {
-        rc = todo_decide(c->actor, id, approve ? TODO_APPROVE : TODO_RETURN, reason, clock_now(),
-                         &d);
-        if (rc == ZB_OK)
-            rc = store_commit();
-        else
-            store_rollback();
-    }
+    struct decide_call call = {c->actor, id, approve ? TODO_APPROVE : TODO_RETURN, reason, {0}};
+    int rc = store_tx_run(decide_tx, &call);
+    const struct decision d = call.d;
     switch (rc) {
     case ZB_OK:
         fprintf(c->out, "已%s待办 %lld（%s）\n", approve ? "同意" : "退回", id, d.kind->label);
@@ -85,6 +93,14 @@ static int run_decide(struct cli_ctx *c)
     case ZB_ETOOBIG:
         fprintf(c->err, "错误：原因太长（最多 %d 字节）\n", TODO_REASON_MAX);
         return 2;
+    case ZB_EINVAL:
+        if (!approve) {
+            fprintf(c->err, "错误：退回需要写明原因：zhibu decide %lld return 原因\n", id);
+            return 2;
+        }
+        fprintf(c->err, "错误：待办 %lld 现在不能同意（%s 不接受）\n", id,
+                d.kind ? d.kind->label : "");
+        return 1;
     default:
         fprintf(c->err, "错误：处理失败：%s（见上方日志）\n", zb_strerror(rc));
         return 1;
