@@ -1,6 +1,7 @@
 /* cli_api.c - `zhibu api token` (see cli_api.h). */
 #include "bot/app/cli_api.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -9,10 +10,21 @@
 #include "bot/base/clock.h"
 #include "bot/org/apisession.h"
 #include "bot/org/audit.h"
+#include "bot/org/member.h"
+#include "bot/org/role.h"
 #include "bot/store/store.h"
+
+/* Who may issue a member's token: the operator, or a secretary for a member in their scope. */
+static const struct role_action token_action = {
+    .id = "api.token",
+    .roles = ROLE_SECRETARY | ROLE_DEPUTY,
+    .operator_ok = true,
+    .refusal = "抱歉，只有书记、副书记（或服务器操作员）可以签发接口令牌。",
+};
 
 /* One issuing, inside store_tx_run. */
 struct issuing {
+    const struct actor *actor;            /* who issues */
     struct apisession s;                  /* IN: the member; OUT: the session */
     int64_t ttl_s;                        /* its lifetime */
     char token[APISESSION_TOKEN_LEN + 1]; /* OUT: the token */
@@ -22,31 +34,46 @@ static int issue(void *arg)
 {
     struct issuing *is = arg;
     int64_t now = clock_now();
-    char who[AUDIT_ACTOR_MAX], target[48], detail[64];
+    char target[48], detail[64];
     int rc = apisession_issue(&is->s, NULL, is->ttl_s, now, is->token);
     if (rc)
         return rc;
-    audit_cli_actor(who, sizeof who);
     snprintf(target, sizeof target, "member:%lld", (long long)is->s.member_id);
     snprintf(detail, sizeof detail, "令牌 %lld，有效 %lld 秒", (long long)is->s.id,
              (long long)is->ttl_s);
-    return audit_write(who, "api_token", target, detail, "cli", now);
+    return audit_write(is->actor->label, "api_token", target, detail, is->actor->channel, now);
 }
 
 static int cmd_token(struct cli_ctx *c)
 {
-    if (!actor_is_member(c->actor)) {
-        fprintf(c->err, "错误：请用 --as 党员编号 指定令牌属于哪名党员\n");
+    if (!cli_has(c->args, "--member")) {
+        fprintf(c->err, "错误：请用 --member 党员编号 指定令牌属于哪名党员\n");
         cli_usage(c->err, c->cmd);
         return 2;
+    }
+    long long id = cli_int(c->args, "--member", 0);
+    struct member m;
+    int rc = member_get(id, &m);
+    if (rc) {
+        fprintf(c->err,
+                rc == ZB_ENOTFOUND ? "错误：没有编号为 %lld 的党员\n" : "错误：读取数据库失败\n",
+                id);
+        return 1;
+    }
+    const char *refusal = NULL;
+    rc = role_can(c->actor, &token_action, m.branch_id, &refusal);
+    if (rc) {
+        fprintf(c->err, "错误：%s\n", rc == ZB_EDENIED && refusal ? refusal : "读取数据库失败");
+        return 1;
     }
     struct config *cfg = cli_load_config(c->config_path);
     if (!cfg)
         return 1;
-    struct issuing is = {.s = {.member_id = c->actor->member_id},
+    struct issuing is = {.actor = c->actor,
+                         .s = {.member_id = id},
                          .ttl_s = cli_int(c->args, "--ttl", cfg->api.token_ttl_s)};
     config_free(cfg);
-    int rc = store_tx_run(issue, &is);
+    rc = store_tx_run(issue, &is);
     if (rc) {
         fprintf(c->err, "错误：无法签发令牌（%s）\n", zb_strerror(rc));
         return 1;
@@ -56,6 +83,7 @@ static int cmd_token(struct cli_ctx *c)
 }
 
 static const struct cli_opt token_opts[] = {
+    {"--member", CLI_INT, 1, INT64_MAX, "编号", "令牌属于哪名党员（必填）"},
     {"--ttl", CLI_INT, 60, 365L * 86400, "秒", "有效期，默认 api.token_ttl_s（7 天）"},
     {0},
 };
@@ -63,10 +91,11 @@ static const struct cli_opt token_opts[] = {
 const struct cli_command api_cli[] = {
     {.noun = "api",
      .verb = "token",
-     .usage = "--as 党员编号 [--ttl 秒]",
+     .usage = "--member 党员编号 [--ttl 秒]",
      .summary = "为党员签发接口令牌（小程序和管理台用，记入审计），令牌打印在标准输出",
      .opts = token_opts,
      .needs_store = true,
+     .action = &token_action,
      .run = cmd_token},
     {0},
 };

@@ -116,12 +116,13 @@ static void expect(const struct reply *r, long status, const char *code, const c
     cJSON_Delete(j);
 }
 
-/* token_of - `zhibu api token --as member` into out (size > 43). */
+/* token_of - `zhibu api token --member member` into out (size > 43). */
 static void token_of(const char *member, const char *ttl, char *out, size_t n)
 {
     char buf[256];
-    int st = ttl ? du_cli(&srv, buf, sizeof buf, "api", "token", "--as", member, "--ttl", ttl, NULL)
-                 : du_cli(&srv, buf, sizeof buf, "api", "token", "--as", member, NULL);
+    int st =
+        ttl ? du_cli(&srv, buf, sizeof buf, "api", "token", "--member", member, "--ttl", ttl, NULL)
+            : du_cli(&srv, buf, sizeof buf, "api", "token", "--member", member, NULL);
     assert_int_equal(st, 0);
     buf[strcspn(buf, "\n")] = '\0';
     assert_int_equal(strlen(buf), 43);
@@ -273,7 +274,16 @@ static void login_errors(void **state)
 static void auth_failures(void **state)
 {
     (void)state;
-    char tok[64];
+    char tok[64], out[256];
+    /* issuing a token is the operator's or a secretary's: a plain member (5) may not issue one
+     * for anybody, the branch secretary (1) may for a member of the branch */
+    assert_int_equal(
+        du_cli(&srv, out, sizeof out, "api", "token", "--member", "2", "--as", "5", NULL), 1);
+    assert_int_equal(strlen(out), 0);
+    assert_int_equal(
+        du_cli(&srv, out, sizeof out, "api", "token", "--member", "2", "--as", "1", NULL), 0);
+    assert_int_equal(strcspn(out, "\n"), 43);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "api", "token", NULL), 2);
     expect(call("GET", "/api/v1/me", NULL, NULL), 401, "unauthenticated", NULL);
     expect(call("GET", "/api/v1/me", "nonsense", NULL), 401, "unauthenticated", NULL);
     expect(call("GET", "/api/v1/me", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL), 401,
