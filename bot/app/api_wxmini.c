@@ -5,9 +5,11 @@
  */
 #include "bot/app/api_wxmini.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "bot/delivery/grants.h"
+#include "bot/org/apisession.h"
 
 /* grants_post - {"template_ids": ["ID", ...]} -> {"added": N}. */
 int api_wxmini_grants_post(struct api_ctx *c)
@@ -31,10 +33,19 @@ int api_wxmini_grants_post(struct api_ctx *c)
             c->message = "模板 ID 格式不对";
             return ZB_EINVAL;
         }
-        v[n++] = it->valuestring;
+        bool seen = false; /* one acceptance is one grant, however often the id is listed */
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(v[k], it->valuestring) == 0;
+        if (!seen)
+            v[n++] = it->valuestring;
     }
     int added = 0;
-    int rc = grants_add(c->actor, v, n, &added);
+    /* the grant belongs to the openid the mini-program logged in with: a member with two
+     * mini-program identities is pushed on the one that accepted */
+    const struct apisession *s = c->session;
+    int rc = s && strcmp(s->platform, "wxmini") == 0 && *s->ext_id
+                 ? grants_add_openid(s->ext_id, v, n, &added)
+                 : grants_add(c->actor, v, n, &added);
     if (rc == ZB_ENOTFOUND) {
         c->message = "还没有在小程序里登录绑定";
         return rc;

@@ -19,6 +19,7 @@
 #include "bot/app/api_wxmini.h"
 #include "bot/delivery/channel.h"
 #include "bot/delivery/grants.h"
+#include "bot/org/apisession.h"
 #include "bot/store/store.h"
 
 static char db_path[64];
@@ -131,12 +132,14 @@ static void test_channel_uses_grant_then_next(void **state)
     assert_int_equal(rt.ch, CH_ONEBOT_PRIVATE);
 }
 
-static int call_api(const char *json, int64_t member, struct buf *out, struct api_ctx *c)
+static int call_api_as(const char *json, int64_t member, const struct apisession *session,
+                       struct buf *out, struct api_ctx *c)
 {
     cJSON *body = cJSON_Parse(json);
     struct actor a = actor_member(member, "api");
     memset(c, 0, sizeof *c);
     c->actor = &a;
+    c->session = session;
     c->body = body;
     c->out = out;
     assert_int_equal(store_begin(), 0);
@@ -148,6 +151,11 @@ static int call_api(const char *json, int64_t member, struct buf *out, struct ap
     cJSON_Delete(body);
     c->actor = NULL;
     return rc;
+}
+
+static int call_api(const char *json, int64_t member, struct buf *out, struct api_ctx *c)
+{
+    return call_api_as(json, member, NULL, out, c);
 }
 
 static void test_api_route(void **state)
@@ -166,6 +174,22 @@ static void test_api_route(void **state)
     assert_non_null(c.message);
     assert_int_equal(call_api("{\"template_ids\":[7]}", 1, &out, &c), ZB_EINVAL);
     assert_int_equal(call_api("{\"template_ids\":[\"TPL_R\"]}", 2, &out, &c), ZB_ENOTFOUND);
+    /* an id listed twice is one acceptance: one grant */
+    buf_reset(&out);
+    assert_int_equal(call_api("{\"template_ids\":[\"TPL_D\",\"TPL_D\",\"TPL_D\"]}", 1, &out, &c),
+                     0);
+    assert_string_equal(buf_str(&out), "{\"added\":1}");
+    assert_int_equal(grants_left("oMINI1", "TPL_D", &left), 0);
+    assert_int_equal(left, 1);
+    /* the grant goes to the openid the session logged in with, not the member's latest one */
+    struct apisession s = {
+        .id = 9, .member_id = 0, .platform = "wxmini", .account = "wxapp", .ext_id = "oOTHER"};
+    buf_reset(&out);
+    assert_int_equal(call_api_as("{\"template_ids\":[\"TPL_E\"]}", 1, &s, &out, &c), 0);
+    assert_int_equal(grants_left("oOTHER", "TPL_E", &left), 0);
+    assert_int_equal(left, 1);
+    assert_int_equal(grants_left("oMINI1", "TPL_E", &left), 0);
+    assert_int_equal(left, 0);
     assert_int_equal(wxmini_api_routes_count, 1);
     assert_string_equal(wxmini_api_routes[0].pattern, "/api/v1/wxmini/grants");
     assert_true(wxmini_api_routes[0].writes);
