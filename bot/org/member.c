@@ -46,8 +46,8 @@ static const char sql_by_name[] = "SELECT id FROM members WHERE name=?1 AND "
 static const char sql_each[] =
     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT b.id FROM branches b JOIN sub "
     "ON b.parent_id=sub.id) SELECT " COLS
-    " FROM members WHERE ?1=0 OR branch_id IN sub OR group_id IN sub "
-    "ORDER BY id";
+    " FROM members WHERE (?1=0 OR branch_id IN sub OR group_id IN sub) AND id>?2 "
+    "ORDER BY id LIMIT ?3";
 static const char sql_code_get[] = "SELECT coalesce(bind_code, '') FROM members WHERE id=?1";
 static const char sql_code_set[] = "UPDATE members SET bind_code=?2 WHERE id=?1";
 static const char sql_code_taken[] = "SELECT 1 FROM members WHERE bind_code=?1";
@@ -826,10 +826,18 @@ int member_find_name(const char *name, int64_t branch_id, int64_t *ids, size_t m
 
 int member_each(int64_t root, int (*fn)(const struct member *m, void *arg), void *arg)
 {
+    return member_page(root, 0, -1, fn, arg);
+}
+
+int member_page(int64_t root, int64_t after_id, long limit,
+                int (*fn)(const struct member *m, void *arg), void *arg)
+{
     sqlite3_stmt *st = store_stmt(sql_each);
     if (!st)
         return ZB_EDB;
     sqlite3_bind_int64(st, 1, root);
+    sqlite3_bind_int64(st, 2, after_id);
+    sqlite3_bind_int64(st, 3, limit);
     int rc, out = ZB_OK;
     struct member m;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

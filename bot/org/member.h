@@ -155,6 +155,10 @@ int member_find_name(const char *name, int64_t branch_id, int64_t *ids, size_t m
  * members), ordered by id; a non-zero return from fn stops and is returned.
  */
 int member_each(int64_t root, int (*fn)(const struct member *m, void *arg), void *arg) ZB_MUST_USE;
+/* member_page - member_each for the members with id > after_id, at most limit of them (-1: no
+ * limit): one page of a long list. */
+int member_page(int64_t root, int64_t after_id, long limit,
+                int (*fn)(const struct member *m, void *arg), void *arg) ZB_MUST_USE;
 
 /* member_code - the member's binding code into code (size > MEMBER_CODE_LEN), made when it has
  * none. */

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,26 +170,60 @@ static int api_me(struct api_ctx *c)
 
 /* ---- GET /api/v1/members ---- */
 
+/* One page being built: the array and the last id in it. */
+struct page {
+    cJSON *arr;   /* the members */
+    int64_t last; /* the id of the last one */
+};
+
 static int list_row(const struct members_row *r, void *arg)
 {
+    struct page *p = arg;
     cJSON *j;
     int rc = member_json(r->m, &j);
-    if (!rc)
-        cJSON_AddItemToArray(arg, j);
+    if (!rc) {
+        cJSON_AddItemToArray(p->arr, j);
+        p->last = r->m->id;
+    }
     return rc;
 }
 
+/* query_int - the query parameter name as an integer in [min, max] into *v (dflt when absent);
+ * ZB_EINVAL (with the field) otherwise. */
+static int query_int(struct api_ctx *c, const char *name, long long min, long long max,
+                     long long dflt, long long *v)
+{
+    const char *s = c->query(c, name);
+    *v = dflt;
+    if (!s)
+        return ZB_OK;
+    if (!textfmt_digits(s, 1, 18, true) || (*v = strtoll(s, NULL, 10)) < min || *v > max)
+        return fail(c, ZB_EINVAL, name, "应为正确范围内的整数");
+    return ZB_OK;
+}
+
+/* GET /api/v1/members?branch=&after=&limit= - one page, in id order; "next_after" names the
+ * after= of the next page while there may be more. */
 static int api_members(struct api_ctx *c)
 {
+    long long after, limit;
+    int rc;
+    if ((rc = query_int(c, "after", 0, INT64_MAX, 0, &after)) ||
+        (rc = query_int(c, "limit", 1, MEMBERS_PAGE_MAX, 100, &limit)))
+        return rc;
     struct members_why why = {0};
     cJSON *root = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(root, "members");
-    int rc = members_browse(c->actor, c->query(c, "branch"), list_row, arr, &why);
+    struct page p = {cJSON_AddArrayToObject(root, "members"), 0};
+    int n = 0;
+    rc =
+        members_browse(c->actor, c->query(c, "branch"), after, (long)limit, list_row, &p, &n, &why);
     if (rc) {
         cJSON_Delete(root);
         return why_fail(c, rc, &why, "branch");
     }
-    cJSON_AddNumberToObject(root, "count", cJSON_GetArraySize(arr));
+    cJSON_AddNumberToObject(root, "count", n);
+    if (n == limit)
+        cJSON_AddNumberToObject(root, "next_after", (double)p.last);
     return emit(c, root);
 }
 
@@ -343,10 +378,11 @@ const struct api_route members_api_routes[MEMBERS_API_COUNT] = {
     {.method = API_GET,
      .pattern = "/api/v1/members",
      .action = &members_view,
-     .writes = true, /* the viewing is audited */
+     .writes = true, /* the viewing is audited; one bounded page per call */
      .handler = api_members,
-     .summary = "Members in the caller's scope, or in ?branch= within it",
-     .query = "branch"},
+     .summary = "Members in the caller's scope, or in ?branch= within it, a page at a time "
+                "(?after=ID&limit=N, N at most 200; next_after names the next page)",
+     .query = "branch,after,limit"},
     {.method = API_GET,
      .pattern = "/api/v1/members/{id}",
      .action = &members_view,

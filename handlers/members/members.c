@@ -122,35 +122,39 @@ int members_codes(const struct actor *a, const char *branch, members_row_fn fn, 
     return audit_write(a->label, "codes", branch ? branch : "全部", detail, a->channel, now_s());
 }
 
-int members_roster(const struct actor *a, members_row_fn fn, void *arg, int64_t *root,
-                   struct members_why *why)
+/* view - one page of the members under root to fn, audited as "view_members" with the count. */
+static int view(const struct actor *a, int64_t root, int64_t after_id, long limit,
+                members_row_fn fn, void *arg, int *n)
 {
-    int rc = role_scope(a, &members_view, root, &why->refusal);
-    if (rc)
-        return rc;
     struct rows r = {.fn = fn, .arg = arg};
-    if ((rc = member_each(*root, each_row, &r)))
-        return rc;
-    char target[TARGET_MAX], detail[32];
-    target_of("branch", *root, target, sizeof target);
-    snprintf(detail, sizeof detail, "%d 人", r.n);
-    return audit_write(a->label, "view_members", target, detail, a->channel, now_s());
-}
-
-int members_browse(const struct actor *a, const char *branch, members_row_fn fn, void *arg,
-                   struct members_why *why)
-{
-    int64_t root;
-    int rc = members_scope(a, &members_view, branch, &root, why);
+    int rc = member_page(root, after_id, limit, each_row, &r);
+    if (n)
+        *n = r.n;
     if (rc)
-        return rc;
-    struct rows r = {.fn = fn, .arg = arg};
-    if ((rc = member_each(root, each_row, &r)))
         return rc;
     char target[TARGET_MAX], detail[32];
     target_of("branch", root, target, sizeof target);
     snprintf(detail, sizeof detail, "%d 人", r.n);
     return audit_write(a->label, "view_members", target, detail, a->channel, now_s());
+}
+
+int members_roster(const struct actor *a, members_row_fn fn, void *arg, int64_t *root,
+                   struct members_why *why)
+{
+    int rc = role_scope(a, &members_view, root, &why->refusal);
+    return rc ? rc : view(a, *root, 0, -1, fn, arg, NULL);
+}
+
+int members_browse(const struct actor *a, const char *branch, int64_t after_id, long limit,
+                   members_row_fn fn, void *arg, int *n, struct members_why *why)
+{
+    int64_t root;
+    int rc = members_scope(a, &members_view, branch, &root, why);
+    if (rc)
+        return rc;
+    if (limit < 1 || limit > MEMBERS_PAGE_MAX)
+        limit = MEMBERS_PAGE_MAX;
+    return view(a, root, after_id, limit, fn, arg, n);
 }
 
 /* org_of - the organisation a member's record sits in, for role_can (0 when none). */

@@ -25,6 +25,8 @@
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 
+#define MEMBERS_PAGE_MAX 200 /* members in one page of members_browse */
+
 #define MEMBERS_WHY_MAX        256 /* bytes of why->detail */
 #define MEMBERS_IDENTITIES_MAX 16  /* identities shown per member */
 
@@ -69,10 +71,12 @@ int members_codes(const struct actor *a, const char *branch, members_row_fn fn, 
 int members_roster(const struct actor *a, members_row_fn fn, void *arg, int64_t *root,
                    struct members_why *why) ZB_MUST_USE;
 
-/* members_browse - members_list for a face that shows the list to a person (the API): the
- * same scope, and audited as "view_members" with the count. Writes: call inside a transaction. */
-int members_browse(const struct actor *a, const char *branch, members_row_fn fn, void *arg,
-                   struct members_why *why) ZB_MUST_USE;
+/* members_browse - one page of members_list for a face that shows the list to a person (the
+ * API): the same scope, the members with id > after_id, at most limit (1..MEMBERS_PAGE_MAX, else
+ * MEMBERS_PAGE_MAX) of them; *n gets how many; audited as "view_members" with the count.
+ * Writes: call inside a transaction. */
+int members_browse(const struct actor *a, const char *branch, int64_t after_id, long limit,
+                   members_row_fn fn, void *arg, int *n, struct members_why *why) ZB_MUST_USE;
 
 #define MEMBERS_AUDIT_SCAN 2000 /* newest audit rows looked at by members_audit_rows */
 

@@ -313,6 +313,23 @@ static void member_routes(void **state)
     assert_int_equal(du_db_int(&srv, "SELECT count(*) FROM audit WHERE action='view_members' AND "
                                      "actor='member:1' AND channel='api'"),
                      1);
+    /* a page at a time: 11 members as 5 + 5 + 1, each page naming the next */
+    r = call("GET", "/api/v1/members?limit=5", sec, NULL);
+    expect(r, 200, NULL, NULL);
+    assert_non_null(strstr(r->body, "\"count\":5"));
+    assert_non_null(strstr(r->body, "\"next_after\":5"));
+    assert_non_null(strstr(r->body, "李建国"));
+    r = call("GET", "/api/v1/members?after=5&limit=5", sec, NULL);
+    expect(r, 200, NULL, NULL);
+    assert_non_null(strstr(r->body, "\"count\":5"));
+    assert_null(strstr(r->body, "李建国"));
+    assert_non_null(strstr(r->body, "\"next_after\":10"));
+    r = call("GET", "/api/v1/members?after=10&limit=5", sec, NULL);
+    assert_non_null(strstr(r->body, "\"count\":1"));
+    assert_null(strstr(r->body, "next_after"));
+    expect(call("GET", "/api/v1/members?limit=0", sec, NULL), 400, "invalid", "limit");
+    expect(call("GET", "/api/v1/members?limit=201", sec, NULL), 400, "invalid", "limit");
+    expect(call("GET", "/api/v1/members?after=x", sec, NULL), 400, "invalid", "after");
     expect(call("GET", "/api/v1/members?branch=灯塔支部", sec, NULL), 403, "forbidden", NULL);
     expect(call("GET", "/api/v1/members?branch=没有这个支部", sec, NULL), 400, "invalid", "branch");
     expect(call("GET", "/api/v1/members", plain, NULL), 403, "forbidden", NULL);
