@@ -300,10 +300,16 @@ static const struct cli_command *find(const struct cli_table *t, int argc, char 
     return NULL;
 }
 
+static bool demo_fallback; /* no --config, $ZHIBU_CONFIG or config/zhibu.json: the demo's */
+
 struct config *cli_load_config(const char *path)
 {
     char err[512];
     struct config *cfg = NULL;
+    if (demo_fallback) { /* said once per run */
+        fprintf(stderr, "提示：没有 --config，也没有 config/zhibu.json，使用演示配置 %s\n", path);
+        demo_fallback = false;
+    }
     if (config_load(path, &cfg, err, sizeof err)) {
         fprintf(stderr, "错误：%s\n", err);
         return NULL;
@@ -408,6 +414,8 @@ int cli_main(const struct cli_table *t, int argc, char **argv)
                         .config_path = config_resolve_path(config),
                         .out = stdout,
                         .err = stderr};
+    demo_fallback = strcmp(c.config_path, CONFIG_DEMO_PATH) == 0 && (!config || !*config) &&
+                    !getenv("ZHIBU_CONFIG");
     int status = 1;
     bool store = cmd->needs_store || cmd->action || as;
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -2,7 +2,10 @@
  * cli_events.c - `zhibu events`, `zhibu push` and `zhibu outbox`: the event log and the outbox
  * as the operator sees them (see cli_engine.h).
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +14,7 @@
 #include "bot/base/rand.h"
 #include "bot/chat/eventlog.h"
 #include "bot/delivery/outbox.h"
+#include "bot/org/member.h"
 #include "bot/store/store.h"
 
 #define KEY_MAX 128
@@ -34,6 +38,27 @@ static const struct {
              {"--qqbot-user", RCPT_QQBOT_USER}, {"--qqbot-group", RCPT_QQBOT_GROUP}};
 #define N_RCPTS (sizeof rcpts / sizeof rcpts[0])
 
+/* refuse_unknown_member - --member names a member who exists: 0; else the error is printed and
+ * the exit status comes back (2 not a number, 1 no such member or the database failed), so the
+ * push is refused at once, not left to fail in the sender. */
+static int refuse_unknown_member(const char *to)
+{
+    char *end;
+    errno = 0;
+    long long id = strtoll(to, &end, 10);
+    if (errno || end == to || *end || id < 1) {
+        fprintf(stderr, "错误：--member 需要党员编号（zhibu member list 每行开头的数字）\n");
+        return 2;
+    }
+    struct member m;
+    int rc = member_get(id, &m);
+    if (rc == ZB_ENOTFOUND)
+        fprintf(stderr, "错误：没有编号为 %lld 的党员，没有加入发送队列\n", id);
+    else if (rc)
+        fprintf(stderr, "错误：读取数据库失败（见上方日志）\n");
+    return rc != ZB_OK ? 1 : 0;
+}
+
 static int cmd_push(struct cli_ctx *c)
 {
     int rcpt = -1, given = 0;
@@ -52,6 +77,9 @@ static int cmd_push(struct cli_ctx *c)
         cli_usage(stderr, c->cmd);
         return 2;
     }
+    int refused = rcpt == RCPT_MEMBER ? refuse_unknown_member(to) : 0;
+    if (refused)
+        return refused;
     const char *kind_s = cli_str(c->args, "--kind"), *key_s = cli_str(c->args, "--key");
     int kind = kind_s ? outbox_kind_parse(kind_s) : OUTBOX_BROADCAST;
     if (kind < 0) {

@@ -213,7 +213,7 @@ const char *config_resolve_path(const char *explicit_path)
         return env;
     if (access("config/zhibu.json", R_OK) == 0)
         return "config/zhibu.json";
-    return "config/zhibu.example.json";
+    return CONFIG_DEMO_PATH;
 }
 
 static const struct key *find_key(const char *name)
@@ -650,6 +650,21 @@ static int check_timezone(const char *tz)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* relative_to_config - a relative database path names a file next to the config file: prefix
+ * the config's directory (nothing to do for a config in the working directory). */
+static void relative_to_config(struct config *c)
+{
+    const char *slash = strrchr(c->path, '/');
+    if (c->database[0] == '/' || strcmp(c->database, ":memory:") == 0 || !slash)
+        return;
+    size_t dir = (size_t)(slash - c->path) + 1, n = strlen(c->database);
+    char *p = xmalloc(dir + n + 1);
+    memcpy(p, c->path, dir);
+    memcpy(p + dir, c->database, n + 1);
+    free(c->database);
+    c->database = p;
+}
+
 int config_load(const char *path, struct config **out, char *err, size_t errsz)
 {
     char sub[256] = "";
@@ -704,6 +719,7 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
         snprintf(sub, sizeof sub, "key \"database\": must not be empty");
         goto done;
     }
+    relative_to_config(c);
     if (!check_timezone(c->timezone)) {
         snprintf(sub, sizeof sub,
                  "key \"timezone\": unknown time zone \"%s\" (is the tzdata package installed?)",

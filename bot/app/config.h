@@ -102,9 +102,11 @@ struct config {
 
 /*
  * config_resolve_path - the config file to use: explicit (when not NULL), else $ZHIBU_CONFIG,
- * else config/zhibu.json if it exists, else the demo config/zhibu.example.json. Static or env
- * storage; do not free.
+ * else config/zhibu.json if it exists, else the demo config/zhibu.example.json
+ * (CONFIG_DEMO_PATH). Static or env storage; do not free. config_load reads a relative
+ * "database" as relative to the config file's directory.
  */
+#define CONFIG_DEMO_PATH "config/zhibu.example.json"
 const char *config_resolve_path(const char *explicit_path);
 
 /*

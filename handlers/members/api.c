@@ -277,13 +277,14 @@ static int api_member_patch(struct api_ctx *c)
             rc = fail(c, ZB_EINVAL, f->string, "不认识这个字段");
         else if (jsonbody_str(c->body, f->string, true, VALUE_MAX, &value, &e))
             rc = fail(c, ZB_EINVAL, f->string, e.message);
-        else if ((rc = members_set(c->actor, id, f->string, value, &ch, &why)))
+        else if ((rc = members_set(c->actor, id, f->string, value, 0, &ch, &why)))
             rc = why_fail(c, rc, &why, rc == ZB_ENOTFOUND ? "id" : f->string);
         if (rc) {
             cJSON_Delete(changes);
             return rc; /* the writer rolls back the fields changed before */
         }
-        cJSON_AddItemToArray(changes, cJSON_CreateString(ch.detail));
+        if (ch.changed)
+            cJSON_AddItemToArray(changes, cJSON_CreateString(ch.detail));
     }
     struct member m;
     cJSON *j;

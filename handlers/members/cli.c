@@ -195,11 +195,49 @@ static int cmd_codes(struct cli_ctx *c)
     return 0;
 }
 
+#define SHOW_SAME_NAME 20 /* members listed when a name is shared */
+
+/* show_target - the member `member show` names: a number, or a name exactly one member has.
+ * When several share it they are listed (one line each) and 1 comes back; 0 with *id set. */
+static int show_target(const char *word, int64_t *id)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(word, &end, 10);
+    if (!errno && !*end && end != word)
+        return member_id(word, id) ? 0 : 2;
+    int64_t ids[SHOW_SAME_NAME];
+    size_t n = 0;
+    if (member_find_name(word, -1, ids, SHOW_SAME_NAME, &n))
+        return db_failed();
+    if (n == 1) {
+        *id = ids[0];
+        return 0;
+    }
+    if (n == 0) {
+        fprintf(stderr, "错误：没有叫“%s”的党员（zhibu member list 列出全部）\n", word);
+        return 1;
+    }
+    fprintf(stderr, "叫“%s”的党员有 %zu 名，请用编号：\n", word, n);
+    for (size_t i = 0; i < n; i++) {
+        struct member m;
+        char where[2 * BRANCH_PATH_MAX];
+        if (member_get(ids[i], &m) || place_text(&m, where, sizeof where))
+            return db_failed();
+        fprintf(stderr, "  zhibu member show %lld  ", (long long)m.id);
+        textfmt_clean(stderr, where);
+        fputc('\n', stderr);
+    }
+    (void)v;
+    return 1;
+}
+
 static int cmd_show(struct cli_ctx *c)
 {
     int64_t id;
-    if (!member_id(cli_word(c->args, 0), &id))
-        return 2;
+    int st = show_target(cli_word(c->args, 0), &id);
+    if (st)
+        return st;
     bool unmask = cli_has(c->args, "--unmask");
     struct members_card *card = xmalloc(sizeof *card);
     struct members_why why = {0};
@@ -253,15 +291,23 @@ static int cmd_set(struct cli_ctx *c)
     struct members_why why = {0};
     int rc = store_begin();
     if (!rc)
-        rc = finish(
-            members_set(c->actor, id, cli_word(c->args, 1), cli_word(c->args, 2), &ch, &why));
+        rc = finish(members_set(c->actor, id, cli_word(c->args, 1), cli_word(c->args, 2),
+                                cli_has(c->args, "--force") ? MEMBERS_FORCE : 0, &ch, &why));
     if (rc == ZB_EBUSY) {
         fprintf(stderr, "错误：这个手机号已登记在另一名党员名下\n");
         return 1;
     }
+    if (rc == ZB_EINVAL && why.forceable) {
+        fprintf(stderr, "错误：%s。确需如此请加 --force（记入审计）\n", why.detail);
+        return 1;
+    }
     if (rc)
         return failed(rc, &why, id);
-    printf("已修改 #%lld %s\n", (long long)id, ch.detail);
+    if (!ch.changed)
+        printf("没有变化：#%lld %s 的%s已是 %s\n", (long long)id, ch.name,
+               member_field_label(ch.field), ch.detail[0] ? ch.detail : "（空）");
+    else
+        printf("已修改 #%lld %s\n", (long long)id, ch.detail);
     return 0;
 }
 
@@ -475,6 +521,10 @@ static const struct cli_opt show_opts[] = {
     {"--unmask", CLI_FLAG, 0, 0, NULL, "显示完整手机号（记入审计）"},
     {0},
 };
+static const struct cli_opt set_opts[] = {
+    {"--force", CLI_FLAG, 0, 0, NULL, "支部已有书记时仍设为书记（记入审计）"},
+    {0},
+};
 static const struct cli_opt bind_opts[] = {
     {"--wechat", CLI_STR, 0, 0, "OPENID", "公众号用户"},
     {"--onebot", CLI_STR, 0, 0, "QQ号", "QQ（OneBot）"},
@@ -514,16 +564,19 @@ const struct cli_command members_cli[] = {
      .run = cmd_list},
     {.noun = "member",
      .verb = "show",
-     .usage = "编号 [--unmask]",
-     .summary = "一名党员的全部信息；--unmask 显示完整手机号（记入审计）",
+     .usage = "编号|姓名 [--unmask]",
+     .summary =
+         "一名党员的全部信息（可用姓名，重名时列出各人编号）；--unmask 显示完整手机号（记入审计）",
      .opts = show_opts,
      .min_words = 1,
      .max_words = 1,
+     .needs_store = true,
      .action = &members_view,
      .run = cmd_show},
     {.noun = "member",
      .verb = "set",
-     .usage = "编号 字段 值",
+     .usage = "编号 字段 值 [--force]",
+     .opts = set_opts,
      .summary = "修改一项信息，如 member set 3 手机号 13900001111（值为空用 \"\"）。字段：姓名 "
                 "手机号 支部 党小组 党员类别 人员类别 月收入 岗位 学历 职务 入党日期 预备期开始 "
                 "出生年份 免于统计",

@@ -239,8 +239,102 @@ static int set_place(struct member *m, enum member_field f, const char *value,
     return ZB_OK;
 }
 
+/* today - the local date of the process clock, "YYYY-MM-DD". */
+static void today(char *out, size_t outsz)
+{
+    time_t t = (time_t)clock_now();
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, outsz, "%Y-%m-%d", &tm);
+}
+
+struct secretary_find {
+    int64_t branch; /* the branch looked at */
+    int64_t self;   /* the member being changed */
+    int64_t found;  /* another 书记 there, 0 when none */
+    char name[MEMBER_NAME_MAX + 1];
+};
+
+static int find_secretary(const struct member *m, void *arg)
+{
+    struct secretary_find *s = arg;
+    if (m->id != s->self && m->branch_id == s->branch && (m->roles & ROLE_SECRETARY)) {
+        s->found = m->id;
+        snprintf(s->name, sizeof s->name, "%s", m->name);
+        return 1; /* stop */
+    }
+    return ZB_OK;
+}
+
+/* rule_check - the registry rules members_set adds to member_check: no 入党日期 or 预备期开始
+ * after today, and one 书记 per branch (forceable: *overrode set when force let a second one
+ * in). ZB_EINVAL with why->detail. */
+static int rule_check(const struct member *old, const struct member *m, bool force, bool *overrode,
+                      struct members_why *why)
+{
+    char day[11];
+    today(day, sizeof day);
+    if (m->joined_on[0] && strcmp(m->joined_on, old->joined_on) != 0 &&
+        strcmp(m->joined_on, day) > 0) {
+        snprintf(why->detail, sizeof why->detail, "入党日期 %s 晚于今天（%s）", m->joined_on, day);
+        return ZB_EINVAL;
+    }
+    if (m->probation_start[0] && strcmp(m->probation_start, old->probation_start) != 0 &&
+        strcmp(m->probation_start, day) > 0) {
+        snprintf(why->detail, sizeof why->detail, "预备期开始 %s 晚于今天（%s）",
+                 m->probation_start, day);
+        return ZB_EINVAL;
+    }
+    bool new_secretary = (m->roles & ROLE_SECRETARY) &&
+                         (!(old->roles & ROLE_SECRETARY) || m->branch_id != old->branch_id);
+    if (!new_secretary || !m->branch_id)
+        return ZB_OK;
+    struct secretary_find s = {.branch = m->branch_id, .self = m->id};
+    int rc = member_each(m->branch_id, find_secretary, &s);
+    if (rc < 0)
+        return rc;
+    if (s.found && force) {
+        *overrode = true;
+    } else if (s.found) {
+        snprintf(why->detail, sizeof why->detail, "这个支部已有书记 %s（#%lld）", s.name,
+                 (long long)s.found);
+        why->forceable = true;
+        why->other = s.found;
+        return ZB_EINVAL;
+    }
+    return ZB_OK;
+}
+
+/* diff_text - "姓名：字段 旧 → 新；字段 旧 → 新" for every field that differs between old and m
+ * into out; *n how many differ. */
+static int diff_text(const struct member *old, const struct member *m, char *out, size_t outsz,
+                     int *n)
+{
+    size_t used = (size_t)snprintf(out, outsz, "%s：", m->name);
+    *n = 0;
+    for (int f = 0; f < MF_COUNT; f++) {
+        char before[MEMBER_SHOW_MAX], after[MEMBER_SHOW_MAX];
+        int rc = member_field_show(old, (enum member_field)f, false, before, sizeof before);
+        if (!rc)
+            rc = member_field_show(m, (enum member_field)f, false, after, sizeof after);
+        if (rc)
+            return rc;
+        bool differ = strcmp(before, after) != 0;
+        if (f == MF_PHONE) /* shown masked: compare the numbers themselves */
+            differ = strcmp(old->phone, m->phone) != 0;
+        if (!differ)
+            continue;
+        if (used < outsz)
+            used += (size_t)snprintf(out + used, outsz - used, "%s%s %s → %s", *n ? "；" : "",
+                                     member_field_label((enum member_field)f),
+                                     before[0] ? before : "（空）", after[0] ? after : "（空）");
+        (*n)++;
+    }
+    return ZB_OK;
+}
+
 int members_set(const struct actor *a, int64_t id, const char *field, const char *value,
-                struct members_change *out, struct members_why *why)
+                unsigned flags, struct members_change *out, struct members_why *why)
 {
     memset(out, 0, sizeof *out);
     int f = member_field_lookup(field);
@@ -248,6 +342,7 @@ int members_set(const struct actor *a, int64_t id, const char *field, const char
         snprintf(why->detail, sizeof why->detail, "不认识字段“%.60s”", field);
         return ZB_EINVAL;
     }
+    bool force = flags & MEMBERS_FORCE;
     const struct role_action *act = f == MF_ROLES ? &members_set_roles : &members_edit;
     struct member old, m;
     int rc = member_in_reach(a, act, id, &old, why);
@@ -259,26 +354,34 @@ int members_set(const struct actor *a, int64_t id, const char *field, const char
     else if (member_field_set(&m, (enum member_field)f, value, why->detail, sizeof why->detail) ||
              member_check(&m, why->detail, sizeof why->detail))
         rc = ZB_EINVAL;
+    bool forced = false;
+    if (!rc)
+        rc = rule_check(&old, &m, force, &forced, why);
     if (!rc && org_of(&m) != org_of(&old) && org_of(&m))
         rc = check(a, act, org_of(&m), why); /* moving a member: the new place is in reach too */
-    char before[MEMBER_SHOW_MAX], after[MEMBER_SHOW_MAX];
+    int changed = 0;
     if (!rc)
-        rc = member_field_show(&old, (enum member_field)f, false, before, sizeof before);
-    if (!rc)
-        rc = member_field_show(&m, (enum member_field)f, false, after, sizeof after);
-    if (!rc && (rc = member_update(&m, now_s())) == ZB_EBUSY &&
+        rc = diff_text(&old, &m, out->detail, sizeof out->detail, &changed);
+    snprintf(out->name, sizeof out->name, "%s", m.name);
+    out->field = (enum member_field)f;
+    out->changed = changed;
+    if (rc || !changed) {
+        if (!rc && member_field_show(&m, (enum member_field)f, false, out->detail,
+                                     sizeof out->detail)) /* nothing to write, nothing to audit */
+            out->detail[0] = '\0';
+        return rc;
+    }
+    if ((rc = member_update(&m, now_s())) == ZB_EBUSY &&
         member_find_phone(m.phone, &why->other) != ZB_OK)
         why->other = 0;
     if (rc)
         return rc;
-    snprintf(out->name, sizeof out->name, "%s", m.name);
-    out->field = (enum member_field)f;
-    snprintf(out->detail, sizeof out->detail, "%s：%s %s → %s", m.name,
-             member_field_label((enum member_field)f), before[0] ? before : "（空）",
-             after[0] ? after : "（空）");
-    char target[TARGET_MAX];
+    char target[TARGET_MAX], detail[sizeof out->detail + 64];
     target_of("member", id, target, sizeof target);
-    return audit_write(a->label, f == MF_ROLES ? "role" : "set", target, out->detail, a->channel,
+    if (snprintf(detail, sizeof detail, "%s%s", out->detail,
+                 forced ? "（强制：支部已有书记）" : "") < 0)
+        detail[0] = '\0';
+    return audit_write(a->label, f == MF_ROLES ? "role" : "set", target, detail, a->channel,
                        now_s());
 }
 

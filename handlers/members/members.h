@@ -41,6 +41,7 @@ struct members_why {
     const char *refusal;          /* ZB_EDENIED: what role_can said (static) */
     char detail[MEMBERS_WHY_MAX]; /* ZB_EINVAL: what is wrong with the value */
     int64_t other;                /* ZB_EBUSY: the member already holding it */
+    bool forceable;               /* ZB_EINVAL: MEMBERS_FORCE would let it through */
 };
 
 /* A row of a member listing: the record and, for members_codes, the binding code. */
@@ -106,17 +107,24 @@ int members_show(const struct actor *a, int64_t id, bool unmask, struct members_
 struct members_change {
     char name[MEMBER_NAME_MAX + 1];                          /* the member */
     enum member_field field;                                 /* what changed */
-    char detail[2 * MEMBER_SHOW_MAX + MEMBER_NAME_MAX + 64]; /* "姓名：字段 旧 → 新" */
+    char detail[2 * MEMBER_SHOW_MAX + MEMBER_NAME_MAX + 64]; /* "姓名：字段 旧 → 新；..." */
+    int changed; /* fields that changed (0: nothing written; detail is the current value) */
 };
+
+#define MEMBERS_FORCE 1u /* members_set: let a second 书记 into a branch (audited as forced) */
 
 /*
  * members_set - one field (its Chinese label or id, see member_field_lookup) of member id to
  * value ("" empties it). 职务 needs members_set_roles, others members_edit, on the member's
  * organisation and, for 支部/党小组, on the new one too. An unknown field is ZB_EINVAL
- * with detail naming it. Audited as "role" or "set". Call inside a transaction.
+ * with detail naming it; so are a 入党日期 or 预备期开始 after today and a second 书记 in a
+ * branch (why->forceable, why->other the first; flags MEMBERS_FORCE lets it through). out->detail
+ * lists every field that changed (a move to another 党小组 shows as 党小组); when nothing
+ * changed (out->changed 0) nothing is written or audited. Audited as "role" or "set". Call
+ * inside a transaction.
  */
 int members_set(const struct actor *a, int64_t id, const char *field, const char *value,
-                struct members_change *out, struct members_why *why) ZB_MUST_USE;
+                unsigned flags, struct members_change *out, struct members_why *why) ZB_MUST_USE;
 
 /* Who a hand binding names: one platform, its id, and its account when known. */
 struct members_who {

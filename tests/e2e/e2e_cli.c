@@ -294,6 +294,11 @@ static void test_serve_port_taken(void **state)
     char where[64];
     snprintf(where, sizeof where, "127.0.0.1:%d", a->port);
     assert_true(e2e_log_has(b, 0, where));
+    /* one clear line of ours, not libmicrohttpd's "Failed to bind to port 0" */
+    char *log = e2e_log_since(b, 0);
+    assert_contains(log, "端口已被占用");
+    assert_not_contains(log, "port 0");
+    free(log);
     /* the first server is unharmed */
     char *r = e2e_say_ok(a, E2E_PLAIN, "o_port", "帮助");
     assert_contains(r, E2E_MENU_HEAD);

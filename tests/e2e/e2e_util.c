@@ -314,7 +314,7 @@ int e2e_server_start(struct e2e_server *s)
             return -1;
         }
         char *log = e2e_log_since(s, mark);
-        bool port_taken = strstr(log, "cannot listen") != NULL;
+        bool port_taken = strstr(log, "无法监听") != NULL;
         free(log);
         if (!port_taken)
             break;

@@ -9,6 +9,7 @@
 #include "webhook/http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <microhttpd.h>
@@ -451,6 +452,30 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen
     return guard_accept(s->guard, addr, addrlen) ? MHD_YES : MHD_NO;
 }
 
+/* open_listener - a listening socket on addr, so a port in use is our own one line and not
+ * libmicrohttpd's; the socket, or -1 with err naming the address and the cause. */
+static int open_listener(const struct sockaddr_storage *addr, const char *listen_text, char *err,
+                         size_t errsz)
+{
+    int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    socklen_t len =
+        addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(fd, (const struct sockaddr *)addr, len) || listen(fd, SOMAXCONN)) {
+        int e = errno;
+        snprintf(err, errsz, "无法监听 %s：%s", listen_text,
+                 e == EADDRINUSE ? "端口已被占用（另一个 zhibu 或其他程序正在使用）"
+                 : e == EADDRNOTAVAIL ? "这台机器没有这个地址"
+                 : e == EACCES        ? "没有权限使用这个端口"
+                                      : strerror(e));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int server_start(const struct config *cfg, const struct route *routes, size_t n,
                  struct server **out, char *err, size_t errsz)
 {
@@ -474,6 +499,12 @@ int server_start(const struct config *cfg, const struct route *routes, size_t n,
         free(s);
         return ZB_ECONFIG;
     }
+    int lfd = open_listener(&s->addr, cfg->listen, err, errsz);
+    if (lfd < 0) {
+        guard_stop(s->guard);
+        free(s);
+        return ZB_EIO;
+    }
     long threads = cfg->threads ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
@@ -482,14 +513,14 @@ int server_start(const struct config *cfg, const struct route *routes, size_t n,
     if (s->addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(
-        flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
+        flags, 0, on_accept, s, on_request, s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)cfg->connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
     if (!s->mhd) {
-        snprintf(err, errsz, "cannot listen on %s (in use, or not an address of this machine)",
-                 cfg->listen);
+        snprintf(err, errsz, "无法在 %s 上启动 HTTP 服务（见上方日志）", cfg->listen);
+        close(lfd);
         guard_stop(s->guard);
         free(s);
         return ZB_EIO;

@@ -243,7 +243,7 @@ static int set(const struct actor *a, int64_t id, const char *field, const char 
 {
     memset(why, 0, sizeof *why);
     assert_int_equal(store_begin(), ZB_OK);
-    int rc = members_set(a, id, field, value, ch, why);
+    int rc = members_set(a, id, field, value, 0, ch, why);
     if (rc == ZB_OK)
         assert_int_equal(store_commit(), ZB_OK);
     else
