@@ -13,6 +13,8 @@
 
 #include "bot/app/api_wxmini.h"
 #include "bot/app/jobs.h"
+#include "bot/app/replay_mem.h"
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/sdnotify.h"
 #include "bot/base/version.h"
@@ -276,6 +278,10 @@ int serve_run(const struct config *cfg)
     signal(SIGPIPE, SIG_IGN);
     if (app_store_init(cfg->database, cfg->durability_power)) {
         fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", cfg->database);
+        goto done;
+    }
+    if (replay_mem_restore(cfg->wechat.timestamp_window_s, clock_now())) {
+        fprintf(stderr, "错误：无法载入已见过的签名（见上方日志）\n");
         goto done;
     }
     if (store_hold_serving(cfg->database) ==

@@ -209,6 +209,39 @@ static void plain_json_and_xml(void **state)
     du_fake_stop(&f);
 }
 
+/* A push URL captured before a restart carries no other body after it (compatible mode, a
+ * plaintext push): refused, nothing written; its own body is a retry; a fresh URL works. */
+static void replay_after_restart(void **state)
+{
+    (void)state;
+    struct du_fake f;
+    struct du_server s;
+    start(&f, &s, "compatible", NULL);
+    char q[512], q2[512], *out = NULL;
+    char *body = json_text("oRP1", "菜单", 3001);
+    char *forged = json_text("oRPvictim", "菜单", 3002);
+    query(NULL, false, q, sizeof q);
+    assert_int_equal(http(&s, "POST", q, "application/json", body, &out), 200);
+    free(out);
+    assert_true(du_wait_db(&s, "SELECT count(*) FROM events WHERE user_id='oRP1'", 1, 5000));
+    assert_int_equal(du_server_stop(&s), 0);
+    assert_int_equal(du_server_start(&s), 0);
+    assert_int_equal(http(&s, "POST", q, "application/json", forged, &out), 403);
+    free(out);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM events WHERE user_id='oRPvictim'"), 0);
+    assert_int_equal(http(&s, "POST", q, "application/json", body, &out), 200);
+    free(out);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM events WHERE user_id='oRP1'"), 1);
+    query(NULL, false, q2, sizeof q2);
+    assert_int_equal(http(&s, "POST", q2, "application/json", forged, &out), 200);
+    free(out);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM events WHERE user_id='oRPvictim'"), 1);
+    free(body);
+    free(forged);
+    assert_int_equal(du_server_stop(&s), 0);
+    du_fake_stop(&f);
+}
+
 /* sealed - the safe-mode body for plain (JSON when json, else XML) and its query. */
 static char *sealed(const char *plain, bool json, bool bad_msig, char *q, size_t qn)
 {
@@ -346,6 +379,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_json_and_xml),
+        cmocka_unit_test(replay_after_restart),
         cmocka_unit_test(safe_mode),
         cmocka_unit_test(grants_channel),
     };

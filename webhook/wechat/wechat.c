@@ -11,9 +11,10 @@
  * The 3-field signature does not cover the message, and in every mode it travels in the URL:
  * a signature seen before with a different message (the body in plaintext mode, the decrypted
  * message in encrypted modes) is refused with 403 (see replay.h). That also stops a captured
- * safe-mode URL from carrying a forged plaintext body while the process remembers it; and in
- * wechat.mode safe (the default with an EncodingAESKey) a plaintext body is refused outright
- * (400), which also holds after a restart, when the RAM memory is empty.
+ * safe-mode URL from carrying a forged plaintext body. The key is written in the writer job of
+ * the event it admitted (router prepare hook) and loaded back at start-up, so the memory holds
+ * across restarts in every mode; in wechat.mode safe (the default with an EncodingAESKey) a
+ * plaintext body is refused outright (400) as well.
  * Only then does the router see an event.
  */
 #include "webhook/wechat/wechat.h"
@@ -293,12 +294,13 @@ static int render(const struct config *cfg, const struct event *ev, struct reply
 }
 
 /* seen_ok - the replay memory (replay.h) for signature sig and the message it carries; false
- * (403 set in resp) when the signature came before with another message. */
+ * (403 set in resp) when the signature came before with another message. *key gets what to make
+ * durable with the event. */
 static bool seen_ok(const struct config *cfg, struct http_request *req, const char *sig,
-                    const char *msg, size_t len, struct http_response *resp)
+                    const char *msg, size_t len, struct replay_key *key, struct http_response *resp)
 {
-    if (replay_check(sig, msg, len, strtoll(http_query(req, "timestamp"), NULL, 10), clock_now(),
-                     cfg->wechat.timestamp_window_s) == ZB_OK)
+    if (replay_check_key(sig, msg, len, strtoll(http_query(req, "timestamp"), NULL, 10),
+                         clock_now(), cfg->wechat.timestamp_window_s, key) == ZB_OK)
         return true;
     http_error(resp, 403, "signature seen before with a different message");
     return false;
@@ -308,7 +310,7 @@ static bool seen_ok(const struct config *cfg, struct http_request *req, const ch
  * message into *inner. Returns 0 or the HTTP status already set in resp. */
 static int open_envelope(const struct config *cfg, struct http_request *req, const char *sig,
                          const struct wechat_xml *outer, struct wechat_xml **inner,
-                         struct http_response *resp)
+                         struct replay_key *key, struct http_response *resp)
 {
     const char *enc = wechat_xml_get(outer, "Encrypt");
     const char *msg_sig = http_query(req, "msg_signature");
@@ -335,7 +337,7 @@ static int open_envelope(const struct config *cfg, struct http_request *req, con
                                    : "message does not decrypt (check wechat.encoding_aes_key)");
         return 400;
     }
-    if (!seen_ok(cfg, req, sig, plain, plain_len, resp)) {
+    if (!seen_ok(cfg, req, sig, plain, plain_len, key, resp)) {
         free(plain);
         return 403;
     }
@@ -356,6 +358,8 @@ struct post {
     struct event ev;          /* what the router sees */
     char key[MSG_KEY_MAX];    /* ev.msg_key */
     bool encrypted;           /* answer in the safe-mode envelope */
+    struct replay_key rk;     /* the replay key, written with the event */
+    long window_s;            /* wechat.timestamp_window_s */
     struct router_call call;  /* the dispatch and its reply */
     bool submitted;           /* call is in flight or done */
 };
@@ -373,6 +377,13 @@ static void post_free(void *p)
 
 static void finish_post(const struct config *cfg, struct http_request *req,
                         struct http_response *resp);
+
+/* keep_key - router_opts.prepare: the replay key commits with the event (replay.h). */
+static int keep_key(void *arg)
+{
+    struct post *st = arg;
+    return replay_key_store(&st->rk, clock_now(), st->window_s);
+}
 
 /* start_post - checks 1-5 of the file comment, then submit the event to the router. */
 static void start_post(const struct config *cfg, struct http_request *req,
@@ -402,15 +413,18 @@ static void start_post(const struct config *cfg, struct http_request *req,
     snprintf(sig, sizeof sig, "%s", http_query(req, "signature"));
     for (char *c = sig; *c; c++)
         *c = (char)tolower((unsigned char)*c);
-    if (!encrypted && !seen_ok(cfg, req, sig, buf_str(&req->body), req->body.len, resp))
+    struct replay_key rk = {0};
+    if (!encrypted && !seen_ok(cfg, req, sig, buf_str(&req->body), req->body.len, &rk, resp))
         return;
     struct post *st = xcalloc(1, sizeof *st);
     st->encrypted = encrypted;
+    st->rk = rk;
+    st->window_s = cfg->wechat.timestamp_window_s;
     if (wechat_xml_parse(req->body.data ? req->body.data : "", req->body.len, &st->outer)) {
         http_error(resp, 400, "body is not valid WeChat XML");
         goto fail;
     }
-    if (encrypted && open_envelope(cfg, req, sig, st->outer, &st->inner, resp))
+    if (encrypted && open_envelope(cfg, req, sig, st->outer, &st->inner, &st->rk, resp))
         goto fail;
     if (to_event(st->inner ? st->inner : st->outer, &st->ev, st->key)) {
         http_error(resp, 400, "message lacks FromUserName, CreateTime or MsgType");
@@ -419,7 +433,8 @@ static void start_post(const struct config *cfg, struct http_request *req,
     st->submitted = true;
     st->call.ud = req;
     http_async_begin(req, resp, st, post_free, finish_post);
-    router_submit(&st->call, &st->ev, WECHAT_TEXT_MAX, http_dispatched);
+    struct router_opts o = {.max_bytes = WECHAT_TEXT_MAX, .prepare = keep_key, .arg = st};
+    router_submit_ex(&st->call, &st->ev, &o, http_dispatched);
     return;
 fail:
     post_free(st);

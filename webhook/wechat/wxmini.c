@@ -251,6 +251,7 @@ struct post {
     struct wxmini_msg msg;    /* the message (decrypted) */
     struct event ev;          /* what the router sees */
     char key[MSG_KEY_MAX];    /* ev.msg_key */
+    struct replay_key rk;     /* the replay key, written with the event */
     struct router_call call;  /* the dispatch */
 };
 
@@ -324,6 +325,13 @@ static int to_event(struct post *st)
 static void finish_post(const struct config *cfg, struct http_request *req,
                         struct http_response *resp);
 
+/* keep_key - router_opts.prepare: the replay key commits with the event (replay.h). */
+static int keep_key(void *arg)
+{
+    struct post *st = arg;
+    return replay_key_store(&st->rk, clock_now(), st->cfg->wechat.timestamp_window_s);
+}
+
 /* parse_body - body in the request's format into *m. */
 static int parse_body(bool json, const char *body, size_t len, struct wxmini_msg *m)
 {
@@ -361,8 +369,8 @@ static int open_envelope(const struct config *cfg, struct http_request *req, con
                                    : "message does not decrypt (check wxmini.encoding_aes_key)");
         return 400;
     }
-    if (replay_check(sig, plain, plain_len, strtoll(http_query(req, "timestamp"), NULL, 10),
-                     clock_now(), cfg->wechat.timestamp_window_s)) {
+    if (replay_check_key(sig, plain, plain_len, strtoll(http_query(req, "timestamp"), NULL, 10),
+                         clock_now(), cfg->wechat.timestamp_window_s, &st->rk)) {
         free(plain);
         http_error(resp, 403, "signature seen before with a different message");
         return 403;
@@ -400,9 +408,10 @@ static void start_post(const struct config *cfg, struct http_request *req,
     for (char *c = sig; *c; c++)
         *c = (char)tolower((unsigned char)*c);
     const char *body = req->body.data ? req->body.data : "";
+    struct replay_key rk = {0};
     if (!encrypted &&
-        replay_check(sig, body, req->body.len, strtoll(http_query(req, "timestamp"), NULL, 10),
-                     clock_now(), cfg->wechat.timestamp_window_s)) {
+        replay_check_key(sig, body, req->body.len, strtoll(http_query(req, "timestamp"), NULL, 10),
+                         clock_now(), cfg->wechat.timestamp_window_s, &rk)) {
         http_error(resp, 403, "signature seen before with a different message");
         return;
     }
@@ -410,6 +419,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
     struct post *st = xcalloc(1, sizeof *st);
     struct wxmini_msg outer;
     st->cfg = cfg;
+    st->rk = rk;
     int rc = parse_body(json, body, req->body.len, encrypted ? &outer : &st->msg);
     if (rc) {
         if (encrypted)
@@ -431,6 +441,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
     struct router_opts o = {.max_bytes = WXMINI_TEXT_MAX,
                             .max_chars = platform_get(PLATFORM_WXMINI)->reply_chars,
                             .deliver = deliver,
+                            .prepare = keep_key,
                             .arg = st};
     st->call.ud = req;
     http_async_begin(req, resp, st, post_free, finish_post);
