@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/api/jsonbody.h"
 #include "bot/api/problem.h"
 #include "bot/base/clock.h"
@@ -22,39 +23,18 @@
 #define VALUE_MAX        800 /* bytes of one value */
 #define AUDIT_LIMIT_MAX  200 /* rows of one audit page */
 
-/* emit - j printed into c->out (j freed). */
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-/* fail - an error code with its field and message (message copied into c->note). */
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    if (message) {
-        snprintf(c->note, sizeof c->note, "%s", message);
-        c->message = c->note;
-    }
-    return code;
-}
-
 /* why_fail - a domain code with what members_why says about it. */
 static int why_fail(struct api_ctx *c, int rc, const struct members_why *why, const char *field)
 {
     switch (rc) {
     case ZB_EDENIED:
-        return fail(c, rc, NULL, why->refusal);
+        return api_fail(c, rc, NULL, why->refusal);
     case ZB_EINVAL:
-        return fail(c, rc, field, why->detail[0] ? why->detail : NULL);
+        return api_fail(c, rc, field, why->detail[0] ? why->detail : NULL);
     case ZB_ENOTFOUND:
-        return fail(c, rc, field, "没有这名党员");
+        return api_fail(c, rc, field, "没有这名党员");
     case ZB_EBUSY:
-        return fail(c, ZB_EDONE, field, "这个值已属于另一名党员");
+        return api_fail(c, ZB_EDONE, field, "这个值已属于另一名党员");
     default:
         return rc;
     }
@@ -88,7 +68,7 @@ static int path_id(struct api_ctx *c, int64_t *id)
     char *end;
     long long v = textfmt_digits(s, 1, 18, false) ? strtoll(s, &end, 10) : 0;
     if (v <= 0)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     *id = v;
     return ZB_OK;
 }
@@ -113,9 +93,9 @@ static int api_bind(struct api_ctx *c)
     struct jsonbody_err e = {0};
     const char *code = NULL;
     if (jsonbody_str(c->body, "code", true, 32, &code, &e))
-        return fail(c, ZB_EINVAL, e.field, e.message);
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
     if (actor_is_member(c->actor) || !c->session || !*c->session->platform)
-        return fail(c, ZB_EDONE, NULL, "已经绑定过了");
+        return api_fail(c, ZB_EDONE, NULL, "已经绑定过了");
     struct bind_who who = {c->session->platform, c->session->account, c->session->ext_id};
     struct bind_outcome o = {0};
     int64_t now = clock_now();
@@ -129,10 +109,10 @@ static int api_bind(struct api_ctx *c)
             return rc;
         cJSON *root = cJSON_CreateObject();
         cJSON_AddItemToObject(root, "member", j);
-        return emit(c, root);
+        return api_emit(c, root);
     }
     case ZB_EINVAL:
-        return fail(c, ZB_EINVAL, "code", "绑定码是 6 位数字");
+        return api_fail(c, ZB_EINVAL, "code", "绑定码是 6 位数字");
     case ZB_ENOTFOUND:
         if (o.failures_left > 0)
             snprintf(msg, sizeof msg, "绑定码不对，还可以再试 %d 次", o.failures_left);
@@ -146,7 +126,7 @@ static int api_bind(struct api_ctx *c)
                  minutes_until(now, o.locked_until));
         return refuse(c, ZB_EBUSY, "code", msg);
     case ZB_EDENIED:
-        return fail(c, ZB_EDONE, NULL, "这个微信已经绑定了党员身份");
+        return api_fail(c, ZB_EDONE, NULL, "这个微信已经绑定了党员身份");
     default:
         return rc;
     }
@@ -157,15 +137,15 @@ static int api_bind(struct api_ctx *c)
 static int api_me(struct api_ctx *c)
 {
     if (!actor_is_member(c->actor))
-        return fail(c, ZB_ENOTFOUND, NULL, "还没有绑定党员身份，请先绑定");
+        return api_fail(c, ZB_ENOTFOUND, NULL, "还没有绑定党员身份，请先绑定");
     struct member m;
     cJSON *j;
     int rc = member_get(c->actor->member_id, &m);
     if (rc == ZB_ENOTFOUND)
-        return fail(c, rc, NULL, "名册中没有您的记录");
+        return api_fail(c, rc, NULL, "名册中没有您的记录");
     if (rc || (rc = member_json(&m, &j)))
         return rc;
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 /* ---- GET /api/v1/members ---- */
@@ -198,7 +178,7 @@ static int query_int(struct api_ctx *c, const char *name, long long min, long lo
     if (!s)
         return ZB_OK;
     if (!textfmt_digits(s, 1, 18, true) || (*v = strtoll(s, NULL, 10)) < min || *v > max)
-        return fail(c, ZB_EINVAL, name, "应为正确范围内的整数");
+        return api_fail(c, ZB_EINVAL, name, "应为正确范围内的整数");
     return ZB_OK;
 }
 
@@ -224,7 +204,7 @@ static int api_members(struct api_ctx *c)
     cJSON_AddNumberToObject(root, "count", n);
     if (n == limit)
         cJSON_AddNumberToObject(root, "next_after", (double)p.last);
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 /* ---- GET /api/v1/members/{id} ---- */
@@ -251,7 +231,7 @@ static int api_member(struct api_ctx *c)
     free(card);
     if (rc)
         return why_fail(c, rc, &why, "id");
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 /* ---- PATCH /api/v1/members/{id} ---- */
@@ -263,7 +243,7 @@ static int api_member_patch(struct api_ctx *c)
     if (rc)
         return rc;
     if (!c->body || !c->body->child)
-        return fail(c, ZB_EINVAL, NULL, "请给出要修改的字段");
+        return api_fail(c, ZB_EINVAL, NULL, "请给出要修改的字段");
     cJSON *changes = cJSON_CreateArray();
     int n = 0;
     for (const cJSON *f = c->body->child; f; f = f->next) {
@@ -272,11 +252,11 @@ static int api_member_patch(struct api_ctx *c)
         const char *value = NULL;
         struct jsonbody_err e = {0};
         if (++n > PATCH_FIELDS_MAX)
-            rc = fail(c, ZB_EINVAL, NULL, "一次修改的字段太多");
+            rc = api_fail(c, ZB_EINVAL, NULL, "一次修改的字段太多");
         else if (member_field_lookup(f->string) < 0)
-            rc = fail(c, ZB_EINVAL, f->string, "不认识这个字段");
+            rc = api_fail(c, ZB_EINVAL, f->string, "不认识这个字段");
         else if (jsonbody_str(c->body, f->string, true, VALUE_MAX, &value, &e))
-            rc = fail(c, ZB_EINVAL, f->string, e.message);
+            rc = api_fail(c, ZB_EINVAL, f->string, e.message);
         else if ((rc = members_set(c->actor, id, f->string, value, 0, &ch, &why)))
             rc = why_fail(c, rc, &why, rc == ZB_ENOTFOUND ? "id" : f->string);
         if (rc) {
@@ -295,7 +275,7 @@ static int api_member_patch(struct api_ctx *c)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "member", j);
     cJSON_AddItemToObject(root, "changes", changes);
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 /* ---- GET /api/v1/branches ---- */
@@ -324,7 +304,7 @@ static int api_branches(struct api_ctx *c)
         cJSON_Delete(root);
         return why_fail(c, rc, &why, NULL);
     }
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 /* ---- GET /api/v1/audit ---- */
@@ -351,7 +331,7 @@ static int api_audit(struct api_ctx *c)
     if (s) {
         if (!textfmt_digits(s, 1, 3, false) || (limit = strtol(s, NULL, 10)) < 1 ||
             limit > AUDIT_LIMIT_MAX)
-            return fail(c, ZB_EINVAL, "limit", "应为 1 到 200 的整数");
+            return api_fail(c, ZB_EINVAL, "limit", "应为 1 到 200 的整数");
     }
     struct members_why why = {0};
     cJSON *root = cJSON_CreateObject();
@@ -361,7 +341,7 @@ static int api_audit(struct api_ctx *c)
         cJSON_Delete(root);
         return why_fail(c, rc, &why, NULL);
     }
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 const struct api_route members_api_routes[MEMBERS_API_COUNT] = {

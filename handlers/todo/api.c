@@ -8,28 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/api/jsonbody.h"
 #include "bot/base/clock.h"
 #include "bot/base/textfmt.h"
 #include "handlers/todo/todo.h"
 
 #define TODO_API_SHOWN 100 /* decisions in one listing */
-
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    c->message = message;
-    return code;
-}
 
 static cJSON *decision_json(const struct decision *d, const char *summary)
 {
@@ -66,41 +51,41 @@ static int api_todo(struct api_ctx *c)
         cJSON_AddItemToArray(arr, decision_json(&items[i].d, items[i].summary));
     cJSON_AddNumberToObject(root, "total", (double)total);
     free(items);
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 static int api_decide(struct api_ctx *c)
 {
     const char *s = c->nparams ? c->params[0] : "";
     if (!textfmt_digits(s, 1, 18, false))
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     int64_t id = strtoll(s, NULL, 10);
     struct jsonbody_err e = {0};
     const char *verdict = NULL, *reason = NULL;
     if (jsonbody_str(c->body, "decision", true, 16, &verdict, &e) ||
         jsonbody_str(c->body, "reason", false, TODO_REASON_MAX, &reason, &e))
-        return fail(c, ZB_EINVAL, e.field, e.message);
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
     bool approve = strcmp(verdict, "approve") == 0;
     if (!approve && strcmp(verdict, "return") != 0)
-        return fail(c, ZB_EINVAL, "decision", "应为 approve 或 return");
+        return api_fail(c, ZB_EINVAL, "decision", "应为 approve 或 return");
     struct decision d;
     int rc =
         todo_decide(c->actor, id, approve ? TODO_APPROVE : TODO_RETURN, reason, clock_now(), &d);
     switch (rc) {
     case ZB_OK:
-        return emit(c, decision_json(&d, NULL));
+        return api_emit(c, decision_json(&d, NULL));
     case ZB_ENOTFOUND:
-        return fail(c, rc, "id", "没有这项待办");
+        return api_fail(c, rc, "id", "没有这项待办");
     case ZB_EDONE:
-        return fail(c, rc, "id", "这项待办已经处理过了");
+        return api_fail(c, rc, "id", "这项待办已经处理过了");
     case ZB_EDENIED:
-        return fail(c, rc, NULL, "这项待办不归您处理");
+        return api_fail(c, rc, NULL, "这项待办不归您处理");
     case ZB_EINVAL:
         if (approve)
-            return fail(c, rc, NULL, "这项待办现在不能同意");
-        return fail(c, rc, "reason", "退回时请写明原因");
+            return api_fail(c, rc, NULL, "这项待办现在不能同意");
+        return api_fail(c, rc, "reason", "退回时请写明原因");
     case ZB_ETOOBIG:
-        return fail(c, ZB_EINVAL, "reason", "原因太长");
+        return api_fail(c, ZB_EINVAL, "reason", "原因太长");
     default:
         return rc;
     }
