@@ -38,6 +38,7 @@
 #include "webhook/http/metrics.h"
 #include "webhook/http/replay.h"
 #include "webhook/wechat/wechat_mode.h"
+#include "webhook/wechat/wechat_check.h"
 #include "webhook/wechat/wechat_crypto.h"
 #include "webhook/wechat/wechat_xml.h"
 
@@ -69,44 +70,11 @@ int wechat_init(const struct config *cfg, char *err, size_t errsz)
     return ZB_OK;
 }
 
-/* timestamp_ok - ts is decimal and within window seconds of now (window 0: any). */
-static bool timestamp_ok(const struct config *cfg, const char *ts)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(ts, &end, 10);
-    if (end == ts || *end || errno || v < 0 || v > (1LL << 40))
-        return false;
-    if (cfg->wechat.timestamp_window_s == 0)
-        return true;
-    long long d = (long long)clock_now() - v;
-    return (d < 0 ? -d : d) <= cfg->wechat.timestamp_window_s;
-}
-
-/*
- * check_signature - steps 1 and 2: the 3-field signature and the timestamp window.
- * Returns 0, or the HTTP status already set in resp.
- */
+/* check_signature - the 3-field signature and the timestamp window (wechat_check.h). */
 static int check_signature(const struct config *cfg, struct http_request *req,
                            struct http_response *resp)
 {
-    const char *sig = http_query(req, "signature");
-    const char *ts = http_query(req, "timestamp");
-    const char *nonce = http_query(req, "nonce");
-    if (!sig || !ts || !nonce) {
-        http_error(resp, 401, "signature, timestamp and nonce are required");
-        return 401;
-    }
-    const char *parts[3] = {cfg->wechat.token, ts, nonce};
-    if (wechat_sign_check(parts, 3, sig)) {
-        http_error(resp, 403, "signature mismatch");
-        return 403;
-    }
-    if (!timestamp_ok(cfg, ts)) {
-        http_error(resp, 403, "timestamp outside the accepted window");
-        return 403;
-    }
-    return 0;
+    return wechat_check_request(req, resp, cfg->wechat.token, cfg->wechat.timestamp_window_s);
 }
 
 /* handle_get - server-URL verification. */
@@ -135,7 +103,7 @@ static void handle_get(const struct config *cfg, struct http_request *req,
             status = 401, why = "timestamp and nonce are required";
         } else if (wechat_sign_check(parts, 4, msg_sig)) {
             status = 403, why = "msg_signature mismatch";
-        } else if (!timestamp_ok(cfg, ts)) {
+        } else if (!wechat_timestamp_ok(ts, cfg->wechat.timestamp_window_s)) {
             status = 403, why = "timestamp outside the accepted window";
         } else {
             int rc = wechat_decrypt(aes_key, echostr, strlen(echostr), cfg->wechat.app_id, &plain,
