@@ -97,6 +97,16 @@ struct config {
         long rate_per_min;     /* requests per token per minute; more answer 429 */
         long login_timeout_ms; /* jscode2session slower than this answers 504 */
     } api;
+    struct {
+        long questions_per_round; /* quiz.questions_per_round */
+        long contest_seconds;     /* quiz.contest_seconds: time per contest question */
+        char *bank_dir;           /* quiz.bank_dir: bundled banks the demo imports */
+    } quiz;
+    /* Shared with the study capability (issue 12); its branch declares the same keys: keep one
+     * copy of each at the merge. */
+    long review_levels;    /* content.review_levels: 1, or 2 for a second signature */
+    bool show_rankings;    /* study.show_rankings: names in contest results */
+    long daily_points_cap; /* study.daily_points_cap: points a day, study and quiz together */
 };
 
 /*
