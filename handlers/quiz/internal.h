@@ -1,5 +1,5 @@
 /*
- * internal.h - what quiz.c shares with the other files of the quiz capability (contest.c); not
+ * internal.h - what quiz.c shares with the tests of the quiz capability; not
  * for other capabilities.
  */
 #ifndef ZHIBU_QUIZ_INTERNAL_H
