@@ -14,6 +14,10 @@
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
 #include "handlers/todo/todo.h"
+#include "handlers/quiz/api.h"
+#include "handlers/quiz/chat.h"
+#include "handlers/quiz/cli.h"
+#include "handlers/quiz/quiz.h"
 #include "bot/base/log.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -27,6 +31,9 @@ static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
+static const struct handler *const quiz_handlers[] = {&quiz_handler, &quiz_wrong_handler,
+                                                      &quiz_contest_handler, &quiz_answers_handler};
+static const struct decision_kind *const quiz_decisions[] = {&quiz_review_kind, &quiz_sign_kind};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -48,6 +55,16 @@ const struct capability registry_caps[] = {
      .routes = todo_api_routes,
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
+    {.name = "quiz",
+     .handlers = quiz_handlers,
+     .n_handlers = N(quiz_handlers),
+     .cli = quiz_cli,
+     .routes = quiz_api_routes,
+     .n_routes = QUIZ_API_COUNT,
+     .migrations = &quiz_migrations,
+     .decisions = quiz_decisions,
+     .n_decisions = N(quiz_decisions),
+     .demo_seed = quiz_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

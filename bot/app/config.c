@@ -22,6 +22,7 @@
 #include "bot/base/xmalloc.h"
 #include "bot/delivery/channel.h"
 #include "bot/delivery/notify.h"
+#include "handlers/quiz/quiz.h"
 #include "webhook/http/guard.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -200,6 +201,19 @@ static const struct key keys[] = {
      "whole app's; behind a proxy this caps all logins); more are answered 429; 0 = no cap"},
     {"api.login_timeout_ms", K_INT, F(api.login_timeout_ms), 100, 60000, "5000", NULL, NULL,
      "time-out of the login's call to jscode2session; slower answers 504"},
+    {"quiz.questions_per_round", K_INT, F(quiz.questions_per_round), 1, 20, "5", NULL, NULL,
+     "questions in one round of 答题"},
+    {"quiz.contest_seconds", K_INT, F(quiz.contest_seconds), 5, 600, "30", NULL, NULL,
+     "time allowed for each question of a group contest (开始竞答)"},
+    {"quiz.bank_dir", K_STR, F(quiz.bank_dir), 0, 0, "content/quiz", NULL, NULL,
+     "folder of the bundled question banks (*.json) that `zhibu demo seed` imports and approves"},
+    {"content.review_levels", K_INT, F(review_levels), 1, 2, "1", NULL, NULL,
+     "review of content and question banks: 1, or 2 to add a second signature by the 书记 or "
+     "副书记 of the owning organisation or the one above"},
+    {"study.show_rankings", K_BOOL, F(show_rankings), 0, 0, "false", NULL, NULL,
+     "name the best members in contest results (off: only counts and shares)"},
+    {"study.daily_points_cap", K_INT, F(daily_points_cap), 0, 1000, "20", NULL, NULL,
+     "study and quiz points a member can earn in a day; 0 = no cap"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -665,6 +679,20 @@ static void relative_to_config(struct config *c)
     c->database = p;
 }
 
+/* configure_caps - hand each capability its settings once the config is valid. */
+static void configure_caps(const struct config *c)
+{
+    struct quiz_settings q = {
+        .per_round = (int)c->quiz.questions_per_round,
+        .contest_seconds = (int)c->quiz.contest_seconds,
+        .review_levels = (int)c->review_levels,
+        .show_rankings = c->show_rankings,
+        .daily_cap = (int)c->daily_points_cap,
+        .bank_dir = c->quiz.bank_dir,
+    };
+    quiz_configure(&q);
+}
+
 int config_load(const char *path, struct config **out, char *err, size_t errsz)
 {
     char sub[256] = "";
@@ -766,6 +794,7 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
         goto done;
     }
     rc = ZB_OK;
+    configure_caps(c);
     *out = c;
     c = NULL;
 done:

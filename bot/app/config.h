@@ -98,6 +98,16 @@ struct config {
         long login_timeout_ms; /* jscode2session slower than this answers 504 */
         long login_per_min;    /* logins per client address per minute, 0 = no cap */
     } api;
+    struct {
+        long questions_per_round; /* quiz.questions_per_round */
+        long contest_seconds;     /* quiz.contest_seconds: time per contest question */
+        char *bank_dir;           /* quiz.bank_dir: bundled banks the demo imports */
+    } quiz;
+    /* Shared with the study capability (issue 12); its branch declares the same keys: keep one
+     * copy of each at the merge. */
+    long review_levels;    /* content.review_levels: 1, or 2 for a second signature */
+    bool show_rankings;    /* study.show_rankings: names in contest results */
+    long daily_points_cap; /* study.daily_points_cap: points a day, study and quiz together */
 };
 
 /*

@@ -208,7 +208,8 @@ static int page(struct handler_ctx *c, const struct router_opts *o, const char *
 
 int router_session_begin(struct handler_ctx *c, const struct handler *h, const char *state)
 {
-    return session_set(c->ev, h->name, state, c->now + ttl_s);
+    return session_set(c->ev, h->name, state,
+                       c->now + (h->session_ttl_s ? h->session_ttl_s : ttl_s));
 }
 
 int router_session_end(struct handler_ctx *c)
@@ -233,7 +234,7 @@ int router_group_session_begin(struct handler_ctx *c, const struct handler *h, c
     if (!c->ev->group)
         return ZB_EINVAL;
     struct event g = group_event(c->ev);
-    return session_set(&g, h->name, state, c->now + ttl_s);
+    return session_set(&g, h->name, state, c->now + (h->session_ttl_s ? h->session_ttl_s : ttl_s));
 }
 
 int router_group_session_end(struct handler_ctx *c)
@@ -241,6 +242,14 @@ int router_group_session_end(struct handler_ctx *c)
     if (!c->ev->group)
         return ZB_EINVAL;
     struct event g = group_event(c->ev);
+    return session_clear(&g);
+}
+
+int router_group_session_close(enum platform p, const char *group)
+{
+    if (!group || !*group)
+        return ZB_EINVAL;
+    struct event g = {.platform = p, .user = GROUP_USER, .group = group, .text = ""};
     return session_clear(&g);
 }
 

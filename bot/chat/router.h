@@ -63,6 +63,8 @@ struct handler {
     const char *menu_label;      /* the menu line's text */
     unsigned events;             /* EVBIT()s of non-text events it answers */
     const struct role_action *action; /* checked with role_can before it runs; NULL = none */
+    bool session_numbers; /* its open session takes digits as answers, never as menu numbers */
+    long session_ttl_s;   /* its sessions expire after this; 0 = the configured session.ttl_s */
     /* on_message - a keyword, menu number, event or fallback matched. Fill out (or leave it
      * REPLY_NONE); return ZB_OK or a negative code (the router then apologises). */
     int (*on_message)(struct handler_ctx *c, struct reply *out);
@@ -160,6 +162,9 @@ int router_group_session_begin(struct handler_ctx *c, const struct handler *h,
                                const char *state) ZB_MUST_USE;
 /* router_group_session_end - end the group's activity, if any. ZB_EINVAL outside a group. */
 int router_group_session_end(struct handler_ctx *c) ZB_MUST_USE;
+/* router_group_session_close - end the activity of group on platform p from outside a message
+ * (a timer's job), inside a transaction. */
+int router_group_session_close(enum platform p, const char *group) ZB_MUST_USE;
 
 /* router_paginate - split text at a line boundary so the first part plus the "more" line fits
  * max bytes. Returns the byte length of the first part (== strlen(text) when it all fits). */

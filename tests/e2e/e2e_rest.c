@@ -426,7 +426,7 @@ static void inbox_routes(void **state)
            "decision");
     expect(call("POST", "/api/v1/todo/5", tok, "{}"), 400, "invalid", "decision");
     expect(call("POST", "/api/v1/todo/x", tok, "{\"decision\":\"approve\"}"), 400, "invalid", "id");
-    expect(call("POST", "/api/v1/todo/5", tok, "{\"decision\":\"approve\"}"), 404, "not_found",
+    expect(call("POST", "/api/v1/todo/99999", tok, "{\"decision\":\"approve\"}"), 404, "not_found",
            "id");
     expect(call("GET", "/api/v1/todo", NULL, NULL), 401, "unauthenticated", NULL);
     r = call("GET", "/api/v1/todo/5", tok, NULL);
@@ -451,6 +451,9 @@ static void openapi_document(void **state)
         {"get", "/api/v1/todo"},
         {"post", "/api/v1/todo/{id}"},
         {"post", "/api/v1/wxmini/grants"},
+        {"post", "/api/v1/quiz"},
+        {"post", "/api/v1/quiz/{id}/answer"},
+        {"get", "/api/v1/quiz/wrong"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
@@ -469,8 +472,10 @@ static void openapi_document(void **state)
         char path[128];
         snprintf(path, sizeof path, "%s", routes[i][1]);
         char *brace = strstr(path, "{id}");
-        if (brace)
-            memcpy(brace, "1\0", 2);
+        if (brace) { /* "{id}" becomes "1", keeping what follows */
+            brace[0] = '1';
+            memmove(brace + 1, brace + 4, strlen(brace + 4) + 1);
+        }
         char method[8] = "";
         for (size_t k = 0; routes[i][0][k] && k + 1 < sizeof method; k++)
             method[k] = (char)(routes[i][0][k] - 'a' + 'A');

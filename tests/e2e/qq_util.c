@@ -17,6 +17,12 @@
 
 int qq_env_up(struct qq_env *e, const char *onebot_extra, const char *qqbot_extra)
 {
+    return qq_env_up_top(e, onebot_extra, qqbot_extra, NULL);
+}
+
+int qq_env_up_top(struct qq_env *e, const char *onebot_extra, const char *qqbot_extra,
+                  const char *top_extra)
+{
     memset(e, 0, sizeof *e);
     static const char *const creds[] = {"--qqbot-appid", QQ_APPID, "--qqbot-secret", QQ_SECRET,
                                         NULL};
@@ -31,10 +37,11 @@ int qq_env_up(struct qq_env *e, const char *onebot_extra, const char *qqbot_extr
              "\"api_base\": \"http://127.0.0.1:%d\", "
              "\"token_url\": \"http://127.0.0.1:%d/app/getAppAccessToken\"%s%s},\n"
              "  \"outbox\": {\"backoff_s\": 1, \"backoff_max_s\": 2, \"timeout_ms\": 3000},\n"
-             "  \"ratelimit\": {\"wechat\": 0, \"onebot\": 0, \"qqbot\": 0}",
+             "  \"ratelimit\": {\"wechat\": 0, \"onebot\": 0, \"qqbot\": 0}%s%s",
              QQ_OB_SECRET, QQ_OB_SELF, DU_OB_TOKEN, e->fake.port, onebot_extra ? ", " : "",
              onebot_extra ? onebot_extra : "", QQ_APPID, QQ_SECRET, e->fake.port, e->fake.port,
-             qqbot_extra ? ", " : "", qqbot_extra ? qqbot_extra : "");
+             qqbot_extra ? ", " : "", qqbot_extra ? qqbot_extra : "", top_extra ? ",\n  " : "",
+             top_extra ? top_extra : "");
     struct e2e_config cfg = {.extra = extra};
     e->srv = e2e_server_up(&cfg);
     return e->srv ? 0 : -1;

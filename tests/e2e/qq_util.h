@@ -31,6 +31,9 @@ struct qq_env {
  * onebot_extra / qqbot_extra are raw JSON members appended to those sections (may be NULL).
  * 0 or -1 (printed). */
 int qq_env_up(struct qq_env *e, const char *onebot_extra, const char *qqbot_extra);
+/* qq_env_up_top - qq_env_up with raw JSON members appended to the top level (may be NULL). */
+int qq_env_up_top(struct qq_env *e, const char *onebot_extra, const char *qqbot_extra,
+                  const char *top_extra);
 /* qq_env_down - stop both, remove their directories; returns the server's exit status. */
 int qq_env_down(struct qq_env *e);
 
