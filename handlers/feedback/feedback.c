@@ -190,8 +190,9 @@ static int more_session(struct handler_ctx *c, int64_t id)
     return session_set(c->ev, feedback_handler.name, state, c->now + FEEDBACK_QUIET_S);
 }
 
-/* save - store text as a new 留言 and keep the conversation open for more of it. */
-static int save(struct handler_ctx *c, const char *text, struct reply *out)
+/* save - store text as a new 留言; with more set, keep the conversation open for more of it
+ * (the member was asked for it, and may send it in pieces). */
+static int save(struct handler_ctx *c, const char *text, bool more, struct reply *out)
 {
     int64_t id = 0;
     int rc = feedback_add(c->ev, text, c->now, &id);
@@ -201,6 +202,10 @@ static int save(struct handler_ctx *c, const char *text, struct reply *out)
     }
     if (rc)
         return rc;
+    if (!more) {
+        reply_text(out, "已收到您的留言，支部会尽快查看。\n回复 0 返回菜单。");
+        return router_session_end(c);
+    }
     reply_text(out, "已收到您的留言，支部会尽快查看。\n"
                     "还有要补充的，直接接着发；说完了回复“好了”。");
     return more_session(c, id);
@@ -237,7 +242,7 @@ static int feedback_on_message(struct handler_ctx *c, struct reply *out)
 {
     if (*c->arg) {
         const char *raw = after_keyword(c->ev->text);
-        return save(c, *raw ? raw : c->arg, out);
+        return save(c, *raw ? raw : c->arg, false, out);
     }
     reply_text(out, "请直接发送您想对支部说的话，可以分几条发。\n回复 0 取消。");
     return router_session_begin(c, &feedback_handler, "");
@@ -246,14 +251,14 @@ static int feedback_on_message(struct handler_ctx *c, struct reply *out)
 static int feedback_on_session(struct handler_ctx *c, const char *state, struct reply *out)
 {
     if (!*state) /* the first message of the 留言 */
-        return save(c, c->ev->text, out);
+        return save(c, c->ev->text, true, out);
     if (strcmp(c->norm, DONE_WORD) == 0 || strcmp(c->norm, "说完了") == 0) {
         reply_text(out, "好的，您的留言已完整转给支部。\n回复 0 返回菜单。");
         return router_session_end(c);
     }
     int rc = feedback_append(strtoll(state, NULL, 10), c->ev->text);
     if (rc == ZB_ETOOBIG || rc == ZB_ENOTFOUND) { /* full, or already answered: a new one */
-        return save(c, c->ev->text, out);
+        return save(c, c->ev->text, true, out);
     }
     if (rc)
         return rc;

@@ -101,7 +101,9 @@ static int offer(struct handler_ctx *c, const char *prefix, const char *what, st
     if (!rc && keep)
         rc = buf_appendz(&b, "要把这条消息转给支部，请回复“转给支部”。\n");
     if (!rc)
-        rc = buf_appendz(&b, "回复 0 查看菜单。");
+        rc = buf_appendz(&b, "\n");
+    if (!rc) /* and the menu: never a dead end */
+        rc = help_menu_for(&b, c);
     if (!rc)
         reply_text(out, buf_str(&b));
     buf_free(&b);
@@ -130,7 +132,8 @@ static int fallback_on_message(struct handler_ctx *c, struct reply *out)
 {
     switch (c->ev->kind) {
     case EV_VOICE:
-        return offer_media(c, "已收到您的语音，但没有听清。\n", out);
+        return offer_media(
+            c, "抱歉，没有听清您的语音。\n请直接打字发送，比如发送“帮助”或数字 0。\n", out);
     case EV_IMAGE:
         return offer_media(c, "已收到您的图片。\n", out);
     case EV_LOCATION:
@@ -138,7 +141,7 @@ static int fallback_on_message(struct handler_ctx *c, struct reply *out)
     case EV_LINK:
         return menu_reply(c, "已收到您分享的链接。\n\n", out);
     case EV_MEDIA:
-        return offer_media(c, "已收到您的文件。\n", out);
+        return offer_media(c, "已收到。\n", out);
     default:
         for (const char *const *w = forward_words; *w; w++)
             if (strcmp(c->norm, *w) == 0) { /* nothing kept (any more) to pass on */
@@ -146,7 +149,7 @@ static int fallback_on_message(struct handler_ctx *c, struct reply *out)
                                 "回复 0 查看菜单。");
                 return ZB_OK;
             }
-        return offer(c, "这句话我没有对应的功能。\n", c->ev->text, out);
+        return offer(c, "抱歉，没看懂您的意思。\n", c->ev->text, out);
     }
 }
 
