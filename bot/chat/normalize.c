@@ -15,11 +15,11 @@
 
 #include "bot/base/xmalloc.h"
 
-#define BAD_CP       0xFFFFFFFFu /* decode() result for a byte that starts no valid sequence */
-#define OUT_MARGIN   4           /* slack past len + 1; the proof below says 0 is enough */
-#define NUMERAL_MAX  9           /* bytes of the longest numeral, "九十九" (3 x 3 bytes) */
-#define NUMERAL_NONE (-1)
-#define DIGIT_RUN_MIN 4 /* Chinese digits in a row read as a number ("二零五五四三" -> "205543") */
+#define BAD_CP        0xFFFFFFFFu /* decode() result for a byte that starts no valid sequence */
+#define OUT_MARGIN    4           /* slack past len + 1; the proof below says 0 is enough */
+#define NUMERAL_MAX   9           /* bytes of the longest numeral, "九十九" (3 x 3 bytes) */
+#define NUMERAL_NONE  (-1)
+#define DIGIT_RUN_MIN 4 /* single Chinese digits in a row that read as a number */
 
 /*
  * decode - the code point starting at s (n > 0 bytes available) into *cp (OUT), returning the
@@ -167,7 +167,6 @@ static int numeral_digit(uint32_t cp)
         return NUMERAL_NONE;
     }
 }
-
 
 /*
  * digit_runs - rewrite, in place, every run of at least DIGIT_RUN_MIN single Chinese digits

@@ -24,8 +24,8 @@
 #include "bot/store/writer.h"
 #include "bot/base/xmalloc.h"
 
-#define COMMANDS_MAX          32 /* command words listed after the menu */
-#define SORRY_TEXT "抱歉，系统出了点问题，请稍后再试。\n回复 0 返回菜单。"
+#define COMMANDS_MAX 32 /* command words listed after the menu */
+#define SORRY_TEXT   "抱歉，系统出了点问题，请稍后再试。\n回复 0 返回菜单。"
 
 static const struct handler *const *handlers;
 static atomic_ullong collisions[PLATFORM_COUNT]; /* message ids reused by other messages */

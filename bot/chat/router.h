@@ -63,11 +63,11 @@ struct handler {
     const char *menu_label;      /* the menu line's text */
     unsigned events;             /* EVBIT()s of non-text events it answers */
     const struct role_action *action; /* checked with role_can before it runs; NULL = none */
-    bool session_numbers;        /* its open session asks for a number ("回复 1 确认"): a menu
-                                    number goes to on_session instead of leaving it */
-    bool private_only;           /* left out of the menu a group sees (binding, 留言) */
-    const char *command;         /* a command word listed after the numbered menu for those
-                                    whose roles allow its action ("查看留言"); NULL = none */
+    bool session_numbers; /* its open session asks for a number ("回复 1 确认"): a menu
+                             number goes to on_session instead of leaving it */
+    bool private_only;    /* left out of the menu a group sees (binding, 留言) */
+    const char *command;  /* a command word listed after the numbered menu for those
+                             whose roles allow its action ("查看留言"); NULL = none */
     /* accepts - may it take a text that no keyword or number matched (a bare binding code)?
      * Runs before the fallback, outside sessions, for text addressed to zhibu; then
      * on_message runs with ctx->arg = the whole text. NULL = never. */

@@ -50,8 +50,9 @@ static const char sql_open[] =
     "SELECT f.id, f.created_at, f.member_id, m.name, f.text, coalesce(m.branch_id, 0) "
     "FROM feedback f JOIN members m ON m.id = f.member_id "
     "WHERE f.answered_at IS NULL ORDER BY f.id LIMIT ?1";
-static const char sql_mark[] = "UPDATE feedback SET answered_at = ?2, answered_by = ?3, answer = ?4 "
-                               "WHERE id = ?1 AND answered_at IS NULL";
+static const char sql_mark[] =
+    "UPDATE feedback SET answered_at = ?2, answered_by = ?3, answer = ?4 "
+    "WHERE id = ?1 AND answered_at IS NULL";
 static const char sql_list[] = "SELECT id, created_at, platform, user_id, text FROM feedback "
                                "ORDER BY id DESC LIMIT ?1";
 
@@ -119,8 +120,7 @@ int feedback_open(const struct actor *actor, size_t max,
         if (!in)
             continue;
         struct feedback_row r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                                 sqlite3_column_int64(st, 2), store_text(st, 3),
-                                 store_text(st, 4)};
+                                 sqlite3_column_int64(st, 2), store_text(st, 3), store_text(st, 4)};
         n++;
         if ((rc = fn(&r, arg)))
             break;
@@ -307,7 +307,8 @@ static int list_on_message(struct handler_ctx *c, struct reply *out)
         rc = ZB_OK;
     } else if (!rc && l.n == 0) {
         reply_text(out, "目前没有未答复的留言。\n回复 0 返回菜单。");
-    } else if (!rc && !(rc = buf_appendz(&b, "答复请发送：答复 编号 内容，例如：答复 12 已安排维修"))) {
+    } else if (!rc &&
+               !(rc = buf_appendz(&b, "答复请发送：答复 编号 内容，例如：答复 12 已安排维修"))) {
         reply_text(out, buf_str(&b));
     }
     buf_free(&b);

@@ -101,7 +101,8 @@ static int in_group(struct handler_ctx *c, struct reply *out)
         int rc = binding_code_exposed(c->arg, platform_name(c->ev->platform), c->now, NULL);
         if (rc)
             return rc;
-        reply_text(out, "绑定请私聊我发送绑定码，不要发在群里。这个绑定码已作废，请向支部书记要新的。");
+        reply_text(out,
+                   "绑定请私聊我发送绑定码，不要发在群里。这个绑定码已作废，请向支部书记要新的。");
         return ZB_OK;
     }
     reply_text(out, "绑定请私聊我，发送“绑定”加绑定码。");
@@ -168,8 +169,9 @@ static int unbind_on_message(struct handler_ctx *c, struct reply *out)
     int rc = member_get(c->member_id, &m);
     if (rc)
         return rc;
-    reply_textf(out, "解绑后，这个账号不再关联%s的党员信息，以后要重新向支部书记索取绑定码。\n"
-                     "回复 1 确认解绑，回复 0 取消。",
+    reply_textf(out,
+                "解绑后，这个账号不再关联%s的党员信息，以后要重新向支部书记索取绑定码。\n"
+                "回复 1 确认解绑，回复 0 取消。",
                 m.name);
     return router_session_begin(c, &unbind_handler, "confirm");
 }

@@ -64,9 +64,10 @@ static int me_on_message(struct handler_ctx *c, struct reply *out)
             rc = buf_appendz(&b, "\n");
     }
     if (!rc)
-        rc = buf_appendz(&b, (m.roles & ROLE_SECRETARY)
-                                 ? "信息需要更正时，可以在成员管理里直接修改。\n回复 0 返回菜单。"
-                                 : "信息有误，请发送“留言”告诉支部，我们来更正。\n回复 0 返回菜单。");
+        rc = buf_appendz(&b,
+                         (m.roles & ROLE_SECRETARY)
+                             ? "信息需要更正时，可以在成员管理里直接修改。\n回复 0 返回菜单。"
+                             : "信息有误，请发送“留言”告诉支部，我们来更正。\n回复 0 返回菜单。");
     if (!rc)
         reply_text(out, buf_str(&b));
     buf_free(&b);

@@ -293,7 +293,8 @@ static void test_event_retry(void **state)
     char *c2 = e2e_wx_reply_ok(srv, E2E_PLAIN, click);
     assert_string_equal(c2, c1);
     assert_int_equal(
-        e2e_db_int(srv, "SELECT count(*) FROM sessions WHERE user_id='o_ev_dup' AND state = ''"), 0);
+        e2e_db_int(srv, "SELECT count(*) FROM sessions WHERE user_id='o_ev_dup' AND state = ''"),
+        0);
     assert_int_equal(user_events("o_ev_dup"), 3);
 
     free(sub);

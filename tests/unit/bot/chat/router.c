@@ -340,7 +340,7 @@ static void test_session_resume_and_leave(void **state)
     expect("ask", "请回答");
     expect("回复 1", "state=q1 answer=1"); /* "回复" before a number is dropped */
     expect("ask", "请回答");
-    expect("echo", "echo:"); /* a menu keyword leaves the conversation and does what it says */
+    expect("echo", "echo:");  /* a menu keyword leaves the conversation and does what it says */
     expect("回复1", "echo:"); /* outside a session, "回复 1" is menu number 1 */
     expect("回复 这是什么", "fallback:text");
     expect("ask", "请回答");
