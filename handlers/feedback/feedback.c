@@ -202,7 +202,7 @@ static int save(struct handler_ctx *c, const char *text, bool more, struct reply
     }
     if (rc)
         return rc;
-    if (!more) {
+    if (!more || c->ev->group) { /* in a group, the next messages are the group's talk */
         reply_text(out, "已收到您的留言，支部会尽快查看。\n回复 0 返回菜单。");
         return router_session_end(c);
     }

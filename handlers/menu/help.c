@@ -165,6 +165,8 @@ static int fallback_on_session(struct handler_ctx *c, const char *state, struct 
             reply_text(out, "已转给支部，支部会尽快查看并答复您。\n回复 0 返回菜单。");
             return router_session_end(c);
         }
+    if (c->ev->scope != SCOPE_ALL) /* overheard group chatter: drop the offer, say nothing */
+        return router_session_end(c);
     return fallback_on_message(c, out);
 }
 

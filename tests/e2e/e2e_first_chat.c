@@ -228,6 +228,10 @@ static void test_group_menu_and_code(void **state)
     const char *r = say_ex(NEW, true, true, "帮助");
     assert_contains(r, "【支部小助手】");
     assert_not_contains(r, "绑定 六位绑定码");
+    /* an unmatched question in the group is offered, but the member's chatter afterwards is
+     * not answered */
+    assert_contains(say_ex(NEW, true, true, "今天几点开会啊"), "没看懂");
+    assert_string_equal(say_ex(NEW, true, false, "大家早上好"), "");
     char old[7], now[7], line[64];
     code_of("王丽娜", old);
     snprintf(line, sizeof line, "绑定 %s", old);
