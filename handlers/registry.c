@@ -1,6 +1,7 @@
 /* registry.c - one line per capability (see registry.h). */
 #include "handlers/registry.h"
 
+#include "handlers/ack/ack.h"
 #include "handlers/feedback/feedback.h"
 #include "handlers/members/api.h"
 #include "handlers/members/bind.h"
@@ -26,7 +27,9 @@
  * and applicants too; it only writes), bind, unbind, unfollow. Members only: me, roster. */
 static const struct handler *const menu_handlers[] = {&help_handler, &fallback_handler,
                                                       &welcome_handler};
-static const struct handler *const feedback_handlers[] = {&feedback_handler};
+static const struct handler *const ack_handlers[] = {&ack_handler};
+static const struct handler *const feedback_handlers[] = {&feedback_handler, &feedback_list_handler,
+                                                          &feedback_answer_handler};
 static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
@@ -37,10 +40,12 @@ static const struct decision_kind *const quiz_decisions[] = {&quiz_review_kind, 
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
+    {.name = "ack", .handlers = ack_handlers, .n_handlers = N(ack_handlers)},
     {.name = "feedback",
      .handlers = feedback_handlers,
      .n_handlers = N(feedback_handlers),
-     .cli = feedback_cli},
+     .cli = feedback_cli,
+     .migrations = &feedback_migrations},
     {.name = "members",
      .handlers = members_handlers,
      .n_handlers = N(members_handlers),
@@ -95,6 +100,13 @@ int registry_init(void)
                 return rc;
             }
         }
+    for (size_t c = 0; c < registry_caps_count; c++) {
+        int rc = registry_caps[c].ack_hook ? ack_register(registry_caps[c].ack_hook) : ZB_OK;
+        if (rc) {
+            log_error("registry: too many acknowledgement hooks (%s)", registry_caps[c].name);
+            return rc;
+        }
+    }
     int rc = todo_chat_prepare();
     done = rc == ZB_OK;
     return rc;

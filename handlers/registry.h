@@ -7,6 +7,7 @@
 #ifndef ZHIBU_REGISTRY_H
 #define ZHIBU_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bot/api/cli.h"
@@ -34,6 +35,10 @@ struct capability {
     int (*jobs)(void);
     /* demo_seed - add its demo data (idempotent, inside the caller's transaction); NULL */
     int (*demo_seed)(void);
+    /* ack_hook - its interest in the acknowledgement words (handlers/ack/ack.h: a task
+     * receipt), registered by registry_init; NULL for none */
+    int (*ack_hook)(struct handler_ctx *c, const char *word, bool *handled, bool *silent,
+                    struct reply *out);
 };
 
 extern const struct capability registry_caps[];

@@ -15,10 +15,11 @@
 
 #include "bot/base/xmalloc.h"
 
-#define BAD_CP       0xFFFFFFFFu /* decode() result for a byte that starts no valid sequence */
-#define OUT_MARGIN   4           /* slack past len + 1; the proof below says 0 is enough */
-#define NUMERAL_MAX  9           /* bytes of the longest numeral, "九十九" (3 x 3 bytes) */
-#define NUMERAL_NONE (-1)
+#define BAD_CP        0xFFFFFFFFu /* decode() result for a byte that starts no valid sequence */
+#define OUT_MARGIN    4           /* slack past len + 1; the proof below says 0 is enough */
+#define NUMERAL_MAX   9           /* bytes of the longest numeral, "九十九" (3 x 3 bytes) */
+#define NUMERAL_NONE  (-1)
+#define DIGIT_RUN_MIN 4 /* single Chinese digits in a row that read as a number */
 
 /*
  * decode - the code point starting at s (n > 0 bytes available) into *cp (OUT), returning the
@@ -168,6 +169,43 @@ static int numeral_digit(uint32_t cp)
 }
 
 /*
+ * digit_runs - rewrite, in place, every run of at least DIGIT_RUN_MIN single Chinese digits
+ * (零 〇 一 二 两 ... 九, as voice recognition spells a code) in the n bytes at s as ASCII
+ * digits. Returns the new length (never longer: 3 bytes become 1).
+ */
+static size_t digit_runs(char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t r = 0, w = 0;
+    while (r < n) {
+        size_t run = 0, end = r; /* digits in the run starting at r, and where it ends */
+        for (;;) {
+            uint32_t cp;
+            size_t k = end < n ? decode(u + end, n - end, &cp) : 0;
+            if (!k || cp == BAD_CP || numeral_digit(cp) == NUMERAL_NONE)
+                break;
+            end += k;
+            run++;
+        }
+        if (run >= DIGIT_RUN_MIN) {
+            for (size_t i = r; i < end;) {
+                uint32_t cp;
+                i += decode(u + i, n - i, &cp);
+                s[w++] = (char)('0' + numeral_digit(cp));
+            }
+            r = end;
+        } else if (run > 0) {
+            memmove(s + w, s + r, end - r);
+            w += end - r;
+            r = end;
+        } else {
+            s[w++] = s[r++];
+        }
+    }
+    return w;
+}
+
+/*
  * numeral_value - the value 0..99 of s[0..n) if it is exactly one Chinese numeral of the forms
  * D, 十, 十D, D十, D十D (D a digit 一..九 or 两; 零/〇 only alone), else NUMERAL_NONE. s is the
  * already-normalised (valid UTF-8) message.
@@ -215,7 +253,9 @@ static int numeral_value(const char *s, size_t n)
  * (space, tab, CR, LF, U+3000, NBSP) become one space; leading and trailing spaces and edge
  * punctuation (. , ! ? ; : ~ ' " 。 、 … · “ ” ‘ ’, plus full-width forms via the first rule)
  * are trimmed, but a message with nothing else keeps its first mark alone ("？？" -> "?",
- * "。" -> "。"); finally a whole message that is a Chinese numeral 零..九十九 becomes digits.
+ * "。" -> "。"); a run of DIGIT_RUN_MIN or more single Chinese digits becomes ASCII digits
+ * ("绑定二零五五四三" -> "绑定205543"); finally a whole message that is a Chinese numeral
+ * 零..九十九 becomes digits.
  * The result is a fixed point: normalising it again returns it unchanged.
  *
  * Bound: each kept character encodes in no more bytes than the input character it came from,
@@ -266,6 +306,7 @@ char *normalize_text(const char *s, size_t len)
     else
         n = 0;
 
+    n = digit_runs(out, n);
     int value = numeral_value(out, n);
     if (value != NUMERAL_NONE) {
         n = 0;

@@ -24,7 +24,8 @@
 #include "bot/store/writer.h"
 #include "bot/base/xmalloc.h"
 
-#define SORRY_TEXT "抱歉，系统出了点问题，请稍后再试。\n回复 0 返回菜单。"
+#define COMMANDS_MAX 32 /* command words listed after the menu */
+#define SORRY_TEXT   "抱歉，系统出了点问题，请稍后再试。\n回复 0 返回菜单。"
 
 static const struct handler *const *handlers;
 static atomic_ullong collisions[PLATFORM_COUNT]; /* message ids reused by other messages */
@@ -108,6 +109,12 @@ static const struct handler *match(const char *norm, const char **arg)
                 *arg = norm + kl + 1;
                 return h;
             }
+            /* "绑定：123456", "留言:路灯坏了": a colon (full-width, folded) instead of a space */
+            if (h->takes_arg && strncmp(norm, *k, kl) == 0 && norm[kl] == ':' &&
+                norm[kl + 1 + (norm[kl + 1] == ' ')]) {
+                *arg = norm + kl + 1 + (norm[kl + 1] == ' ');
+                return h;
+            }
             /* "绑定123456": older members often leave out the space before digits */
             if (h->takes_arg && strncmp(norm, *k, kl) == 0 && norm[kl] >= '0' && norm[kl] <= '9') {
                 *arg = norm + kl;
@@ -116,6 +123,24 @@ static const struct handler *match(const char *norm, const char **arg)
         }
     }
     return NULL;
+}
+
+/* strip_reply_word - members echo our prompts ("回复 1", "回复“帮助”"): the rest after a
+ * leading "回复" when it is a menu number or a whole keyword, else norm itself. */
+static const char *strip_reply_word(const char *norm)
+{
+    static const char word[] = "回复";
+    if (strncmp(norm, word, sizeof word - 1) != 0)
+        return norm;
+    const char *rest = norm + sizeof word - 1;
+    if (*rest == ' ')
+        rest++;
+    if (strncmp(rest, "“", strlen("“")) == 0)
+        rest += strlen("“");
+    const char *arg;
+    if (*rest && (menu_number(rest) >= 0 || (match(rest, &arg) && !*arg)))
+        return rest;
+    return norm;
 }
 
 static const struct handler *fallback(void)
@@ -310,10 +335,14 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
             return rc;
     }
 
+    c->norm = strip_reply_word(c->norm);
     const char *arg;
     const struct handler *m = match(c->norm, &arg);
-    if (ev->scope != SCOPE_ALL && m && *arg)
-        m = NULL; /* overheard: only a message that is wholly a keyword */
+    if (ev->scope != SCOPE_ALL && m && *arg && !(m->private_only && ev->group))
+        m = NULL; /* overheard: only a message that is wholly a keyword (or one that must be
+                     told it belongs in a private chat: "绑定 123456" posted in a group) */
+    int num = menu_number(c->norm);
+    bool by_number = m && num > 0 && m->menu_no == num;
     /* for_us: the message may start something by itself (not only continue a session) */
     bool for_us = ev->scope == SCOPE_ALL || (ev->scope == SCOPE_KEYWORDS && m);
     char *sname = NULL, *state = NULL;
@@ -329,7 +358,11 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         goto done;
     if (in_session) {
         const struct handler *s = by_name(sname);
-        if (s && s->on_session && !(m && m->leaves_session)) {
+        /* a menu keyword leaves the conversation and does what it says; a menu number too,
+         * unless the conversation asked for a number */
+        bool leave = m && (m->leaves_session ||
+                           (for_us && m != s && !(by_number && s && s->session_numbers)));
+        if (s && s->on_session && !leave) {
             *h = s;
             c->group_activity = group;
             int ok = allowed(c, s, out);
@@ -354,13 +387,19 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         }
         if (rc != ZB_OK)
             goto done;
-        if (m && m->leaves_session)
+        if (leave)
             for_us = true; /* they asked to leave: answer them */
     } else if (click && (rc = session_clear(ev)) != ZB_OK) {
         goto done;
     }
     if (!for_us)
         goto done;
+    if (!m && ev->scope == SCOPE_ALL && !click)
+        for (size_t i = 0; i < n_handlers && !m; i++)
+            if (handlers[i]->accepts && handlers[i]->accepts(c)) {
+                m = handlers[i];
+                arg = c->norm;
+            }
     *h = m ? m : fallback();
     c->arg = m ? arg : "";
     if (*h && (rc = allowed(c, *h, out)) > 0)
@@ -566,4 +605,69 @@ int router_menu_for(struct buf *b, bool member)
         }
     }
     return ZB_OK;
+}
+
+/* visible - h is in the menu the sender of c sees. */
+static bool visible(const struct handler *h, const struct handler_ctx *c)
+{
+    return !(h->members_only && !c->member_id) && !(h->private_only && c->ev && c->ev->group);
+}
+
+int router_menu_ctx(struct buf *b, const struct handler_ctx *c)
+{
+    for (int no = 1; no < 100; no++)
+        for (size_t i = 0; i < n_handlers; i++) {
+            const struct handler *h = handlers[i];
+            if (h->menu_no != no || !visible(h, c))
+                continue;
+            int rc = buf_appendf(b, "%d %s\n", no, h->menu_label ? h->menu_label : h->name);
+            if (rc)
+                return rc;
+        }
+    return ZB_OK;
+}
+
+int router_commands(struct buf *b, const struct handler_ctx *c, const char *prefix)
+{
+    if (!c->member_id)
+        return ZB_OK;
+    const char *words[COMMANDS_MAX];
+    size_t n = 0;
+    bool checked = false; /* one role-checked command is allowed */
+    struct actor a = actor_member(c->member_id, platform_name(c->ev->platform));
+    for (size_t i = 0; i < n_handlers && n < COMMANDS_MAX; i++) {
+        const struct handler *h = handlers[i];
+        if (!h->command || !visible(h, c))
+            continue;
+        if (h->action) {
+            const char *refusal = NULL;
+            int rc = role_can(&a, h->action, 0, &refusal);
+            if (rc == ZB_EDENIED)
+                continue;
+            if (rc)
+                return rc;
+            checked = true;
+        }
+        words[n++] = h->command;
+    }
+    if (!checked)
+        return ZB_OK;
+    int rc = buf_appendz(b, prefix);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = buf_appendf(b, "%s%s", i ? "、" : "", words[i]);
+    return rc;
+}
+
+const struct handler *router_menu_word(const struct handler_ctx *c, const char *norm)
+{
+    for (int no = 1; no < 100; no++)
+        for (size_t i = 0; i < n_handlers; i++) {
+            const struct handler *h = handlers[i];
+            if (h->menu_no != no || !visible(h, c))
+                continue;
+            for (const char *const *k = h->keywords; k && *k; k++)
+                if (utf8_chars(*k) >= 2 && strstr(norm, *k))
+                    return h;
+        }
+    return NULL;
 }

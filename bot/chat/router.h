@@ -63,8 +63,16 @@ struct handler {
     const char *menu_label;      /* the menu line's text */
     unsigned events;             /* EVBIT()s of non-text events it answers */
     const struct role_action *action; /* checked with role_can before it runs; NULL = none */
-    bool session_numbers; /* its open session takes digits as answers, never as menu numbers */
-    long session_ttl_s;   /* its sessions expire after this; 0 = the configured session.ttl_s */
+    bool session_numbers; /* its open session asks for a number ("回复 1 确认"): a menu
+                             number goes to on_session instead of leaving it */
+    bool private_only;    /* left out of the menu a group sees (binding, 留言) */
+    const char *command;  /* a command word listed after the numbered menu for those
+                             whose roles allow its action ("查看留言"); NULL = none */
+    /* accepts - may it take a text that no keyword or number matched (a bare binding code)?
+     * Runs before the fallback, outside sessions, for text addressed to zhibu; then
+     * on_message runs with ctx->arg = the whole text. NULL = never. */
+    bool (*accepts)(const struct handler_ctx *c);
+    long session_ttl_s; /* its sessions expire after this; 0 = the configured session.ttl_s */
     /* on_message - a keyword, menu number, event or fallback matched. Fill out (or leave it
      * REPLY_NONE); return ZB_OK or a negative code (the router then apologises). */
     int (*on_message)(struct handler_ctx *c, struct reply *out);
@@ -145,6 +153,26 @@ int router_menu(struct buf *b) ZB_MUST_USE;
 /* router_menu_for - the menu lines a sender sees: all when member is true, else only the public
  * ones. */
 int router_menu_for(struct buf *b, bool member) ZB_MUST_USE;
+
+/*
+ * router_menu_ctx - the numbered menu lines the sender of c sees: members_only handlers only
+ * for a bound member, private_only ones only in a private chat.
+ */
+int router_menu_ctx(struct buf *b, const struct handler_ctx *c) ZB_MUST_USE;
+
+/*
+ * router_commands - the command words (handler.command) the sender of c may use, joined by
+ * "、", after prefix; nothing at all when the sender may use none of the role-checked ones.
+ * A command without an action is listed only beside a role-checked one.
+ */
+int router_commands(struct buf *b, const struct handler_ctx *c, const char *prefix) ZB_MUST_USE;
+
+/*
+ * router_menu_word - the menu handler one of whose keywords (two characters or more) occurs in
+ * the normalised text, among those the sender of c sees; NULL when none. For the fallback's
+ * "您是想……吗？".
+ */
+const struct handler *router_menu_word(const struct handler_ctx *c, const char *norm);
 
 /* router_session_begin - expect the sender's next message in handler h with state. */
 int router_session_begin(struct handler_ctx *c, const struct handler *h,

@@ -199,3 +199,25 @@ int binding_by_hand(const struct bind_who *who, int64_t member_id, const char *a
         return rc;
     return audit_write(actor, member_id ? "bind" : "unbind", target, detail, channel, now);
 }
+
+int binding_code_exposed(const char *code, const char *channel, int64_t now, bool *renewed)
+{
+    char digits[7], target[32];
+    int64_t id = 0;
+    if (renewed)
+        *renewed = false;
+    if (!clean_code(code, digits))
+        return ZB_OK;
+    int rc = member_by_code(digits, &id);
+    if (rc == ZB_ENOTFOUND)
+        return ZB_OK;
+    if (rc)
+        return rc;
+    snprintf(target, sizeof target, "member:%lld", (long long)id);
+    if ((rc = member_code_renew(id)) ||
+        (rc = audit_write("system", "code_exposed", target, "posted in a group", channel, now)))
+        return rc;
+    if (renewed)
+        *renewed = true;
+    return ZB_OK;
+}

@@ -11,6 +11,7 @@
 #ifndef ZHIBU_BINDING_H
 #define ZHIBU_BINDING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bot/base/err.h"
@@ -56,5 +57,14 @@ int binding_release(const struct bind_who *who, const char *reason, const char *
  */
 int binding_by_hand(const struct bind_who *who, int64_t member_id, const char *actor,
                     const char *channel, int64_t now) ZB_MUST_USE;
+
+/*
+ * binding_code_exposed - code was posted where others can read it (a group chat): if a member
+ * holds it, it is replaced (the secretary sees the new one in `member codes`) and the audit
+ * trail records "code_exposed"; *renewed (may be NULL) says whether one was. The sender is not
+ * bound and no failure is counted. ZB_OK also when no member holds it.
+ */
+int binding_code_exposed(const char *code, const char *channel, int64_t now,
+                         bool *renewed) ZB_MUST_USE;
 
 #endif

@@ -93,8 +93,26 @@ static int redeem(struct handler_ctx *c, const char *code, struct reply *out)
     }
 }
 
+/* in_group - "绑定 123456" posted in a group: the code is public now, so it is not used but
+ * renewed, and the sender is told to bind in a private chat (one short line). */
+static int in_group(struct handler_ctx *c, struct reply *out)
+{
+    if (*c->arg) {
+        int rc = binding_code_exposed(c->arg, platform_name(c->ev->platform), c->now, NULL);
+        if (rc)
+            return rc;
+        reply_text(out,
+                   "绑定请私聊我发送绑定码，不要发在群里。这个绑定码已作废，请向支部书记要新的。");
+        return ZB_OK;
+    }
+    reply_text(out, "绑定请私聊我，发送“绑定”加绑定码。");
+    return ZB_OK;
+}
+
 static int bind_on_message(struct handler_ctx *c, struct reply *out)
 {
+    if (c->ev->group)
+        return in_group(c, out);
     if (*c->arg)
         return redeem(c, c->arg, out);
     if (c->member_id) {
@@ -118,19 +136,61 @@ static int bind_on_session(struct handler_ctx *c, const char *state, struct repl
     return redeem(c, code, out);
 }
 
+/* bind_accepts - a bare six-digit message from a sender not bound yet, in a private chat, is
+ * a binding code ("205543", or spoken: "二零五五四三"). */
+static bool bind_accepts(const struct handler_ctx *c)
+{
+    if (c->member_id || c->ev->group || strlen(c->norm) != 6)
+        return false;
+    for (const char *p = c->norm; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
 const struct handler bind_handler = {
     .name = "bind",
     .keywords = bind_keywords,
     .takes_arg = true,
+    .private_only = true,
+    .accepts = bind_accepts,
     .on_message = bind_on_message,
     .on_session = bind_on_session,
 };
 
+/* unbind_on_message - ask first: "回复 1 确认解绑". */
 static int unbind_on_message(struct handler_ctx *c, struct reply *out)
 {
+    if (!c->member_id) {
+        reply_text(out, "您还没有绑定，不需要解绑。\n回复 0 查看菜单。");
+        return ZB_OK;
+    }
+    struct member m;
+    int rc = member_get(c->member_id, &m);
+    if (rc)
+        return rc;
+    reply_textf(out,
+                "解绑后，这个账号不再关联%s的党员信息，以后要重新向支部书记索取绑定码。\n"
+                "回复 1 确认解绑，回复 0 取消。",
+                m.name);
+    return router_session_begin(c, &unbind_handler, "confirm");
+}
+
+/* unbind_on_session - the answer to the question: 1 unbinds, anything else keeps the binding. */
+static int unbind_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    (void)state;
+    int rc = router_session_end(c);
+    if (rc)
+        return rc;
+    if (strcmp(c->norm, "1") != 0 && strcmp(c->norm, "确认") != 0 &&
+        strcmp(c->norm, "确认解绑") != 0) {
+        reply_text(out, "好的，没有解绑。\n回复 0 查看菜单。");
+        return ZB_OK;
+    }
     struct bind_who w = sender(c);
     int64_t was = 0;
-    int rc = binding_release(&w, "unbind_self", platform_name(c->ev->platform), c->now, &was);
+    rc = binding_release(&w, "unbind_self", platform_name(c->ev->platform), c->now, &was);
     if (rc == ZB_ENOTFOUND) {
         reply_text(out, "您还没有绑定，不需要解绑。\n回复 0 查看菜单。");
         return ZB_OK;
@@ -150,7 +210,10 @@ static int unbind_on_message(struct handler_ctx *c, struct reply *out)
 const struct handler unbind_handler = {
     .name = "unbind",
     .keywords = unbind_keywords,
+    .private_only = true,
+    .session_numbers = true,
     .on_message = unbind_on_message,
+    .on_session = unbind_on_session,
 };
 
 /* unfollow_on_message - WeChat unsubscribe: drop the binding, say nothing (no one to say it to). */

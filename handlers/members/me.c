@@ -7,6 +7,7 @@
 #include "bot/base/buf.h"
 #include "bot/org/identity.h"
 #include "bot/org/member.h"
+#include "bot/org/role.h"
 
 #define ME_MAX       4096
 #define ME_PLATFORMS 16
@@ -40,9 +41,7 @@ static int me_on_message(struct handler_ctx *c, struct reply *out)
         rc = buf_appendf(&b, "%s：%s%s\n", member_field_label(shown[i]), v,
                          shown[i] == MF_INCOME ? " 元" : "");
     }
-    if (!rc && m.stats_exempt)
-        rc = buf_appendf(&b, "活动统计：不计入%s%s%s\n", m.exempt_reason[0] ? "（" : "",
-                         m.exempt_reason, m.exempt_reason[0] ? "）" : "");
+    /* exemption from statistics is the secretary's bookkeeping: the member is not told */
     struct identity ids[ME_PLATFORMS];
     size_t n = 0;
     if (!rc)
@@ -65,7 +64,10 @@ static int me_on_message(struct handler_ctx *c, struct reply *out)
             rc = buf_appendz(&b, "\n");
     }
     if (!rc)
-        rc = buf_appendz(&b, "信息有误请联系支部书记更正。\n回复 0 返回菜单。");
+        rc = buf_appendz(&b,
+                         (m.roles & ROLE_SECRETARY)
+                             ? "信息需要更正时，可以在成员管理里直接修改。\n回复 0 返回菜单。"
+                             : "信息有误，请发送“留言”告诉支部，我们来更正。\n回复 0 返回菜单。");
     if (!rc)
         reply_text(out, buf_str(&b));
     buf_free(&b);

@@ -76,5 +76,7 @@ const struct handler roster_handler = {
     .keywords = roster_keywords,
     .members_only = true,
     .action = &members_view,
+    .command = "成员",
+    .private_only = true,
     .on_message = roster_on_message,
 };

@@ -9,33 +9,38 @@
 
 #include <string.h>
 
+#include "handlers/feedback/feedback.h"
+
 #define MENU_MAX 4096
 
 static const char *const help_keywords[] = {"帮助", "菜单", "0",    "?",      "help", "menu",
                                             "取消", "退出", "返回", "主菜单", NULL};
 
-/* menu - title, the numbered lines a member (or a sender not bound yet) sees, how to come back;
- * for the unbound, how to bind. */
-static int menu(struct buf *b, bool member)
+/* menu - title, the numbered lines the sender of c sees (all members when c is NULL), how to
+ * come back; the commands the sender's roles allow; for the unbound, how to bind. */
+static int menu(struct buf *b, const struct handler_ctx *c)
 {
+    bool member = !c || c->member_id != 0;
     int rc = buf_appendz(b, "【支部小助手】请回复数字或文字：\n");
     if (!rc)
-        rc = router_menu_for(b, member);
+        rc = c ? router_menu_ctx(b, c) : router_menu_for(b, true);
     if (!rc)
         rc = buf_appendz(b, "0 查看本菜单");
-    if (!rc && !member)
+    if (!rc && c)
+        rc = router_commands(b, c, "\n管理：");
+    if (!rc && !member && !(c && c->ev->group))
         rc = buf_appendz(b, "\n" HELP_BIND_LINE);
     return rc;
 }
 
 int help_menu_text(struct buf *b)
 {
-    return menu(b, true);
+    return menu(b, NULL);
 }
 
 int help_menu_for(struct buf *b, const struct handler_ctx *c)
 {
-    return menu(b, c->member_id != 0);
+    return menu(b, c);
 }
 
 /* menu_reply - prefix (may be "") followed by the menu the sender of c sees. */
@@ -64,23 +69,105 @@ const struct handler help_handler = {
     .on_message = help_on_message,
 };
 
+/* The words that pass the sender's last unmatched message on to the branch as a 留言. */
+static const char *const forward_words[] = {"转给支部", "回复转给支部", "回复 转给支部", "转支部",
+                                            NULL};
+
+/* media_tag - what the secretary sees in place of a picture, voice or file. */
+static const char *media_tag(enum event_kind k)
+{
+    switch (k) {
+    case EV_IMAGE:
+        return "[图片]";
+    case EV_VOICE:
+        return "[语音]";
+    default:
+        return "[文件]";
+    }
+}
+
+/* offer - keep what (the text, or a media tag and the platform's link or id) in the fallback's
+ * session and offer to pass it on: "回复“转给支部”". */
+static int offer(struct handler_ctx *c, const char *prefix, const char *what, struct reply *out)
+{
+    struct buf b;
+    buf_init(&b, MENU_MAX);
+    int rc = buf_appendz(&b, prefix);
+    const struct handler *h = c->ev->kind == EV_TEXT ? router_menu_word(c, c->norm) : NULL;
+    if (!rc && h)
+        rc = buf_appendf(&b, "您是想看“%s”吗？回复 %d\n", h->menu_label ? h->menu_label : h->name,
+                         h->menu_no);
+    bool keep = strlen(what) <= FEEDBACK_MAX_BYTES;
+    if (!rc && keep)
+        rc = buf_appendz(&b, "要把这条消息转给支部，请回复“转给支部”。\n");
+    if (!rc)
+        rc = buf_appendz(&b, "\n");
+    if (!rc) /* and the menu: never a dead end */
+        rc = help_menu_for(&b, c);
+    if (!rc)
+        reply_text(out, buf_str(&b));
+    buf_free(&b);
+    if (!rc && keep)
+        rc = router_session_begin(c, &fallback_handler, what);
+    return rc;
+}
+
+/* offer_media - a picture, file or unrecognised voice: tag plus what the platform gave. */
+static int offer_media(struct handler_ctx *c, const char *prefix, struct reply *out)
+{
+    struct buf b;
+    buf_init(&b, FEEDBACK_MAX_BYTES + 64);
+    int rc = buf_appendz(&b, media_tag(c->ev->kind));
+    if (!rc && *c->ev->text)
+        rc = buf_appendf(&b, " %s", c->ev->text);
+    if (!rc)
+        rc = offer(c, prefix, buf_str(&b), out);
+    else if (rc == ZB_ETOOBIG)
+        rc = offer(c, prefix, media_tag(c->ev->kind), out);
+    buf_free(&b);
+    return rc;
+}
+
 static int fallback_on_message(struct handler_ctx *c, struct reply *out)
 {
     switch (c->ev->kind) {
     case EV_VOICE:
-        return menu_reply(
-            c, "抱歉，没有听清您的语音。\n请直接打字发送，比如发送“帮助”或数字 0。\n\n", out);
+        return offer_media(
+            c, "抱歉，没有听清您的语音。\n请直接打字发送，比如发送“帮助”或数字 0。\n", out);
     case EV_IMAGE:
-        return menu_reply(c, "已收到您的图片。\n\n", out);
+        return offer_media(c, "已收到您的图片。\n", out);
     case EV_LOCATION:
         return menu_reply(c, "已收到您的位置。\n\n", out);
     case EV_LINK:
         return menu_reply(c, "已收到您分享的链接。\n\n", out);
     case EV_MEDIA:
-        return menu_reply(c, "已收到。\n\n", out);
+        return offer_media(c, "已收到。\n", out);
     default:
-        return menu_reply(c, "抱歉，没看懂您的意思。\n\n", out);
+        for (const char *const *w = forward_words; *w; w++)
+            if (strcmp(c->norm, *w) == 0) { /* nothing kept (any more) to pass on */
+                reply_text(out, "请直接发送“留言”加您想说的话，例如：留言 路灯坏了\n"
+                                "回复 0 查看菜单。");
+                return ZB_OK;
+            }
+        return offer(c, "抱歉，没看懂您的意思。\n", c->ev->text, out);
     }
+}
+
+/* fallback_on_session - "转给支部" passes the kept message on as a 留言; anything else that
+ * nothing matched is a new message to keep and offer. */
+static int fallback_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    for (const char *const *w = forward_words; *w; w++)
+        if (strcmp(c->norm, *w) == 0) {
+            int rc = feedback_add(c->ev, state, c->now, NULL);
+            if (rc)
+                return rc;
+            reply_text(out, "已转给支部，支部会尽快查看并答复您。\n回复 0 返回菜单。");
+            return router_session_end(c);
+        }
+    if (c->ev->scope != SCOPE_ALL) /* overheard group chatter: drop the offer, say nothing */
+        return router_session_end(c);
+    return fallback_on_message(c, out);
 }
 
 const struct handler fallback_handler = {
@@ -89,4 +176,5 @@ const struct handler fallback_handler = {
     .events =
         EVBIT(EV_VOICE) | EVBIT(EV_IMAGE) | EVBIT(EV_LOCATION) | EVBIT(EV_LINK) | EVBIT(EV_MEDIA),
     .on_message = fallback_on_message,
+    .on_session = fallback_on_session,
 };

@@ -225,6 +225,7 @@ const struct handler todo_handler = {
     .keywords = words,
     .takes_arg = true,
     .members_only = true,
+    .command = "待办",
     .on_message = todo_on_message,
     .on_session = todo_on_session,
 };

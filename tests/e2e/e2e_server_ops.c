@@ -269,6 +269,8 @@ static void test_kill9_keeps_answered_events(void **state)
             snprintf(text, sizeof text, "留言");
         else if (i == 1)
             snprintf(text, sizeof text, "崩溃前的留言");
+        else if (i == 2)
+            snprintf(text, sizeof text, "好了"); /* the 留言 is complete */
         else
             snprintf(text, sizeof text, "%s %d", i % 2 ? "帮助" : "你好", i);
         e2e_msgid(ids[i]);

@@ -114,6 +114,12 @@ static const struct norm_case cases[] = {
     CASE("一心一意", "一心一意"),
     CASE("一支部", "一支部"),
     CASE("十十", "十十"),
+    /* runs of four or more single digits, as voice recognition spells a code */
+    CASE("绑定二零五五四三。", "绑定205543"),
+    CASE("二零五五四三", "205543"),
+    CASE("电话一三八零", "电话1380"),
+    CASE("三二一", "三二一"),       /* too short to be a code */
+    CASE("一二三四五十", "12345十"), /* 十 is not a digit */
     CASE("十零", "十零"),
     CASE("零一", "零一"),
     CASE("二〇", "二〇"),

@@ -196,6 +196,7 @@ static const struct handler ask_handler = {.name = "ask",
                                            .keywords = ask_kw,
                                            .menu_no = 2,
                                            .menu_label = "提问",
+                                           .session_numbers = true,
                                            .on_message = ask_on_message,
                                            .on_session = ask_on_session};
 static const struct handler long_handler = {
@@ -225,6 +226,7 @@ static const struct handler mquiz_handler = {.name = "mquiz",
                                              .on_session = mquiz_on_session};
 static const struct handler quiz_handler = {.name = "quiz",
                                             .keywords = quiz_kw,
+                                            .session_numbers = true,
                                             .on_message = quiz_on_message,
                                             .on_session = quiz_on_session};
 
@@ -334,7 +336,13 @@ static void test_session_resume_and_leave(void **state)
     expect("ＡＢＣ。", "state=q1 answer=abc"); /* the session takes the next message */
     expect("echo", "echo:");                   /* and ended */
     expect("ask", "请回答");
-    expect("1", "state=q1 answer=1"); /* a menu number is an answer inside a session */
+    expect("1", "state=q1 answer=1"); /* a session that asks for a number gets the number */
+    expect("ask", "请回答");
+    expect("回复 1", "state=q1 answer=1"); /* "回复" before a number is dropped */
+    expect("ask", "请回答");
+    expect("echo", "echo:");  /* a menu keyword leaves the conversation and does what it says */
+    expect("回复1", "echo:"); /* outside a session, "回复 1" is menu number 1 */
+    expect("回复 这是什么", "fallback:text");
     expect("ask", "请回答");
     expect("0", "left+menu"); /* help keywords leave the session */
     expect("ask", "请回答");

@@ -39,7 +39,11 @@ static void test_bind_greets_by_name(void **state)
     chat_expect("o_someone", cmd, "绑定码不对", "还可以试 4 次", NULL);
     /* a bound user is told so */
     chat_expect("o_zhao", "绑定", "您已绑定为 赵党员", NULL);
-    chat_expect("o_zhao", "解绑", "已解绑", "赵党员", "新的绑定码", NULL);
+    chat_expect("o_zhao", "解绑", "回复 1 确认解绑", "赵党员", NULL);
+    chat_expect("o_zhao", "2", "没有解绑", NULL); /* anything but 1 keeps the binding */
+    assert_true(owner("wechat", "gh_test", "o_zhao") > 0);
+    chat_expect("o_zhao", "解绑", "回复 1 确认解绑", NULL);
+    chat_expect("o_zhao", "回复 1", "已解绑", "赵党员", "新的绑定码", NULL);
     assert_int_equal(owner("wechat", "gh_test", "o_zhao"), 0);
     chat_expect("o_zhao", "解绑", "还没有绑定", NULL);
     assert_int_equal(
