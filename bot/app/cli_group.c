@@ -1,5 +1,6 @@
 /*
- * cli_group.c - `zhibu group list|set|reset`: the reply rules of each QQ group (see
+ * cli_group.c - `zhibu group list|set|reset|bind|unbind`: the reply rules of each QQ group and
+ * the organisation it belongs to (see
  * cli_engine.h, group_rules.h).
  */
 #include <stdio.h>
@@ -9,6 +10,9 @@
 #include "bot/base/clock.h"
 #include "bot/app/cli_engine.h"
 #include "bot/chat/group_rules.h"
+#include "bot/org/audit.h"
+#include "bot/org/branch.h"
+#include "bot/org/role.h"
 #include "bot/store/store.h"
 
 /* group_show - one line on the rule now in force for (platform, group). */
@@ -116,6 +120,99 @@ static int cmd_reset(struct cli_ctx *c)
     return write(c, false, platform, group, NULL, NULL, -1);
 }
 
+/* Who may tie a group to an organisation: its committee (in their own subtree) or the operator. */
+static const struct role_action bind_action = {
+    .id = "group.bind",
+    .roles = ROLE_SECRETARY | ROLE_DEPUTY | ROLE_ORGANIZER,
+    .operator_ok = true,
+    .refusal = "抱歉，只有书记、副书记、组织委员可以把 QQ 群绑定到支部。",
+};
+
+/* One bind or unbind, inside store_tx_run. */
+struct binding_job {
+    const struct actor *actor; /* who binds */
+    const char *platform;      /* onebot | qqbot */
+    const char *group;         /* the group's id */
+    int64_t branch_id;         /* the organisation, 0 to unbind */
+    const char *path;          /* its path, for the audit row */
+};
+
+static int bind_tx(void *arg)
+{
+    const struct binding_job *b = arg;
+    int64_t now = clock_now();
+    char target[160];
+    snprintf(target, sizeof target, "group:%s:%s", b->platform, b->group);
+    int rc = group_rule_bind(b->platform, b->group, b->branch_id, now);
+    return rc ? rc
+              : audit_write(b->actor->label, b->branch_id ? "group_bind" : "group_unbind", target,
+                            b->branch_id ? b->path : "", b->actor->channel, now);
+}
+
+/* bind_or_unbind - `group bind` (with --branch) and `group unbind`. */
+static int bind_or_unbind(struct cli_ctx *c, bool bind)
+{
+    const char *platform, *group;
+    if (!target(c, &platform, &group))
+        return 2;
+    if (strlen(group) > 128 || strpbrk(group, " \t\r\n")) {
+        fprintf(stderr, "错误：--group 不是有效的群号\n");
+        return 2;
+    }
+    char err[BRANCH_ERR_MAX], path[BRANCH_PATH_MAX + 1] = "";
+    struct binding_job b = {c->actor, platform, group, 0, path};
+    if (bind) {
+        const char *org = cli_str(c->args, "--branch");
+        if (!org || !*org) {
+            fprintf(stderr, "错误：group bind 需要 --branch 组织（路径或唯一的名称）\n");
+            cli_usage(stderr, c->cmd);
+            return 2;
+        }
+        if (branch_resolve(org, &b.branch_id, err, sizeof err)) {
+            fprintf(stderr, "错误：%s\n", err);
+            return 1;
+        }
+        if (branch_path(b.branch_id, path, sizeof path))
+            return report(ZB_EDB);
+    } else if (group_rule_branch(platform, group, &b.branch_id) || !b.branch_id) {
+        printf("%s 群 %s 没有绑定组织\n", platform, group);
+        return 0;
+    }
+    const char *refusal = NULL;
+    int rc = role_can(c->actor, &bind_action, b.branch_id, &refusal);
+    if (rc == ZB_EDENIED) {
+        fprintf(stderr, "错误：%s\n", refusal);
+        return 1;
+    }
+    if (!bind)
+        b.branch_id = 0;
+    if (rc || (rc = store_tx_run(bind_tx, &b)))
+        return report(rc);
+    if (bind)
+        printf("已把 %s 群 %s 绑定到 %s：群里的竞答、通知回执和入群欢迎按这个组织的党员计算。\n",
+               platform, group, path);
+    else
+        printf("已解除 %s 群 %s 与组织的绑定。\n", platform, group);
+    return 0;
+}
+
+static int cmd_bind(struct cli_ctx *c)
+{
+    return bind_or_unbind(c, true);
+}
+
+static int cmd_unbind(struct cli_ctx *c)
+{
+    return bind_or_unbind(c, false);
+}
+
+static const struct cli_opt bind_opts[] = {
+    {"--platform", CLI_STR, 0, 0, "onebot|qqbot", "哪个 QQ 接入"},
+    {"--group", CLI_STR, 0, 0, "ID", "群号（OneBot）或 group_openid（QQ 机器人）"},
+    {"--branch", CLI_STR, 0, 0, "组织", "组织的路径或唯一的名称，如 船闸支部"},
+    {0},
+};
+
 static const struct cli_opt target_opts[] = {
     {"--platform", CLI_STR, 0, 0, "onebot|qqbot", "哪个 QQ 接入"},
     {"--group", CLI_STR, 0, 0, "ID", "群号（OneBot）或 group_openid（QQ 机器人）"},
@@ -153,5 +250,21 @@ const struct cli_command cli_group_cmds[] = {
      .opts = target_opts,
      .needs_store = true,
      .run = cmd_reset},
+    {.noun = "group",
+     .verb = "bind",
+     .usage = "--platform onebot|qqbot --group ID --branch 组织",
+     .summary = "把 QQ 群绑定到支部：群里的竞答、通知回执和入群欢迎按这个组织的党员计算",
+     .opts = bind_opts,
+     .needs_store = true,
+     .action = &bind_action,
+     .run = cmd_bind},
+    {.noun = "group",
+     .verb = "unbind",
+     .usage = "--platform onebot|qqbot --group ID",
+     .summary = "解除 QQ 群与组织的绑定",
+     .opts = target_opts,
+     .needs_store = true,
+     .action = &bind_action,
+     .run = cmd_unbind},
 };
 const size_t cli_group_count = sizeof cli_group_cmds / sizeof cli_group_cmds[0];

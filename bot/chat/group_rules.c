@@ -3,21 +3,28 @@
 
 #include <assert.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "bot/org/branch.h"
 #include "bot/store/store.h"
 
-static const char sql_get[] =
-    "SELECT mode, prefix, welcome FROM group_rules WHERE platform=?1 AND group_id=?2";
+static const char sql_get[] = "SELECT mode, prefix, welcome, branch_id FROM group_rules "
+                              "WHERE platform=?1 AND group_id=?2";
 static const char sql_put[] =
     "INSERT INTO group_rules(platform, group_id, mode, prefix, welcome, updated_at) "
     "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(platform, group_id) DO UPDATE SET "
     "mode=excluded.mode, prefix=excluded.prefix, welcome=excluded.welcome, "
     "updated_at=excluded.updated_at";
+static const char sql_bind[] =
+    "INSERT INTO group_rules(platform, group_id, mode, prefix, welcome, branch_id, updated_at) "
+    "VALUES(?1,?2,'normal',NULL,1,?3,?4) ON CONFLICT(platform, group_id) DO UPDATE SET "
+    "branch_id=excluded.branch_id, updated_at=excluded.updated_at";
 static const char sql_del[] = "DELETE FROM group_rules WHERE platform=?1 AND group_id=?2";
-static const char sql_list[] = "SELECT platform, group_id, mode, prefix, welcome, updated_at "
-                               "FROM group_rules ORDER BY platform, group_id";
+static const char sql_list[] =
+    "SELECT platform, group_id, mode, prefix, welcome, updated_at, branch_id "
+    "FROM group_rules ORDER BY platform, group_id";
 
 static const char *const mode_names[GROUP_MODE_COUNT] = {"normal", "mention", "all", "off"};
 static const char *const mode_docs[GROUP_MODE_COUNT] = {
@@ -69,6 +76,7 @@ int group_rule_get(const char *platform, const char *group, struct group_rule *o
             }
         }
         out->welcome = sqlite3_column_int(st, 2) != 0;
+        out->branch_id = sqlite3_column_int64(st, 3);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
@@ -136,6 +144,29 @@ int group_rule_reset(const char *platform, const char *group)
     return sqlite3_changes(store_db()) > 0 ? ZB_OK : ZB_ENOTFOUND;
 }
 
+int group_rule_bind(const char *platform, const char *group, int64_t branch_id, int64_t now)
+{
+    assert(store_in_tx());
+    if (!*group || branch_id < 0)
+        return ZB_EINVAL;
+    sqlite3_stmt *st = store_stmt(sql_bind);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, branch_id);
+    sqlite3_bind_int64(st, 4, now);
+    return store_exec_done(st);
+}
+
+int group_rule_branch(const char *platform, const char *group, int64_t *branch_id)
+{
+    struct group_rule r;
+    int rc = group_rule_get(platform, group, &r);
+    *branch_id = rc ? 0 : r.branch_id;
+    return rc;
+}
+
 int group_rule_print(FILE *f)
 {
     sqlite3_stmt *st = store_stmt(sql_list);
@@ -152,10 +183,14 @@ int group_rule_print(FILE *f)
         const char *prefix = sqlite3_column_type(st, 3) == SQLITE_NULL ? "（配置默认）"
                              : *store_text(st, 3)                      ? store_text(st, 3)
                                                                        : "（不用前缀）";
-        fprintf(f, "%s 群 %s：模式 %s（%s），前缀 %s，入群欢迎 %s（%s 更新）\n", store_text(st, 0),
-                store_text(st, 1), store_text(st, 2),
+        char org[BRANCH_PATH_MAX + 1] = "";
+        int64_t b = sqlite3_column_int64(st, 6);
+        if (b && branch_path(b, org, sizeof org))
+            snprintf(org, sizeof org, "#%lld", (long long)b);
+        fprintf(f, "%s 群 %s：模式 %s（%s），前缀 %s，入群欢迎 %s，所属组织 %s（%s 更新）\n",
+                store_text(st, 0), store_text(st, 1), store_text(st, 2),
                 group_mode_doc(m < 0 ? GROUP_NORMAL : (enum group_mode)m), prefix,
-                sqlite3_column_int(st, 4) ? "开" : "关", when);
+                sqlite3_column_int(st, 4) ? "开" : "关", b ? org : "未绑定", when);
         n++;
     }
     sqlite3_reset(st);

@@ -33,6 +33,7 @@ struct group_rule {
     bool has_prefix;                   /* prefix overrides the platform's default */
     char prefix[GROUP_PREFIX_MAX + 1]; /* "" = no prefix addressing in this group */
     bool welcome;                      /* greet members who join */
+    int64_t branch_id;                 /* the organisation the group is bound to, 0 = none */
 };
 
 /* group_rule_get - the rule of (platform, group), the defaults when there is no row.
@@ -55,6 +56,17 @@ bool group_rule_prefix_ok(const char *p);
 /* group_rule_prefix - the prefix in force under r: the group's own when set, else the
  * platform's default (its config key). Points into r or is platform_default. */
 const char *group_rule_prefix(const struct group_rule *r, const char *platform_default);
+
+/*
+ * group_rule_bind - tie (platform, group) to the organisation branch_id (0 unties it), creating
+ * its row with the default rules when it has none. Call inside a transaction.
+ */
+int group_rule_bind(const char *platform, const char *group, int64_t branch_id,
+                    int64_t now) ZB_MUST_USE;
+
+/* group_rule_branch - the organisation (platform, group) is bound to into *branch_id (0 when
+ * none). ZB_EDB on failure (*branch_id then 0). */
+int group_rule_branch(const char *platform, const char *group, int64_t *branch_id) ZB_MUST_USE;
 
 /* group_rule_reset - delete the row: the group follows the defaults. ZB_ENOTFOUND if none. */
 int group_rule_reset(const char *platform, const char *group) ZB_MUST_USE;

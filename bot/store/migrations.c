@@ -219,6 +219,10 @@ static const char *const core_steps[] = {
     "  created_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX notify_member ON notify_items(member_id, cap, state, day);",
+
+    /* 7: a QQ group tied to an organisation (`zhibu group bind`): the group's audience, roles
+     * and receipts come from it; 0 = not bound. */
+    "ALTER TABLE group_rules ADD COLUMN branch_id INTEGER NOT NULL DEFAULT 0;",
 };
 
 const struct migration_set migrations_core = {

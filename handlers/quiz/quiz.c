@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/chat/group_rules.h"
 #include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/textfmt.h"
@@ -998,12 +999,13 @@ static const char sql_names[] =
 
 int quiz_group_branch(const char *platform, const char *group, int64_t starter, int64_t *org_id)
 {
-    /* Groups are bound to branches by `zhibu group bind` (the first-hour issue); until that
-     * lands, a contest counts for the starter's own organisation. */
-    (void)platform;
-    (void)group;
+    /* a group bound to an organisation (`zhibu group bind`) counts for it; an unbound group for
+     * the starter's own organisation */
+    int rc = group_rule_branch(platform, group, org_id);
+    if (rc || *org_id)
+        return rc;
     struct member m;
-    int rc = member_get(starter, &m);
+    rc = member_get(starter, &m);
     if (rc)
         return rc;
     *org_id = m.branch_id;

@@ -205,8 +205,8 @@ int quiz_contest_advance(int64_t contest_id, int pos, int64_t now, bool *moved,
                          bool *over) ZB_MUST_USE;
 /* quiz_contest_get - contest id into *out. */
 int quiz_contest_get(int64_t id, struct quiz_contest *out) ZB_MUST_USE;
-/* quiz_group_branch - the branch a group's contest counts for: the group's bound branch when the
- * first-hour issue binds groups, until then the starter's own organisation. */
+/* quiz_group_branch - the branch a group's contest counts for: the organisation the group is
+ * bound to (`zhibu group bind`), else the starter's own organisation. */
 int quiz_group_branch(const char *platform, const char *group, int64_t starter,
                       int64_t *org_id) ZB_MUST_USE;
 
