@@ -14,6 +14,12 @@
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
 #include "handlers/todo/todo.h"
+#include "handlers/study/api.h"
+#include "handlers/study/chat.h"
+#include "handlers/study/cli.h"
+#include "handlers/study/demo.h"
+#include "handlers/study/jobs.h"
+#include "handlers/study/study.h"
 #include "bot/base/log.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -27,6 +33,11 @@ static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
+static const struct handler *const study_handlers[] = {
+    &study_handler, &study_next_handler, &study_past_handler, &study_sub_handler,
+    &study_points_handler,
+};
+static const struct decision_kind *const study_decisions[] = {&study_decision_kind};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -48,6 +59,17 @@ const struct capability registry_caps[] = {
      .routes = todo_api_routes,
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
+    {.name = "study",
+     .handlers = study_handlers,
+     .n_handlers = N(study_handlers),
+     .cli = study_cli,
+     .routes = study_api_routes,
+     .n_routes = STUDY_API_COUNT,
+     .migrations = &study_migrations,
+     .decisions = study_decisions,
+     .n_decisions = N(study_decisions),
+     .jobs = study_jobs,
+     .demo_seed = study_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 
