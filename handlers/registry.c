@@ -34,8 +34,8 @@ static const struct handler *const members_handlers[] = {
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
 static const struct handler *const study_handlers[] = {
-    &study_handler, &study_next_handler, &study_past_handler, &study_sub_handler,
-    &study_points_handler,
+    &study_handler,     &study_next_handler,   &study_past_handler,
+    &study_sub_handler, &study_points_handler,
 };
 static const struct decision_kind *const study_decisions[] = {&study_decision_kind};
 

@@ -197,6 +197,17 @@ static const struct key keys[] = {
      "requests per token per minute; more are answered 429"},
     {"api.login_timeout_ms", K_INT, F(api.login_timeout_ms), 100, 60000, "5000", NULL, NULL,
      "time-out of the login's call to jscode2session; slower answers 504"},
+    {"content.review_levels", K_INT, F(content.review_levels), 1, 2, "1", NULL, NULL,
+     "reviews a study item needs: 1, or 2 (a 书记 or 副书记 signs after the first reviewer)"},
+    {"content.sensitive_words", K_STR, F(content.sensitive_words), 0, 0, "", NULL, NULL,
+     "file of sensitive words, one per line; text containing one is refused at import"},
+    {"study.digest_time", K_STR, F(study.digest_time), 0, 0, "07:30", NULL, NULL,
+     "local time (HH:MM) the daily digest goes to subscribed members"},
+    {"study.daily_points_cap", K_INT, F(study.daily_points_cap), 0, 1000, "5", NULL, NULL,
+     "study points a member earns a day at most (one per item read)"},
+    {"study.audiences", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
+     "audience tags: {TAG: {\"categories\": [...], \"post_words\": [...], "
+     "\"education_words\": [...]}}"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -559,7 +570,15 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
             continue; /* "_comment" style keys document the file */
         const struct key *k = find_key(name);
         int rc;
-        if (k && k->type == K_OBJ)
+        if (k && k->type == K_OBJ && strcmp(name, "study.audiences") == 0) {
+            char *txt = cJSON_IsObject(it) ? cJSON_PrintUnformatted(it) : NULL;
+            rc = txt ? ZB_OK : ZB_ECONFIG;
+            if (txt) {
+                free(c->study.audiences);
+                c->study.audiences = txt;
+            } else
+                snprintf(err, errsz, "key \"study.audiences\": expected an object");
+        } else if (k && k->type == K_OBJ)
             rc = templates_load(tlist_of(c, strncmp(name, "wxmini.", 7) == 0), it, err, errsz);
         else if (k)
             rc = set_json(c, k, it, err, errsz);
@@ -773,6 +792,7 @@ void config_free(struct config *c)
     for (size_t i = 0; i < NKEYS; i++)
         if (keys[i].type == K_STR)
             free(*str_field(c, &keys[i]));
+    free(c->study.audiences);
     for (size_t i = 0; i < c->wechat.ntemplates; i++) {
         struct channel_template *t = &c->wechat.templates[i];
         free((char *)t->kind);

@@ -97,6 +97,15 @@ struct config {
         long rate_per_min;     /* requests per token per minute; more answer 429 */
         long login_timeout_ms; /* jscode2session slower than this answers 504 */
     } api;
+    struct {
+        long review_levels;    /* content.review_levels: 1, or 2 for a second signature */
+        char *sensitive_words; /* content.sensitive_words: word list file, "" = none */
+    } content;
+    struct {
+        char *digest_time;     /* study.digest_time: "HH:MM" local */
+        long daily_points_cap; /* study.daily_points_cap: points a member earns a day at most */
+        char *audiences;       /* study.audiences as JSON text ("{}" = none) */
+    } study;
 };
 
 /*

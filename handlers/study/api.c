@@ -110,6 +110,6 @@ const struct api_route study_api_routes[STUDY_API_COUNT] = {
      API_MEMBER, NULL},
     {API_GET, "/api/v1/study/{id}", NULL, true, api_item, "one study item; records the read",
      API_MEMBER, NULL},
-    {API_GET, "/api/v1/me/study", NULL, false, api_record, "the caller's study record",
-     API_MEMBER, NULL},
+    {API_GET, "/api/v1/me/study", NULL, false, api_record, "the caller's study record", API_MEMBER,
+     NULL},
 };

@@ -36,8 +36,8 @@ static int summary_lines(const char *s, struct buf *out)
     return ZB_OK;
 }
 
-int study_chat_item(int64_t member_id, int64_t id, bool with_link, const char *channel,
-                    int64_t now, struct buf *out)
+int study_chat_item(int64_t member_id, int64_t id, bool with_link, const char *channel, int64_t now,
+                    struct buf *out)
 {
     struct study_item it;
     int rc = study_get(id, &it);
@@ -168,8 +168,9 @@ static int on_sub(struct handler_ctx *c, struct reply *out)
     if (rc)
         return rc;
     if (on)
-        reply_textf(out, "%s每天 %s 给您发一条学习提要，含今天的学习内容和待办事项。\n回复"
-                         "“退订”可随时取消，0 返回菜单。",
+        reply_textf(out,
+                    "%s每天 %s 给您发一条学习提要，含今天的学习内容和待办事项。\n回复"
+                    "“退订”可随时取消，0 返回菜单。",
                     changed ? "已订阅。" : "您已订阅。", study_settings()->digest_time);
     else
         reply_text(out, changed ? "已退订每日学习提要。回复“订阅”可重新开启，0 返回菜单。"
@@ -185,14 +186,14 @@ static int on_points(struct handler_ctx *c, struct reply *out)
         return rc;
     struct buf b;
     buf_init(&b, REPLY_MAX);
-    rc = buf_appendf(&b,
-                     "我的学习记录\n本周：读了 %d 篇，积分 %d\n本月：读了 %d 篇，积分 %d\n",
+    rc = buf_appendf(&b, "我的学习记录\n本周：读了 %d 篇，积分 %d\n本月：读了 %d 篇，积分 %d\n",
                      r.week.items, r.week.points, r.month.items, r.month.points);
     if (!rc)
         rc = study_record_sections(c->member_id, c->now, &b);
     if (!rc)
-        rc = buf_appendf(&b, "本支部 %d 人：本周共读 %d 篇，本月共读 %d 篇\n回复“学习”继续，0 "
-                             "返回菜单。",
+        rc = buf_appendf(&b,
+                         "本支部 %d 人：本周共读 %d 篇，本月共读 %d 篇\n回复“学习”继续，0 "
+                         "返回菜单。",
                          r.branch_members, r.branch_week.items, r.branch_month.items);
     if (!rc)
         reply_text(out, buf_str(&b));

@@ -19,7 +19,7 @@ extern const struct handler study_handler, study_next_handler, study_past_handle
 /* study_chat_item - the chat text of item id for member_id: a summary and a signed link when
  * with_link (and links are configured), else the whole text (then the read is recorded). Into
  * out. ZB_ENOTFOUND, ZB_EDB. In a tx. */
-int study_chat_item(int64_t member_id, int64_t id, bool with_link, const char *channel,
-                    int64_t now, struct buf *out) ZB_MUST_USE;
+int study_chat_item(int64_t member_id, int64_t id, bool with_link, const char *channel, int64_t now,
+                    struct buf *out) ZB_MUST_USE;
 
 #endif

@@ -59,13 +59,14 @@ static int run_import(struct cli_ctx *c)
     study_drafts_free(d, n);
     if (rc) {
         fprintf(c->err, "错误：%s\n没有导入任何内容。\n",
-                rc == ZB_EDENIED    ? "只有支委委员可以为这个组织导入学习内容"
+                rc == ZB_EDENIED     ? "只有支委委员可以为这个组织导入学习内容"
                 : rc == ZB_ENOTFOUND ? "找不到撰稿人或组织"
                                      : zb_strerror(rc));
         return 1;
     }
-    fprintf(c->out, "已导入：新增 %d 篇，修订 %d 篇，未变 %d 篇。新增和修订的内容已进入审核。\n"
-                    "审核人（另一位宣传委员或书记）可用 zhibu todo --as 编号 查看。\n",
+    fprintf(c->out,
+            "已导入：新增 %d 篇，修订 %d 篇，未变 %d 篇。新增和修订的内容已进入审核。\n"
+            "审核人（另一位宣传委员或书记）可用 zhibu todo --as 编号 查看。\n",
             j.res.added, j.res.revised, j.res.unchanged);
     return 0;
 }
@@ -123,7 +124,7 @@ static int run_show(struct cli_ctx *c)
     if (st)
         return st;
     char org[BRANCH_PATH_MAX + 1] = "", a[MEMBER_NAME_MAX + 1], r1[MEMBER_NAME_MAX + 1],
-                                    r2[MEMBER_NAME_MAX + 1];
+                               r2[MEMBER_NAME_MAX + 1];
     if (branch_path(it.org_id, org, sizeof org))
         snprintf(org, sizeof org, "%lld", (long long)it.org_id);
     name_of(it.author_id, a, sizeof a);

@@ -16,8 +16,8 @@ struct hkey {
 #define HF(f) offsetof(struct study_header, f)
 
 static const struct hkey hkeys[] = {
-    {"title", HF(title), STUDY_TITLE_MAX},      {"date", HF(date), 10},
-    {"tags", HF(tags), STUDY_TAGS_MAX},         {"audience", HF(audience), STUDY_TAGS_MAX},
+    {"title", HF(title), STUDY_TITLE_MAX},       {"date", HF(date), 10},
+    {"tags", HF(tags), STUDY_TAGS_MAX},          {"audience", HF(audience), STUDY_TAGS_MAX},
     {"summary", HF(summary), STUDY_SUMMARY_MAX}, {"source", HF(source), STUDY_SOURCE_MAX},
 };
 #define NHKEYS (sizeof hkeys / sizeof hkeys[0])
@@ -155,7 +155,8 @@ int study_header_parse(const char *text, size_t len, struct study_header *h, int
         while (i < NHKEYS && !(strlen(hkeys[i].name) == kn && memcmp(hkeys[i].name, k, kn) == 0))
             i++;
         if (i == NHKEYS) {
-            snprintf(err, errsz, "未知的键“%.*s”（可用：title、date、tags、audience、summary、source）",
+            snprintf(err, errsz,
+                     "未知的键“%.*s”（可用：title、date、tags、audience、summary、source）",
                      (int)(kn > 40 ? 40 : kn), k);
             return ZB_EPARSE;
         }

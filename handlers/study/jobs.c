@@ -29,8 +29,8 @@ static int today_section(int64_t member_id, int64_t now, struct buf *out)
             snprintf(obj, sizeof obj, "%lld", (long long)e[i].id);
             if (link_sign("s", member_id, obj, now + STUDY_LINK_TTL_S, url, sizeof url))
                 url[0] = '\0';
-            return buf_appendf(out, "今日学习：《%s》\n%s%s", e[i].title, url[0] ? url : "回复“学习”阅读",
-                               url[0] ? "" : "")
+            return buf_appendf(out, "今日学习：《%s》\n%s%s", e[i].title,
+                               url[0] ? url : "回复“学习”阅读", url[0] ? "" : "")
                        ? ZB_ETOOBIG
                        : ZB_OK;
         }
@@ -75,7 +75,9 @@ int study_digest_run(const struct sched_tick *t, void *arg)
                 snprintf(url, sizeof url, "%.*s", (int)(ul < sizeof url ? ul : 0), u);
             }
             if (!buf_appendz(&text, "\n回复“退订”不再接收。")) {
-                struct notify_fields f = {.title = "每日学习提要", .time = day, .link = url[0] ? url : NULL,
+                struct notify_fields f = {.title = "每日学习提要",
+                                          .time = day,
+                                          .link = url[0] ? url : NULL,
                                           .text = buf_str(&text)};
                 rc = notify_send(ids[i], "study.digest", NOTIFY_URGENT, key, &f, NULL);
                 if (rc == ZB_ENOTFOUND)

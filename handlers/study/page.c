@@ -14,12 +14,23 @@ int study_html_escape(struct buf *out, const char *s)
     for (const char *p = s; *p; p++) {
         const char *r = NULL;
         switch (*p) {
-        case '&': r = "&amp;"; break;
-        case '<': r = "&lt;"; break;
-        case '>': r = "&gt;"; break;
-        case '"': r = "&quot;"; break;
-        case '\'': r = "&#39;"; break;
-        default: break;
+        case '&':
+            r = "&amp;";
+            break;
+        case '<':
+            r = "&lt;";
+            break;
+        case '>':
+            r = "&gt;";
+            break;
+        case '"':
+            r = "&quot;";
+            break;
+        case '\'':
+            r = "&#39;";
+            break;
+        default:
+            break;
         }
         int rc = r ? buf_appendz(out, r) : buf_append(out, p, 1);
         if (rc)
@@ -51,8 +62,8 @@ static int paras(struct buf *out, const char *body)
             const char *t = line;
             while (*t == '#' || *t == ' ')
                 t++;
-            int rc = buf_appendz(out, "<p>") || study_html_escape(out, t) ||
-                     buf_appendz(out, "</p>\n");
+            int rc =
+                buf_appendz(out, "<p>") || study_html_escape(out, t) || buf_appendz(out, "</p>\n");
             free(line);
             if (rc)
                 return ZB_ETOOBIG;
@@ -99,8 +110,9 @@ void study_page(const char *path, const char *m, const char *e, const char *sig,
     rc = study_read(cl.member_id, id, "page", now, NULL);
     if (rc) {
         *status = rc == ZB_ENOTFOUND ? 404 : 500;
-        message(html, "无法阅读", rc == ZB_ENOTFOUND ? "这篇内容已下线。请发送“学习”获取今天的内容。"
-                                                    : "系统忙，请稍后再试。");
+        message(html, "无法阅读",
+                rc == ZB_ENOTFOUND ? "这篇内容已下线。请发送“学习”获取今天的内容。"
+                                   : "系统忙，请稍后再试。");
         goto done;
     }
     char author[MEMBER_NAME_MAX + 1], r1[MEMBER_NAME_MAX + 1], r2[MEMBER_NAME_MAX + 1];

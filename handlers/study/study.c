@@ -61,22 +61,21 @@ static const char *const study_steps[] = {
 const struct migration_set study_migrations = {"study", study_steps,
                                                sizeof study_steps / sizeof study_steps[0]};
 
-const struct role_action study_import_action = {
-    "study.import", ROLE_ELECTED, false, "只有支委委员可以导入学习内容。"};
-const struct role_action study_manage_action = {
-    "study.manage", ROLE_SECRETARY | ROLE_DEPUTY | ROLE_PUBLICITY, true,
-    "只有书记、副书记或宣传委员可以管理学习内容。"};
-static const struct role_action review_action = {
-    "study.review", ROLE_SECRETARY | ROLE_PUBLICITY, false,
-    "只有宣传委员或书记可以审核学习内容。"};
+const struct role_action study_import_action = {"study.import", ROLE_ELECTED, false,
+                                                "只有支委委员可以导入学习内容。"};
+const struct role_action study_manage_action = {"study.manage",
+                                                ROLE_SECRETARY | ROLE_DEPUTY | ROLE_PUBLICITY, true,
+                                                "只有书记、副书记或宣传委员可以管理学习内容。"};
+static const struct role_action review_action = {"study.review", ROLE_SECRETARY | ROLE_PUBLICITY,
+                                                 false, "只有宣传委员或书记可以审核学习内容。"};
 
 /* ---- settings ---- */
 
 struct tagdef {
     char name[STUDY_TAGS_MAX + 1];
-    unsigned categories;                    /* bits of enum member_category */
-    char *post[STUDY_TAG_WORDS_MAX];        /* words in the post */
-    char *edu[STUDY_TAG_WORDS_MAX];         /* words in the education */
+    unsigned categories;             /* bits of enum member_category */
+    char *post[STUDY_TAG_WORDS_MAX]; /* words in the post */
+    char *edu[STUDY_TAG_WORDS_MAX];  /* words in the education */
     size_t npost, nedu;
 };
 
@@ -119,8 +118,10 @@ static int words_of(const cJSON *arr, char **out, size_t *n, const char *tag, co
     {
         if (!cJSON_IsString(w) || !*w->valuestring || strlen(w->valuestring) > 64 ||
             *n == STUDY_TAG_WORDS_MAX) {
-            snprintf(err, errsz, "key \"study.audiences.%s.%s\": words are non-empty strings, "
-                     "at most %d", tag, key, STUDY_TAG_WORDS_MAX);
+            snprintf(err, errsz,
+                     "key \"study.audiences.%s.%s\": words are non-empty strings, "
+                     "at most %d",
+                     tag, key, STUDY_TAG_WORDS_MAX);
             return ZB_ECONFIG;
         }
         out[(*n)++] = xstrdup(w->valuestring);
@@ -167,7 +168,8 @@ static int audiences_parse(const char *json, char *err, size_t errsz)
                         c++;
                     if (c == CAT_COUNT) {
                         snprintf(err, errsz,
-                                 "key \"study.audiences.%s.categories\": unknown category", d->name);
+                                 "key \"study.audiences.%s.categories\": unknown category",
+                                 d->name);
                         goto done;
                     }
                     d->categories |= 1u << c;
@@ -210,8 +212,8 @@ int study_configure(const struct study_config *c, char *err, size_t errsz)
     S.sensitive_path = xstrdup(c->sensitive_path ? c->sensitive_path : "");
     S.audiences_json = xstrdup(c->audiences_json ? c->audiences_json : "{}");
     S.digest_time = xstrdup(dt);
-    S.c = (struct study_config){c->review_levels, S.sensitive_path, S.audiences_json,
-                                S.digest_time, c->points_cap};
+    S.c = (struct study_config){c->review_levels, S.sensitive_path, S.audiences_json, S.digest_time,
+                                c->points_cap};
     int rc = audiences_parse(S.audiences_json, err, errsz);
     if (rc)
         return rc;
@@ -256,8 +258,7 @@ void study_describe_hits(const char *text, const struct sensitive_hit *hits, siz
     out[0] = '\0';
     for (size_t i = 0; i < n && o < outsz; i++) {
         int w = snprintf(out + o, outsz - o, "%s“%.*s”（第 %zu 字）", i ? "、" : "",
-                         (int)(hits[i].end - hits[i].start), text + hits[i].start,
-                         hits[i].pos + 1);
+                         (int)(hits[i].end - hits[i].start), text + hits[i].start, hits[i].pos + 1);
         if (w < 0)
             break;
         o += (size_t)w;
@@ -415,7 +416,10 @@ static int parse_one(const char *path, struct study_draft *d, char *err, size_t 
             char desc[STUDY_ERR_MAX];
             study_describe_hits(parts[i], hits, nh, desc, sizeof desc);
             snprintf(err, errsz, "%s：%s含有敏感词：%s", path,
-                     i == 0 ? "标题" : i == 1 ? "摘要" : "正文", desc);
+                     i == 0   ? "标题"
+                     : i == 1 ? "摘要"
+                              : "正文",
+                     desc);
             rc = ZB_EDENIED;
             goto done;
         }
@@ -629,7 +633,7 @@ static int open_review(int64_t id, int64_t org_id, int64_t author_id, int level,
 
 static bool same_content(sqlite3_stmt *st, const struct study_draft *d)
 {
-    const char *f[] = {d->h.title, d->h.date,   d->h.tags, d->h.audience,
+    const char *f[] = {d->h.title,   d->h.date,   d->h.tags, d->h.audience,
                        d->h.summary, d->h.source, d->body};
     for (int i = 0; i < 7; i++)
         if (strcmp(store_text(st, 3 + i), f[i]) != 0)
@@ -639,14 +643,14 @@ static bool same_content(sqlite3_stmt *st, const struct study_draft *d)
 
 static void bind_draft(sqlite3_stmt *st, int first, const struct study_draft *d)
 {
-    const char *f[] = {d->h.title, d->h.date,   d->h.tags, d->h.audience,
+    const char *f[] = {d->h.title,   d->h.date,   d->h.tags, d->h.audience,
                        d->h.summary, d->h.source, d->body};
     for (int i = 0; i < 7; i++)
         bind_text(st, first + i, f[i]);
 }
 
-int study_import(const struct actor *a, int64_t org_id, const struct study_draft *drafts,
-                 size_t n, int64_t now, struct study_import_result *res)
+int study_import(const struct actor *a, int64_t org_id, const struct study_draft *drafts, size_t n,
+                 int64_t now, struct study_import_result *res)
 {
     assert(store_in_tx());
     memset(res, 0, sizeof *res);
@@ -817,7 +821,9 @@ static int kind_summary(const struct decision *d, char *out, size_t outsz)
     if (rc || (rc = study_get(r.item_id, &it)))
         return rc;
     snprintf(out, outsz, "《%s》第 %d 版%s", it.h.title, it.version,
-             r.level == 2 ? "（二审）" : S.c.review_levels == 2 ? "（一审）" : "");
+             r.level == 2             ? "（二审）"
+             : S.c.review_levels == 2 ? "（一审）"
+                                      : "");
     study_item_clear(&it);
     return ZB_OK;
 }
@@ -1039,9 +1045,8 @@ int study_for_member(int64_t member_id, struct study_entry *out, size_t max, siz
 }
 
 static const char sql_offer_get[] = "SELECT item_id FROM study_offers WHERE member_id=?1";
-static const char sql_offer_set[] =
-    "INSERT INTO study_offers(member_id, item_id) VALUES(?1, ?2) "
-    "ON CONFLICT(member_id) DO UPDATE SET item_id=excluded.item_id";
+static const char sql_offer_set[] = "INSERT INTO study_offers(member_id, item_id) VALUES(?1, ?2) "
+                                    "ON CONFLICT(member_id) DO UPDATE SET item_id=excluded.item_id";
 
 int study_pick(int64_t member_id, bool next, int64_t now, int64_t *id)
 {

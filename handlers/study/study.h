@@ -41,7 +41,13 @@
 #define STUDY_DIGEST_BATCH  500  /* members sent a digest by one run of the job */
 #define STUDY_HOOKS_MAX     4    /* record sections (the quiz adds one) */
 
-enum study_status { STUDY_DRAFT = 0, STUDY_IN_REVIEW, STUDY_PUBLISHED, STUDY_REJECTED, STUDY_RETIRED };
+enum study_status {
+    STUDY_DRAFT = 0,
+    STUDY_IN_REVIEW,
+    STUDY_PUBLISHED,
+    STUDY_REJECTED,
+    STUDY_RETIRED
+};
 
 /* The capability's settings (bot/app fills them from the config). */
 struct study_config {
@@ -138,8 +144,8 @@ void study_drafts_free(struct study_draft *d, size_t n);
  * review (a decision in the inbox). a must be a member allowed study_import_action on org_id
  * (ZB_EDENIED); ZB_ENOTFOUND for an unknown organisation. Audited. Call inside a transaction.
  */
-int study_import(const struct actor *a, int64_t org_id, const struct study_draft *drafts,
-                 size_t n, int64_t now, struct study_import_result *res) ZB_MUST_USE;
+int study_import(const struct actor *a, int64_t org_id, const struct study_draft *drafts, size_t n,
+                 int64_t now, struct study_import_result *res) ZB_MUST_USE;
 
 /*
  * study_review_may - may a sign review step level (1 or 2) of an item by author_id owned by
@@ -186,8 +192,7 @@ struct study_entry {
  * study_for_member - the published items aimed at member_id, newest first: up to max into out,
  * *n stored. ZB_OK; ZB_ENOTFOUND when no such member; ZB_EDB.
  */
-int study_for_member(int64_t member_id, struct study_entry *out, size_t max,
-                     size_t *n) ZB_MUST_USE;
+int study_for_member(int64_t member_id, struct study_entry *out, size_t max, size_t *n) ZB_MUST_USE;
 
 /*
  * study_pick - the item to offer member_id: next false gives the newest unread item (today's),
