@@ -58,7 +58,7 @@ static bool next_line(const char *t, size_t len, size_t *pos, const char **l, si
 static bool is_fence(const char *l, size_t n)
 {
     trim(&l, &n);
-    return n == 3 && memcmp(l, "---", 3) == 0;
+    return n == 3 && strncmp(l, "---", 3) == 0;
 }
 
 static bool date_ok(const char *d)
@@ -111,7 +111,7 @@ int study_header_parse(const char *text, size_t len, struct study_header *h, int
         return ZB_EPARSE;
     }
     size_t pos = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    if (len >= 3 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     const char *l;
     size_t n;
@@ -152,7 +152,7 @@ int study_header_parse(const char *text, size_t len, struct study_header *h, int
         trim(&k, &kn);
         trim(&v, &vn);
         size_t i = 0;
-        while (i < NHKEYS && !(strlen(hkeys[i].name) == kn && memcmp(hkeys[i].name, k, kn) == 0))
+        while (i < NHKEYS && !(strlen(hkeys[i].name) == kn && strncmp(hkeys[i].name, k, kn) == 0))
             i++;
         if (i == NHKEYS) {
             snprintf(err, errsz,

@@ -342,7 +342,7 @@ toomany:
 static bool tag_known(const char *t, size_t n)
 {
     for (size_t i = 0; i < S.ntags; i++)
-        if (strlen(S.tags[i].name) == n && memcmp(S.tags[i].name, t, n) == 0)
+        if (strlen(S.tags[i].name) == n && strncmp(S.tags[i].name, t, n) == 0)
             return true;
     return false;
 }
@@ -960,7 +960,7 @@ static int aimed(int64_t org_id, const char *audience, const struct member *m, b
         const char *c = strchr(t, ',');
         size_t n = c ? (size_t)(c - t) : strlen(t);
         for (size_t i = 0; i < S.ntags; i++)
-            if (strlen(S.tags[i].name) == n && memcmp(S.tags[i].name, t, n) == 0 &&
+            if (strlen(S.tags[i].name) == n && strncmp(S.tags[i].name, t, n) == 0 &&
                 tag_covers(&S.tags[i], m))
                 *yes = true;
         t += n + (c ? 1 : 0);
