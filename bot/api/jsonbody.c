@@ -22,7 +22,7 @@ int jsonbody_parse(const char *body, size_t len, size_t cap, cJSON **out)
     *out = NULL;
     if (len > cap)
         return ZB_ETOOBIG;
-    if (!charset_utf8_valid(body, len))
+    if (!charset_json_text_ok(body, len)) /* the edge's one UTF-8 rule: no \u0000 cutting text */
         return ZB_EPARSE;
     cJSON *j = cJSON_ParseWithLength(body, len);
     if (!cJSON_IsObject(j)) {

@@ -195,6 +195,9 @@ static const struct key keys[] = {
      "a bearer token of the API expires this long after it was issued"},
     {"api.rate_per_min", K_INT, F(api.rate_per_min), 1, 100000, "120", NULL, NULL,
      "requests per token per minute; more are answered 429"},
+    {"api.login_per_min", K_INT, F(api.login_per_min), 0, 100000, "30", NULL, NULL,
+     "logins per client address per minute (each costs a jscode2session call, whose quota is the "
+     "whole app's; behind a proxy this caps all logins); more are answered 429; 0 = no cap"},
     {"api.login_timeout_ms", K_INT, F(api.login_timeout_ms), 100, 60000, "5000", NULL, NULL,
      "time-out of the login's call to jscode2session; slower answers 504"},
     {"content.review_levels", K_INT, F(content.review_levels), 1, 2, "1", NULL, NULL,

@@ -96,6 +96,7 @@ struct config {
         long token_ttl_s;      /* a bearer token expires this long after it was issued */
         long rate_per_min;     /* requests per token per minute; more answer 429 */
         long login_timeout_ms; /* jscode2session slower than this answers 504 */
+        long login_per_min;    /* logins per client address per minute, 0 = no cap */
     } api;
     struct {
         long review_levels;    /* content.review_levels: 1, or 2 for a second signature */

@@ -20,7 +20,8 @@
 
 #include "tests/e2e/delivery_util.h"
 
-#define RATE 40 /* api.rate_per_min of the test server */
+#define RATE       40 /* api.rate_per_min of the test server */
+#define LOGIN_RATE 20 /* api.login_per_min: more than the other tests' logins in one minute */
 
 static struct du_fake fake;
 static struct du_server srv;
@@ -161,10 +162,11 @@ static int setup(void **state)
     setenv("ZHIBU_TEST_NOW_FILE", now_file, 1);
     snprintf(extra, sizeof extra,
              "\"testing\":true,\"server\":{\"body_limit\":4096},"
-             "\"api\":{\"enabled\":true,\"rate_per_min\":%d,\"login_timeout_ms\":1000},"
+             "\"api\":{\"enabled\":true,\"rate_per_min\":%d,\"login_timeout_ms\":1000,"
+             "\"login_per_min\":%d},"
              "\"wxmini\":{\"app_id\":\"%s\",\"app_secret\":\"%s\","
              "\"api_base\":\"http://127.0.0.1:%d\"}",
-             RATE, DU_WX_APPID, DU_WX_SECRET, fake.port);
+             RATE, LOGIN_RATE, DU_WX_APPID, DU_WX_SECRET, fake.port);
     char out[512];
     if (du_server_config(&srv, &fake, 4, NULL, NULL, extra) ||
         du_cli(&srv, out, sizeof out, "demo", "seed", NULL) != 0)
@@ -368,6 +370,21 @@ static void rate_limit(void **state)
         expect(call("GET", "/api/v1/me", tok, NULL), 200, NULL, NULL);
     expect(call("GET", "/api/v1/me", tok, NULL), 429, "busy", NULL);
     expect(call("GET", "/api/v1/me", other, NULL), 200, NULL, NULL); /* per token */
+    /* logins per address: each costs a jscode2session call on the app's quota, so a flood of
+     * them is refused before it reaches WeChat (earlier tests' logins count too) */
+    int refused_at = 0;
+    for (int i = 1; i <= LOGIN_RATE + 1 && !refused_at; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "flood%d", i);
+        struct reply *r = login(code, NULL, 0);
+        if (r->status == 429) {
+            assert_non_null(strstr(r->body, "登录太频繁"));
+            refused_at = i;
+        } else {
+            assert_int_equal(r->status, 200);
+        }
+    }
+    assert_true(refused_at > 0);
 }
 
 static void inbox_routes(void **state)

@@ -4,6 +4,8 @@
  */
 #include "webhook/rest/rest.h"
 
+#include <microhttpd.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +21,9 @@
 #include "bot/org/role.h"
 #include "webhook/http/async.h"
 #include "webhook/rest/call.h"
+#include "webhook/rest/quota.h"
 
-#define JSON_TYPE  "application/json; charset=utf-8"
-#define RATE_SLOTS 1024 /* tokens counted at once; a collision shares a count */
+#define JSON_TYPE "application/json; charset=utf-8"
 
 static int h_login(struct api_ctx *c)
 {
@@ -72,29 +74,24 @@ static struct {
     bool login_on;                                /* the login worker runs */
 } door;
 
-/* One token's count in the current minute. */
-struct rate_slot {
-    int64_t session; /* the session counted */
-    int64_t minute;  /* the minute (Unix seconds / 60) */
-    long count;      /* requests in it */
-};
-static struct rate_slot rates[RATE_SLOTS];
-static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* rate_ok - count one request of session at now; false past limit in this minute. */
-static bool rate_ok(int64_t session, int64_t now, long limit)
+/* address_key - a negative rate key for the client's address (IPv4 or IPv6 bytes). */
+static int64_t address_key(const struct http_request *req)
 {
-    struct rate_slot *s = &rates[(uint64_t)session % RATE_SLOTS];
-    int64_t minute = now / 60;
-    pthread_mutex_lock(&rate_mu);
-    if (s->session != session || s->minute != minute) {
-        s->session = session;
-        s->minute = minute;
-        s->count = 0;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    const unsigned char *b = NULL;
+    size_t n = 0;
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+        b = (const unsigned char *)&((const struct sockaddr_in *)ci->client_addr)->sin_addr;
+        n = 4;
+    } else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6) {
+        b = (const unsigned char *)&((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr;
+        n = 16;
     }
-    bool ok = ++s->count <= limit;
-    pthread_mutex_unlock(&rate_mu);
-    return ok;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return -(int64_t)(h >> 2) - 1;
 }
 
 static void never(const struct config *cfg, struct http_request *req, struct http_response *resp)
@@ -297,7 +294,7 @@ static bool authenticate(struct http_request *req, struct http_response *resp, s
         snprintf(c->actor.label, sizeof c->actor.label, "apisession:%lld",
                  (long long)c->session.id);
     long limit = door.cfg ? door.cfg->api.rate_per_min : 120;
-    if (!rate_ok(c->session.id, now, limit)) {
+    if (!quota_take(c->session.id, now, limit)) {
         rest_problem(resp, 429, ZB_EBUSY, NULL, "请求太频繁，请稍后再试");
         return false;
     }
@@ -381,6 +378,13 @@ static void rest_handle(const struct config *cfg, struct http_request *req,
         .door = c,
     };
     if (c->route == rest_login_route) {
+        /* each login costs a call to jscode2session, whose quota is the whole app's */
+        if (cfg->api.login_per_min &&
+            !quota_take(address_key(req), clock_now(), cfg->api.login_per_min)) {
+            rest_problem(resp, 429, ZB_EBUSY, NULL, "登录太频繁，请稍后再试");
+            rest_call_free(c);
+            return;
+        }
         rest_login(cfg, req, resp, c); /* c is the request's now */
         return;
     }

@@ -20,7 +20,17 @@ static void test_parse_caps(void **state)
     cJSON_Delete(j);
     assert_int_equal(jsonbody_parse(ok, strlen(ok), 6, &j), ZB_ETOOBIG);
     assert_null(j);
-    const char *bad[] = {"", "[]", "1", "\"x\"", "{", "{\"a\":}", "{\"a\":\"\xff\"}"};
+    /* ... and the edge's one UTF-8 rule: an escaped NUL (which would cut the text where it
+     * stands) and half a surrogate pair are refused like invalid bytes */
+    const char *bad[] = {"",
+                         "[]",
+                         "1",
+                         "\"x\"",
+                         "{",
+                         "{\"a\":}",
+                         "{\"a\":\"\xff\"}",
+                         "{\"name\":\"\\u5f20\\u4e09\\u0000\\u8bf4\"}",
+                         "{\"a\":\"\\ud800\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(jsonbody_parse(bad[i], strlen(bad[i]), 64, &j), ZB_EPARSE);
         assert_null(j);
