@@ -34,6 +34,7 @@ void digest_reset(void)
 struct folded {
     struct buf *out;
     int n;
+    int64_t last; /* row id of the last item listed */
 };
 
 static int one_folded(const struct notify_item *it, void *arg)
@@ -42,13 +43,17 @@ static int one_folded(const struct notify_item *it, void *arg)
     if (!f->n && buf_appendz(f->out, "\n其他事项："))
         return ZB_ETOOBIG;
     f->n++;
+    f->last = it->id;
     const char *t = *it->title ? it->title : it->text;
     return buf_appendf(f->out, "\n· %.120s", t) ? ZB_ETOOBIG : ZB_OK;
 }
 
-int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any)
+int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any,
+                 int64_t *folded_upto)
 {
     *any = false;
+    if (folded_upto)
+        *folded_upto = 0;
     for (size_t i = 0; i < nsections; i++) {
         struct buf part;
         buf_init(&part, DIGEST_TEXT_MAX);
@@ -67,10 +72,13 @@ int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any)
     }
     struct buf fold;
     buf_init(&fold, DIGEST_TEXT_MAX);
-    struct folded f = {&fold, 0};
+    struct folded f = {&fold, 0, 0};
     int rc = notify_folded(member_id, DIGEST_FOLDED_MAX, one_folded, &f);
-    if (rc == ZB_OK && f.n && buf_append(out, fold.data, fold.len) == ZB_OK)
+    if (rc == ZB_OK && f.n && buf_append(out, fold.data, fold.len) == ZB_OK) {
         *any = true;
+        if (folded_upto)
+            *folded_upto = f.last;
+    }
     buf_free(&fold);
     return rc == ZB_ETOOBIG ? ZB_OK : rc;
 }

@@ -28,8 +28,11 @@ void digest_reset(void);
 /*
  * digest_build - member_id's digest text into out (capped at DIGEST_TEXT_MAX; a section that
  * does not fit is left out): each section in registration order, then the folded items.
- * *any says whether there was anything to say. ZB_EDB.
+ * *any says whether there was anything to say. *folded_upto (may be NULL) gets the row id of the
+ * last folded item listed (0 for none): once the digest is queued, the caller releases them with
+ * notify_release_folded so they do not show again. ZB_EDB.
  */
-int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any) ZB_MUST_USE;
+int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any,
+                 int64_t *folded_upto) ZB_MUST_USE;
 
 #endif

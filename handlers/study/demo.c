@@ -32,8 +32,10 @@ int study_demo_seed(void)
     char err[STUDY_ERR_MAX + 600];
     const char *paths[] = {dir};
     if (study_parse(paths, 1, &d, &n, err, sizeof err)) {
-        log_error("demo: %s", err);
-        return ZB_EINVAL;
+        /* e.g. a configuration without the audience tags the bundled items name: the rest of
+         * the demo still seeds (tests/unit/handlers/study/content.c checks the bundle itself) */
+        log_warn("demo: study items not seeded: %s", err);
+        return ZB_OK;
     }
     struct actor a = actor_member(author, "cli"), r = actor_member(reviewer, "cli");
     struct study_import_result res;

@@ -65,7 +65,8 @@ int study_digest_run(const struct sched_tick *t, void *arg)
         struct buf text;
         buf_init(&text, DIGEST_TEXT_MAX);
         bool any = false;
-        rc = digest_build(ids[i], t->now, &text, &any);
+        int64_t upto = 0;
+        rc = digest_build(ids[i], t->now, &text, &any, &upto);
         if (!rc && any) {
             char key[NOTIFY_KEY_MAX], url[LINK_URL_MAX] = "";
             snprintf(key, sizeof key, "study:digest:member:%lld:%s", (long long)ids[i], day);
@@ -79,9 +80,12 @@ int study_digest_run(const struct sched_tick *t, void *arg)
                                           .time = day,
                                           .link = url[0] ? url : NULL,
                                           .text = buf_str(&text)};
-                rc = notify_send(ids[i], "study.digest", NOTIFY_URGENT, key, &f, NULL);
+                struct notify_result res = {0};
+                rc = notify_send(ids[i], "study.digest", NOTIFY_URGENT, key, &f, &res);
                 if (rc == ZB_ENOTFOUND)
                     rc = ZB_OK;
+                else if (!rc && upto && res.outcome == NOTIFY_QUEUED)
+                    rc = notify_release_folded(ids[i], upto, res.outbox_id, NULL);
             }
         }
         if (!rc)

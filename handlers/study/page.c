@@ -1,6 +1,7 @@
 /* page.c - the study page /s/ID (see page.h). */
 #include "handlers/study/page.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,29 @@ static const char style[] =
     "padding:1em;color:#222;background:#fff}h1{font-size:1.4em;line-height:1.4}"
     ".meta{color:#555;font-size:.9em}p{margin:.6em 0}</style></head><body>";
 
-/* para - the body as paragraphs: one <p> per non-empty line, Markdown marks left as text. */
+/* inline_md - line (escaped) with each closed **bold** pair as <strong>; other marks as text. */
+static int inline_md(struct buf *out, const char *line)
+{
+    const char *p = line;
+    for (;;) {
+        const char *open = strstr(p, "**");
+        const char *close = open ? strstr(open + 2, "**") : NULL;
+        if (!close)
+            return study_html_escape(out, p);
+        char *pre = strndup(p, (size_t)(open - p));
+        char *bold = strndup(open + 2, (size_t)(close - open - 2));
+        int rc = !pre || !bold || study_html_escape(out, pre) || buf_appendz(out, "<strong>") ||
+                 study_html_escape(out, bold) || buf_appendz(out, "</strong>");
+        free(pre);
+        free(bold);
+        if (rc)
+            return ZB_ETOOBIG;
+        p = close + 2;
+    }
+}
+
+/* paras - the body as paragraphs: one <p> per non-empty line; "# " headings lose their marks,
+ * "- " items become "• " lines, **bold** is kept; everything else is escaped text. */
 static int paras(struct buf *out, const char *body)
 {
     const char *s = body;
@@ -59,11 +82,16 @@ static int paras(struct buf *out, const char *body)
             n--;
         if (n) {
             char *line = strndup(s, n);
+            if (!line)
+                return ZB_ETOOBIG;
             const char *t = line;
             while (*t == '#' || *t == ' ')
                 t++;
-            int rc =
-                buf_appendz(out, "<p>") || study_html_escape(out, t) || buf_appendz(out, "</p>\n");
+            bool item = (t[0] == '-' || t[0] == '*') && t[1] == ' ';
+            if (item)
+                t += 2;
+            int rc = buf_appendz(out, item ? "<p>• " : "<p>") || inline_md(out, t) ||
+                     buf_appendz(out, "</p>\n");
             free(line);
             if (rc)
                 return ZB_ETOOBIG;

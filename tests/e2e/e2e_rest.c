@@ -424,6 +424,9 @@ static void openapi_document(void **state)
         {"get", "/api/v1/todo"},
         {"post", "/api/v1/todo/{id}"},
         {"post", "/api/v1/wxmini/grants"},
+        {"get", "/api/v1/study"},
+        {"get", "/api/v1/study/{id}"},
+        {"get", "/api/v1/me/study"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
