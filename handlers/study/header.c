@@ -204,14 +204,14 @@ int study_header_parse(const char *text, size_t len, struct study_header *h, int
         snprintf(err, errsz, "正文为空");
         return ZB_EPARSE;
     }
+    /* the body's start may be inside leading blanks of its first line; keep it at a line start */
+    while (b > pos && text[b - 1] != '\n')
+        b--;
     if (e - b > STUDY_BODY_MAX) {
         *line = hline + 1;
         snprintf(err, errsz, "正文太长（最多 %d 字节）", STUDY_BODY_MAX);
         return ZB_ETOOBIG;
     }
-    /* the body's start may be inside leading blanks of its first line; keep it at a line start */
-    while (b > pos && text[b - 1] != '\n')
-        b--;
     h->body_off = b;
     h->body_len = e - b;
     *line = 0;
