@@ -48,8 +48,7 @@ static int one_folded(const struct notify_item *it, void *arg)
     return buf_appendf(f->out, "\n· %.120s", t) ? ZB_ETOOBIG : ZB_OK;
 }
 
-int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any,
-                 int64_t *folded_upto)
+int digest_build(int64_t member_id, int64_t now, struct buf *out, bool *any, int64_t *folded_upto)
 {
     *any = false;
     if (folded_upto)

@@ -121,7 +121,8 @@ static long long db(const char *fmt, ...)
 static void bind_to(const char *openid, int member)
 {
     char text[64];
-    snprintf(text, sizeof text, "绑定 %06lld", db("SELECT bind_code FROM members WHERE id=%d", member));
+    snprintf(text, sizeof text, "绑定 %06lld",
+             db("SELECT bind_code FROM members WHERE id=%d", member));
     has(say(openid, text), "绑定成功");
 }
 
@@ -361,8 +362,7 @@ static void content_and_review(void **state)
     has(say("o_old", text), "没有这一篇");
 
     /* retire: gone for the member */
-    assert_int_equal(du_cli(&srv, out, sizeof out, "content", "retire", ids, "--as", "3", NULL),
-                     0);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "content", "retire", ids, "--as", "3", NULL), 0);
     has(out, "已下线");
     snprintf(text, sizeof text, "学习 %lld", id);
     has(say("o_old", text), "没有这一篇");

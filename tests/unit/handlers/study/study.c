@@ -25,8 +25,8 @@
 #define DAY 86400LL
 
 static int64_t top, lock, channel;
-/* the 党委 secretary and publicity member; in lock: the secretary, two publicity members, a young operator, a
- * retired member; in channel: a plain member */
+/* the 党委 secretary and publicity member; in lock: the secretary, two publicity members, a young
+ * operator, a retired member; in channel: a plain member */
 static int64_t top_sec, top_pub, sec, pub, pub2, worker, retiree, other;
 static char dir[96], words_path[128];
 
@@ -129,8 +129,7 @@ static void rm_md(const char *slug)
 }
 
 /* import - parse dir and import as member `as` into org (0: theirs), in a transaction. */
-static int import(int64_t as, int64_t org, struct study_import_result *res, char *err,
-                  size_t errsz)
+static int import(int64_t as, int64_t org, struct study_import_result *res, char *err, size_t errsz)
 {
     const char *paths[] = {dir};
     struct study_draft *d = NULL;
@@ -493,7 +492,8 @@ static void test_bundled_content(void **state)
 {
     (void)state;
     struct study_config c = {
-        1, "", "{\"离退休党员\": {\"categories\": [\"离退休\"]}, \"一线岗位\": {}, \"管理岗位\": {}}",
+        1, "",
+        "{\"离退休党员\": {\"categories\": [\"离退休\"]}, \"一线岗位\": {}, \"管理岗位\": {}}",
         "07:30", 5};
     char err[STUDY_ERR_MAX + 600];
     assert_int_equal(study_configure(&c, err, sizeof err), ZB_OK);
