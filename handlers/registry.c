@@ -15,6 +15,12 @@
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
 #include "handlers/todo/todo.h"
+#include "handlers/study/api.h"
+#include "handlers/study/chat.h"
+#include "handlers/study/cli.h"
+#include "handlers/study/demo.h"
+#include "handlers/study/jobs.h"
+#include "handlers/study/study.h"
 #include "handlers/quiz/api.h"
 #include "handlers/quiz/chat.h"
 #include "handlers/quiz/cli.h"
@@ -34,6 +40,11 @@ static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
+static const struct handler *const study_handlers[] = {
+    &study_handler,     &study_next_handler,   &study_past_handler,
+    &study_sub_handler, &study_points_handler,
+};
+static const struct decision_kind *const study_decisions[] = {&study_decision_kind};
 static const struct handler *const quiz_handlers[] = {&quiz_handler, &quiz_wrong_handler,
                                                       &quiz_contest_handler, &quiz_answers_handler};
 static const struct decision_kind *const quiz_decisions[] = {&quiz_review_kind, &quiz_sign_kind};
@@ -60,6 +71,17 @@ const struct capability registry_caps[] = {
      .routes = todo_api_routes,
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
+    {.name = "study",
+     .handlers = study_handlers,
+     .n_handlers = N(study_handlers),
+     .cli = study_cli,
+     .routes = study_api_routes,
+     .n_routes = STUDY_API_COUNT,
+     .migrations = &study_migrations,
+     .decisions = study_decisions,
+     .n_decisions = N(study_decisions),
+     .jobs = study_jobs,
+     .demo_seed = study_demo_seed},
     {.name = "quiz",
      .handlers = quiz_handlers,
      .n_handlers = N(quiz_handlers),

@@ -426,6 +426,8 @@ int cli_main(const struct cli_table *t, int argc, char **argv)
             fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", loaded->database);
             goto done;
         }
+        if (app_study_init(loaded))
+            goto done;
         c.timezone = loaded->timezone;
         c.setting = setting;
     }

@@ -207,13 +207,21 @@ static const struct key keys[] = {
      "time allowed for each question of a group contest (开始竞答)"},
     {"quiz.bank_dir", K_STR, F(quiz.bank_dir), 0, 0, "content/quiz", NULL, NULL,
      "folder of the bundled question banks (*.json) that `zhibu demo seed` imports and approves"},
-    {"content.review_levels", K_INT, F(review_levels), 1, 2, "1", NULL, NULL,
-     "review of content and question banks: 1, or 2 to add a second signature by the 书记 or "
+    {"content.review_levels", K_INT, F(content.review_levels), 1, 2, "1", NULL, NULL,
+     "review of study items and question banks: 1, or 2 to add a second signature by the 书记 or "
      "副书记 of the owning organisation or the one above"},
-    {"study.show_rankings", K_BOOL, F(show_rankings), 0, 0, "false", NULL, NULL,
+    {"content.sensitive_words", K_STR, F(content.sensitive_words), 0, 0, "", NULL, NULL,
+     "file of sensitive words, one per line; text containing one is refused at import"},
+    {"study.digest_time", K_STR, F(study.digest_time), 0, 0, "07:30", NULL, NULL,
+     "local time (HH:MM) the daily digest goes to subscribed members"},
+    {"study.daily_points_cap", K_INT, F(study.daily_points_cap), 0, 1000, "20", NULL, NULL,
+     "study and quiz points a member earns in a day at most (one per item read, one per right "
+     "answer); 0 = no cap"},
+    {"study.show_rankings", K_BOOL, F(study.show_rankings), 0, 0, "false", NULL, NULL,
      "name the best members in contest results (off: only counts and shares)"},
-    {"study.daily_points_cap", K_INT, F(daily_points_cap), 0, 1000, "20", NULL, NULL,
-     "study and quiz points a member can earn in a day; 0 = no cap"},
+    {"study.audiences", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
+     "audience tags: {TAG: {\"categories\": [...], \"post_words\": [...], "
+     "\"education_words\": [...]}}"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -576,7 +584,15 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
             continue; /* "_comment" style keys document the file */
         const struct key *k = find_key(name);
         int rc;
-        if (k && k->type == K_OBJ)
+        if (k && k->type == K_OBJ && strcmp(name, "study.audiences") == 0) {
+            char *txt = cJSON_IsObject(it) ? cJSON_PrintUnformatted(it) : NULL;
+            rc = txt ? ZB_OK : ZB_ECONFIG;
+            if (txt) {
+                free(c->study.audiences);
+                c->study.audiences = txt;
+            } else
+                snprintf(err, errsz, "key \"study.audiences\": expected an object");
+        } else if (k && k->type == K_OBJ)
             rc = templates_load(tlist_of(c, strncmp(name, "wxmini.", 7) == 0), it, err, errsz);
         else if (k)
             rc = set_json(c, k, it, err, errsz);
@@ -685,9 +701,9 @@ static void configure_caps(const struct config *c)
     struct quiz_settings q = {
         .per_round = (int)c->quiz.questions_per_round,
         .contest_seconds = (int)c->quiz.contest_seconds,
-        .review_levels = (int)c->review_levels,
-        .show_rankings = c->show_rankings,
-        .daily_cap = (int)c->daily_points_cap,
+        .review_levels = (int)c->content.review_levels,
+        .show_rankings = c->study.show_rankings,
+        .daily_cap = (int)c->study.daily_points_cap,
         .bank_dir = c->quiz.bank_dir,
     };
     quiz_configure(&q);
@@ -821,6 +837,7 @@ void config_free(struct config *c)
     for (size_t i = 0; i < NKEYS; i++)
         if (keys[i].type == K_STR)
             free(*str_field(c, &keys[i]));
+    free(c->study.audiences);
     for (size_t i = 0; i < c->wechat.ntemplates; i++) {
         struct channel_template *t = &c->wechat.templates[i];
         free((char *)t->kind);

@@ -103,11 +103,16 @@ struct config {
         long contest_seconds;     /* quiz.contest_seconds: time per contest question */
         char *bank_dir;           /* quiz.bank_dir: bundled banks the demo imports */
     } quiz;
-    /* Shared with the study capability (issue 12); its branch declares the same keys: keep one
-     * copy of each at the merge. */
-    long review_levels;    /* content.review_levels: 1, or 2 for a second signature */
-    bool show_rankings;    /* study.show_rankings: names in contest results */
-    long daily_points_cap; /* study.daily_points_cap: points a day, study and quiz together */
+    struct {
+        long review_levels;    /* content.review_levels: 1, or 2 for a second signature */
+        char *sensitive_words; /* content.sensitive_words: word list file, "" = none */
+    } content;
+    struct {
+        char *digest_time;     /* study.digest_time: "HH:MM" local */
+        long daily_points_cap; /* study.daily_points_cap: study and quiz points a day at most */
+        char *audiences;       /* study.audiences as JSON text ("{}" = none) */
+        bool show_rankings;    /* study.show_rankings: names in contest results */
+    } study;
 };
 
 /*

@@ -1,11 +1,15 @@
 /* open.c - open the database with every migration set (see open.h). */
 #include "bot/app/open.h"
 
+#include <stdio.h>
+
+#include "bot/app/config.h"
 #include "bot/chat/replay_log.h"
 #include "bot/delivery/grants.h"
 #include "bot/org/apisession.h"
 #include "bot/store/store.h"
 #include "handlers/registry.h"
+#include "handlers/study/study.h"
 
 int app_store_init(const char *path, bool durability_power)
 {
@@ -22,4 +26,16 @@ int app_store_init(const char *path, bool durability_power)
         sets[i + ENGINE_SETS] = caps[i];
     return store_init(path, durability_power, sets,
                       (n < REGISTRY_CAPS_MAX ? n : REGISTRY_CAPS_MAX) + ENGINE_SETS);
+}
+
+int app_study_init(const struct config *cfg)
+{
+    struct study_config sc = {(int)cfg->content.review_levels, cfg->content.sensitive_words,
+                              cfg->study.audiences ? cfg->study.audiences : "{}",
+                              cfg->study.digest_time, (int)cfg->study.daily_points_cap};
+    char err[512];
+    int rc = study_configure(&sc, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "错误：配置有误：%s\n", err);
+    return rc;
 }

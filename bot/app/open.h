@@ -14,4 +14,9 @@
  * on failure. */
 int app_store_init(const char *path, bool durability_power) ZB_MUST_USE;
 
+struct config;
+/* app_study_init - hand the study capability its settings (content.*, study.*): audiences
+ * parsed, the sensitive-word list loaded. Non-zero with a Chinese message on stderr. */
+int app_study_init(const struct config *cfg) ZB_MUST_USE;
+
 #endif

@@ -3,6 +3,10 @@
  * order of the server's threads.
  */
 #include "bot/app/open.h"
+#include "bot/base/clock.h"
+#include "bot/base/xmalloc.h"
+#include "handlers/study/page.h"
+#include "webhook/http/async.h"
 #include "bot/app/serve.h"
 #include "bot/store/backup.h"
 
@@ -198,6 +202,57 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
     }
 }
 
+/* The study page /s/ID: verified, rendered and the read recorded in one writer job. */
+struct study_page_job {
+    char path[ROUTE_PATH_MAX + 1];
+    char *m, *e, *sig;
+    int64_t now;
+    int status;
+    struct buf html;
+};
+
+static void study_page_free(void *arg)
+{
+    struct study_page_job *j = arg;
+    free(j->m);
+    free(j->e);
+    free(j->sig);
+    buf_free(&j->html);
+    free(j);
+}
+
+static int study_page_run(void *arg)
+{
+    struct study_page_job *j = arg;
+    study_page(j->path, j->m, j->e, j->sig, j->now, &j->status, &j->html);
+    return ZB_OK;
+}
+
+static void study_page_done(struct http_request *req, void *arg, int rc, struct http_response *resp)
+{
+    (void)req;
+    struct study_page_job *j = arg;
+    resp->status = rc ? 500 : j->status;
+    resp->content_type = "text/html; charset=utf-8";
+    if (buf_append(&resp->body, buf_str(&j->html), j->html.len))
+        resp->status = 500;
+}
+
+static void study_page_handle(const struct config *cfg, struct http_request *req,
+                              struct http_response *resp)
+{
+    (void)cfg;
+    struct study_page_job *j = xcalloc(1, sizeof *j);
+    snprintf(j->path, sizeof j->path, "%s", req->path);
+    const char *q[3] = {http_query(req, "m"), http_query(req, "e"), http_query(req, "sig")};
+    j->m = q[0] ? xstrndup(q[0], 64) : NULL;
+    j->e = q[1] ? xstrndup(q[1], 64) : NULL;
+    j->sig = q[2] ? xstrndup(q[2], 128) : NULL;
+    j->now = clock_now();
+    buf_init(&j->html, STUDY_PAGE_MAX);
+    http_async_write(req, resp, study_page_run, j, study_page_free, study_page_done);
+}
+
 /* api_start - the REST door over every capability's routes and the engine's, its route
  * appended to routes (room for one more). ZB_EINVAL with err set. */
 static int api_start(const struct config *cfg, struct route *routes, size_t *n, char *err,
@@ -266,7 +321,7 @@ int serve_run(const struct config *cfg)
     struct scheduler *sch = NULL;
     struct sender_config scfg;
     struct send_client *clients[PLATFORM_COUNT] = {NULL};
-    struct route routes[PLATFORM_COUNT + 1];
+    struct route routes[PLATFORM_COUNT + 2];
     size_t nroutes = 0;
     char err[ERR_MAX];
     int status = 1;
@@ -292,6 +347,8 @@ int serve_run(const struct config *cfg)
         fprintf(stderr, "错误：无法登记发送提醒\n");
         goto done;
     }
+    if (app_study_init(cfg))
+        goto done;
     if (registry_init()) {
         fprintf(stderr, "错误：待办事项的种类有冲突（见上方日志）\n");
         goto done;
@@ -310,7 +367,8 @@ int serve_run(const struct config *cfg)
     notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
         (cfg->api.enabled && api_start(cfg, routes, &nroutes, err, sizeof err)) ||
-        server_start(cfg, routes, nroutes, &srv, err, sizeof err)) {
+        (routes[nroutes++] = (struct route){"/s/", ROUTE_GET, EP_OTHER, study_page_handle},
+         server_start(cfg, routes, nroutes, &srv, err, sizeof err))) {
         fprintf(stderr, "错误：%s\n", err);
         goto done;
     }

@@ -36,6 +36,9 @@ static const char sql_folded_cap[] =
 static const char sql_release[] =
     "UPDATE notify_items SET state='released', outbox_id=?3 WHERE member_id=?1 AND cap=?2 "
     "AND state='folded'";
+static const char sql_release_upto[] =
+    "UPDATE notify_items SET state='released', outbox_id=?3 WHERE member_id=?1 AND id<=?2 "
+    "AND state='folded'";
 static const char sql_folded[] =
     "SELECT id, kind, idem_key, title, text, day, created_at FROM notify_items "
     "WHERE member_id=?1 AND state='folded' ORDER BY id LIMIT ?2";
@@ -371,4 +374,20 @@ int notify_folded(int64_t member_id, size_t max, int (*fn)(const struct notify_i
     if (stop)
         return stop;
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
+int notify_release_folded(int64_t member_id, int64_t upto_id, int64_t outbox_id, int *n)
+{
+    if (member_id <= 0 || upto_id <= 0 || outbox_id <= 0)
+        return ZB_EINVAL;
+    sqlite3_stmt *st = store_stmt(sql_release_upto);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, member_id);
+    sqlite3_bind_int64(st, 2, upto_id);
+    sqlite3_bind_int64(st, 3, outbox_id);
+    int rc = store_exec_done(st);
+    if (rc == ZB_OK && n)
+        *n = sqlite3_changes(store_db());
+    return rc;
 }

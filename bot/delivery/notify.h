@@ -109,4 +109,13 @@ struct notify_item {
 int notify_folded(int64_t member_id, size_t max, int (*fn)(const struct notify_item *it, void *arg),
                   void *arg) ZB_MUST_USE;
 
+/*
+ * notify_release_folded - mark member_id's folded items with row id up to upto_id released: they
+ * went out inside the message of outbox row outbox_id (the daily digest, which listed them with
+ * notify_folded). *n (may be NULL) gets how many. ZB_OK, ZB_EINVAL for an id <= 0, ZB_EDB. Call
+ * inside the transaction that queued that message.
+ */
+int notify_release_folded(int64_t member_id, int64_t upto_id, int64_t outbox_id,
+                          int *n) ZB_MUST_USE;
+
 #endif

@@ -24,6 +24,7 @@
 #include "bot/org/branch.h"
 #include "bot/org/member.h"
 #include "bot/store/store.h"
+#include "handlers/study/study.h"
 #include "handlers/todo/todo.h"
 
 static const char *const quiz_steps[] = {
@@ -129,17 +130,6 @@ const struct role_action quiz_act_contest = {
     .operator_ok = false,
     .refusal = "只有书记、副书记或党小组长可以发起竞答。",
 };
-static const struct role_action act_review = {
-    .id = "quiz.review",
-    .roles = ROLE_SECRETARY | ROLE_PUBLICITY,
-    .refusal = "只有本组织的书记或宣传委员可以审核题目。",
-};
-static const struct role_action act_sign = {
-    .id = "quiz.sign",
-    .roles = ROLE_SECRETARY | ROLE_DEPUTY,
-    .refusal = "第二级审核须由本组织或上级组织的书记、副书记签发。",
-};
-
 static struct quiz_settings settings = {
     .per_round = 5,
     .contest_seconds = 30,
@@ -167,40 +157,6 @@ const struct quiz_settings *quiz_settings(void)
 }
 
 /* ---- review ---- */
-
-/*
- * review_may - may a review content of org_id written by author_id at level (1 or 2; first_id
- * the level-1 reviewer)? The same contract as the study capability's review rule
- * (handlers/study/study.h), which replaces this function at the merge: reviewer != author
- * (actor_same_person) at both levels; level 1 a 书记 or 宣传委员 acting on org_id; level 2 a
- * 书记 or 副书记 of org_id or of the organisation above it, not the level-1 reviewer. ZB_OK,
- * ZB_EDENIED, or ZB_EDB.
- */
-static int review_may(const struct actor *a, int64_t org_id, int64_t author_id, int level,
-                      int64_t first_id)
-{
-    if (!actor_is_member(a))
-        return ZB_EDENIED;
-    struct actor author = actor_member(author_id, "");
-    if (author_id && actor_same_person(&author, a))
-        return ZB_EDENIED;
-    const char *why = NULL;
-    if (level == 1) {
-        int rc = role_can(a, &act_review, org_id, &why);
-        return rc == ZB_EDB ? rc : rc ? ZB_EDENIED : ZB_OK;
-    }
-    if (first_id && a->member_id == first_id)
-        return ZB_EDENIED;
-    int rc = role_can(a, &act_sign, org_id, &why);
-    if (rc)
-        return rc == ZB_EDB ? rc : ZB_EDENIED;
-    struct member m;
-    struct branch b;
-    if (member_get(a->member_id, &m) || branch_get(org_id, &b))
-        return ZB_EDB;
-    return m.branch_id == org_id || (b.parent_id && m.branch_id == b.parent_id) ? ZB_OK
-                                                                                : ZB_EDENIED;
-}
 
 struct batch {
     int64_t id, org_id, author_id, first_id;
@@ -251,7 +207,9 @@ static int review_may_decide(const struct actor *a, const struct decision *d)
     struct batch b;
     if (batch_get(d->object_id, &b))
         return ZB_EDENIED;
-    return review_may(a, b.org_id, b.author_id, d->kind == &quiz_sign_kind ? 2 : 1, b.first_id);
+    /* one review rule for all content: study items and question banks alike */
+    return study_review_may(a, b.author_id, b.org_id, d->kind == &quiz_sign_kind ? 2 : 1,
+                            b.first_id);
 }
 
 static const char sql_batch_set[] =

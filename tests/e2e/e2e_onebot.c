@@ -161,7 +161,7 @@ static void test_private_and_forms(void **state)
     assert_contains(text, E2E_MENU_HEAD);
     assert_contains(text, E2E_MENU_LINE7);
     free(text);
-    assert_int_equal(say("12345678", NULL, "　１　", true, &text, &at), 200); /* normalised */
+    assert_int_equal(say("12345678", NULL, "　０　", true, &text, &at), 200); /* normalised */
     assert_contains(text, E2E_MENU_HEAD);
     free(text);
     expect("12345678", NULL, "今天开会吗", FALLBACK); /* private: the fallback answers */

@@ -215,8 +215,9 @@ static const struct norm_case norm_cases[] = {
     {"七", PROMPT_FEEDBACK, NULL, "feedback"},
     {"　留言！", PROMPT_FEEDBACK, NULL, "feedback"},
     {"建议", PROMPT_FEEDBACK, NULL, "feedback"},
-    {"１", NOT_UNDERSTOOD, NULL, "fallback"}, /* there is no menu item 1 yet */
-    {"一", NOT_UNDERSTOOD, NULL, "fallback"},
+    {"１", "只对已绑定的党员开放", NULL, "study"}, /* menu item 1: members only */
+    {"一", "只对已绑定的党员开放", NULL, "study"},
+    {"学习。", "只对已绑定的党员开放", NULL, "study"},
     {"十", NOT_UNDERSTOOD, NULL, "fallback"},
     {"今天天气怎么样", NOT_UNDERSTOOD, NULL, "fallback"},
     {"+", NOT_UNDERSTOOD, NULL, "fallback"}, /* no pages waiting */

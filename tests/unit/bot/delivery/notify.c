@@ -320,6 +320,50 @@ static void test_invalid(void **state)
     assert_string_equal(notify_field_name(NF_LINK), "link");
 }
 
+static int count_folded(const struct notify_item *it, void *arg)
+{
+    (void)it;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* A digest listed the folded items up to rel:2: releasing up to it leaves rel:3 folded. */
+static void test_release_folded(void **state)
+{
+    (void)state;
+    struct notify_result r;
+    set_now(DAY1 + 20 * DAY);
+    assert_int_equal(send(1, "dues.reminder", NOTIFY_ROUTINE, "rel:1", "党费", "本月党费", &r), 0);
+    assert_int_equal(r.outcome, NOTIFY_QUEUED);
+    assert_int_equal(send(1, "dues.reminder", NOTIFY_ROUTINE, "rel:2", "党费二", "二", &r), 0);
+    assert_int_equal(r.outcome, NOTIFY_FOLDED);
+    assert_int_equal(send(1, "dues.reminder", NOTIFY_ROUTINE, "rel:3", "党费三", "三", &r), 0);
+    assert_int_equal(r.outcome, NOTIFY_FOLDED);
+    int before = 0;
+    assert_int_equal(notify_folded(1, 10, count_folded, &before), 0);
+    assert_true(before >= 2); /* rel:2, rel:3 and any left folded by earlier tests */
+    long long second = unit_db_int("SELECT id FROM notify_items WHERE idem_key='rel:2'");
+    assert_int_equal(send(1, "study.digest", NOTIFY_URGENT, "rel:digest", "提要", "提要", &r), 0);
+    int n = -1;
+    assert_int_equal(store_begin(), 0);
+    assert_int_equal(notify_release_folded(1, 0, r.outbox_id, &n), ZB_EINVAL);
+    assert_int_equal(notify_release_folded(1, second, r.outbox_id, &n), 0);
+    assert_int_equal(store_commit(), 0);
+    assert_int_equal(n, before - 1);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM notify_items WHERE idem_key='rel:2' AND "
+                                 "state='released' AND outbox_id=%lld",
+                                 (long long)r.outbox_id),
+                     1);
+    int after = 0;
+    assert_int_equal(notify_folded(1, 10, count_folded, &after), 0);
+    assert_int_equal(after, 1); /* rel:3 was not listed: still folded */
+    /* another member's items are untouched; a second call changes nothing */
+    assert_int_equal(store_begin(), 0);
+    assert_int_equal(notify_release_folded(1, second, r.outbox_id, &n), 0);
+    assert_int_equal(store_commit(), 0);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_unreachable_listed),
         cmocka_unit_test(test_fields_carried),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_release_folded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
