@@ -129,7 +129,12 @@ int registry_init(void)
             return rc;
         }
     }
-    int rc = todo_chat_prepare();
+    /* the quiz's right answers share study's daily points cap, and show in 积分 */
+    int rc = study_points_register(quiz_points_since);
+    if (!rc)
+        rc = study_record_register(quiz_record_section);
+    if (!rc)
+        rc = todo_chat_prepare();
     done = rc == ZB_OK;
     return rc;
 }

@@ -322,3 +322,20 @@ const struct handler quiz_answers_handler = {
     .on_message = answers_on_message,
     .on_session = contest_on_session,
 };
+
+/* one_period - "本周答题 N 道，答对 M 道（P%）" for one period, or nothing without answers. */
+static int one_period(struct buf *out, const char *label, int64_t member_id, int64_t since)
+{
+    struct quiz_stats st;
+    int rc = quiz_record(member_id, since, &st);
+    if (rc || st.answered == 0)
+        return rc;
+    return buf_appendf(out, "%s答题 %d 道，答对 %d 道（%d%%），得分 %d\n", label, st.answered,
+                       st.right, st.right * 100 / st.answered, st.points);
+}
+
+int quiz_record_section(int64_t member_id, int64_t week_start, int64_t month_start, struct buf *out)
+{
+    int rc = one_period(out, "本周", member_id, week_start);
+    return rc ? rc : one_period(out, "本月", member_id, month_start);
+}

@@ -617,18 +617,6 @@ static int64_t day_start(int64_t now)
     return (int64_t)mktime(&tm);
 }
 
-/*
- * other_points_today - points the member earned today outside the quiz (the study capability's
- * reads), counted against the shared daily cap. 0 on this branch: study's study.h provides the
- * function at the merge (see the report).
- */
-static long other_points_today(int64_t member_id, int64_t since)
-{
-    (void)member_id;
-    (void)since;
-    return 0;
-}
-
 /* points_for - what a right answer now earns: 1, or 0 when the day's cap is reached. */
 int quiz_points_for(int64_t member_id, int64_t now, int *pts)
 {
@@ -646,8 +634,10 @@ int quiz_points_for(int64_t member_id, int64_t now, int *pts)
     sqlite3_reset(st);
     if (step != SQLITE_ROW)
         return ZB_EDB;
-    have += other_points_today(member_id, since);
-    *pts = have < settings.daily_cap ? 1 : 0;
+    int read = 0; /* the cap is shared with study's reading points */
+    if (study_points_today(member_id, now, &read))
+        return ZB_EDB;
+    *pts = have + read < settings.daily_cap ? 1 : 0;
     return ZB_OK;
 }
 
@@ -754,6 +744,14 @@ static const char sql_record[] =
     "WHERE member_id=?1 AND at>=?2";
 static const char sql_record_rounds[] =
     "SELECT count(*) FROM quiz_rounds WHERE member_id=?1 AND started_at>=?2";
+
+int quiz_points_since(int64_t member_id, int64_t since, int *points)
+{
+    struct quiz_stats st;
+    int rc = quiz_record(member_id, since, &st);
+    *points = rc ? 0 : st.points;
+    return rc;
+}
 
 int quiz_record(int64_t member_id, int64_t since, struct quiz_stats *out)
 {

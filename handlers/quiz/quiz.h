@@ -173,6 +173,8 @@ struct quiz_stats {
 };
 /* quiz_record - member's answers since (Unix seconds) into *out. */
 int quiz_record(int64_t member_id, int64_t since, struct quiz_stats *out) ZB_MUST_USE;
+/* quiz_points_since - the points of quiz_record (a study_points_fn: the daily cap is shared). */
+int quiz_points_since(int64_t member_id, int64_t since, int *points) ZB_MUST_USE;
 
 /* A group contest. */
 struct quiz_contest {

@@ -1109,6 +1109,63 @@ static const char sql_read_insert[] =
     "INSERT OR IGNORE INTO study_reads(member_id, item_id, read_at, day, points, channel) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
+#define POINT_SOURCES_MAX 8 /* other capabilities' points counted in the daily cap */
+
+static study_points_fn point_sources[POINT_SOURCES_MAX];
+static size_t n_point_sources;
+
+int study_points_register(study_points_fn fn)
+{
+    for (size_t i = 0; i < n_point_sources; i++)
+        if (point_sources[i] == fn)
+            return ZB_OK;
+    if (n_point_sources == POINT_SOURCES_MAX)
+        return ZB_ETOOBIG;
+    point_sources[n_point_sources++] = fn;
+    return ZB_OK;
+}
+
+int study_points_today(int64_t member_id, int64_t now, int *points)
+{
+    char day[16];
+    study_day(now, day, sizeof day);
+    sqlite3_stmt *st = store_stmt(sql_points_today);
+    *points = 0;
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, member_id);
+    bind_text(st, 2, day);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *points = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return step == SQLITE_ROW ? ZB_OK : ZB_EDB;
+}
+
+/* local_midnight - the start of the local day of now (the process's zone is the configured one). */
+static int64_t local_midnight(int64_t now)
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    return (int64_t)mktime(&tm);
+}
+
+/* points_today_all - reading points plus every registered source's, today: the shared cap. */
+static int points_today_all(int64_t member_id, int64_t now, int *points)
+{
+    int rc = study_points_today(member_id, now, points);
+    int64_t since = local_midnight(now);
+    for (size_t i = 0; !rc && i < n_point_sources; i++) {
+        int more = 0;
+        rc = point_sources[i](member_id, since, &more);
+        *points += more;
+    }
+    return rc;
+}
+
 int study_read(int64_t member_id, int64_t id, const char *channel, int64_t now, bool *first)
 {
     assert(store_in_tx());
@@ -1125,16 +1182,10 @@ int study_read(int64_t member_id, int64_t id, const char *channel, int64_t now, 
     }
     char day[16];
     study_day(now, day, sizeof day);
-    sqlite3_stmt *st = store_stmt(sql_points_today);
-    if (!st) {
-        rc = ZB_EDB;
+    int today = 0;
+    if ((rc = points_today_all(member_id, now, &today)))
         goto done;
-    }
-    sqlite3_bind_int64(st, 1, member_id);
-    bind_text(st, 2, day);
-    int today = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    st = store_stmt(sql_read_insert);
+    sqlite3_stmt *st = store_stmt(sql_read_insert);
     if (!st) {
         rc = ZB_EDB;
         goto done;

@@ -221,6 +221,17 @@ int study_digest_mark(int64_t member_id, const char *day, int64_t now) ZB_MUST_U
 
 /* study_record_get - member_id's record for the week and month of now (local time). */
 int study_record_get(int64_t member_id, int64_t now, struct study_record *out) ZB_MUST_USE;
+/* A source of points another capability awards (the quiz's right answers): the points member_id
+ * earned there since (Unix seconds) into *points. The daily cap counts them all. */
+typedef int (*study_points_fn)(int64_t member_id, int64_t since, int *points);
+
+/* study_points_register - count fn's points against the shared daily cap (at start-up).
+ * ZB_ETOOBIG past the cap. */
+int study_points_register(study_points_fn fn) ZB_MUST_USE;
+
+/* study_points_today - the points member_id earned by reading on the local day of now. */
+int study_points_today(int64_t member_id, int64_t now, int *points) ZB_MUST_USE;
+
 /* study_record_register - add a section to 积分 (at start-up). ZB_ETOOBIG past the cap. */
 int study_record_register(study_record_fn fn) ZB_MUST_USE;
 /* study_record_sections - run every registered section for member_id into out. */

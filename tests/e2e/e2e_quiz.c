@@ -183,6 +183,11 @@ static void private_round(void **state)
     assert_contains(t, "超过 30 分钟没有作答，已经结束");
     free(t);
     set_now((long long)time(NULL));
+    /* 积分 (the study capability's record) shows the quiz's answers of the week */
+    t = say(qq, NULL, "积分");
+    assert_contains(t, "本周答题 ");
+    assert_contains(t, "答对");
+    free(t);
     /* an unbound sender is told to bind */
     t = say("29999999", NULL, "答题");
     assert_contains(t, "只对已绑定的党员开放");

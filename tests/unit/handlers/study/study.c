@@ -439,6 +439,15 @@ static void test_targeting(void **state)
     assert_false(visible(worker, line));
 }
 
+/* other_points - a points source standing for the quiz: the retiree already earned 2 today. */
+static int64_t points_member;
+static int other_points(int64_t member_id, int64_t since, int *points)
+{
+    (void)since;
+    *points = member_id == points_member ? 2 : 0;
+    return ZB_OK;
+}
+
 static void test_reads_and_points_cap(void **state)
 {
     (void)state;
@@ -468,6 +477,15 @@ static void test_reads_and_points_cap(void **state)
     assert_int_equal(study_record_get(worker, T0 + 400, &rec), ZB_OK);
     assert_int_equal(rec.week.items, 3);
     assert_int_equal(rec.branch_week.items, 4);
+    /* the cap is shared with other capabilities' points (the quiz's right answers): a member who
+     * earned the day's cap elsewhere reads for no points */
+    points_member = retiree;
+    assert_int_equal(study_points_register(other_points), ZB_OK);
+    int before = 0, after = 0;
+    assert_int_equal(study_points_today(retiree, T0 + 500, &before), ZB_OK);
+    assert_int_equal(read_item(retiree, r2, T0 + 500, NULL), ZB_OK);
+    assert_int_equal(study_points_today(retiree, T0 + 500, &after), ZB_OK);
+    assert_int_equal(after, before);
     /* a member of another branch cannot read a branch's item */
     assert_int_equal(read_item(other, r1, T0, NULL), ZB_ENOTFOUND);
     /* subscription */
