@@ -5,6 +5,7 @@
  * refused, the second signature by a different 书记), unpublished questions never asked, rounds
  * with points under the daily cap, wrong answers replayed, a contest counting first answers.
  */
+#include "handlers/study/study.h"
 #include "tests/unit/unit_db.h"
 
 #include <iconv.h>
@@ -57,6 +58,8 @@ static int setup(void **state)
         unit_db_exec(todo_migrations.steps[i]);
     for (size_t i = 0; i < quiz_migrations.n; i++)
         unit_db_exec(quiz_migrations.steps[i]);
+    for (size_t i = 0; i < study_migrations.n; i++) /* the points cap is shared with study */
+        unit_db_exec(study_migrations.steps[i]);
     if (branch_add("党委/船闸支部", 1, &branch, &created, err, sizeof err))
         return -1;
     author = person("甲", "13800138001", "组织委员");
