@@ -219,6 +219,12 @@ static const char *const core_steps[] = {
     "  created_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX notify_member ON notify_items(member_id, cap, state, day);",
+
+    /* 7: a member removed from the registry (`zhibu member remove`) keeps the record for the
+     * history: left_at (Unix seconds) marks it, left_reason says why; lists, binding and
+     * statistics leave such a record out. */
+    "ALTER TABLE members ADD COLUMN left_at INTEGER;"
+    "ALTER TABLE members ADD COLUMN left_reason TEXT;",
 };
 
 const struct migration_set migrations_core = {
