@@ -3,7 +3,8 @@
  * binary: `member add` (the fields and rules of `member set`, audited), `member remove` (the
  * record kept for the history, left out of lists, binding and pushes, `member show` says 已移出),
  * `member codes --renew ID`, `branch rename`, `outbox cancel ID` and `outbox retry ID` (only
- * pending, failed or unreachable rows; the operator only); every one audited.
+ * pending, failed or unreachable rows; the operator only); every one audited. And item 18: the
+ * server log's time is in the configured zone with its offset.
  *
  * One server for the program: the tests run in order and build on the imported example roster.
  */
@@ -245,12 +246,29 @@ static void test_outbox_cancel_retry(void **state)
     assert_int_equal(cli("outbox", "bogus"), 2);
 }
 
+/* The server log is in the configured time zone with its offset, like the CLI (item 18). */
+static void test_log_in_configured_zone(void **state)
+{
+    (void)state;
+    struct e2e_config cfg = {.timezone = "Asia/Shanghai"};
+    struct e2e_server *sh = e2e_server_up(&cfg);
+    assert_non_null(sh);
+    assert_true(e2e_log_has(sh, 0, "+0800 INFO"));
+    assert_false(e2e_log_has(sh, 0, "Z INFO"));
+    e2e_server_free(sh);
+    assert_true(e2e_log_has(srv, 0, "+0000 INFO")); /* UTC says so too */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_import),        cmocka_unit_test(test_member_add),
-        cmocka_unit_test(test_codes_renew),   cmocka_unit_test(test_member_remove),
-        cmocka_unit_test(test_branch_rename), cmocka_unit_test(test_outbox_cancel_retry),
+        cmocka_unit_test(test_import),
+        cmocka_unit_test(test_member_add),
+        cmocka_unit_test(test_codes_renew),
+        cmocka_unit_test(test_member_remove),
+        cmocka_unit_test(test_branch_rename),
+        cmocka_unit_test(test_outbox_cancel_retry),
+        cmocka_unit_test(test_log_in_configured_zone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
