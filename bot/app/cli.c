@@ -219,7 +219,8 @@ int cli_table_add(struct cli_table *t, const struct cli_command *cmds, size_t n,
             const struct cli_command *o = t->cmd[k];
             if (strcmp(o->noun, c->noun) != 0)
                 continue;
-            if (!o->verb || !c->verb || strcmp(o->verb, c->verb) == 0) {
+            /* a noun alone (`outbox`) may sit beside its verbs (`outbox cancel`) */
+            if ((!o->verb && !c->verb) || (o->verb && c->verb && strcmp(o->verb, c->verb) == 0)) {
                 fprintf(err, "错误：命令 %s %s 重复登记\n", c->noun, c->verb ? c->verb : "");
                 return ZB_EINVAL;
             }
@@ -284,20 +285,23 @@ static const struct cli_command *find(const struct cli_table *t, int argc, char 
                                       bool *noun_ok)
 {
     *noun_ok = noun_known(t, argv[1]);
+    const struct cli_command *alone = NULL; /* the noun as a command of its own */
     for (size_t i = 0; i < t->n; i++) {
         const struct cli_command *c = t->cmd[i];
         if (strcmp(c->noun, argv[1]) != 0)
             continue;
         if (!c->verb) {
-            *skip = 2;
-            return c;
+            alone = c;
+            continue;
         }
         if (argc > 2 && strcmp(c->verb, argv[2]) == 0) {
             *skip = 3;
             return c;
         }
     }
-    return NULL;
+    if (alone)
+        *skip = 2;
+    return alone;
 }
 
 static bool demo_fallback; /* no --config, $ZHIBU_CONFIG or config/zhibu.json: the demo's */
@@ -344,6 +348,10 @@ static int resolve_actor(const char *as, struct actor *out)
     if (*as && !*end && !errno && id > 0) {
         struct member m;
         int rc = member_get(id, &m);
+        if (rc == ZB_OK && m.left_at) {
+            fprintf(stderr, "错误：#%s 已移出名单（--as）\n", as);
+            return 1;
+        }
         if (rc == ZB_OK) {
             *out = actor_member(id, "cli");
             return 0;

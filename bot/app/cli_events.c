@@ -14,7 +14,9 @@
 #include "bot/base/rand.h"
 #include "bot/chat/eventlog.h"
 #include "bot/delivery/outbox.h"
+#include "bot/org/audit.h"
 #include "bot/org/member.h"
+#include "bot/org/role.h"
 #include "bot/store/store.h"
 
 #define KEY_MAX 128
@@ -52,6 +54,10 @@ static int refuse_unknown_member(const char *to)
     }
     struct member m;
     int rc = member_get(id, &m);
+    if (rc == ZB_OK && m.left_at) {
+        fprintf(stderr, "错误：#%lld 已移出名单，没有加入发送队列\n", id);
+        return 1;
+    }
     if (rc == ZB_ENOTFOUND)
         fprintf(stderr, "错误：没有编号为 %lld 的党员，没有加入发送队列\n", id);
     else if (rc)
@@ -149,6 +155,85 @@ static int cmd_outbox(struct cli_ctx *c)
     return 0;
 }
 
+/* Who may cancel or retry a queued message: the operator (the CLI without --as). The queue
+ * holds every organisation's messages, so no member's scope covers it: the roles are the
+ * elected ones, and a member is refused by outbox_change_run on top of role_can. */
+static const struct role_action outbox_manage = {
+    .id = "outbox.manage",
+    .roles = ROLE_SECRETARY,
+    .operator_ok = true,
+    .refusal = "抱歉，只有服务器操作员可以取消或重发队列中的消息。",
+};
+
+/* One cancel or retry, inside store_tx_run. */
+struct outbox_change {
+    const struct actor *actor; /* who */
+    int64_t id;                /* the row */
+    bool retry;                /* retry, else cancel */
+    char was[16];              /* OUT: its status before */
+};
+
+static int outbox_change_tx(void *arg)
+{
+    struct outbox_change *oc = arg;
+    int64_t now = clock_now();
+    int rc = oc->retry ? outbox_retry(oc->id, now, oc->was, sizeof oc->was)
+                       : outbox_cancel(oc->id, now, oc->was, sizeof oc->was);
+    if (rc)
+        return rc;
+    char target[32];
+    snprintf(target, sizeof target, "outbox:%lld", (long long)oc->id);
+    return audit_write(oc->actor->label, oc->retry ? "outbox_retry" : "outbox_cancel", target,
+                       oc->was, oc->actor->channel, now);
+}
+
+/* outbox_change_run - outbox cancel|retry ID. */
+static int outbox_change_run(struct cli_ctx *c, bool retry)
+{
+    char *end;
+    const char *w = cli_word(c->args, 0);
+    errno = 0;
+    long long id = strtoll(w, &end, 10);
+    if (errno || end == w || *end || id < 1) {
+        fprintf(stderr, "错误：“%s”不是消息编号（zhibu outbox 每行 # 后的数字）\n", w);
+        return 2;
+    }
+    if (actor_is_member(c->actor)) {
+        fprintf(stderr, "错误：%s\n", outbox_manage.refusal);
+        return 1;
+    }
+    struct outbox_change oc = {.actor = c->actor, .id = id, .retry = retry};
+    int rc = store_tx_run(outbox_change_tx, &oc);
+    if (rc == ZB_ENOTFOUND) {
+        fprintf(stderr, "错误：没有编号为 %lld 的消息\n", id);
+        return 1;
+    }
+    if (rc == ZB_EINVAL) {
+        fprintf(stderr, "错误：#%lld %s，不能%s（只能处理待发送、失败或无法送达的消息）\n", id,
+                strcmp(oc.was, "sent") == 0 ? "已送达" : "正在发送", retry ? "重发" : "取消");
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "错误：数据库操作失败（见上方日志）\n");
+        return 1;
+    }
+    if (retry)
+        printf("已安排重发 #%lld（运行中的服务会马上发送）\n", id);
+    else
+        printf("已取消 #%lld，不会再发送\n", id);
+    return 0;
+}
+
+static int cmd_outbox_cancel(struct cli_ctx *c)
+{
+    return outbox_change_run(c, false);
+}
+
+static int cmd_outbox_retry(struct cli_ctx *c)
+{
+    return outbox_change_run(c, true);
+}
+
 static const struct cli_opt events_opts[] = {
     {"--limit", CLI_INT, 1, 100000, "N", "最多显示几条（默认 20）"},
     {0},
@@ -196,5 +281,23 @@ const struct cli_command cli_events_cmds[] = {
      .opts = outbox_opts,
      .needs_store = true,
      .run = cmd_outbox},
+    {.noun = "outbox",
+     .verb = "cancel",
+     .usage = "编号",
+     .summary = "取消一条待发送、失败或无法送达的消息（记入审计）",
+     .min_words = 1,
+     .max_words = 1,
+     .needs_store = true,
+     .action = &outbox_manage,
+     .run = cmd_outbox_cancel},
+    {.noun = "outbox",
+     .verb = "retry",
+     .usage = "编号",
+     .summary = "重发一条失败、无法送达或待发送的消息（记入审计）",
+     .min_words = 1,
+     .max_words = 1,
+     .needs_store = true,
+     .action = &outbox_manage,
+     .run = cmd_outbox_retry},
 };
 const size_t cli_events_count = sizeof cli_events_cmds / sizeof cli_events_cmds[0];

@@ -386,15 +386,15 @@ int serve_run(const struct config *cfg)
     log_info("zhibu: signal %d, stopping", sig);
     if (sdnotify_send("STOPPING=1") < 0)
         log_warn("zhibu: cannot tell the service manager we are stopping");
-    server_stop(srv); /* no new requests, then the router's writer */
-    srv = NULL;
-    writer_stop();
     status = 0;
 done:
+    /* producers first, the writer last: no request, login, job or delivery may still hand it
+     * work (a job after writer_stop would start the writer again during the exit) */
     server_stop(srv);
     rest_stop(); /* after the server: no login is waiting any more */
     scheduler_stop(sch);
     sender_stop(snd);
+    writer_stop();
     for (int p = 0; p < PLATFORM_COUNT; p++)
         wiring[p].client_free(clients[p]);
     store_close_thread();

@@ -42,8 +42,8 @@ void log_msg(enum log_level lv, const char *fmt, ...)
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t off = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+    localtime_r(&ts.tv_sec, &tm); /* the configured zone (TZ, set from the config) */
+    size_t off = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S%z ", &tm);
     int n;
     if (request_id)
         n = snprintf(line + off, sizeof line - off, "%s [r%llu] ", tags[lv],

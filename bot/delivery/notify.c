@@ -288,6 +288,8 @@ int notify_send(int64_t member_id, const char *kind, enum notify_urgency urgency
         goto done;
     }
     rc = member_get(member_id, &m);
+    if (rc == ZB_OK && m.left_at)
+        rc = ZB_ENOTFOUND; /* removed from the registry: nothing reaches them any more */
     if (rc)
         goto done;
     int64_t now = clock_now();

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -589,6 +590,51 @@ int outbox_print(FILE *f, const char *status, int limit)
     if (rc == SQLITE_DONE && rows == 0)
         fprintf(f, "（没有符合条件的消息）\n");
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
+static const char sql_status_of[] = "SELECT status FROM outbox WHERE id=?1";
+static const char sql_cancel[] =
+    "UPDATE outbox SET status='failed', error_code='cancelled', error_text='已取消', "
+    "updated_at=?2 WHERE id=?1 AND status IN ('pending', 'failed', 'unreachable')";
+static const char sql_retry[] =
+    "UPDATE outbox SET status='pending', next_try_at=?2, not_before=min(not_before, ?2), "
+    "attempts=0, closed=0, expires_at=0, error_code=NULL, error_text=NULL, updated_at=?2 "
+    "WHERE id=?1 AND status IN ('pending', 'failed', 'unreachable')";
+
+/* change - run the cancel or retry statement on row id, its status before into was. */
+static int change(const char *sql, int64_t id, int64_t now, char *was, size_t wassz)
+{
+    assert(store_in_tx());
+    sqlite3_stmt *st = store_stmt(sql_status_of);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(was, wassz, "%s", store_text(st, 0));
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return ZB_ENOTFOUND;
+    if (rc != SQLITE_ROW)
+        return ZB_EDB;
+    if (strcmp(was, "pending") != 0 && strcmp(was, "failed") != 0 &&
+        strcmp(was, "unreachable") != 0)
+        return ZB_EINVAL;
+    if (!(st = store_stmt(sql)))
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    return store_exec_done(st);
+}
+
+int outbox_cancel(int64_t id, int64_t now, char *was, size_t wassz)
+{
+    return change(sql_cancel, id, now, was, wassz);
+}
+
+int outbox_retry(int64_t id, int64_t now, char *was, size_t wassz)
+{
+    return change(sql_retry, id, now, was, wassz);
 }
 
 static const char sql_texts_by_key[] =

@@ -168,6 +168,16 @@ int outbox_max_seq(const char *reply_to, int *seq) ZB_MUST_USE;
 int outbox_texts_by_key(const char *key_prefix, int (*fn)(void *arg, const char *text),
                         void *arg) ZB_MUST_USE;
 
+/*
+ * outbox_cancel - row id will not be sent: marked failed with error_code "cancelled".
+ * outbox_retry - row id is tried again now, from scratch (attempts, closed channels and expiry
+ * cleared). Both only for a pending, failed or unreachable row: ZB_EINVAL for one sending or
+ * sent, ZB_ENOTFOUND when there is none; *was (size wassz) receives the status before. Call
+ * inside a transaction (the caller writes the audit row in it); outbox_kick after the commit.
+ */
+int outbox_cancel(int64_t id, int64_t now, char *was, size_t wassz) ZB_MUST_USE;
+int outbox_retry(int64_t id, int64_t now, char *was, size_t wassz) ZB_MUST_USE;
+
 /* outbox_count - rows with status (NULL = all) into *n. */
 int outbox_count(const char *status, long long *n) ZB_MUST_USE;
 

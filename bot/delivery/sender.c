@@ -275,8 +275,9 @@ static void end_job(struct sender *s, struct job *j, enum send_outcome o,
             delay = c->rate_pause_s;
         p->r.next_try_at = now + delay;
         set_err(p, e->code, e->text);
-        log_info("sender: #%lld attempt %d: %s; again in %llds", (long long)j->row.id,
-                 j->row.attempts, e->code, (long long)delay);
+        /* a retry is routine (DEBUG); a row that ends failed or unreachable is a WARN */
+        log_debug("sender: #%lld attempt %d: %s; again in %llds", (long long)j->row.id,
+                  j->row.attempts, e->code, (long long)delay);
         break;
     }
     p->r.closed = j->row.closed;
@@ -307,7 +308,7 @@ static void route_job(struct sender *s, struct job *j, int64_t now)
     if (rc == ZB_ENOTFOUND) {
         struct pending *p = result(s, j, "unreachable");
         set_err(p, "unreachable", why);
-        log_info("sender: #%lld unreachable", (long long)j->row.id);
+        log_warn("sender: #%lld unreachable", (long long)j->row.id);
         job_release(j);
         return;
     }

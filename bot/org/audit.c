@@ -27,11 +27,17 @@ static const struct {
     const char *id;   /* stored action */
     const char *name; /* shown */
 } actions[] = {
-    {"import", "导入名单"},       {"bind", "手工绑定"},        {"unbind", "手工解绑"},
-    {"bind_code", "绑定码绑定"},  {"unbind_self", "本人解绑"}, {"unfollow", "取消关注解绑"},
-    {"set", "修改信息"},          {"role", "调整职务"},        {"unmask", "查看完整手机号"},
-    {"view_members", "查看名单"}, {"branch_add", "新建组织"},  {"codes", "打印绑定码"},
-    {"approve", "同意"},          {"return", "退回"},          {"api_token", "签发接口令牌"},
+    {"import", "导入名单"},        {"bind", "手工绑定"},
+    {"unbind", "手工解绑"},        {"bind_code", "绑定码绑定"},
+    {"unbind_self", "本人解绑"},   {"unfollow", "取消关注解绑"},
+    {"set", "修改信息"},           {"role", "调整职务"},
+    {"unmask", "查看完整手机号"},  {"view_members", "查看名单"},
+    {"branch_add", "新建组织"},    {"codes", "打印绑定码"},
+    {"approve", "同意"},           {"return", "退回"},
+    {"api_token", "签发接口令牌"}, {"add", "新增党员"},
+    {"remove", "移出名单"},        {"code_renew", "更换绑定码"},
+    {"branch_rename", "组织改名"}, {"outbox_cancel", "取消发送"},
+    {"outbox_retry", "重发消息"},
 };
 
 const char *audit_action_name(const char *action)

@@ -25,6 +25,7 @@ static const char sql_child[] =
 static const char sql_named[] = "SELECT id FROM branches WHERE name=?1 ORDER BY id LIMIT ?2";
 static const char sql_insert[] = "INSERT INTO branches(parent_id, name, level, created_at) "
                                  "VALUES(nullif(?1, 0), ?2, ?3, ?4)";
+static const char sql_rename[] = "UPDATE branches SET name=?2 WHERE id=?1";
 static const char sql_all[] =
     "SELECT id, coalesce(parent_id, 0), name, level FROM branches ORDER BY id";
 
@@ -277,6 +278,43 @@ int branch_resolve(const char *path, int64_t *id, char *err, size_t errsz)
     else if (rc == ZB_EINVAL)
         snprintf(err, errsz, "有多个组织叫“%s”，请写出上级，例如 上级党委/%s", shown, shown);
     return rc;
+}
+
+int branch_rename(int64_t id, const char *name, char *err, size_t errsz)
+{
+    assert(store_in_tx());
+    char names[BRANCH_DEPTH_MAX][BRANCH_NAME_MAX + 1];
+    struct branch b;
+    int n, rc;
+    if ((rc = branch_get(id, &b)))
+        return rc;
+    if ((rc = split(name, names, &n, err, errsz)))
+        return rc;
+    if (n != 1) {
+        snprintf(err, errsz, "新名字只写这一级的名字，不要带“/”");
+        return ZB_EINVAL;
+    }
+    if (branch_level_of(names[0]) != (int)b.level) {
+        snprintf(err, errsz, "“%s”是%s，新名字也要以“%s”结尾", b.name, level_names[b.level],
+                 level_names[b.level]);
+        return ZB_EINVAL;
+    }
+    if (strcmp(names[0], b.name) == 0)
+        return ZB_OK;
+    int64_t other = 0;
+    rc = child(b.parent_id, names[0], &other);
+    if (rc == ZB_OK) {
+        snprintf(err, errsz, "同一上级下已有“%s”", names[0]);
+        return ZB_EINVAL;
+    }
+    if (rc != ZB_ENOTFOUND)
+        return rc;
+    sqlite3_stmt *st = store_stmt(sql_rename);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, names[0], -1, SQLITE_STATIC);
+    return store_exec_done(st);
 }
 
 /* fits - may a node of level child sit under a node of level parent? */

@@ -72,6 +72,13 @@ int branch_resolve(const char *path, int64_t *id, char *err, size_t errsz) ZB_MU
 int branch_add(const char *path, int64_t now, int64_t *id, int *created, char *err,
                size_t errsz) ZB_MUST_USE;
 
+/*
+ * branch_rename - give node id the name name (one name, no "/"), keeping its place and level:
+ * ZB_EINVAL with err set when the name is malformed, its ending names another level, or a
+ * sibling has it already; ZB_ENOTFOUND when there is no node id. Call inside a transaction.
+ */
+int branch_rename(int64_t id, const char *name, char *err, size_t errsz) ZB_MUST_USE;
+
 /* branch_within - whether node lies in the subtree of root (node == root counts). */
 int branch_within(int64_t node, int64_t root, bool *yes) ZB_MUST_USE;
 

@@ -25,7 +25,7 @@
     "id, name, coalesce(phone, ''), coalesce(branch_id, 0), coalesce(group_id, 0), status, "       \
     "category, coalesce(monthly_income_fen, -1), coalesce(post, ''), coalesce(education, ''), "    \
     "coalesce(joined_on, ''), coalesce(probation_start, ''), coalesce(birth_year, 0), roles, "     \
-    "stats_exempt, coalesce(exempt_reason, '')"
+    "stats_exempt, coalesce(exempt_reason, ''), coalesce(left_at, 0), coalesce(left_reason, '')"
 
 static const char sql_get[] = "SELECT " COLS " FROM members WHERE id=?1";
 static const char sql_insert[] =
@@ -41,17 +41,20 @@ static const char sql_update[] =
     "probation_start=nullif(?11, ''), birth_year=nullif(?12, 0), roles=?13, stats_exempt=?14, "
     "exempt_reason=nullif(?15, ''), updated_at=?16 WHERE id=?17";
 static const char sql_by_phone[] = "SELECT id FROM members WHERE phone=?1";
-static const char sql_by_name[] = "SELECT id FROM members WHERE name=?1 AND "
+static const char sql_by_name[] = "SELECT id FROM members WHERE name=?1 AND left_at IS NULL AND "
                                   "(?2 < 0 OR coalesce(branch_id, 0)=?2) ORDER BY id LIMIT ?3";
 static const char sql_each[] =
     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT b.id FROM branches b JOIN sub "
     "ON b.parent_id=sub.id) SELECT " COLS
     " FROM members WHERE (?1=0 OR branch_id IN sub OR group_id IN sub) AND id>?2 "
+    "AND left_at IS NULL "
     "ORDER BY id LIMIT ?3";
 static const char sql_code_get[] = "SELECT coalesce(bind_code, '') FROM members WHERE id=?1";
 static const char sql_code_set[] = "UPDATE members SET bind_code=?2 WHERE id=?1";
 static const char sql_code_taken[] = "SELECT 1 FROM members WHERE bind_code=?1";
-static const char sql_by_code[] = "SELECT id FROM members WHERE bind_code=?1";
+static const char sql_by_code[] = "SELECT id FROM members WHERE bind_code=?1 AND left_at IS NULL";
+static const char sql_remove[] = "UPDATE members SET left_at=?2, left_reason=nullif(?3, ''), "
+                                 "bind_code=NULL, updated_at=?2 WHERE id=?1 AND left_at IS NULL";
 
 static const char *const status_ids[] = {"full", "probationary"};
 static const char *const status_names[] = {"正式党员", "预备党员"};
@@ -712,6 +715,8 @@ static void read_row(sqlite3_stmt *st, struct member *m)
         m->roles = mask;
     m->stats_exempt = sqlite3_column_int(st, 14) != 0;
     copy(m->exempt_reason, sizeof m->exempt_reason, store_text(st, 15));
+    m->left_at = sqlite3_column_int64(st, 16);
+    copy(m->left_reason, sizeof m->left_reason, store_text(st, 17));
 }
 
 int member_get(int64_t id, struct member *out)
@@ -910,6 +915,21 @@ int member_code_renew(int64_t id)
     char code[MEMBER_CODE_LEN + 1];
     int rc = fresh_code(code);
     return rc ? rc : set_code(id, code);
+}
+
+int member_remove(int64_t id, const char *reason, int64_t now)
+{
+    assert(store_in_tx());
+    sqlite3_stmt *st = store_stmt(sql_remove);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_text(st, 3, reason ? reason : "", -1, SQLITE_STATIC);
+    int rc = store_exec_done(st);
+    if (rc)
+        return rc;
+    return sqlite3_changes(store_db()) == 1 ? ZB_OK : ZB_ENOTFOUND;
 }
 
 int member_by_code(const char *code, int64_t *id)

@@ -57,6 +57,8 @@ struct member {
     unsigned roles;                          /* enum role bits */
     bool stats_exempt;                       /* left out of activity statistics */
     char exempt_reason[MEMBER_TEXT_MAX + 1]; /* why (年老体弱, 患病, 流动), may be "" */
+    int64_t left_at;                         /* removed from the registry at, 0 while a member */
+    char left_reason[MEMBER_TEXT_MAX + 1];   /* why removed (转出, 去世...), may be "" */
 };
 
 /* The fields a person can name, in import columns and `zhibu member set`. */
@@ -145,14 +147,14 @@ int member_insert(struct member *m, int64_t now) ZB_MUST_USE;
 int member_update(const struct member *m, int64_t now) ZB_MUST_USE;
 /* member_find_phone - the member with phone into *id; ZB_ENOTFOUND. */
 int member_find_phone(const char *phone, int64_t *id) ZB_MUST_USE;
-/* member_find_name - members named name in branch_id (0: none; -1: anywhere) into ids (max),
- * count in *n. */
+/* member_find_name - members (not removed) named name in branch_id (0: none; -1: anywhere) into ids
+ * (max), count in *n. */
 int member_find_name(const char *name, int64_t branch_id, int64_t *ids, size_t max,
                      size_t *n) ZB_MUST_USE;
 
 /*
- * member_each - call fn for every member whose organisation lies in the subtree of root (0: all
- * members), ordered by id; a non-zero return from fn stops and is returned.
+ * member_each - call fn for every member (removed ones left out) whose organisation lies in the
+ * subtree of root (0: all members), ordered by id; a non-zero return from fn stops and is returned.
  */
 int member_each(int64_t root, int (*fn)(const struct member *m, void *arg), void *arg) ZB_MUST_USE;
 /* member_page - member_each for the members with id > after_id, at most limit of them (-1: no
@@ -165,6 +167,11 @@ int member_page(int64_t root, int64_t after_id, long limit,
 int member_code(int64_t id, char *code, size_t codesz) ZB_MUST_USE;
 /* member_code_renew - replace the member's code with a fresh one (after use). */
 int member_code_renew(int64_t id) ZB_MUST_USE;
+/* member_remove - mark member id as removed at now with reason (may be NULL): the record stays
+ * for the history, its binding code is dropped, and member_each, member_find_name and
+ * member_by_code leave it out. ZB_ENOTFOUND when no such member or already removed. Call
+ * inside a transaction. */
+int member_remove(int64_t id, const char *reason, int64_t now) ZB_MUST_USE;
 /* member_by_code - the member whose code is code into *id; ZB_ENOTFOUND. */
 int member_by_code(const char *code, int64_t *id) ZB_MUST_USE;
 

@@ -223,6 +223,12 @@ static const char *const core_steps[] = {
     /* 7: a QQ group tied to an organisation (`zhibu group bind`): the group's audience, roles
      * and receipts come from it; 0 = not bound. */
     "ALTER TABLE group_rules ADD COLUMN branch_id INTEGER NOT NULL DEFAULT 0;",
+
+    /* 8: a member removed from the registry (`zhibu member remove`) keeps the record for the
+     * history: left_at (Unix seconds) marks it, left_reason says why; lists, binding and
+     * statistics leave such a record out. */
+    "ALTER TABLE members ADD COLUMN left_at INTEGER;"
+    "ALTER TABLE members ADD COLUMN left_reason TEXT;",
 };
 
 const struct migration_set migrations_core = {

@@ -7,6 +7,7 @@
 #include "handlers/members/cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +166,27 @@ static int cmd_list(struct cli_ctx *c)
     return 0;
 }
 
+/* renew_code - member codes --renew ID: a fresh code for one member (the old one is public). */
+static int renew_code(struct cli_ctx *c, int64_t id)
+{
+    char code[MEMBER_CODE_LEN + 1];
+    struct member m;
+    struct members_why why = {0};
+    int rc = store_begin();
+    if (!rc)
+        rc = finish(members_code_renew(c->actor, id, code, sizeof code, &m, &why));
+    if (rc)
+        return failed(rc, &why, id);
+    printf("已为 #%lld ", (long long)id);
+    textfmt_clean(stdout, m.name);
+    printf(" 换发新绑定码 %s，旧码作废\n", code);
+    return 0;
+}
+
 static int cmd_codes(struct cli_ctx *c)
 {
+    if (cli_has(c->args, "--renew"))
+        return renew_code(c, (int64_t)cli_int(c->args, "--renew", 0));
     /* Codes may be issued (a write), so this runs in a transaction; the lines are collected in
      * memory and printed after the commit, so a slow reader (a pager) never holds the lock. */
     char *text = NULL;
@@ -251,6 +271,16 @@ static int cmd_show(struct cli_ctx *c)
     }
     const struct member *m = &card->m;
     printf("编号：%lld\n", (long long)m->id);
+    if (m->left_at) {
+        char when[32];
+        textfmt_time(m->left_at, when, sizeof when);
+        printf("状态：已移出（%s", when);
+        if (m->left_reason[0]) {
+            fputs("，", stdout);
+            textfmt_clean(stdout, m->left_reason);
+        }
+        puts("）");
+    }
     for (int f = 0; f < MF_COUNT; f++) {
         char v[MEMBER_SHOW_MAX];
         if (member_field_show(m, (enum member_field)f, unmask, v, sizeof v)) {
@@ -308,6 +338,82 @@ static int cmd_set(struct cli_ctx *c)
                member_field_label(ch.field), ch.detail[0] ? ch.detail : "（空）");
     else
         printf("已修改 #%lld %s\n", (long long)id, ch.detail);
+    return 0;
+}
+
+#define ADD_FIELDS_MAX 16 /* 字段=值 words of member add */
+
+static int cmd_add(struct cli_ctx *c)
+{
+    struct members_value vals[ADD_FIELDS_MAX];
+    size_t n = 0;
+    char keys[ADD_FIELDS_MAX][64];
+    for (size_t i = 1; i < cli_nwords(c->args); i++) {
+        const char *w = cli_word(c->args, i), *eq = strchr(w, '=');
+        if (!eq || eq == w || (size_t)(eq - w) >= sizeof keys[0]) {
+            fprintf(stderr, "错误：“%s”应写成 字段=值，如 手机号=13900001111\n", w);
+            return 2;
+        }
+        if (n == ADD_FIELDS_MAX) {
+            fprintf(stderr, "错误：最多 %d 个字段\n", ADD_FIELDS_MAX);
+            return 2;
+        }
+        snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - w), w);
+        if (member_field_lookup(keys[n]) < 0) {
+            fprintf(stderr, "错误：不认识字段“%s”\n", keys[n]);
+            return 2;
+        }
+        vals[n].field = keys[n];
+        vals[n].value = eq + 1;
+        n++;
+    }
+    struct member m;
+    struct members_why why = {0};
+    int rc = store_begin();
+    if (!rc)
+        rc = finish(members_add(c->actor, cli_word(c->args, 0), vals, n,
+                                cli_has(c->args, "--force") ? MEMBERS_FORCE : 0, &m, &why));
+    if (rc == ZB_EBUSY) {
+        fprintf(stderr, "错误：这个手机号已登记在 #%lld 名下\n", (long long)why.other);
+        return 1;
+    }
+    if (rc == ZB_EINVAL && why.forceable) {
+        fprintf(stderr, "错误：%s。确需如此请加 --force（记入审计）\n", why.detail);
+        return 1;
+    }
+    if (rc)
+        return failed(rc, &why, 0);
+    char where[2 * BRANCH_PATH_MAX];
+    if (place_text(&m, where, sizeof where))
+        return db_failed();
+    printf("已新增 #%lld ", (long long)m.id);
+    textfmt_clean(stdout, m.name);
+    fputs("  ", stdout);
+    textfmt_clean(stdout, where);
+    printf("\n下一步：zhibu member codes --branch 组织 打印绑定码\n");
+    return 0;
+}
+
+static int cmd_remove(struct cli_ctx *c)
+{
+    int64_t id;
+    if (!member_id(cli_word(c->args, 0), &id))
+        return 2;
+    const char *reason = cli_str(c->args, "--reason");
+    if (reason && strlen(reason) > MEMBER_TEXT_MAX) {
+        fprintf(stderr, "错误：原因最多 %d 字节\n", MEMBER_TEXT_MAX);
+        return 2;
+    }
+    struct member m;
+    struct members_why why = {0};
+    int rc = store_begin();
+    if (!rc)
+        rc = finish(members_remove(c->actor, id, reason, &m, &why));
+    if (rc)
+        return failed(rc, &why, id);
+    printf("已移出名单：#%lld ", (long long)id);
+    textfmt_clean(stdout, m.name);
+    printf("（记录保留，可用 member show %lld 查看；已解除绑定）\n", (long long)id);
     return 0;
 }
 
@@ -488,6 +594,24 @@ static int cmd_branch_add(struct cli_ctx *c)
     return 0;
 }
 
+static int cmd_branch_rename(struct cli_ctx *c)
+{
+    char before[BRANCH_PATH_MAX + 1], after[BRANCH_PATH_MAX + 1];
+    struct members_why why = {0};
+    int rc = store_begin();
+    if (!rc)
+        rc = finish(members_branch_rename(c->actor, cli_word(c->args, 0), cli_word(c->args, 1),
+                                          before, after, &why));
+    if (rc)
+        return failed(rc, &why, 0);
+    fputs("已改名：", stdout);
+    textfmt_clean(stdout, before);
+    fputs(" → ", stdout);
+    textfmt_clean(stdout, after);
+    putchar('\n');
+    return 0;
+}
+
 /* ---- audit ---- */
 
 static int cmd_audit(struct cli_ctx *c)
@@ -515,6 +639,15 @@ static int cmd_audit(struct cli_ctx *c)
 
 static const struct cli_opt branch_opt[] = {
     {"--branch", CLI_STR, 0, 0, "组织", "只列出这个组织（路径或唯一的名字）及其下级"},
+    {0},
+};
+static const struct cli_opt codes_opts[] = {
+    {"--branch", CLI_STR, 0, 0, "组织", "只列出这个组织（路径或唯一的名字）及其下级"},
+    {"--renew", CLI_INT, 1, INT64_MAX, "编号", "给这名党员换发新码，旧码作废（记入审计）"},
+    {0},
+};
+static const struct cli_opt remove_opts[] = {
+    {"--reason", CLI_STR, 0, 0, "原因", "如 转出、去世（记入历史）"},
     {0},
 };
 static const struct cli_opt show_opts[] = {
@@ -585,10 +718,31 @@ const struct cli_command members_cli[] = {
      .needs_store = true,
      .run = cmd_set},
     {.noun = "member",
+     .verb = "add",
+     .usage = "姓名 [字段=值 ...] [--force]",
+     .summary = "新增一名党员，如 member add 李建国 支部=船闸支部 手机号=13900001111（字段同 "
+                "member set；记入审计）",
+     .opts = set_opts,
+     .min_words = 1,
+     .max_words = 1 + ADD_FIELDS_MAX,
+     .needs_store = true,
+     .action = &members_edit,
+     .run = cmd_add},
+    {.noun = "member",
+     .verb = "remove",
+     .usage = "编号 [--reason 原因]",
+     .summary = "移出名单（记录保留在历史中，解除绑定，不再计入名单和统计；记入审计）",
+     .opts = remove_opts,
+     .min_words = 1,
+     .max_words = 1,
+     .needs_store = true,
+     .action = &members_edit,
+     .run = cmd_remove},
+    {.noun = "member",
      .verb = "codes",
-     .usage = "[--branch 组织]",
-     .summary = "每名党员的一次性绑定码（6 位数字，用过即换新码）",
-     .opts = branch_opt,
+     .usage = "[--branch 组织] [--renew 编号]",
+     .summary = "每名党员的一次性绑定码（6 位数字，用过即换新码）；--renew 编号 换发一人的码",
+     .opts = codes_opts,
      .action = &members_edit,
      .run = cmd_codes},
     {.noun = "member",
@@ -617,6 +771,15 @@ const struct cli_command members_cli[] = {
      .max_words = 1,
      .action = &members_edit,
      .run = cmd_branch_add},
+    {.noun = "branch",
+     .verb = "rename",
+     .usage = "路径 新名字",
+     .summary = "组织改名（名字结尾的级别不变），如 branch rename 船闸支部 船闸运行支部",
+     .min_words = 2,
+     .max_words = 2,
+     .needs_store = true,
+     .action = &members_edit,
+     .run = cmd_branch_rename},
     {.noun = "branch",
      .verb = "list",
      .summary = "组织树、各级人数和规模提醒",

@@ -194,6 +194,15 @@ int members_show(const struct actor *a, int64_t id, bool unmask, struct members_
     return rc;
 }
 
+/* not_removed - ZB_EINVAL with why->detail for a record taken off the registry. */
+static int not_removed(const struct member *m, struct members_why *why)
+{
+    if (!m->left_at)
+        return ZB_OK;
+    snprintf(why->detail, sizeof why->detail, "#%lld %s 已移出名单", (long long)m->id, m->name);
+    return ZB_EINVAL;
+}
+
 /* set_place - MF_BRANCH / MF_GROUP of m from value. */
 static int set_place(struct member *m, enum member_field f, const char *value,
                      struct members_why *why)
@@ -346,6 +355,8 @@ int members_set(const struct actor *a, int64_t id, const char *field, const char
     const struct role_action *act = f == MF_ROLES ? &members_set_roles : &members_edit;
     struct member old, m;
     int rc = member_in_reach(a, act, id, &old, why);
+    if (!rc)
+        rc = not_removed(&old, why);
     if (rc)
         return rc;
     m = old;
@@ -383,6 +394,131 @@ int members_set(const struct actor *a, int64_t id, const char *field, const char
         detail[0] = '\0';
     return audit_write(a->label, f == MF_ROLES ? "role" : "set", target, detail, a->channel,
                        now_s());
+}
+
+int members_add(const struct actor *a, const char *name, const struct members_value *vals, size_t n,
+                unsigned flags, struct member *out, struct members_why *why)
+{
+    struct member none, m;
+    member_init(&none);
+    member_init(&m);
+    int rc = check(a, &members_edit, 0, why);
+    if (rc)
+        return rc;
+    if (member_field_set(&m, MF_NAME, name, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    bool roles = false;
+    /* the place first, so that a 党小组 given before its 支部 still finds it */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            int f = member_field_lookup(vals[i].field);
+            if (f < 0) {
+                snprintf(why->detail, sizeof why->detail, "不认识字段“%.60s”", vals[i].field);
+                return ZB_EINVAL;
+            }
+            bool place = f == MF_BRANCH || f == MF_GROUP;
+            if (pass == 0 && f == MF_BRANCH)
+                rc = set_place(&m, (enum member_field)f, vals[i].value, why);
+            else if (pass == 1 && f == MF_GROUP)
+                rc = set_place(&m, (enum member_field)f, vals[i].value, why);
+            else if (pass == 1 && !place &&
+                     member_field_set(&m, (enum member_field)f, vals[i].value, why->detail,
+                                      sizeof why->detail))
+                rc = ZB_EINVAL;
+            if (rc)
+                return rc;
+            roles |= f == MF_ROLES && *vals[i].value;
+        }
+    }
+    if (member_check(&m, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    bool forced = false;
+    if ((rc = rule_check(&none, &m, flags & MEMBERS_FORCE, &forced, why)))
+        return rc;
+    /* a member actor adds only inside their scope: a record with no place lies outside it */
+    if ((rc =
+             check(a, &members_edit, org_of(&m) ? org_of(&m) : (actor_is_member(a) ? -1 : 0), why)))
+        return rc;
+    if (roles && (rc = check(a, &members_set_roles, org_of(&m), why)))
+        return rc;
+    if ((rc = member_insert(&m, now_s())) == ZB_EBUSY &&
+        member_find_phone(m.phone, &why->other) != ZB_OK)
+        why->other = 0;
+    if (rc)
+        return rc;
+    *out = m;
+    char target[TARGET_MAX], where[MEMBER_SHOW_MAX], detail[MEMBER_SHOW_MAX + 2 * MEMBER_NAME_MAX];
+    target_of("member", m.id, target, sizeof target);
+    if (member_field_show(&m, MF_BRANCH, false, where, sizeof where))
+        where[0] = '\0';
+    snprintf(detail, sizeof detail, "%s %s%s", m.name, where[0] ? where : "（未填组织）",
+             forced ? "（强制：支部已有书记）" : "");
+    return audit_write(a->label, "add", target, detail, a->channel, now_s());
+}
+
+int members_remove(const struct actor *a, int64_t id, const char *reason, struct member *out,
+                   struct members_why *why)
+{
+    int rc = member_in_reach(a, &members_edit, id, out, why);
+    if (!rc)
+        rc = not_removed(out, why);
+    if (rc)
+        return rc;
+    struct identity ids[MEMBERS_IDENTITIES_MAX];
+    size_t n = 0;
+    int64_t now = now_s();
+    do { /* every identity, a page at a time */
+        if ((rc = identity_list(id, ids, MEMBERS_IDENTITIES_MAX, &n)))
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            if ((rc = identity_bind(ids[i].platform, ids[i].account, ids[i].ext_id, 0, now)))
+                return rc;
+    } while (n == MEMBERS_IDENTITIES_MAX);
+    if ((rc = member_remove(id, reason, now)))
+        return rc;
+    char target[TARGET_MAX], detail[MEMBER_NAME_MAX + MEMBER_TEXT_MAX + 16];
+    target_of("member", id, target, sizeof target);
+    snprintf(detail, sizeof detail, "%s%s%s", out->name, reason && *reason ? "：" : "",
+             reason ? reason : "");
+    return audit_write(a->label, "remove", target, detail, a->channel, now);
+}
+
+int members_code_renew(const struct actor *a, int64_t id, char *code, size_t codesz,
+                       struct member *out, struct members_why *why)
+{
+    int rc = member_in_reach(a, &members_edit, id, out, why);
+    if (!rc)
+        rc = not_removed(out, why);
+    if (!rc)
+        rc = member_code_renew(id);
+    if (!rc)
+        rc = member_code(id, code, codesz);
+    if (rc)
+        return rc;
+    char target[TARGET_MAX];
+    target_of("member", id, target, sizeof target);
+    return audit_write(a->label, "code_renew", target, out->name, a->channel, now_s());
+}
+
+int members_branch_rename(const struct actor *a, const char *path, const char *name, char *old_path,
+                          char *new_path, struct members_why *why)
+{
+    int64_t node = 0;
+    if (branch_resolve(path, &node, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    int rc = check(a, &members_edit, node, why);
+    if (!rc)
+        rc = branch_path(node, old_path, BRANCH_PATH_MAX + 1);
+    if (!rc && branch_rename(node, name, why->detail, sizeof why->detail))
+        rc = ZB_EINVAL;
+    if (!rc)
+        rc = branch_path(node, new_path, BRANCH_PATH_MAX + 1);
+    if (rc)
+        return rc;
+    char target[TARGET_MAX], detail[2 * BRANCH_PATH_MAX + 8];
+    target_of("branch", node, target, sizeof target);
+    snprintf(detail, sizeof detail, "%s → %s", old_path, new_path);
+    return audit_write(a->label, "branch_rename", target, detail, a->channel, now_s());
 }
 
 /* resolve_account - the account of who's identity (see members_bind) into account. */
@@ -453,6 +589,8 @@ int members_bind(const struct actor *a, int64_t id, const struct members_who *wh
             }
     char account[128];
     int rc = member_in_reach(a, &members_edit, id, m_out, why);
+    if (!rc && bind)
+        rc = not_removed(m_out, why);
     if (!rc)
         rc = resolve_account(who, account, sizeof account, why);
     if (rc)

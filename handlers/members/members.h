@@ -126,6 +126,44 @@ struct members_change {
 int members_set(const struct actor *a, int64_t id, const char *field, const char *value,
                 unsigned flags, struct members_change *out, struct members_why *why) ZB_MUST_USE;
 
+/* One field given to members_add: its Chinese label or id (member_field_lookup) and value. */
+struct members_value {
+    const char *field; /* 手机号, phone, ... */
+    const char *value; /* its text */
+};
+
+/*
+ * members_add - a new member from name and the fields in vals[0..n) (the same parsing and
+ * rules as members_set: a 支部/党小组 must exist and lie in the actor's reach for members_edit,
+ * 职务 needs members_set_roles, no date after today, one 书记 per branch unless MEMBERS_FORCE).
+ * ZB_EINVAL with why->detail; ZB_EBUSY (why->other) when the phone is someone else's. *out
+ * receives the record with its id. Audited as "add". Call inside a transaction.
+ */
+int members_add(const struct actor *a, const char *name, const struct members_value *vals, size_t n,
+                unsigned flags, struct member *out, struct members_why *why) ZB_MUST_USE;
+
+/*
+ * members_remove - take member id off the registry (members_edit on their organisation): the
+ * record stays for the history with the date and reason (may be NULL), the identities are
+ * unbound and the binding code dropped; lists, binding and statistics leave them out from now
+ * on. ZB_EINVAL (why->detail) when already removed. *out receives the record before. Audited as
+ * "remove". Call inside a transaction.
+ */
+int members_remove(const struct actor *a, int64_t id, const char *reason, struct member *out,
+                   struct members_why *why) ZB_MUST_USE;
+
+/* members_code_renew - give member id a fresh binding code (members_edit), the old one stops
+ * working; the new one into code (size > MEMBER_CODE_LEN), the record into *out. ZB_EINVAL for
+ * a removed member. Audited as "code_renew". Call inside a transaction. */
+int members_code_renew(const struct actor *a, int64_t id, char *code, size_t codesz,
+                       struct member *out, struct members_why *why) ZB_MUST_USE;
+
+/* members_branch_rename - give the organisation path names the name name (branch_rename's
+ * rules), members_edit on it; old_path/new_path (size BRANCH_PATH_MAX + 1) receive its path
+ * before and after. Audited as "branch_rename". Call inside a transaction. */
+int members_branch_rename(const struct actor *a, const char *path, const char *name, char *old_path,
+                          char *new_path, struct members_why *why) ZB_MUST_USE;
+
 /* Who a hand binding names: one platform, its id, and its account when known. */
 struct members_who {
     const char *platform;        /* wechat | onebot | qqbot */

@@ -145,8 +145,8 @@ int e2e_write_config(struct e2e_server *s)
     }
     fprintf(f, "{\n  \"_comment\": \"written by an e2e test\",\n");
     fprintf(f, "  \"listen\": \"127.0.0.1:%d\",\n  \"database\": \"%s\",\n", s->port, s->db_path);
-    fprintf(f, "  \"timezone\": \"UTC\",\n  \"log_level\": \"%s\",\n",
-            c->log_level ? c->log_level : "info");
+    fprintf(f, "  \"timezone\": \"%s\",\n  \"log_level\": \"%s\",\n",
+            c->timezone ? c->timezone : "UTC", c->log_level ? c->log_level : "info");
     if (c->body_limit || c->threads) {
         fprintf(f, "  \"server\": {");
         if (c->body_limit)

@@ -53,6 +53,7 @@ struct e2e_config {
     const char *wx_mode;   /* wechat.mode; NULL: "compatible" with aes_key, else left out; "":
                               left out (the default: safe with a key) */
     const char *log_level; /* NULL: "info" */
+    const char *timezone;  /* NULL: "UTC" */
 };
 
 struct e2e_server {

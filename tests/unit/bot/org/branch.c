@@ -147,13 +147,36 @@ static void test_size_warnings(void **state)
     expect_warn(warn(BRANCH_GROUP, 1, 0, false, 1), NULL);
 }
 
+static void test_rename(void **state)
+{
+    (void)state;
+    char err[BRANCH_ERR_MAX] = "", path[BRANCH_PATH_MAX + 1];
+    assert_int_equal(store_begin(), ZB_OK);
+    int64_t a = add("改名党委/甲支部/第一党小组", 3);
+    int64_t b = add("改名党委/乙支部", 1);
+    int64_t branch = 0;
+    assert_int_equal(branch_resolve("改名党委/甲支部", &branch, err, sizeof err), ZB_OK);
+    assert_int_equal(branch_rename(branch, "丙支部", err, sizeof err), ZB_OK);
+    assert_int_equal(branch_path(a, path, sizeof path), ZB_OK);
+    assert_string_equal(path, "改名党委/丙支部/第一党小组"); /* children follow */
+    /* the same name again is no change; a sibling's name, another level, a path: refused */
+    assert_int_equal(branch_rename(branch, "丙支部", err, sizeof err), ZB_OK);
+    assert_int_equal(branch_rename(branch, "乙支部", err, sizeof err), ZB_EINVAL);
+    assert_non_null(strstr(err, "已有"));
+    assert_int_equal(branch_rename(b, "乙党小组", err, sizeof err), ZB_EINVAL);
+    assert_int_equal(branch_rename(b, "丁/戊支部", err, sizeof err), ZB_EINVAL);
+    assert_int_equal(branch_rename(9999, "己支部", err, sizeof err), ZB_ENOTFOUND);
+    assert_int_equal(branch_path(b, path, sizeof path), ZB_OK);
+    assert_string_equal(path, "改名党委/乙支部");
+    assert_int_equal(store_commit(), ZB_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_levels),
-        cmocka_unit_test(test_add_and_resolve),
-        cmocka_unit_test(test_tree_rules),
-        cmocka_unit_test(test_size_warnings),
+        cmocka_unit_test(test_levels),     cmocka_unit_test(test_add_and_resolve),
+        cmocka_unit_test(test_tree_rules), cmocka_unit_test(test_size_warnings),
+        cmocka_unit_test(test_rename),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

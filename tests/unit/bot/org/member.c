@@ -266,6 +266,41 @@ static void test_storage_and_codes(void **state)
     store_rollback();
 }
 
+static int count_each(const struct member *m, void *arg)
+{
+    (void)m;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static void test_remove_keeps_the_record(void **state)
+{
+    (void)state;
+    struct member a, got;
+    member_init(&a);
+    snprintf(a.name, sizeof a.name, "王五");
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(member_insert(&a, 100), ZB_OK);
+    char code[8];
+    assert_int_equal(member_code(a.id, code, sizeof code), ZB_OK);
+    int before = 0, after = 0;
+    assert_int_equal(member_each(0, count_each, &before), ZB_OK);
+    assert_int_equal(member_remove(a.id, "转出", 200), ZB_OK);
+    assert_int_equal(member_get(a.id, &got), ZB_OK); /* kept for the history */
+    assert_int_equal(got.left_at, 200);
+    assert_string_equal(got.left_reason, "转出");
+    assert_int_equal(member_each(0, count_each, &after), ZB_OK);
+    assert_int_equal(after, before - 1);
+    int64_t id = 0, ids[4];
+    size_t n = 9;
+    assert_int_equal(member_by_code(code, &id), ZB_ENOTFOUND);
+    assert_int_equal(member_find_name("王五", -1, ids, 4, &n), ZB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(member_remove(a.id, NULL, 300), ZB_ENOTFOUND); /* once */
+    assert_int_equal(member_remove(9999, NULL, 300), ZB_ENOTFOUND);
+    store_rollback();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_probationary_holds_no_elected_post),
         cmocka_unit_test(test_show_masks_unless_asked),
         cmocka_unit_test(test_storage_and_codes),
+        cmocka_unit_test(test_remove_keeps_the_record),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
