@@ -10,6 +10,10 @@
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
 #include "handlers/members/demo.h"
+#include "handlers/meetings/chat.h"
+#include "handlers/meetings/cli.h"
+#include "handlers/meetings/jobs.h"
+#include "handlers/meetings/meetings.h"
 #include "handlers/todo/api.h"
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
@@ -27,6 +31,7 @@ static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
+static const struct handler *const meetings_handlers[] = {&meetings_handler};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -48,6 +53,12 @@ const struct capability registry_caps[] = {
      .routes = todo_api_routes,
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
+    {.name = "meetings",
+     .handlers = meetings_handlers,
+     .n_handlers = N(meetings_handlers),
+     .cli = meetings_cli,
+     .migrations = &meetings_migrations,
+     .jobs = meetings_jobs},
 };
 const size_t registry_caps_count = N(registry_caps);
 
