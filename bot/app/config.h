@@ -98,6 +98,13 @@ struct config {
         long login_timeout_ms; /* jscode2session slower than this answers 504 */
         long login_per_min;    /* logins per client address per minute, 0 = no cap */
     } api;
+    struct {
+        long checkin_before_min;   /* check-in opens this many minutes before the start */
+        long checkin_after_min;    /* and closes this many after it */
+        bool quorum_leave_shrinks; /* leave takes a member out of the quorum's denominator */
+        long lessons_per_year;     /* 党课 required a year (the sources conflict) */
+        long quiet_days;           /* flag a branch that held nothing for this long */
+    } meetings;
 };
 
 /*

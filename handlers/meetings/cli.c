@@ -79,7 +79,13 @@ static int add_tx(void *arg)
 
 static int run_add(struct cli_ctx *c)
 {
-    int k = meeting_kind_parse(cli_str(c->args, "--kind"));
+    const char *kind = cli_str(c->args, "--kind"), *at_text = cli_str(c->args, "--at");
+    if (!kind || !at_text || !cli_str(c->args, "--place")) {
+        fprintf(c->err, "错误：需要 --kind、--at 和 --place\n");
+        cli_usage(c->err, c->cmd);
+        return 2;
+    }
+    int k = meeting_kind_parse(kind);
     if (k < 0) {
         fprintf(
             c->err,
@@ -87,7 +93,7 @@ static int run_add(struct cli_ctx *c)
         return 2;
     }
     char at[64];
-    snprintf(at, sizeof at, "%s", cli_str(c->args, "--at"));
+    snprintf(at, sizeof at, "%s", at_text);
     int64_t when = 0;
     if (when_parse_at(at, clock_now() - 400 * 86400LL, &when, NULL) &&
         when_parse_at(at, clock_now(), &when, NULL)) {
@@ -290,7 +296,8 @@ static int run_list(struct cli_ctx *c)
 static int run_report(struct cli_ctx *c)
 {
     int year, q;
-    if (meetings_quarter_parse(cli_str(c->args, "--quarter"), &year, &q)) {
+    const char *quarter = cli_str(c->args, "--quarter");
+    if (!quarter || meetings_quarter_parse(quarter, &year, &q)) {
         fprintf(c->err, "错误：--quarter 应写成 2026Q4\n");
         return 2;
     }
