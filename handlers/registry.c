@@ -10,6 +10,7 @@
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
 #include "handlers/members/demo.h"
+#include "handlers/meetings/api.h"
 #include "handlers/meetings/chat.h"
 #include "handlers/meetings/cli.h"
 #include "handlers/meetings/jobs.h"
@@ -57,6 +58,8 @@ const struct capability registry_caps[] = {
      .handlers = meetings_handlers,
      .n_handlers = N(meetings_handlers),
      .cli = meetings_cli,
+     .routes = meetings_api_routes,
+     .n_routes = MEETINGS_API_COUNT,
      .migrations = &meetings_migrations,
      .jobs = meetings_jobs},
 };
