@@ -13,6 +13,7 @@
 #include "handlers/meetings/api.h"
 #include "handlers/meetings/chat.h"
 #include "handlers/meetings/cli.h"
+#include "handlers/meetings/demo.h"
 #include "handlers/meetings/jobs.h"
 #include "handlers/meetings/meetings.h"
 #include "handlers/todo/api.h"
@@ -61,7 +62,8 @@ const struct capability registry_caps[] = {
      .routes = meetings_api_routes,
      .n_routes = MEETINGS_API_COUNT,
      .migrations = &meetings_migrations,
-     .jobs = meetings_jobs},
+     .jobs = meetings_jobs,
+     .demo_seed = meetings_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

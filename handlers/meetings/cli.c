@@ -269,6 +269,42 @@ static int run_minutes(struct cli_ctx *c)
     return 0;
 }
 
+struct mark_call {
+    struct cli_ctx *c;
+    int64_t id;
+    const char *name, *reason;
+    int64_t who;
+};
+
+static int mark_tx(void *arg)
+{
+    struct mark_call *k = arg;
+    return meetings_proxy(k->c->actor, k->id, k->name, k->reason, clock_now(), &k->who);
+}
+
+static int run_mark(struct cli_ctx *c)
+{
+    struct mark_call k = {.c = c,
+                          .id = id_word(c),
+                          .name = cli_word(c->args, 1),
+                          .reason = cli_str(c->args, "--leave")};
+    if (!k.id)
+        return 2;
+    int rc = store_tx_run(mark_tx, &k);
+    if (rc == ZB_ESTALE) {
+        fprintf(c->err, "错误：不在签到时间内（会前会后各半小时；补录的会议不受限）\n");
+        return 1;
+    }
+    if (rc == ZB_EDONE) {
+        fprintf(c->err, "错误：%s 已经签到\n", k.name);
+        return 1;
+    }
+    if (rc)
+        return fail(c, rc);
+    fprintf(c->out, "已为 %s %s（代签）\n", k.name, k.reason ? "请假" : "签到");
+    return 0;
+}
+
 static int run_list(struct cli_ctx *c)
 {
     int64_t member = actor_is_member(c->actor) ? c->actor->member_id : 0;
@@ -359,6 +395,10 @@ static const struct cli_opt list_opts[] = {
     {"--past", CLI_FLAG, 0, 0, NULL, "列出已经开过的会议"},
     {0},
 };
+static const struct cli_opt mark_opts[] = {
+    {"--leave", CLI_STR, 0, 0, "原因", "记为请假（会前），而不是出席"},
+    {0},
+};
 static const struct cli_opt report_opts[] = {
     {"--branch", CLI_STR, 0, 0, "支部", "支部（路径或唯一名称）"},
     {"--quarter", CLI_STR, 0, 0, "季度", "如 2026Q4"},
@@ -408,6 +448,15 @@ const struct cli_command meetings_cli[] = {
      .max_words = 1,
      .needs_store = true,
      .run = run_code},
+    {.noun = "meeting",
+     .verb = "checkin",
+     .usage = "编号 姓名 [--leave 原因]",
+     .summary = "代签：为党员登记出席或请假（补录的会议也用它）",
+     .opts = mark_opts,
+     .min_words = 2,
+     .max_words = 2,
+     .needs_store = true,
+     .run = run_mark},
     {.noun = "meeting",
      .verb = "attendance",
      .usage = "编号",

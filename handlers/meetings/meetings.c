@@ -384,7 +384,7 @@ int meetings_add(const struct actor *actor, const struct meetings_new *nm, int64
     }
     if ((rc = meetings_get(id, out)))
         goto done;
-    if (!nm->held)
+    if (!nm->held && !nm->silent)
         rc = tell(out, "会议通知", "notice");
     char detail[400];
     snprintf(detail, sizeof detail, "%s %s %s", meeting_kind_name(nm->kind), out->place,
@@ -580,8 +580,9 @@ static int checkin(int64_t member, int64_t id, const char *code, bool check_code
         *out = m;
     if (m.status == MS_CANCELLED)
         return ZB_ENOTFOUND;
-    if (now < m.starts_at - (int64_t)cfg.checkin_before_min * 60 ||
-        now > m.starts_at + (int64_t)cfg.checkin_after_min * 60)
+    bool recording = m.held && !check_code; /* a meeting recorded after the fact, by proxy */
+    if (!recording && (now < m.starts_at - (int64_t)cfg.checkin_before_min * 60 ||
+                       now > m.starts_at + (int64_t)cfg.checkin_after_min * 60))
         return ZB_ESTALE;
     if (s == AS_PRESENT)
         return ZB_EDONE;
@@ -595,7 +596,7 @@ static int checkin(int64_t member, int64_t id, const char *code, bool check_code
         if (!ok)
             return ZB_ESIG;
     }
-    return set_state(id, member, AS_PRESENT, now, how, by, NULL);
+    return set_state(id, member, AS_PRESENT, recording ? m.starts_at : now, how, by, NULL);
 }
 
 int meetings_checkin(int64_t member_id, int64_t id, const char *code, const char *how, int64_t now,
@@ -632,7 +633,7 @@ static int leave(int64_t member, int64_t id, const char *reason, const char *how
         *out = m;
     if (m.status == MS_CANCELLED)
         return ZB_ENOTFOUND;
-    if (now >= m.starts_at)
+    if (now >= m.starts_at && !(m.held && strcmp(how, "proxy") == 0))
         return ZB_ESTALE;
     if (s == AS_PRESENT)
         return ZB_EDONE;

@@ -82,6 +82,7 @@ struct meetings_new {
     const char *chair; /* a member's name, NULL/"" = the branch's secretary (the group leader) */
     const char *recorder; /* a member's name, NULL/"" = the organizer (组织委员), else the actor */
     bool held;            /* recording a meeting already held: a past time is allowed */
+    bool silent;          /* no notice now (demo seeding); reminders still follow */
 };
 
 /*
@@ -140,6 +141,8 @@ int meetings_leave(int64_t member_id, int64_t id, const char *reason, int64_t no
  * meetings_proxy - actor (a group leader or a secretary) checks in member_name for meeting id
  * (0: the actor's meeting open now), or records leave when reason is not NULL; marked "proxy".
  * Same codes as checkin/leave, plus ZB_EDENIED (not allowed for that member) and ZB_ENOTFOUND.
+ * For a meeting recorded after the fact (held) the window does not apply: this is how its
+ * attendance is entered.
  * *who receives the member.
  */
 int meetings_proxy(const struct actor *actor, int64_t id, const char *member_name,

@@ -155,7 +155,7 @@ static void test_checkin_window_and_code(void **state)
     assert_int_equal(meetings_set_code(&a, id, code, sizeof code, NOW), ZB_OK);
     assert_int_equal(strlen(code), 4);
     char wrong[8];
-    snprintf(wrong, sizeof wrong, "%04d", (atoi(code) + 1) % 10000);
+    snprintf(wrong, sizeof wrong, "%04d", (int)((strtol(code, NULL, 10) + 1) % 10000));
     assert_int_equal(meetings_checkin(m1, id, wrong, "self", start - 30 * 60, &m), ZB_ESIG);
     assert_int_equal(meetings_checkin(m1, id, "", "self", start, &m), ZB_ESIG);
     assert_int_equal(meetings_checkin(m1, 0, code, "self", start - 30 * 60, &m), ZB_OK);
