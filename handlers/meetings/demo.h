@@ -1,5 +1,6 @@
 /* demo.h - the meetings' demo data: a general meeting held last month with attendance and
- * minutes, and a theme day ten days ahead, in the demo branch (handlers/members/demo.h). */
+ * minutes, and a theme day ten days ahead, in the demo branch (the demo tree of handlers/members).
+ */
 #ifndef ZHIBU_MEETINGS_DEMO_H
 #define ZHIBU_MEETINGS_DEMO_H
 
