@@ -232,18 +232,44 @@ static int person(const char *name, int64_t branch, int64_t *id)
     return found == 1 ? ZB_OK : ZB_ENOTFOUND;
 }
 
+/* Template fields of WeChat carry at most 20 characters; the body (text) is never cut. */
+#define FIELD_CHARS 20
+
+/*
+ * meetings_field_cut - s cut to FIELD_CHARS characters (UTF-8 code points) into out (size outsz),
+ * the last one replaced by "…" when it was longer (see meetings.h).
+ */
+void meetings_field_cut(const char *s, char *out, size_t outsz)
+{
+    size_t chars = 0, i = 0, cut = 0;
+    while (s[i]) {
+        size_t len = 1;
+        while ((s[i + len] & 0xC0) == 0x80)
+            len++;
+        if (chars == FIELD_CHARS - 1)
+            cut = i;
+        chars++;
+        i += len;
+    }
+    if (chars <= FIELD_CHARS)
+        snprintf(out, outsz, "%s", s);
+    else
+        snprintf(out, outsz, "%.*s…", (int)cut, s);
+}
+
 /* tell - one notice to every attendee not on leave (kind meeting.notice, urgent). */
 static int tell(const struct meeting *m, const char *what, const char *suffix)
 {
-    char when[64], when_s[32], text[1200], key[NOTIFY_KEY_MAX];
+    char when[64], when_s[32], text[1200], key[NOTIFY_KEY_MAX], place[WHEN_WORD_MAX + 4];
     when_format(m->starts_at, when, sizeof when);
     when_format_short(m->starts_at, when_s, sizeof when_s);
+    meetings_field_cut(m->place, place, sizeof place);
     snprintf(text, sizeof text,
              "%s：%s\n时间：%s\n地点：%s%s%s\n回复 4 查看会议，回复 请假 原因 请假。", what,
              meeting_kind_name(m->kind), when, m->place, m->topic[0] ? "\n内容：" : "", m->topic);
     struct notify_fields f = {.title = meeting_kind_name(m->kind),
                               .time = when_s,
-                              .place = m->place,
+                              .place = place,
                               .status = what,
                               .text = text};
     sqlite3_stmt *st = store_stmt(sql_attendees);
@@ -1032,15 +1058,16 @@ int meetings_remind(int64_t now, int *sent)
             break;
         }
         bool hour = s.m.starts_at - now <= 3600;
-        char when[64], when_s[32], text[1200], key[NOTIFY_KEY_MAX];
+        char when[64], when_s[32], text[1200], key[NOTIFY_KEY_MAX], place[WHEN_WORD_MAX + 4];
         when_format(s.m.starts_at, when, sizeof when);
         when_format_short(s.m.starts_at, when_s, sizeof when_s);
+        meetings_field_cut(s.m.place, place, sizeof place);
         snprintf(text, sizeof text, "%s提醒：%s\n时间：%s\n地点：%s\n%s",
                  hour ? "会议即将开始" : "明日会议", meeting_kind_name(s.m.kind), when, s.m.place,
                  hour ? "到场后回复 签到。" : "不能参加请回复 请假 原因。");
         struct notify_fields f = {.title = meeting_kind_name(s.m.kind),
                                   .time = when_s,
-                                  .place = s.m.place,
+                                  .place = place,
                                   .status = hour ? "即将开始" : "待参加",
                                   .text = text};
         for (size_t j = 0; rc == ZB_OK && j < s.n; j++) {

@@ -225,6 +225,10 @@ int meetings_remind(int64_t now, int *sent) ZB_MUST_USE;
  * was held in quiet_days ("meeting:quiet:ORG:SINCE"). */
 int meetings_quiet(int64_t now, int *flagged) ZB_MUST_USE;
 
+/* meetings_field_cut - s as a template field: at most 20 characters, "…" last when cut (the
+ * message body always carries the whole text). */
+void meetings_field_cut(const char *s, char *out, size_t outsz);
+
 /* meetings_member_branch - the 支部 of a member (the parent of their 党小组 when the member's
  * organisation is a group). */
 int meetings_member_branch(int64_t member_id, int64_t *branch) ZB_MUST_USE;

@@ -324,6 +324,20 @@ static void test_report_and_minutes(void **state)
     assert_int_equal(meetings_minutes(&a, m.id, "", later), ZB_EINVAL);
 }
 
+static void test_field_cut(void **state)
+{
+    (void)state;
+    char out[256];
+    meetings_field_cut("三楼会议室", out, sizeof out);
+    assert_string_equal(out, "三楼会议室");
+    meetings_field_cut("一二三四五六七八九十一二三四五六七八九十", out, sizeof out);
+    assert_string_equal(out, "一二三四五六七八九十一二三四五六七八九十"); /* exactly 20 */
+    meetings_field_cut("一二三四五六七八九十一二三四五六七八九十一", out, sizeof out);
+    assert_string_equal(out, "一二三四五六七八九十一二三四五六七八九…");
+    meetings_field_cut("abcdefghijklmnopqrstuvwxyz", out, sizeof out);
+    assert_string_equal(out, "abcdefghijklmnopqrs…");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_quorum),
         cmocka_unit_test(test_reminders_change_cancel),
         cmocka_unit_test(test_report_and_minutes),
+        cmocka_unit_test(test_field_cut),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
