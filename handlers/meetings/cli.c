@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/base/xmalloc.h"
 #include "bot/base/clock.h"
 #include "bot/org/branch.h"
 #include "bot/store/store.h"
@@ -254,7 +255,7 @@ static int run_minutes(struct cli_ctx *c)
         fprintf(c->err, "错误：无法打开 %s\n", file);
         return 1;
     }
-    char *buf = calloc(1, MEETINGS_MINUTES_MAX + 2);
+    char *buf = xcalloc(1, MEETINGS_MINUTES_MAX + 2);
     size_t n = fread(buf, 1, MEETINGS_MINUTES_MAX + 1, f);
     fclose(f);
     int rc = ZB_ETOOBIG;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/xmalloc.h"
 #include "bot/base/buf.h"
 #include "bot/base/ct.h"
 #include "bot/base/rand.h"
@@ -277,7 +278,7 @@ static int tell(const struct meeting *m, const char *what, const char *suffix)
         return ZB_EDB;
     sqlite3_bind_int64(st, 1, m->id);
     sqlite3_bind_int(st, 2, MEETINGS_PEOPLE_MAX);
-    int64_t *ids = calloc(MEETINGS_PEOPLE_MAX, sizeof *ids);
+    int64_t *ids = xcalloc(MEETINGS_PEOPLE_MAX, sizeof *ids);
     size_t n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -362,7 +363,7 @@ int meetings_add(const struct actor *actor, const struct meetings_new *nm, int64
         if (!(me.roles & (LEADS)))
             return ZB_EDENIED;
     }
-    iv.ids = calloc(MEETINGS_PEOPLE_MAX, sizeof *iv.ids);
+    iv.ids = xcalloc(MEETINGS_PEOPLE_MAX, sizeof *iv.ids);
     if ((rc = member_each(branch, collect, &iv)))
         goto done;
     int64_t chair = nm->kind == MK_GROUP && iv.leader ? iv.leader : iv.secretary;
@@ -752,7 +753,7 @@ static int sheet(int64_t id, struct meetings_sheet *out)
     int rc = meetings_get(id, &out->m);
     if (rc)
         return rc;
-    out->people = calloc(MEETINGS_PEOPLE_MAX, sizeof *out->people);
+    out->people = xcalloc(MEETINGS_PEOPLE_MAX, sizeof *out->people);
     sqlite3_stmt *st = store_stmt(sql_attendees);
     if (!st)
         return ZB_EDB;
@@ -879,7 +880,7 @@ int meetings_minutes_get(const struct actor *actor, int64_t id, char **out)
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *out = strdup(store_text(st, 0));
+        *out = xstrdup(store_text(st, 0));
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? (*out ? ZB_OK : ZB_ENOTFOUND) : ZB_EDB;
 }
@@ -1104,7 +1105,7 @@ int meetings_quiet(int64_t now, int *flagged)
     sqlite3_reset(st);
     rc = ZB_OK;
     for (size_t i = 0; rc == ZB_OK && i < k; i++) {
-        struct invite iv = {.kind = MK_LIFE, .ids = calloc(MEETINGS_PEOPLE_MAX, sizeof(int64_t))};
+        struct invite iv = {.kind = MK_LIFE, .ids = xcalloc(MEETINGS_PEOPLE_MAX, sizeof(int64_t))};
         if (!(st = store_stmt(sql_last_held))) {
             free(iv.ids);
             return ZB_EDB;
