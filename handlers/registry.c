@@ -11,6 +11,12 @@
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
 #include "handlers/members/demo.h"
+#include "handlers/meetings/api.h"
+#include "handlers/meetings/chat.h"
+#include "handlers/meetings/cli.h"
+#include "handlers/meetings/demo.h"
+#include "handlers/meetings/jobs.h"
+#include "handlers/meetings/meetings.h"
 #include "handlers/todo/api.h"
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
@@ -48,6 +54,7 @@ static const struct decision_kind *const study_decisions[] = {&study_decision_ki
 static const struct handler *const quiz_handlers[] = {&quiz_handler, &quiz_wrong_handler,
                                                       &quiz_contest_handler, &quiz_answers_handler};
 static const struct decision_kind *const quiz_decisions[] = {&quiz_review_kind, &quiz_sign_kind};
+static const struct handler *const meetings_handlers[] = {&meetings_handler};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -92,6 +99,15 @@ const struct capability registry_caps[] = {
      .decisions = quiz_decisions,
      .n_decisions = N(quiz_decisions),
      .demo_seed = quiz_demo_seed},
+    {.name = "meetings",
+     .handlers = meetings_handlers,
+     .n_handlers = N(meetings_handlers),
+     .cli = meetings_cli,
+     .routes = meetings_api_routes,
+     .n_routes = MEETINGS_API_COUNT,
+     .migrations = &meetings_migrations,
+     .jobs = meetings_jobs,
+     .demo_seed = meetings_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

@@ -27,6 +27,7 @@
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 #include "bot/store/store.h"
+#include "handlers/meetings/meetings.h"
 
 #define TEXT_MAX    (64 * 1024) /* bytes of the joined positional words */
 #define NAME_IDS    2           /* members looked up for a --as name: one, or "more than one" */
@@ -320,6 +321,11 @@ struct config *cli_load_config(const char *path)
     }
     setenv("TZ", cfg->timezone, 1);
     tzset();
+    struct meetings_config mc = {
+        (int)cfg->meetings.checkin_before_min, (int)cfg->meetings.checkin_after_min,
+        cfg->meetings.quorum_leave_shrinks, (int)cfg->meetings.lessons_per_year,
+        (int)cfg->meetings.quiet_days};
+    meetings_configure(&mc);
     log_set_level((enum log_level)log_parse_level(cfg->log_level));
     if (clock_configure(cfg->testing)) {
         fprintf(stderr, "错误：设置了 ZHIBU_TEST_NOW_FILE，但配置没有 \"testing\": true；"

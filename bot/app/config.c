@@ -199,6 +199,18 @@ static const struct key keys[] = {
     {"api.login_per_min", K_INT, F(api.login_per_min), 0, 100000, "30", NULL, NULL,
      "logins per client address per minute (each costs a jscode2session call, whose quota is the "
      "whole app's; behind a proxy this caps all logins); more are answered 429; 0 = no cap"},
+    {"meetings.checkin_before_min", K_INT, F(meetings.checkin_before_min), 0, 240, "30", NULL, NULL,
+     "签到 opens this many minutes before a meeting starts"},
+    {"meetings.checkin_after_min", K_INT, F(meetings.checkin_after_min), 0, 240, "30", NULL, NULL,
+     "签到 closes this many minutes after a meeting starts"},
+    {"meetings.quorum_leave_shrinks", K_BOOL, F(meetings.quorum_leave_shrinks), 0, 0, "false", NULL,
+     NULL,
+     "members on leave leave the general meeting's quorum denominator (default: they stay in it)"},
+    {"meetings.lessons_per_year", K_INT, F(meetings.lessons_per_year), 1, 12, "4", NULL, NULL,
+     "党课 required a year; 4 or more are counted per quarter, fewer over the year (sources "
+     "conflict: yearly, half-yearly, quarterly)"},
+    {"meetings.quiet_days", K_INT, F(meetings.quiet_days), 7, 365, "30", NULL, NULL,
+     "a branch that held no meeting for this many days is flagged to its secretary"},
     {"api.login_timeout_ms", K_INT, F(api.login_timeout_ms), 100, 60000, "5000", NULL, NULL,
      "time-out of the login's call to jscode2session; slower answers 504"},
     {"quiz.questions_per_round", K_INT, F(quiz.questions_per_round), 1, 20, "5", NULL, NULL,

@@ -113,6 +113,13 @@ struct config {
         char *audiences;       /* study.audiences as JSON text ("{}" = none) */
         bool show_rankings;    /* study.show_rankings: names in contest results */
     } study;
+    struct {
+        long checkin_before_min;   /* check-in opens this many minutes before the start */
+        long checkin_after_min;    /* and closes this many after it */
+        bool quorum_leave_shrinks; /* leave takes a member out of the quorum's denominator */
+        long lessons_per_year;     /* 党课 required a year (the sources conflict) */
+        long quiet_days;           /* flag a branch that held nothing for this long */
+    } meetings;
 };
 
 /*

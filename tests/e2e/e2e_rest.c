@@ -457,6 +457,15 @@ static void openapi_document(void **state)
         {"get", "/api/v1/study"},
         {"get", "/api/v1/study/{id}"},
         {"get", "/api/v1/me/study"},
+        {"get", "/api/v1/meetings"},
+        {"post", "/api/v1/meetings"},
+        {"post", "/api/v1/meetings/{id}/checkin"},
+        {"post", "/api/v1/meetings/{id}/leave"},
+        {"patch", "/api/v1/meetings/{id}"},
+        {"delete", "/api/v1/meetings/{id}"},
+        {"get", "/api/v1/meetings/{id}/attendance"},
+        {"put", "/api/v1/meetings/{id}/minutes"},
+        {"get", "/api/v1/meetings/report"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
