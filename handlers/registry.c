@@ -1,6 +1,12 @@
 /* registry.c - one line per capability (see registry.h). */
 #include "handlers/registry.h"
 
+#include "handlers/dues/api.h"
+#include "handlers/dues/chat.h"
+#include "handlers/dues/cli.h"
+#include "handlers/dues/demo.h"
+#include "handlers/dues/jobs.h"
+#include "handlers/dues/migrations.h"
 #include "handlers/feedback/feedback.h"
 #include "handlers/members/api.h"
 #include "handlers/members/bind.h"
@@ -27,6 +33,7 @@ static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
+static const struct handler *const dues_handlers[] = {&dues_handler, &dues_pay_handler};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -48,6 +55,15 @@ const struct capability registry_caps[] = {
      .routes = todo_api_routes,
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
+    {.name = "dues",
+     .handlers = dues_handlers,
+     .n_handlers = N(dues_handlers),
+     .cli = dues_cli,
+     .routes = dues_api_routes,
+     .n_routes = DUES_API_COUNT,
+     .migrations = &dues_migrations,
+     .jobs = dues_jobs,
+     .demo_seed = dues_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

@@ -268,8 +268,9 @@ static int start_month(const struct member *m)
             sqlite3_reset(st);
             if (!date[0])
                 return -2;
-        } else
-            textf(date, sizeof date, "%s", m->probation_start);
+        } else /* the general meeting's admission; the join date when that is all we know */
+            textf(date, sizeof date, "%s",
+                  m->probation_start[0] ? m->probation_start : m->joined_on);
     } else
         textf(date, sizeof date, "%s", m->joined_on[0] ? m->joined_on : m->probation_start);
     if (!date[0])
@@ -706,7 +707,7 @@ int dues_pay(const struct actor *a, const struct dues_payment *p, int64_t now,
              noted ? " 备注：" : "", noted ? p->note : "");
     if ((rc = audit(a, "dues_pay", p->member_id, detail, now)))
         return rc;
-    if ((rc = receipt(a, p->member_id, id, mt, amount, p->proxy_id)))
+    if (!p->quiet && (rc = receipt(a, p->member_id, id, mt, amount, p->proxy_id)))
         return rc;
     out->payment_id = id;
     out->amount_fen = amount;

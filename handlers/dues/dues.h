@@ -251,6 +251,7 @@ struct dues_payment {
     int64_t proxy_id;               /* paid on their behalf by this member, 0 none */
     const char *note;               /* why it differs from the bills; "" or NULL none */
     bool confirm;                   /* the organizer confirms a back payment past the limit */
+    bool quiet;                     /* no receipt (demo data and imported history) */
 };
 
 /* What dues_pay recorded. */
