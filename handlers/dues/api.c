@@ -98,7 +98,8 @@ static int api_calc(struct api_ctx *c)
     enum member_category cat;
     int64_t fen = 0;
     if (!cs || dues_category_parse(cs, &cat))
-        return fail(c, ZB_EINVAL, "category", "类别应为 在职 离退休 学生 农民 低保 失业 年薪制 灵活就业 之一");
+        return fail(c, ZB_EINVAL, "category",
+                    "类别应为 在职 离退休 学生 农民 低保 失业 年薪制 灵活就业 之一");
     if (!dues_category_flat(cat) && !is)
         return fail(c, ZB_EINVAL, "income", "请给出月收入（元）");
     if (is && (member_parse_fen(is, &fen) || fen > DUES_INCOME_MAX))
@@ -179,11 +180,8 @@ static int api_pay(struct api_ctx *c)
         jsonbody_str(c->body, "note", false, DUES_NOTE_MAX, &note, &e) ||
         jsonbody_bool(c->body, "confirm", false, &confirm, &e))
         return fail(c, ZB_EINVAL, e.field, e.message);
-    struct dues_payment p = {.member_id = member,
-                             .amount_fen = -1,
-                             .proxy_id = proxy,
-                             .note = note,
-                             .confirm = confirm};
+    struct dues_payment p = {
+        .member_id = member, .amount_fen = -1, .proxy_id = proxy, .note = note, .confirm = confirm};
     char cmd[256];
     struct dues_pay_cmd pc;
     snprintf(cmd, sizeof cmd, "x %s", months);

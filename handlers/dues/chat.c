@@ -78,10 +78,10 @@ static const char *parse_text(enum dues_parse_err e)
 }
 
 #define PAY_USAGE                                                                                  \
-    "用法：缴费 姓名 月份 [金额] [备注 原因]\n"                                                    \
-    "例如：缴费 张三 2026-11 30.00\n"                                                              \
-    "缴费 张三 2026-09至2026-11 90.00\n"                                                           \
-    "代缴 张三 2026-11 30.00 由 李四\n"                                                            \
+    "用法：缴费 姓名 月份 [金额] [备注 原因]\n"                                     \
+    "例如：缴费 张三 2026-11 30.00\n"                                                       \
+    "缴费 张三 2026-09至2026-11 90.00\n"                                                      \
+    "代缴 张三 2026-11 30.00 由 李四\n"                                                     \
     "金额与账单不符时请在末尾加“备注 原因”；补交超过 6 个月请在末尾加“确认”。"
 
 int dues_why_text(const struct dues_why *w, char *out, size_t outsz)
@@ -189,8 +189,8 @@ static int pay_on_message(struct handler_ctx *c, struct reply *out)
                     "%lld）。\n已通知本人。",
                     cmd.name, cmd.n_months, y, ex, (long long)rcpt.payment_id);
     else
-        reply_textf(out, "已登记：%s %zu 个月党费 %s 元（记录号 %lld）。\n已通知本人。",
-                    cmd.name, cmd.n_months, y, (long long)rcpt.payment_id);
+        reply_textf(out, "已登记：%s %zu 个月党费 %s 元（记录号 %lld）。\n已通知本人。", cmd.name,
+                    cmd.n_months, y, (long long)rcpt.payment_id);
     return ZB_OK;
 }
 

@@ -270,8 +270,8 @@ static int cmd_bill(struct cli_ctx *c)
     }
     char mt[8];
     dues_month_text(t.month, mt, sizeof mt);
-    fprintf(c->out, "%s：新生成 %d 份账单，%d 人无法计算（未登记收入或尚未开始缴纳）\n", mt,
-            t.made, t.skipped);
+    fprintf(c->out, "%s：新生成 %d 份账单，%d 人无法计算（未登记收入或尚未开始缴纳）\n", mt, t.made,
+            t.skipped);
     return 0;
 }
 

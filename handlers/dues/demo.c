@@ -51,7 +51,8 @@ int dues_demo_seed(void)
             if (rc || (rc = dues_bills(s.ids[i], m, m, &b, 1, &got)) || got != 1 || b.paid ||
                 m >= unpaid_from(i, cur))
                 continue;
-            struct dues_payment p = {.member_id = s.ids[i], .n_months = 1, .amount_fen = -1, .quiet = true};
+            struct dues_payment p = {
+                .member_id = s.ids[i], .n_months = 1, .amount_fen = -1, .quiet = true};
             p.months[0] = m;
             if (i == 1 && s.n > 2) /* paid on her behalf by a fellow member */
                 p.proxy_id = s.ids[2];

@@ -80,7 +80,7 @@ static const char *const dues_steps[] = {
     "  id INTEGER PRIMARY KEY,"
     "  member_id INTEGER NOT NULL,"
     "  from_month INTEGER NOT NULL,"
-    "  to_month INTEGER," /* NULL: open */
+    "  to_month INTEGER,"   /* NULL: open */
     "  amount_fen INTEGER," /* NULL: exempt */
     "  approved TEXT NOT NULL,"
     "  at INTEGER NOT NULL,"
@@ -105,7 +105,8 @@ const struct migration_set dues_migrations = {"dues", dues_steps,
                                               sizeof dues_steps / sizeof dues_steps[0]};
 
 /* textf - snprintf into out, truncating long values on purpose (names, notes in texts). */
-static void textf(char *out, size_t outsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void textf(char *out, size_t outsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void textf(char *out, size_t outsz, const char *fmt, ...)
 {
     va_list ap;
@@ -329,7 +330,7 @@ static int compute_bill(const struct member *m, int month, struct dues_calc *c,
             c->amount_fen = amount < 0 ? 0 : amount;
             dues_yuan(c->amount_fen, now_y, sizeof now_y);
             textf(c->rule, sizeof c->rule, "%s；经批准%s（%.40s）", rule,
-                     amount < 0 ? "免交" : "减为每月", store_text(st, 1));
+                  amount < 0 ? "免交" : "减为每月", store_text(st, 1));
             if (amount >= 0) {
                 size_t l = strlen(c->rule);
                 textf(c->rule + l, sizeof c->rule - l, " %s 元", now_y);
@@ -387,11 +388,11 @@ int dues_bill_member(int64_t member_id, int month, int64_t now, bool *made)
 }
 
 struct bill_all {
-    int month;              /* to bill */
-    int64_t now;            /* when */
-    int made, skipped;      /* counts */
-    int64_t *ids;           /* members collected first (member_each holds a statement) */
-    size_t n, cap;          /* used, allocated */
+    int month;         /* to bill */
+    int64_t now;       /* when */
+    int made, skipped; /* counts */
+    int64_t *ids;      /* members collected first (member_each holds a statement) */
+    size_t n, cap;     /* used, allocated */
 };
 
 static int collect(const struct member *m, void *arg)
@@ -602,8 +603,8 @@ static int receipt(const struct actor *a, int64_t member_id, int64_t payment, co
     dues_yuan(amount, yuan, sizeof yuan);
     if (proxy && member_get(proxy, &p) == ZB_OK)
         textf(proxy_name, sizeof proxy_name, "（由%s代缴）", p.name);
-    textf(text, sizeof text, "党费收据：已登记您 %s 的党费 %s 元%s。\n发送“党费”查看明细。",
-             months, yuan, proxy_name);
+    textf(text, sizeof text, "党费收据：已登记您 %s 的党费 %s 元%s。\n发送“党费”查看明细。", months,
+          yuan, proxy_name);
     textf(key, sizeof key, "dues:receipt:%lld", (long long)payment);
     struct notify_fields f = {.title = "党费收据", .status = "已缴", .text = text};
     (void)a;
@@ -704,7 +705,7 @@ int dues_pay(const struct actor *a, const struct dues_payment *p, int64_t now,
     months_text(months, n, mt, sizeof mt);
     dues_yuan(amount, yuan, sizeof yuan);
     textf(detail, sizeof detail, "%s %s 元%s%s%s", mt, yuan, p->proxy_id ? " 代缴" : "",
-             noted ? " 备注：" : "", noted ? p->note : "");
+          noted ? " 备注：" : "", noted ? p->note : "");
     if ((rc = audit(a, "dues_pay", p->member_id, detail, now)))
         return rc;
     if (!p->quiet && (rc = receipt(a, p->member_id, id, mt, amount, p->proxy_id)))
@@ -716,10 +717,9 @@ int dues_pay(const struct actor *a, const struct dues_payment *p, int64_t now,
     return ZB_OK;
 }
 
-static const char sql_pay_get[] =
-    "SELECT member_id, amount_fen, reverses IS NOT NULL, "
-    "EXISTS (SELECT 1 FROM dues_payments r WHERE r.reverses = p.id) "
-    "FROM dues_payments p WHERE id = ?1";
+static const char sql_pay_get[] = "SELECT member_id, amount_fen, reverses IS NOT NULL, "
+                                  "EXISTS (SELECT 1 FROM dues_payments r WHERE r.reverses = p.id) "
+                                  "FROM dues_payments p WHERE id = ?1";
 static const char sql_allocs[] =
     "SELECT month, amount_fen FROM dues_alloc WHERE payment_id = ?1 ORDER BY month";
 
@@ -829,7 +829,7 @@ int dues_relief(const struct actor *a, int64_t member_id, int from_month, int to
         dues_month_text(to_month, t, sizeof t);
     dues_yuan(amount_fen < 0 ? 0 : amount_fen, y, sizeof y);
     textf(detail, sizeof detail, "%s 起%s%s %s%s，批准：%s", f, t[0] ? "至 " : "", t,
-             exempt ? "免交" : "每月 ", exempt ? "" : y, approved);
+          exempt ? "免交" : "每月 ", exempt ? "" : y, approved);
     return audit(a, "dues_relief", member_id, detail, now);
 }
 
@@ -873,8 +873,8 @@ int dues_voluntary(const struct actor *a, int64_t member_id, int64_t amount_fen,
     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL "                                              \
     "SELECT b.id FROM branches b JOIN sub ON b.parent_id = sub.id) "
 
-static const char sql_ledger[] =
-    SUBTREE "SELECT b.member_id, m.name, b.month, b.amount_fen, "
+static const char sql_ledger[] = SUBTREE
+    "SELECT b.member_id, m.name, b.month, b.amount_fen, "
     "(SELECT coalesce(sum(a.amount_fen), 0) FROM dues_alloc a WHERE a.member_id = b.member_id "
     "  AND a.month = b.month), "
     "EXISTS (SELECT 1 FROM dues_alloc a JOIN dues_payments p ON p.id = a.payment_id "
@@ -886,16 +886,16 @@ static const char sql_ledger[] =
     "ORDER BY b.member_id, b.month";
 static const char sql_ledger_vol[] =
     SUBTREE "SELECT coalesce(sum(v.amount_fen), 0), "
-    "coalesce(sum(CASE WHEN v.to_centre THEN v.amount_fen ELSE 0 END), 0) "
-    "FROM dues_voluntary v JOIN members m ON m.id = v.member_id "
-    "WHERE strftime('%Y', v.at, 'unixepoch', 'localtime') = printf('%04d', ?2) "
-    "AND (?1 = 0 OR m.branch_id IN sub)";
+            "coalesce(sum(CASE WHEN v.to_centre THEN v.amount_fen ELSE 0 END), 0) "
+            "FROM dues_voluntary v JOIN members m ON m.id = v.member_id "
+            "WHERE strftime('%Y', v.at, 'unixepoch', 'localtime') = printf('%04d', ?2) "
+            "AND (?1 = 0 OR m.branch_id IN sub)";
 static const char sql_ledger_rev[] =
     SUBTREE "SELECT count(DISTINCT p.id) FROM dues_payments p "
-    "JOIN dues_alloc a ON a.payment_id = p.id "
-    "JOIN dues_bills b ON b.member_id = a.member_id AND b.month = a.month "
-    "WHERE p.reverses IS NOT NULL AND a.month BETWEEN ?2 AND ?3 "
-    "AND (?1 = 0 OR b.branch_id IN sub)";
+            "JOIN dues_alloc a ON a.payment_id = p.id "
+            "JOIN dues_bills b ON b.member_id = a.member_id AND b.month = a.month "
+            "WHERE p.reverses IS NOT NULL AND a.month BETWEEN ?2 AND ?3 "
+            "AND (?1 = 0 OR b.branch_id IN sub)";
 
 int dues_ledger_get(const struct actor *a, int64_t root, int year, struct dues_ledger *out,
                     struct dues_why *why)
@@ -1063,9 +1063,9 @@ int dues_ledger_csv(const struct dues_ledger *l, FILE *f)
 /* ---- reminders ---- */
 
 struct officers {
-    unsigned roles;     /* whom to tell */
-    int64_t ids[16];    /* found */
-    size_t n;           /* how many */
+    unsigned roles;  /* whom to tell */
+    int64_t ids[16]; /* found */
+    size_t n;        /* how many */
 };
 
 static int pick_officer(const struct member *m, void *arg)
@@ -1087,18 +1087,18 @@ static int escalate(const struct member *m, const struct dues_status *s, int thr
     dues_yuan(s->arrears_fen, yuan, sizeof yuan);
     if (threshold >= 5)
         textf(text, sizeof text,
-                 "党费提醒：%s 自 %s 起已连续 %d 个月未交党费（共 %s 元）。\n"
-                 "按规定，连续 6 个月无正当理由不交党费视为自行脱党，请及时谈话了解情况。",
-                 m->name, from, s->streak, yuan);
+              "党费提醒：%s 自 %s 起已连续 %d 个月未交党费（共 %s 元）。\n"
+              "按规定，连续 6 个月无正当理由不交党费视为自行脱党，请及时谈话了解情况。",
+              m->name, from, s->streak, yuan);
     else
         textf(text, sizeof text,
-                 "党费提醒：%s 自 %s 起已连续 %d 个月未交党费（共 %s 元）。\n请提醒其按时缴纳。",
-                 m->name, from, s->streak, yuan);
+              "党费提醒：%s 自 %s 起已连续 %d 个月未交党费（共 %s 元）。\n请提醒其按时缴纳。",
+              m->name, from, s->streak, yuan);
     for (size_t i = 0; !rc && i < o.n; i++) {
         if (o.ids[i] == m->id)
             continue;
-        textf(key, sizeof key, "dues:arrears:%lld:%d:%d:to:%lld", (long long)m->id,
-                 s->streak_from, threshold, (long long)o.ids[i]);
+        textf(key, sizeof key, "dues:arrears:%lld:%d:%d:to:%lld", (long long)m->id, s->streak_from,
+              threshold, (long long)o.ids[i]);
         struct notify_result r;
         struct notify_fields f = {.title = "党费欠缴", .text = text};
         rc = notify_send(o.ids[i], "dues.arrears", NOTIFY_URGENT, key, &f, &r);
@@ -1133,14 +1133,14 @@ int dues_remind(int64_t now, int *reminded, int *escalated)
             dues_yuan(s.arrears_fen, total, sizeof total);
             if (s.arrears_months > 1)
                 textf(text, sizeof text,
-                         "党费提醒：您 %s 的党费 %s 元尚未缴纳，累计 %d 个月共 %s 元。\n"
-                         "请向组织委员缴纳；发送“党费”查看明细。",
-                         mt, yuan, s.arrears_months, total);
+                      "党费提醒：您 %s 的党费 %s 元尚未缴纳，累计 %d 个月共 %s 元。\n"
+                      "请向组织委员缴纳；发送“党费”查看明细。",
+                      mt, yuan, s.arrears_months, total);
             else
                 textf(text, sizeof text,
-                         "党费提醒：您 %s 的党费 %s 元尚未缴纳。\n请向组织委员缴纳；发送“党费”"
-                         "查看明细。",
-                         mt, yuan);
+                      "党费提醒：您 %s 的党费 %s 元尚未缴纳。\n请向组织委员缴纳；发送“党费”"
+                      "查看明细。",
+                      mt, yuan);
             textf(key, sizeof key, "dues:remind:%lld:%s", (long long)m.id, mt);
             struct notify_result r;
             struct notify_fields f = {.title = "党费提醒", .status = "未缴", .text = text};

@@ -29,16 +29,16 @@
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 
-#define DUES_BANDS_MAX     8                  /* bands of one rate table */
-#define DUES_RULE_MAX      160                /* bytes of a bill's working text */
-#define DUES_NOTE_MAX      200                /* bytes of a payment's note or approval text */
-#define DUES_PAY_MONTHS    24                 /* months one payment may cover */
-#define DUES_LEDGER_MAX    5000               /* members in one ledger */
-#define DUES_INCOME_MAX    MEMBER_FEN_MAX     /* larger incomes are typos */
-#define DUES_VOLUNTARY_MAX 100000000LL        /* 1,000,000.00 yuan in one voluntary payment */
-#define DUES_CENTRE_FEN    100000             /* a voluntary payment of 1,000 yuan goes to the Centre */
-#define DUES_MONTH_MIN     (1949 * 12)        /* months before 1949 are typos */
-#define DUES_MONTH_MAXV    (2100 * 12)        /* and after 2100 */
+#define DUES_BANDS_MAX     8              /* bands of one rate table */
+#define DUES_RULE_MAX      160            /* bytes of a bill's working text */
+#define DUES_NOTE_MAX      200            /* bytes of a payment's note or approval text */
+#define DUES_PAY_MONTHS    24             /* months one payment may cover */
+#define DUES_LEDGER_MAX    5000           /* members in one ledger */
+#define DUES_INCOME_MAX    MEMBER_FEN_MAX /* larger incomes are typos */
+#define DUES_VOLUNTARY_MAX 100000000LL    /* 1,000,000.00 yuan in one voluntary payment */
+#define DUES_CENTRE_FEN    100000         /* a voluntary payment of 1,000 yuan goes to the Centre */
+#define DUES_MONTH_MIN     (1949 * 12)    /* months before 1949 are typos */
+#define DUES_MONTH_MAXV    (2100 * 12)    /* and after 2100 */
 
 /* Role actions of this capability. */
 extern const struct role_action dues_record; /* record payments, reliefs, corrections */
@@ -86,8 +86,8 @@ const struct dues_rules *dues_rules(void);
 
 /* What dues_calc computed. */
 struct dues_calc {
-    int64_t amount_fen;    /* monthly dues */
-    int rate_bp;           /* the rate applied, 0 for flat amounts */
+    int64_t amount_fen;       /* monthly dues */
+    int rate_bp;              /* the rate applied, 0 for flat amounts */
     char rule[DUES_RULE_MAX]; /* the working: "3000.01 元 × 1% = 30.00 元" */
 };
 
@@ -115,13 +115,13 @@ void dues_yuan(int64_t fen, char *out, size_t outsz);
 /* ---- payment commands (chat), parsed without the database ---- */
 
 struct dues_pay_cmd {
-    char name[MEMBER_NAME_MAX + 1];       /* whose dues */
-    int months[DUES_PAY_MONTHS];          /* months covered, ascending, distinct */
-    size_t n_months;                      /* how many */
-    int64_t amount_fen;                   /* total paid, -1: the bills' total */
-    char proxy[MEMBER_NAME_MAX + 1];      /* 代缴: who paid, "" for the member */
-    char note[DUES_NOTE_MAX + 1];         /* 备注: why it differs, "" none */
-    bool confirm;                         /* 确认: a back payment past the limit */
+    char name[MEMBER_NAME_MAX + 1];  /* whose dues */
+    int months[DUES_PAY_MONTHS];     /* months covered, ascending, distinct */
+    size_t n_months;                 /* how many */
+    int64_t amount_fen;              /* total paid, -1: the bills' total */
+    char proxy[MEMBER_NAME_MAX + 1]; /* 代缴: who paid, "" for the member */
+    char note[DUES_NOTE_MAX + 1];    /* 备注: why it differs, "" none */
+    bool confirm;                    /* 确认: a back payment past the limit */
 };
 
 enum dues_parse_err {
@@ -147,27 +147,27 @@ enum dues_parse_err dues_pay_parse(const char *text, bool proxy, struct dues_pay
 /* Why a domain call was refused, for the faces. */
 enum dues_reason {
     DUES_R_NONE = 0,
-    DUES_R_DENIED,     /* role_can refused: refusal says why */
-    DUES_R_NO_MEMBER,  /* no such member */
-    DUES_R_AMBIGUOUS,  /* the name matches several members: ids[] */
-    DUES_R_FUTURE,     /* a month after this one */
-    DUES_R_PAID,       /* a month is paid already: month */
-    DUES_R_NO_BILL,    /* no bill can be made for a month (no income, before joining): month */
-    DUES_R_BACKPAY,    /* more than backpay_max past months without confirm */
-    DUES_R_NEED_NOTE,  /* the amount differs from the bills and there is no note */
-    DUES_R_BAD_VALUE,  /* an amount, month or text out of range */
-    DUES_R_REVERSED,   /* the payment was reversed already, or is itself a correction */
+    DUES_R_DENIED,    /* role_can refused: refusal says why */
+    DUES_R_NO_MEMBER, /* no such member */
+    DUES_R_AMBIGUOUS, /* the name matches several members: ids[] */
+    DUES_R_FUTURE,    /* a month after this one */
+    DUES_R_PAID,      /* a month is paid already: month */
+    DUES_R_NO_BILL,   /* no bill can be made for a month (no income, before joining): month */
+    DUES_R_BACKPAY,   /* more than backpay_max past months without confirm */
+    DUES_R_NEED_NOTE, /* the amount differs from the bills and there is no note */
+    DUES_R_BAD_VALUE, /* an amount, month or text out of range */
+    DUES_R_REVERSED,  /* the payment was reversed already, or is itself a correction */
 };
 
 #define DUES_AMBIG_MAX 4 /* namesakes shown */
 
 struct dues_why {
-    enum dues_reason reason;        /* see above */
-    const char *refusal;            /* DUES_R_DENIED: role_can's sentence (static) */
-    int month;                      /* DUES_R_PAID, DUES_R_NO_BILL: the month */
-    int64_t ids[DUES_AMBIG_MAX];    /* DUES_R_AMBIGUOUS: the namesakes */
-    size_t n_ids;                   /* how many */
-    int64_t expected_fen;           /* DUES_R_NEED_NOTE: the bills' total */
+    enum dues_reason reason;     /* see above */
+    const char *refusal;         /* DUES_R_DENIED: role_can's sentence (static) */
+    int month;                   /* DUES_R_PAID, DUES_R_NO_BILL: the month */
+    int64_t ids[DUES_AMBIG_MAX]; /* DUES_R_AMBIGUOUS: the namesakes */
+    size_t n_ids;                /* how many */
+    int64_t expected_fen;        /* DUES_R_NEED_NOTE: the bills' total */
 };
 
 /*
@@ -205,14 +205,14 @@ int dues_bill_month(int month, int64_t now, int *made, int *skipped) ZB_MUST_USE
 
 /* A bill, as read back. */
 struct dues_bill {
-    int month;                /* the month */
-    int64_t branch_id;        /* the member's organisation then */
+    int month;                     /* the month */
+    int64_t branch_id;             /* the member's organisation then */
     enum member_category category; /* their category then */
-    int64_t income_fen;       /* the income used, -1 for flat categories */
-    int64_t amount_fen;       /* due */
-    int64_t paid_fen;         /* paid so far (corrections included) */
-    bool paid;                /* covered by a payment that stands */
-    char rule[DUES_RULE_MAX]; /* the working, with the relief when one applied */
+    int64_t income_fen;            /* the income used, -1 for flat categories */
+    int64_t amount_fen;            /* due */
+    int64_t paid_fen;              /* paid so far (corrections included) */
+    bool paid;                     /* covered by a payment that stands */
+    char rule[DUES_RULE_MAX];      /* the working, with the relief when one applied */
 };
 
 /* dues_bills - the member's bills from from_month to to_month (inclusive), oldest first, at most
@@ -227,16 +227,16 @@ int dues_bills(int64_t member_id, int from_month, int to_month, struct dues_bill
  * exempted by a relief are bills of 0.00 and never arrears.
  */
 struct dues_status {
-    int upto;                /* M */
-    int first_billed;        /* the first month with a bill, -1 when none */
-    int paid_through;        /* the last month up to which every bill is paid, -1 when none */
-    int arrears_months;      /* unpaid bills up to M */
-    int64_t arrears_fen;     /* their total */
-    int streak;              /* consecutive unpaid months ending at M (or at M-1 when M is not
-                                yet billed), for the arrears consequences */
-    int streak_from;         /* the first month of that streak, -1 when none */
-    int64_t due_fen;         /* M's bill, -1 when M has no bill */
-    bool month_paid;         /* M's bill is paid */
+    int upto;            /* M */
+    int first_billed;    /* the first month with a bill, -1 when none */
+    int paid_through;    /* the last month up to which every bill is paid, -1 when none */
+    int arrears_months;  /* unpaid bills up to M */
+    int64_t arrears_fen; /* their total */
+    int streak;          /* consecutive unpaid months ending at M (or at M-1 when M is not
+                            yet billed), for the arrears consequences */
+    int streak_from;     /* the first month of that streak, -1 when none */
+    int64_t due_fen;     /* M's bill, -1 when M has no bill */
+    bool month_paid;     /* M's bill is paid */
 };
 
 /* dues_status - member_id's status up to month (see above). ZB_ENOTFOUND for no member. */
@@ -244,14 +244,14 @@ int dues_status(int64_t member_id, int month, struct dues_status *out) ZB_MUST_U
 
 /* A payment to record. */
 struct dues_payment {
-    int64_t member_id;              /* whose dues */
-    int months[DUES_PAY_MONTHS];    /* months covered (any order; sorted here) */
-    size_t n_months;                /* how many, >= 1 */
-    int64_t amount_fen;             /* the total, -1: the bills' total */
-    int64_t proxy_id;               /* paid on their behalf by this member, 0 none */
-    const char *note;               /* why it differs from the bills; "" or NULL none */
-    bool confirm;                   /* the organizer confirms a back payment past the limit */
-    bool quiet;                     /* no receipt (demo data and imported history) */
+    int64_t member_id;           /* whose dues */
+    int months[DUES_PAY_MONTHS]; /* months covered (any order; sorted here) */
+    size_t n_months;             /* how many, >= 1 */
+    int64_t amount_fen;          /* the total, -1: the bills' total */
+    int64_t proxy_id;            /* paid on their behalf by this member, 0 none */
+    const char *note;            /* why it differs from the bills; "" or NULL none */
+    bool confirm;                /* the organizer confirms a back payment past the limit */
+    bool quiet;                  /* no receipt (demo data and imported history) */
 };
 
 /* What dues_pay recorded. */
@@ -300,24 +300,24 @@ int dues_voluntary(const struct actor *a, int64_t member_id, int64_t amount_fen,
 
 /* One member's line of the ledger. */
 struct dues_ledger_row {
-    int64_t member_id;               /* the member */
-    char name[MEMBER_NAME_MAX + 1];  /* their name */
-    int64_t due[12];                 /* due per month, -1 when not billed */
-    int64_t paid[12];                /* paid per month (corrections included) */
-    bool noted[12];                  /* a payment with a note (differs from the bill) */
-    int64_t due_total, paid_total;   /* over the year */
+    int64_t member_id;              /* the member */
+    char name[MEMBER_NAME_MAX + 1]; /* their name */
+    int64_t due[12];                /* due per month, -1 when not billed */
+    int64_t paid[12];               /* paid per month (corrections included) */
+    bool noted[12];                 /* a payment with a note (differs from the bill) */
+    int64_t due_total, paid_total;  /* over the year */
 };
 
 /* The ledger of a subtree for a year. */
 struct dues_ledger {
-    int year;                        /* the year */
-    struct dues_ledger_row *rows;    /* by member id; owned, free with dues_ledger_free */
-    size_t n;                        /* rows */
-    int64_t due[12], paid[12];       /* column totals */
-    int64_t due_total, paid_total;   /* grand totals */
-    int64_t voluntary_fen;           /* voluntary payments in the year */
-    int64_t centre_fen;              /* of which to the Centre */
-    int reversals;                   /* correcting entries in the year */
+    int year;                      /* the year */
+    struct dues_ledger_row *rows;  /* by member id; owned, free with dues_ledger_free */
+    size_t n;                      /* rows */
+    int64_t due[12], paid[12];     /* column totals */
+    int64_t due_total, paid_total; /* grand totals */
+    int64_t voluntary_fen;         /* voluntary payments in the year */
+    int64_t centre_fen;            /* of which to the Centre */
+    int reversals;                 /* correcting entries in the year */
 };
 
 /*

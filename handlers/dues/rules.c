@@ -217,15 +217,24 @@ int dues_category_parse(const char *s, enum member_category *cat)
         const char *word;
         enum member_category cat;
     } words[] = {
-        {"employed", CAT_EMPLOYED},          {"在职", CAT_EMPLOYED},
-        {"retired", CAT_RETIRED},            {"离退休", CAT_RETIRED},
-        {"退休", CAT_RETIRED},               {"离休", CAT_RETIRED},
-        {"student", CAT_STUDENT},            {"学生", CAT_STUDENT},
-        {"farmer", CAT_FARMER},              {"农民", CAT_FARMER},
-        {"low-income", CAT_LOW_INCOME},      {"低保", CAT_LOW_INCOME},
-        {"unemployed", CAT_LOW_INCOME},      {"失业", CAT_LOW_INCOME},
-        {"annual-salary", CAT_ANNUAL_SALARY}, {"年薪制", CAT_ANNUAL_SALARY},
-        {"self-employed", CAT_SELF_EMPLOYED}, {"灵活就业", CAT_SELF_EMPLOYED},
+        {"employed", CAT_EMPLOYED},
+        {"在职", CAT_EMPLOYED},
+        {"retired", CAT_RETIRED},
+        {"离退休", CAT_RETIRED},
+        {"退休", CAT_RETIRED},
+        {"离休", CAT_RETIRED},
+        {"student", CAT_STUDENT},
+        {"学生", CAT_STUDENT},
+        {"farmer", CAT_FARMER},
+        {"农民", CAT_FARMER},
+        {"low-income", CAT_LOW_INCOME},
+        {"低保", CAT_LOW_INCOME},
+        {"unemployed", CAT_LOW_INCOME},
+        {"失业", CAT_LOW_INCOME},
+        {"annual-salary", CAT_ANNUAL_SALARY},
+        {"年薪制", CAT_ANNUAL_SALARY},
+        {"self-employed", CAT_SELF_EMPLOYED},
+        {"灵活就业", CAT_SELF_EMPLOYED},
     };
     for (size_t i = 0; s && i < sizeof words / sizeof words[0]; i++)
         if (strcmp(s, words[i].word) == 0) {
@@ -412,8 +421,8 @@ enum dues_parse_err dues_pay_parse(const char *text, bool proxy, struct dues_pay
     if (i < n && strcmp(w[i], "备注") == 0) {
         size_t used = 0;
         for (i++; i < n; i++) {
-            int k = snprintf(out->note + used, sizeof out->note - used, "%s%s", used ? " " : "",
-                             w[i]);
+            int k =
+                snprintf(out->note + used, sizeof out->note - used, "%s%s", used ? " " : "", w[i]);
             if (k < 0 || (size_t)k >= sizeof out->note - used)
                 return DUES_PARSE_EXTRA;
             used += (size_t)k;

@@ -200,12 +200,11 @@ static void test_pay_forms_and_refusals(void **state)
     tx();
     assert_int_equal(dues_pay(&org, &p, now, &r, &why), ZB_OK);
     commit();
-    assert_int_equal(unit_db_int("SELECT proxy_id FROM dues_payments WHERE id=%lld",
-                                 (long long)r.payment_id),
-                     zhang);
+    assert_int_equal(
+        unit_db_int("SELECT proxy_id FROM dues_payments WHERE id=%lld", (long long)r.payment_id),
+        zhang);
     /* the receipt went through notify, once per payment */
-    assert_int_equal(unit_db_int("SELECT count(*) FROM notify_items WHERE kind='dues.receipt'"),
-                     3);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM notify_items WHERE kind='dues.receipt'"), 3);
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='dues_pay'"), 3);
     struct dues_status s = status(zhang, M(2026, 11));
     assert_int_equal(s.arrears_months, 0);
@@ -383,9 +382,7 @@ static void test_reminders_once(void **state)
     int64_t payers[] = {organizer, secretary, li, wang, other};
     struct actor op = actor_operator();
     for (size_t i = 0; i < 5; i++)
-        assert_int_equal(pay(&op, payers[i], nov, 1, -1, NULL, at(2026, 11, 2), &why,
-                             NULL),
-                         ZB_OK);
+        assert_int_equal(pay(&op, payers[i], nov, 1, -1, NULL, at(2026, 11, 2), &why, NULL), ZB_OK);
     (void)org;
     /* not the reminder day: no reminder, but the committee hears about 6 months */
     tx();

@@ -27,9 +27,9 @@ static void test_employed_edges(void **state)
     static const struct {
         int64_t income, fen;
     } cases[] = {
-        {0, 0},           {100, 1},         {299999, 1500},    {300000, 1500},
-        {300001, 3000},   {499999, 5000},   {500000, 5000},    {500001, 7500},
-        {999999, 15000},  {1000000, 15000}, {1000001, 20000},  {2000000, 40000},
+        {0, 0},          {100, 1},         {299999, 1500},   {300000, 1500},
+        {300001, 3000},  {499999, 5000},   {500000, 5000},   {500001, 7500},
+        {999999, 15000}, {1000000, 15000}, {1000001, 20000}, {2000000, 40000},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(due(CAT_EMPLOYED, cases[i].income), cases[i].fen);
@@ -70,22 +70,20 @@ static void test_rounding(void **state)
     struct dues_rules r, saved = *dues_rules();
     char err[128];
     /* 3333.33 x 1% = 33.3333; 3456.78 x 1% = 34.5678; 1234.50 x 0.5% = 6.1725 */
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, NULL, "down", NULL, 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_OK);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, NULL, "down", NULL, 25, 6, &r, err, sizeof err), ZB_OK);
     dues_configure(&r);
     assert_int_equal(due(CAT_EMPLOYED, 345678), 3456);
     assert_int_equal(due(CAT_EMPLOYED, 123450), 617);
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, NULL, "up", NULL, 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_OK);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, NULL, "up", NULL, 25, 6, &r, err, sizeof err), ZB_OK);
     dues_configure(&r);
     assert_int_equal(due(CAT_EMPLOYED, 345678), 3457);
     assert_int_equal(due(CAT_EMPLOYED, 333333), 3334);
     assert_int_equal(due(CAT_EMPLOYED, 300001), 3001); /* 30.0001 rounds up */
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, NULL, "half_up", NULL, 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_OK);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, NULL, "half_up", NULL, 25, 6, &r, err, sizeof err),
+        ZB_OK);
     dues_configure(&r);
     assert_int_equal(due(CAT_EMPLOYED, 345678), 3457);
     assert_int_equal(due(CAT_EMPLOYED, 333333), 3333);
@@ -116,8 +114,8 @@ static void test_rules_parse(void **state)
     assert_int_equal(due(CAT_FARMER, 0), 100);
     dues_configure(&saved);
     static const char *const bad_tables[] = {
-        "",        "3000:0.5",       "*:2,3000:1",   "5000:1,3000:2,*:3", "3000:x,*:1",
-        "3000:,*:1", "3000:101,*:1", "abc:1,*:1",    "3000:0.5,,*:1",     "3000:0.555,*:1",
+        "",          "3000:0.5",     "*:2,3000:1", "5000:1,3000:2,*:3", "3000:x,*:1",
+        "3000:,*:1", "3000:101,*:1", "abc:1,*:1",  "3000:0.5,,*:1",     "3000:0.555,*:1",
     };
     for (size_t i = 0; i < sizeof bad_tables / sizeof bad_tables[0]; i++) {
         if (!bad_tables[i][0])
@@ -127,21 +125,21 @@ static void test_rules_parse(void **state)
                          ZB_ECONFIG);
         assert_non_null(strstr(err, "dues.employed_rates"));
     }
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, "1.01", NULL, NULL, 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_ECONFIG);
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, "0.19", NULL, NULL, 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_ECONFIG);
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, NULL, "even", NULL, 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_ECONFIG);
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, NULL, NULL, "vote", 25, 6, &r, err,
-                                      sizeof err),
-                     ZB_ECONFIG);
-    assert_int_equal(dues_rules_parse(NULL, NULL, NULL, NULL, NULL, NULL, 29, 6, &r, err,
-                                      sizeof err),
-                     ZB_ECONFIG);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, "1.01", NULL, NULL, 25, 6, &r, err, sizeof err),
+        ZB_ECONFIG);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, "0.19", NULL, NULL, 25, 6, &r, err, sizeof err),
+        ZB_ECONFIG);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, NULL, "even", NULL, 25, 6, &r, err, sizeof err),
+        ZB_ECONFIG);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, NULL, NULL, "vote", 25, 6, &r, err, sizeof err),
+        ZB_ECONFIG);
+    assert_int_equal(
+        dues_rules_parse(NULL, NULL, NULL, NULL, NULL, NULL, 29, 6, &r, err, sizeof err),
+        ZB_ECONFIG);
 }
 
 static void test_categories_and_months(void **state)
@@ -151,10 +149,12 @@ static void test_categories_and_months(void **state)
         const char *w;
         enum member_category c;
     } ok[] = {
-        {"employed", CAT_EMPLOYED},   {"在职", CAT_EMPLOYED},        {"离退休", CAT_RETIRED},
-        {"retired", CAT_RETIRED},     {"学生", CAT_STUDENT},          {"农民", CAT_FARMER},
-        {"低保", CAT_LOW_INCOME},     {"失业", CAT_LOW_INCOME},       {"unemployed", CAT_LOW_INCOME},
-        {"年薪制", CAT_ANNUAL_SALARY}, {"灵活就业", CAT_SELF_EMPLOYED}, {"self-employed", CAT_SELF_EMPLOYED},
+        {"employed", CAT_EMPLOYED},      {"在职", CAT_EMPLOYED},
+        {"离退休", CAT_RETIRED},         {"retired", CAT_RETIRED},
+        {"学生", CAT_STUDENT},           {"农民", CAT_FARMER},
+        {"低保", CAT_LOW_INCOME},        {"失业", CAT_LOW_INCOME},
+        {"unemployed", CAT_LOW_INCOME},  {"年薪制", CAT_ANNUAL_SALARY},
+        {"灵活就业", CAT_SELF_EMPLOYED}, {"self-employed", CAT_SELF_EMPLOYED},
     };
     enum member_category c;
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -172,8 +172,8 @@ static void test_categories_and_months(void **state)
     assert_int_equal(dues_month_parse("2026年1月", &m), ZB_OK);
     assert_int_equal(m, 2026 * 12);
     assert_int_equal(dues_month_parse("2026/12", &m), ZB_OK);
-    static const char *const bad[] = {"2026-13", "2026-00", "26-11", "2026-1x", "2026", "",
-                                      "1800-01", "2026-011"};
+    static const char *const bad[] = {"2026-13", "2026-00", "26-11",   "2026-1x",
+                                      "2026",    "",        "1800-01", "2026-011"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(dues_month_parse(bad[i], &m), ZB_EINVAL);
 }
@@ -233,9 +233,12 @@ static void test_pay_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_employed_edges),  cmocka_unit_test(test_retired_and_flat),
-        cmocka_unit_test(test_rounding),        cmocka_unit_test(test_rules_parse),
-        cmocka_unit_test(test_categories_and_months), cmocka_unit_test(test_pay_parse),
+        cmocka_unit_test(test_employed_edges),
+        cmocka_unit_test(test_retired_and_flat),
+        cmocka_unit_test(test_rounding),
+        cmocka_unit_test(test_rules_parse),
+        cmocka_unit_test(test_categories_and_months),
+        cmocka_unit_test(test_pay_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
