@@ -5,10 +5,13 @@
 #include <string.h>
 
 #include "bot/base/clock.h"
+#include "bot/base/csv.h"
 #include "bot/org/branch.h"
 #include "bot/store/store.h"
 #include "handlers/dues/chat.h"
 #include "handlers/dues/dues.h"
+
+#define CSV_FILE_READ CSV_MAX_FILE /* bytes read; one more means too big */
 
 static int bad(struct cli_ctx *c, const char *what)
 {
@@ -409,6 +412,62 @@ static int cmd_disclosure(struct cli_ctx *c)
     return 0;
 }
 
+struct import_tx {
+    const struct actor *a;
+    const char *data;
+    size_t len;
+    int64_t now;
+    struct dues_import r;
+};
+
+static int import_tx(void *arg)
+{
+    struct import_tx *t = arg;
+    return dues_import(t->a, t->data, t->len, t->now, &t->r);
+}
+
+static int cmd_import(struct cli_ctx *c)
+{
+    const char *path = cli_word(c->args, 0);
+    FILE *f = fopen(path, "rb");
+    char *data = f ? malloc(CSV_FILE_READ + 1) : NULL;
+    size_t len = data ? fread(data, 1, CSV_FILE_READ + 1, f) : 0;
+    if (f)
+        fclose(f);
+    if (!data) {
+        fprintf(c->err, "错误：无法读取 %s\n", path);
+        return 1;
+    }
+    struct import_tx t = {.a = c->actor, .data = data, .len = len, .now = clock_now()};
+    int rc = store_tx_run(import_tx, &t);
+    free(data);
+    if (!rc) {
+        char y[24];
+        dues_yuan(t.r.amount_fen, y, sizeof y);
+        fprintf(c->out, "已导入 %d 笔缴费，共 %s 元；%d 行此前已登记，跳过\n", t.r.rows, y,
+                t.r.skipped);
+        return 0;
+    }
+    static const char *const what[] = {
+        "",
+        "文件无法识别：请在 Excel 中另存为 CSV（UTF-8 或默认编码），不超过 4MB",
+        "表头须有“姓名”或“编号”，以及“月份”列",
+        "找不到这位党员（或重名、不在您的范围内）",
+        "月份格式不对，例如 2026-03 或 2026-01至2026-03",
+        "金额格式不对",
+        "这笔缴费不能登记",
+    };
+    char why[256] = "";
+    if (t.r.error == DUES_IMPORT_PAYMENT || t.r.error == DUES_IMPORT_MEMBER)
+        (void)dues_why_text(&t.r.why, why, sizeof why);
+    if (t.r.line)
+        fprintf(c->err, "错误：第 %zu 行：%s%s%s。一条也没有导入\n", t.r.line,
+                what[t.r.error < 7 ? t.r.error : 0], why[0] ? "：" : "", why);
+    else
+        fprintf(c->err, "错误：%s。一条也没有导入\n", what[t.r.error < 7 ? t.r.error : 0]);
+    return 1;
+}
+
 static const struct cli_opt calc_opts[] = {
     {"--category", CLI_STR, 0, 0, "类别", "在职 离退休 学生 农民 低保 失业 年薪制 灵活就业"},
     {"--income", CLI_STR, 0, 0, "元", "月收入；灵活就业填上季度月平均纯收入"},
@@ -527,6 +586,15 @@ const struct cli_command dues_cli[] = {
      .needs_store = true,
      .action = &dues_record,
      .run = cmd_approved},
+    {.noun = "dues",
+     .verb = "import",
+     .usage = "文件.csv",
+     .summary = "导入以往的缴费记录（Excel 另存的 CSV，列：姓名或编号、月份、金额、备注）",
+     .min_words = 1,
+     .max_words = 1,
+     .needs_store = true,
+     .action = &dues_record,
+     .run = cmd_import},
     {.noun = "dues",
      .verb = "bill",
      .usage = "[--month 月份]",

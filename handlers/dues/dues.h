@@ -340,4 +340,33 @@ int dues_ledger_csv(const struct dues_ledger *l, FILE *f) ZB_MUST_USE;
  */
 int dues_remind(int64_t now, int *reminded, int *escalated) ZB_MUST_USE;
 
+/* What dues_import did, or where it stopped. */
+enum dues_import_error {
+    DUES_IMPORT_OK = 0,
+    DUES_IMPORT_FILE,    /* not a CSV in UTF-8 or GBK, or too big */
+    DUES_IMPORT_HEADER,  /* no 姓名 or 编号 column, or no 月份 column */
+    DUES_IMPORT_MEMBER,  /* line: the member is unknown, ambiguous (why) or outside the scope */
+    DUES_IMPORT_MONTHS,  /* line: the months do not parse */
+    DUES_IMPORT_AMOUNT,  /* line: the amount does not parse */
+    DUES_IMPORT_PAYMENT, /* line: dues_pay refused it (why) */
+};
+
+struct dues_import {
+    enum dues_import_error error; /* what stopped it */
+    size_t line;                  /* the CSV line at fault, 0 when none */
+    struct dues_why why;          /* the domain's reason, for MEMBER and PAYMENT */
+    int rows, skipped;            /* payments recorded; rows whose months were paid already */
+    int64_t amount_fen;           /* their total */
+};
+
+/*
+ * dues_import - a payment history from a spreadsheet's CSV (UTF-8, UTF-8 with BOM or GBK; at
+ * most CSV_MAX_FILE bytes): a header with 姓名 or 编号, 月份 (one month or a range), and
+ * optionally 金额 and 备注; one payment per row through dues_pay (no receipts, no back-payment
+ * limit, a note "导入的历史记录" when none). A row whose months are paid already is skipped, so
+ * importing twice records once. Inside a transaction: on any error the caller rolls back.
+ */
+int dues_import(const struct actor *a, const char *data, size_t len, int64_t now,
+                struct dues_import *out) ZB_MUST_USE;
+
 #endif

@@ -437,6 +437,57 @@ static void test_probation_start(void **state)
     commit();
 }
 
+static void test_import(void **state)
+{
+    (void)state;
+    struct actor org = actor_member(organizer, "wechat");
+    struct dues_import r;
+    int64_t now = at(2026, 11, 10);
+    /* UTF-8 with a BOM; a range, an amount with a note, a member by id */
+    static const char ok[] = "\xEF\xBB\xBF姓名,编号,月份,金额,备注\r\n"
+                             "张三,,2026-01至2026-03,90.00,\r\n"
+                             "李四,,2026-01,20,\"少交一元,困难\"\r\n"
+                             ",%lld,2026-02,,\r\n";
+    char csv[512];
+    snprintf(csv, sizeof csv, ok, (long long)secretary);
+    tx();
+    assert_int_equal(dues_import(&org, csv, strlen(csv), now, &r), ZB_OK);
+    commit();
+    assert_int_equal(r.rows, 3);
+    assert_int_equal(r.amount_fen, 9000 + 2000 + 12975);                   /* 8650.00 x 1.5% */
+    assert_int_equal(unit_db_int("SELECT count(*) FROM notify_items"), 0); /* no receipts */
+    assert_int_equal(status(zhang, M(2026, 3)).paid_through, M(2026, 3));
+    /* again: skipped, nothing new */
+    tx();
+    assert_int_equal(dues_import(&org, csv, strlen(csv), now, &r), ZB_OK);
+    commit();
+    assert_int_equal(r.rows, 0);
+    assert_int_equal(r.skipped, 3);
+    /* GBK: 姓名,月份 / 王五,2026-06 */
+    static const char gbk[] = "\xd0\xd5\xc3\xfb,\xd4\xc2\xb7\xdd\r\n\xcd\xf5\xce\xe5,2026-06\r\n";
+    tx();
+    assert_int_equal(dues_import(&org, gbk, strlen(gbk), now, &r), ZB_OK);
+    commit();
+    assert_int_equal(r.rows, 1);
+    /* all or nothing: a bad line names itself and the caller rolls back */
+    static const char bad[] = "姓名,月份\n王五,2026-07\n王五,七月\n";
+    tx();
+    assert_int_not_equal(dues_import(&org, bad, strlen(bad), now, &r), ZB_OK);
+    store_rollback();
+    assert_int_equal(r.error, DUES_IMPORT_MONTHS);
+    assert_int_equal(r.line, 3);
+    static const char nohead[] = "名字,时间\n王五,2026-07\n";
+    tx();
+    assert_int_not_equal(dues_import(&org, nohead, strlen(nohead), now, &r), ZB_OK);
+    store_rollback();
+    assert_int_equal(r.error, DUES_IMPORT_HEADER);
+    static const char outside[] = "姓名,月份\n钱六,2026-07\n";
+    tx();
+    assert_int_not_equal(dues_import(&org, outside, strlen(outside), now, &r), ZB_OK);
+    store_rollback();
+    assert_int_equal(r.error, DUES_IMPORT_MEMBER);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
@@ -449,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger_csv_and_voluntary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_probation_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
