@@ -451,6 +451,10 @@ static void openapi_document(void **state)
         {"get", "/api/v1/todo"},
         {"post", "/api/v1/todo/{id}"},
         {"post", "/api/v1/wxmini/grants"},
+        {"get", "/api/v1/dues"},
+        {"get", "/api/v1/dues/calc"},
+        {"get", "/api/v1/dues/ledger"},
+        {"post", "/api/v1/dues/payments"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
