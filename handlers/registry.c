@@ -2,6 +2,12 @@
 #include "handlers/registry.h"
 
 #include "handlers/ack/ack.h"
+#include "handlers/dues/api.h"
+#include "handlers/dues/chat.h"
+#include "handlers/dues/cli.h"
+#include "handlers/dues/demo.h"
+#include "handlers/dues/jobs.h"
+#include "handlers/dues/migrations.h"
 #include "handlers/feedback/feedback.h"
 #include "handlers/members/api.h"
 #include "handlers/members/bind.h"
@@ -55,6 +61,7 @@ static const struct handler *const quiz_handlers[] = {&quiz_handler, &quiz_wrong
                                                       &quiz_contest_handler, &quiz_answers_handler};
 static const struct decision_kind *const quiz_decisions[] = {&quiz_review_kind, &quiz_sign_kind};
 static const struct handler *const meetings_handlers[] = {&meetings_handler};
+static const struct handler *const dues_handlers[] = {&dues_handler, &dues_pay_handler};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -108,6 +115,15 @@ const struct capability registry_caps[] = {
      .migrations = &meetings_migrations,
      .jobs = meetings_jobs,
      .demo_seed = meetings_demo_seed},
+    {.name = "dues",
+     .handlers = dues_handlers,
+     .n_handlers = N(dues_handlers),
+     .cli = dues_cli,
+     .routes = dues_api_routes,
+     .n_routes = DUES_API_COUNT,
+     .migrations = &dues_migrations,
+     .jobs = dues_jobs,
+     .demo_seed = dues_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

@@ -23,6 +23,7 @@
 #include "bot/delivery/channel.h"
 #include "bot/delivery/notify.h"
 #include "handlers/quiz/quiz.h"
+#include "handlers/dues/dues.h"
 #include "webhook/http/guard.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -234,6 +235,25 @@ static const struct key keys[] = {
     {"study.audiences", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
      "audience tags: {TAG: {\"categories\": [...], \"post_words\": [...], "
      "\"education_words\": [...]}}"},
+    {"dues.employed_rates", K_STR, F(dues.employed_rates), 0, 0, "3000:0.5,5000:1,10000:1.5,*:2",
+     NULL, NULL,
+     "dues of employed members: after-tax income bands (upper bound in yuan, inclusive) : rate "
+     "in percent of the whole income; the 2008 regulation by default"},
+    {"dues.retired_rates", K_STR, F(dues.retired_rates), 0, 0, "5000:0.5,*:1", NULL, NULL,
+     "dues of retirees: pension bands : rate in percent"},
+    {"dues.flat", K_STR, F(dues.flat), 0, 0, "0.20", NULL, NULL,
+     "yuan a month for students, the unemployed and members on 低保 or relief"},
+    {"dues.farmer", K_STR, F(dues.farmer), 0, 0, "0.20", NULL, NULL,
+     "yuan a month for farmers (0.20 to 1.00)"},
+    {"dues.rounding", K_STR, F(dues.rounding), 0, 0, "half_up", NULL, "half_up|down|up",
+     "rounding of dues to the fen"},
+    {"dues.probationary_from", K_STR, F(dues.probationary_from), 0, 0, "admission", NULL,
+     "admission|approval",
+     "probationary members pay from the general meeting's admission or the higher approval"},
+    {"dues.reminder_day", K_INT, F(dues.reminder_day), 1, 28, "25", NULL, NULL,
+     "day of the month when unpaid members get one routine reminder"},
+    {"dues.backpay_months", K_INT, F(dues.backpay_months), 1, 120, "6", NULL, NULL,
+     "earlier months one payment may cover without the organizer's confirmation"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -821,6 +841,13 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
                  *c->qqbot.app_id ? "qqbot.secret" : "qqbot.app_id");
         goto done;
     }
+    struct dues_rules dues;
+    if (dues_rules_parse(c->dues.employed_rates, c->dues.retired_rates, c->dues.flat,
+                         c->dues.farmer, c->dues.rounding, c->dues.probationary_from,
+                         (int)c->dues.reminder_day, (int)c->dues.backpay_months, &dues, sub,
+                         sizeof sub))
+        goto done;
+    dues_configure(&dues); /* the rules are process-wide, like the time zone */
     rc = ZB_OK;
     configure_caps(c);
     *out = c;

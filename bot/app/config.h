@@ -120,6 +120,16 @@ struct config {
         long lessons_per_year;     /* 党课 required a year (the sources conflict) */
         long quiet_days;           /* flag a branch that held nothing for this long */
     } meetings;
+    struct {
+        char *employed_rates;    /* "3000:0.5,5000:1,10000:1.5,*:2": bound in yuan : percent */
+        char *retired_rates;     /* "5000:0.5,*:1" */
+        char *flat;              /* yuan a month for students, low-income, unemployed */
+        char *farmer;            /* yuan a month for farmers, 0.20..1.00 */
+        char *rounding;          /* half_up | down | up, to the fen */
+        char *probationary_from; /* admission | approval (domain.md CONFLICT) */
+        long reminder_day;       /* day of the month of the reminder */
+        long backpay_months;     /* months a back payment covers without confirmation */
+    } dues;
 };
 
 /*

@@ -310,6 +310,7 @@ const struct handler quiz_contest_handler = {
     .keywords = contest_words,
     .takes_arg = true,
     .action = &quiz_act_contest,
+    .command = "开始竞答", /* listed after the menu for those who may start a contest */
     .on_message = contest_on_message,
 };
 

@@ -466,6 +466,10 @@ static void openapi_document(void **state)
         {"get", "/api/v1/meetings/{id}/attendance"},
         {"put", "/api/v1/meetings/{id}/minutes"},
         {"get", "/api/v1/meetings/report"},
+        {"get", "/api/v1/dues"},
+        {"get", "/api/v1/dues/calc"},
+        {"get", "/api/v1/dues/ledger"},
+        {"post", "/api/v1/dues/payments"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
