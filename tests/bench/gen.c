@@ -76,13 +76,11 @@ static const struct choice contents[] = {
 };
 #define NCONTENTS ((int)(sizeof contents / sizeof contents[0]))
 
-/* The chat mix: study and quiz keywords of bound members; answers come as follow-ups. */
+/* The chat mix: study and quiz keywords of bound members ("1" is menu 1, today's study item;
+ * "答题" and menu "2" start a quiz round, see QUIZ_ANSWERS); answers come as follow-ups. */
 static const struct choice chat_contents[] = {
-    {"1", 14}, /* menu 1: today's study item */
-    {"学习", 14}, {"下一篇", 10},
-    {"往期", 4},  {"答题", 14}, /* starts a quiz round; see QUIZ_ANSWERS */
-    {"2", 4},                   /* menu 2: the same */
-    {"积分", 8},  {"0", 8},
+    {"1", 14},    {"学习", 14}, {"下一篇", 10}, {"往期", 4},
+    {"答题", 14}, {"2", 4},     {"积分", 8},    {"0", 8},
 };
 
 /* Quiz answers in the forms members type: letters, a number, 对/错, a multiple choice. */
