@@ -14,12 +14,24 @@
  *        its own msg_signature over token, timestamp, nonce and Encrypt. AES_KEY is the 43-char
  *        EncodingAESKey; in plain mode it is ignored ("-").
  *
+ * chat:  `gen chat N OUT TOKEN APP_ID USERS` writes a plaintext pool of members talking to the
+ *        study and quiz capabilities: "1", "学习", "下一篇", "往期", "答题", "2", "积分", "0"
+ *        from the first USERS bench openids (bound to members by `gen members`). Each "答题" or
+ *        "2" is followed by QUIZ_ANSWERS answers from the same member ("A", "B", "对", "1",
+ *        ...), FOLLOW_GAP requests apart, so quiz rounds are started, answered and finished.
+ *
  * File format (text, one request a line, no line contains a tab or newline of its own):
- *   # zhibu-bench-pool mode=plain|aes n=N
+ *   # zhibu-bench-pool mode=plain|aes|chat n=N
  *   PATH_AND_QUERY <TAB> BODY
  *
- * `gen rows DB` prints "events=E feedback=F": the rows in the events and feedback tables of a
- * zhibu database, opened read-only.
+ * `gen members DB N` adds N members to the demo branch (DEMO_BRANCH_PATH, which `zhibu demo seed`
+ * creates) of a zhibu database, each with a bound WeChat identity whose openid is the bench
+ * openid of user 0..N-1 on the bench account, in one transaction. Their categories, posts and
+ * educations vary so study's audience targeting picks different items for them.
+ *
+ * `gen rows DB` prints "events=E feedback=F", the rows in the events and feedback tables of a
+ * zhibu database, opened read-only, then " study_reads=S quiz_rounds=R quiz_done=D
+ * quiz_answers=A" when the study and quiz tables exist.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -32,14 +44,17 @@
 
 #include "bot/base/buf.h"
 #include "bot/base/rand.h"
+#include "handlers/members/demo.h"
 #include "webhook/wechat/wechat_crypto.h"
 #include "webhook/wechat/wechat_xml.h"
 
-#define POOL_MAX      10000000    /* most requests one pool may hold */
-#define POOL_USERS    5000        /* distinct FromUserName values */
-#define FOLLOW_GAP    256         /* requests between "留言" and the member's follow-up */
-#define REQUEST_MAX   (16 * 1024) /* cap of one request's path, query or body */
-#define BENCH_ACCOUNT "gh_zhibu_bench"
+#define POOL_MAX       10000000    /* most requests one pool may hold */
+#define POOL_USERS     5000        /* distinct FromUserName values (plain, aes) */
+#define CHAT_USERS_MAX 100000      /* most bench members `gen members` adds or a chat pool uses */
+#define QUIZ_ANSWERS   5           /* answers owed after "答题": quiz.questions' default */
+#define FOLLOW_GAP     256         /* requests between "留言" and the member's follow-up */
+#define REQUEST_MAX    (16 * 1024) /* cap of one request's path, query or body */
+#define BENCH_ACCOUNT  "gh_zhibu_bench"
 
 /* A content choice and its weight out of the weights' sum. */
 struct choice {
@@ -61,6 +76,17 @@ static const struct choice contents[] = {
 };
 #define NCONTENTS ((int)(sizeof contents / sizeof contents[0]))
 
+/* The chat mix: study and quiz keywords of bound members ("1" is menu 1, today's study item;
+ * "答题" and menu "2" start a quiz round, see QUIZ_ANSWERS); answers come as follow-ups. */
+static const struct choice chat_contents[] = {
+    {"1", 14},    {"学习", 14}, {"下一篇", 10}, {"往期", 4},
+    {"答题", 14}, {"2", 4},     {"积分", 8},    {"0", 8},
+};
+
+/* Quiz answers in the forms members type: letters, a number, 对/错, a multiple choice. */
+static const char *const answers[] = {"A", "B", "C", "对", "错", "1", "AC", "ａ"};
+#define NANSWERS ((int)(sizeof answers / sizeof answers[0]))
+
 static const char *const follow_ups[] = {
     "建议把每月的学习时间改到周六上午。",
     "我下周出差，组织生活会请个假。",
@@ -72,6 +98,10 @@ static const char *const follow_ups[] = {
 struct gen {
     FILE *out;                          /* the pool file being written */
     bool aes;                           /* safe mode */
+    bool chat;                          /* the study and quiz mix (plaintext) */
+    const struct choice *mix;           /* the contents drawn from */
+    int nmix;                           /* their count */
+    int users;                          /* distinct FromUserName values */
     const char *token;                  /* wechat.token */
     const char *app_id;                 /* wechat.app_id, the receive-id sealed in */
     unsigned char key[WECHAT_KEY_LEN];  /* decoded EncodingAESKey (aes only) */
@@ -80,6 +110,7 @@ struct gen {
     uint64_t prng;                      /* splitmix64 state for the content and user draws */
     struct buf xml, body, query;        /* scratch for one request, each capped at REQUEST_MAX */
     int follow_user[FOLLOW_GAP];        /* member owed a follow-up at i + FOLLOW_GAP, or -1 */
+    int follow_left[FOLLOW_GAP];        /* follow-ups that member still owes in this slot */
     long n_follow, n_leave, n_requests; /* what was written, for the summary line */
 };
 
@@ -94,15 +125,15 @@ static uint64_t next_rand(struct gen *g)
 static const char *pick_content(struct gen *g)
 {
     int total = 0;
-    for (int i = 0; i < NCONTENTS; i++)
-        total += contents[i].weight;
+    for (int i = 0; i < g->nmix; i++)
+        total += g->mix[i].weight;
     int r = (int)(next_rand(g) % (uint64_t)total);
-    for (int i = 0; i < NCONTENTS; i++) {
-        if (r < contents[i].weight)
-            return contents[i].text;
-        r -= contents[i].weight;
+    for (int i = 0; i < g->nmix; i++) {
+        if (r < g->mix[i].weight)
+            return g->mix[i].text;
+        r -= g->mix[i].weight;
     }
-    return contents[0].text;
+    return g->mix[0].text;
 }
 
 /* message_xml - the plaintext message from user `from` into g->xml. */
@@ -142,11 +173,17 @@ static int seal(struct gen *g, const char *nonce, char msg_sig[WECHAT_SIG_HEX])
     return rc;
 }
 
+/* bench_openid - the openid of bench user u (28 characters, as WeChat's are). */
+static void bench_openid(char out[40], int u)
+{
+    snprintf(out, 40, "oBench%022d", u);
+}
+
 /* write_request - one pool line: user number u says text. */
 static int write_request(struct gen *g, int u, const char *text)
 {
     char from[40], nonce[24], sig[WECHAT_SIG_HEX], msg_sig[WECHAT_SIG_HEX];
-    snprintf(from, sizeof from, "oBench%022d", u);
+    bench_openid(from, u);
     snprintf(nonce, sizeof nonce, "%" PRIu64, next_rand(g) % UINT64_C(10000000000));
     const char *parts[3] = {g->token, g->ts, nonce};
     wechat_sign(parts, 3, sig);
@@ -172,28 +209,48 @@ static int write_request(struct gen *g, int u, const char *text)
     return ZB_OK;
 }
 
-/* generate - write n requests; at slot i a follow-up owed since i - FOLLOW_GAP comes first. */
+/* owes - how many follow-ups text starts: a feedback message after "留言" (plain, aes), the
+ * answers of a quiz round after "答题" or "2" (chat); 0 for anything else. */
+static int owes(const struct gen *g, const char *text)
+{
+    if (g->chat)
+        return strcmp(text, "答题") == 0 || strcmp(text, "2") == 0 ? QUIZ_ANSWERS : 0;
+    return strcmp(text, "留言") == 0 ? 1 : 0;
+}
+
+/*
+ * generate - write n requests. At slot i a follow-up owed since i - FOLLOW_GAP comes first; a
+ * member owing more (a quiz's next answer) keeps the slot, so its next one comes FOLLOW_GAP later.
+ */
 static int generate(struct gen *g, long n)
 {
     for (int i = 0; i < FOLLOW_GAP; i++)
         g->follow_user[i] = -1;
-    if (fprintf(g->out, "# zhibu-bench-pool mode=%s n=%ld\n", g->aes ? "aes" : "plain", n) < 0)
+    const char *mode = g->chat ? "chat" : g->aes ? "aes" : "plain";
+    if (fprintf(g->out, "# zhibu-bench-pool mode=%s n=%ld\n", mode, n) < 0)
         return ZB_EIO;
     for (long i = 0; i < n; i++) {
         int *owed = &g->follow_user[i % FOLLOW_GAP];
+        int *left = &g->follow_left[i % FOLLOW_GAP];
         int rc;
         if (*owed >= 0) {
-            rc = write_request(g, *owed, follow_ups[next_rand(g) % NFOLLOW]);
-            *owed = -1;
+            const char *text =
+                g->chat ? answers[next_rand(g) % NANSWERS] : follow_ups[next_rand(g) % NFOLLOW];
+            rc = write_request(g, *owed, text);
+            if (--*left == 0 || i + FOLLOW_GAP >= n)
+                *owed = -1;
             g->n_follow++;
         } else {
-            int u = (int)(next_rand(g) % POOL_USERS);
+            int u = (int)(next_rand(g) % (uint64_t)g->users);
             const char *text = pick_content(g);
             rc = write_request(g, u, text);
-            if (strcmp(text, "留言") == 0) {
+            int k = owes(g, text);
+            if (k > 0) {
                 g->n_leave++;
-                if (i + FOLLOW_GAP < n)
+                if (i + FOLLOW_GAP < n) {
                     *owed = u;
+                    *left = k;
+                }
             }
         }
         if (rc)
@@ -202,15 +259,38 @@ static int generate(struct gen *g, long n)
     return ZB_OK;
 }
 
+/* whole - argument s as a whole number in 1..max, or -1. */
+static long whole(const char *s, long max)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    return end == s || *end || v < 1 || v > max ? -1 : v;
+}
+
 static int cmd_gen(char **argv)
 {
-    struct gen g = {.aes = strcmp(argv[1], "aes") == 0, .token = argv[4], .app_id = argv[5]};
-    char *end = NULL;
-    long n = strtol(argv[2], &end, 10);
+    struct gen g = {.aes = strcmp(argv[1], "aes") == 0,
+                    .chat = strcmp(argv[1], "chat") == 0,
+                    .mix = contents,
+                    .nmix = NCONTENTS,
+                    .users = POOL_USERS,
+                    .token = argv[4],
+                    .app_id = argv[5]};
+    long n = whole(argv[2], POOL_MAX);
     int status = 1;
-    if (*end || n < 1 || n > POOL_MAX) {
+    if (n < 0) {
         fprintf(stderr, "gen: N must be 1..%d\n", POOL_MAX);
         return 2;
+    }
+    if (g.chat) {
+        long users = whole(argv[6], CHAT_USERS_MAX);
+        if (users < 0) {
+            fprintf(stderr, "gen: USERS must be 1..%d\n", CHAT_USERS_MAX);
+            return 2;
+        }
+        g.users = (int)users;
+        g.mix = chat_contents;
+        g.nmix = (int)(sizeof chat_contents / sizeof chat_contents[0]);
     }
     if (g.aes && wechat_key_decode(argv[6], g.key)) {
         fprintf(stderr, "gen: AES_KEY must be 43 letters and digits\n");
@@ -234,8 +314,8 @@ static int cmd_gen(char **argv)
         fprintf(stderr, "gen: writing %s failed: %s\n", argv[3], zb_strerror(rc));
         goto done;
     }
-    printf("pool mode=%s n=%ld leave=%ld follow_ups=%ld users=%d\n", argv[1], g.n_requests,
-           g.n_leave, g.n_follow, POOL_USERS);
+    printf("pool mode=%s n=%ld %s=%ld follow_ups=%ld users=%d\n", argv[1], g.n_requests,
+           g.chat ? "quiz_starts" : "leave", g.n_leave, g.n_follow, g.users);
     status = 0;
 done:
     buf_free(&g.xml);
@@ -270,22 +350,142 @@ static int cmd_rows(const char *path)
         fprintf(stderr, "gen: cannot count rows in %s: %s\n", path, sqlite3_errmsg(db));
         goto done;
     }
-    printf("events=%lld feedback=%lld\n", events, feedback);
+    printf("events=%lld feedback=%lld", events, feedback);
+    long long reads = count(db, "SELECT count(*) FROM study_reads");
+    long long rounds = count(db, "SELECT count(*) FROM quiz_rounds");
+    long long done = count(db, "SELECT count(*) FROM quiz_rounds WHERE state='done'");
+    long long answered = count(db, "SELECT count(*) FROM quiz_answers");
+    if (reads >= 0 && rounds >= 0 && done >= 0 && answered >= 0)
+        printf(" study_reads=%lld quiz_rounds=%lld quiz_done=%lld quiz_answers=%lld", reads, rounds,
+               done, answered);
+    printf("\n");
     status = 0;
 done:
     sqlite3_close(db);
     return status;
 }
 
+/* The bench members' categories, posts and educations, cycled by member number. */
+static const char *const member_categories[] = {"employed", "employed", "employed", "retired"};
+static const char *const member_posts[] = {"运行工", "调度员", "所长",
+                                           "会计",   "维修工", "船闸管理员"};
+static const char *const member_educations[] = {"高中", "大专", "本科", "研究生", "本科"};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* exec - run one statement that returns no rows; ZB_EDB (message to stderr) on failure. */
+static int exec(sqlite3 *db, const char *sql)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return ZB_OK;
+    fprintf(stderr, "gen: %s: %s\n", sql, sqlite3_errmsg(db));
+    return ZB_EDB;
+}
+
+/* add_members - n members in branch, each with its bound bench identity (inside a transaction). */
+static int add_members(sqlite3 *db, int64_t branch, long n)
+{
+    static const char sql_member[] =
+        "INSERT INTO members(name, branch_id, category, post, education, joined_on, created_at, "
+        "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, '2010-07-01', ?6, ?6)";
+    static const char sql_identity[] =
+        "INSERT INTO identities(platform, account, ext_id, member_id, first_seen, last_seen, "
+        "bound_at) VALUES('wechat', ?1, ?2, ?3, ?4, ?4, ?4)";
+    sqlite3_stmt *m = NULL, *id = NULL;
+    int rc = ZB_EDB;
+    int64_t now = (int64_t)time(NULL);
+    if (sqlite3_prepare_v2(db, sql_member, -1, &m, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql_identity, -1, &id, NULL) != SQLITE_OK)
+        goto done;
+    for (long u = 0; u < n; u++) {
+        char name[32], openid[40];
+        snprintf(name, sizeof name, "压测党员%05ld", u);
+        bench_openid(openid, (int)u);
+        sqlite3_reset(m);
+        sqlite3_bind_text(m, 1, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(m, 2, branch);
+        sqlite3_bind_text(m, 3, member_categories[u % NELEM(member_categories)], -1, SQLITE_STATIC);
+        sqlite3_bind_text(m, 4, member_posts[u % NELEM(member_posts)], -1, SQLITE_STATIC);
+        sqlite3_bind_text(m, 5, member_educations[u % NELEM(member_educations)], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(m, 6, now);
+        if (sqlite3_step(m) != SQLITE_DONE)
+            goto done;
+        sqlite3_reset(id);
+        sqlite3_bind_text(id, 1, BENCH_ACCOUNT, -1, SQLITE_STATIC);
+        sqlite3_bind_text(id, 2, openid, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(id, 3, sqlite3_last_insert_rowid(db));
+        sqlite3_bind_int64(id, 4, now);
+        if (sqlite3_step(id) != SQLITE_DONE)
+            goto done;
+    }
+    rc = ZB_OK;
+done:
+    if (rc)
+        fprintf(stderr, "gen: adding members failed: %s\n", sqlite3_errmsg(db));
+    sqlite3_finalize(m);
+    sqlite3_finalize(id);
+    return rc;
+}
+
+/*
+ * cmd_members - `gen members DB N`: N bound bench members in the demo branch, the last part of
+ * DEMO_BRANCH_PATH (a branch of that name must exist: run `zhibu demo seed` first).
+ */
+static int cmd_members(const char *path, const char *count_arg)
+{
+    const char *leaf = strrchr(DEMO_BRANCH_PATH, '/');
+    leaf = leaf ? leaf + 1 : DEMO_BRANCH_PATH;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int status = 1;
+    long n = whole(count_arg, CHAT_USERS_MAX);
+    if (n < 0) {
+        fprintf(stderr, "gen: N must be 1..%d\n", CHAT_USERS_MAX);
+        return 2;
+    }
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        fprintf(stderr, "gen: cannot open %s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+        goto done;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    int64_t branch = 0;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM branches WHERE name=?1 AND level='branch'", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, leaf, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            branch = sqlite3_column_int64(st, 0);
+    }
+    if (branch == 0) {
+        fprintf(stderr, "gen: %s has no branch %s (run zhibu demo seed first)\n", path, leaf);
+        goto done;
+    }
+    if (exec(db, "BEGIN IMMEDIATE"))
+        goto done;
+    if (add_members(db, branch, n) || exec(db, "COMMIT")) {
+        (void)exec(db, "ROLLBACK");
+        goto done;
+    }
+    printf("members n=%ld branch=%lld account=%s\n", n, (long long)branch, BENCH_ACCOUNT);
+    status = 0;
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 7 && (strcmp(argv[1], "plain") == 0 || strcmp(argv[1], "aes") == 0))
+    if (argc == 7 && (strcmp(argv[1], "plain") == 0 || strcmp(argv[1], "aes") == 0 ||
+                      strcmp(argv[1], "chat") == 0))
         return cmd_gen(argv);
+    if (argc == 4 && strcmp(argv[1], "members") == 0)
+        return cmd_members(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "rows") == 0)
         return cmd_rows(argv[2]);
     fprintf(stderr,
             "usage: %s plain|aes N OUT TOKEN APP_ID AES_KEY\n"
+            "       %s chat N OUT TOKEN APP_ID USERS\n"
+            "       %s members DATABASE N\n"
             "       %s rows DATABASE\n",
-            argv[0], argv[0]);
+            argv[0], argv[0], argv[0], argv[0]);
     return 2;
 }

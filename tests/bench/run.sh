@@ -17,7 +17,8 @@
 #   BENCH_THREADS [2]  BENCH_CONNECTIONS [50]  BENCH_DURATION [10] seconds
 #   BENCH_POOL [20000 per second of duration] requests per pool
 #   BENCH_PORT [18480] first port tried
-#   BENCH_SCENARIOS [ceiling wechat_plain wechat_aes onebot_group qqbot delivery]
+#   BENCH_SCENARIOS [ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery]
+#   BENCH_CHAT_MEMBERS [500] bound members sending the chat_mix pool
 #   BENCH_KEEP [0] 1 keeps the temporary directory (configs, databases, logs, pools)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,7 +28,8 @@ CONNECTIONS=${BENCH_CONNECTIONS:-50}
 DURATION=${BENCH_DURATION:-10}
 POOL=${BENCH_POOL:-$((DURATION * 20000))}
 PORT=${BENCH_PORT:-18480}
-SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain wechat_aes onebot_group qqbot delivery}
+SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery}
+CHAT_MEMBERS=${BENCH_CHAT_MEMBERS:-500}
 WRK_TIMEOUT=2s # a request slower than this counts as a wrk timeout
 
 # Targets from the issue.
@@ -44,7 +46,7 @@ TMP=
 SERVER_PID=
 FAILED=0
 
-for v in THREADS CONNECTIONS DURATION POOL PORT; do
+for v in THREADS CONNECTIONS DURATION POOL PORT CHAT_MEMBERS; do
     case ${!v} in
     '' | *[!0-9]*) echo "bench: BENCH_$v must be a whole number" >&2; exit 2 ;;
     esac
@@ -327,6 +329,51 @@ scenario_wechat_plain() {
     measure wechat_plain "$p" 20 "$TMP/wechat_plain.db"
 }
 
+# chat_mix: CHAT_MEMBERS bound members of the demo branch talking to study and quiz - 1, 学习,
+# 下一篇, 往期, 积分, 0, and 答题 (or 2) followed by the round's answers (A, B, 对, 1, ...) - in
+# plaintext mode, against a database prepared before the server starts: `zhibu demo seed` (the
+# bundled content/study items and content/quiz banks imported and approved) and `gen members`.
+scenario_chat_mix() {
+    local dir="$TMP/chat_mix" p="$TMP/pool.chat" counts
+    mkdir -p "$dir"
+    next_port
+    cat >"$dir/zhibu.json" <<EOF
+{
+  "_comment": "written by tests/bench/run.sh",
+  "listen": "127.0.0.1:$PORT",
+  "database": "$dir/zhibu.db",
+  "log_level": "info",
+  "server": { "threads": 0 },
+  "wechat": {
+    "enabled": true,
+    "app_id": "$APP_ID",
+    "token": "$TOKEN",
+    "encoding_aes_key": "",
+    "timestamp_window_s": 0
+  },
+  "study": {
+    "audiences": {
+      "离退休党员": { "categories": ["离退休"] },
+      "一线岗位": { "post_words": ["运行工", "调度员", "维修"] },
+      "管理岗位": { "post_words": ["所长", "会计"], "education_words": ["本科", "研究生"] }
+    }
+  }
+}
+EOF
+    "$OUT/server" demo seed --config "$dir/zhibu.json" >"$dir/seed.log" 2>&1 || {
+        echo "bench: chat_mix: zhibu demo seed failed:" >&2
+        tail -20 "$dir/seed.log" >&2
+        return 1
+    }
+    echo "bench: $("$OUT/gen" members "$dir/zhibu.db" "$CHAT_MEMBERS")" >&2
+    counts=$(sqlite3 "$dir/zhibu.db" "SELECT (SELECT count(*) FROM study_items WHERE status='published') || ' study items and ' || (SELECT count(*) FROM quiz_questions WHERE state='published') || ' questions published'")
+    "$OUT/gen" chat "$POOL" "$p" "$TOKEN" "$APP_ID" "$CHAT_MEMBERS" >"$p.summary"
+    echo "bench: $(cat "$p.summary")" >&2
+    start_server chat_mix "$OUT/server" serve --config "$dir/zhibu.json" || return 1
+    measure chat_mix "$p" 20 "$dir/zhibu.db"
+    NOTES+=("chat_mix: $CHAT_MEMBERS members, $counts; after the run: $("$OUT/gen" rows "$dir/zhibu.db" | cut -d' ' -f3-)")
+}
+
 # zhibu, safe mode: every message encrypted with its own msg_signature; replies encrypted.
 scenario_wechat_aes() {
     local p
@@ -526,8 +573,8 @@ for n in "${NOTES[@]}"; do
     echo "  $n"
 done
 echo "  (non-2xx is wrk's count of responses with status >= 400; targets: wechat_plain >= 20% of"
-echo "   the ceiling, wechat_aes >= 15%, onebot_group >= 20%, qqbot >= 10%; a MISS is reported,"
-echo "   not failed)"
+echo "   the ceiling, chat_mix >= 20% like wechat_plain, wechat_aes >= 15%, onebot_group >= 20%,"
+echo "   qqbot >= 10%; a MISS is reported, not failed)"
 if [ $FAILED != 0 ]; then
     echo "bench: a server failed to start or died, or wrk failed (see above)" >&2
     exit 1
