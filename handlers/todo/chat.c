@@ -118,7 +118,7 @@ static int list(struct handler_ctx *c, const struct actor *a, struct reply *out)
     if (rc)
         goto done;
     if (n == 0) {
-        reply_text(out, "暂无待办。回复 0 返回菜单");
+        reply_text(out, "暂无待办。\n回复 0 返回菜单。");
         goto done;
     }
     rc = buf_appendf(&b, "【待办】共 %zu 项\n", total);

@@ -73,7 +73,7 @@ static const char *state_of(int64_t id)
 static void test_list_and_nothing(void **state)
 {
     (void)state;
-    chat_expect("o_li", "待办", "暂无待办。回复 0 返回菜单", NULL);
+    chat_expect("o_li", "待办", "暂无待办。\n回复 0 返回菜单。", NULL);
     chat_expect("o_new", "待办", ROUTER_MEMBERS_ONLY_TEXT, NULL);
     int64_t id = open_review(5, chat_plain);
     char line[64];
