@@ -3,7 +3,7 @@
  * `feedback`, `events`, `audit` and `outbox` show the member's name and branch next to the id,
  * and `outbox --status unreachable` is the list to phone (phones masked unless --unmask, which
  * is audited); item 7, a picture sent outside a conversation and passed on as a 留言 shows as
- * "[图片]" with its URL in `feedback`.
+ * "[图片]" with its URL in `feedback`; item 18, `help config` and the config's errors in Chinese.
  *
  * One server (OneBot and the open-platform bot on the fake) for the program: the tests run in
  * order and build on the imported example roster.
@@ -188,13 +188,42 @@ static void test_picture_as_feedback(void **state)
     assert_contains(out, "[图片] http://127.0.0.1/lamp.jpg");
 }
 
+/* Item 18: `help config` and the config's errors are in Chinese like `help`; the key names stay
+ * as they are, and an error names the key and the file. */
+static void test_config_in_chinese(void **state)
+{
+    (void)state;
+    e2e_proc_free(&proc);
+    assert_int_equal(e2e_zhibu(srv->dir, &proc, "help", "config", (char *)NULL), 0);
+    assert_int_equal(proc.status, 0);
+    const char *out = proc.out ? proc.out : "";
+    assert_contains(out, "配置项（JSON 文件");
+    assert_contains(out, "listen");
+    assert_contains(out, "服务监听的地址和端口");
+    assert_contains(out, "wechat.app_secret");
+    assert_not_contains(out, "address and port");
+    char path[600];
+    snprintf(path, sizeof path, "%s/bad.json", srv->dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"server\": {\"threads\": \"four\"}}\n", f);
+    fclose(f);
+    e2e_proc_free(&proc);
+    assert_int_equal(e2e_zhibu(srv->dir, &proc, "member", "list", "--config", path, (char *)NULL),
+                     0);
+    assert_true(proc.status != 0);
+    const char *err = proc.err ? proc.err : "";
+    assert_contains(err, "配置项 \"server.threads\"：应为整数");
+    assert_contains(err, path);
+    assert_not_contains(err, "expected");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_setup_members),
-        cmocka_unit_test(test_listings_show_names),
-        cmocka_unit_test(test_outbox_phone_list),
-        cmocka_unit_test(test_picture_as_feedback),
+        cmocka_unit_test(test_setup_members),     cmocka_unit_test(test_listings_show_names),
+        cmocka_unit_test(test_outbox_phone_list), cmocka_unit_test(test_picture_as_feedback),
+        cmocka_unit_test(test_config_in_chinese),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
