@@ -309,7 +309,7 @@ static bool demo_fallback; /* no --config, $ZHIBU_CONFIG or config/zhibu.json: t
 
 struct config *cli_load_config(const char *path)
 {
-    char err[512];
+    char err[1024];
     struct config *cfg = NULL;
     if (demo_fallback) { /* said once per run */
         fprintf(stderr, "提示：没有 --config，也没有 config/zhibu.json，使用演示配置 %s\n", path);

@@ -47,213 +47,208 @@ struct key {
 
 static const struct key keys[] = {
     {"listen", K_STR, F(listen), 0, 0, "127.0.0.1:8080", NULL, NULL,
-     "address and port the server binds, HOST:PORT ([::1]:PORT for IPv6)"},
+     "服务监听的地址和端口，HOST:PORT（IPv6 写 [::1]:PORT）"},
     {"database", K_STR, F(database), 0, 0, "var/zhibu.db", NULL, NULL,
-     "SQLite database file; created with its directory on first start"},
+     "SQLite 数据库文件；首次启动时连同目录一起创建；相对路径相对于配置文件"},
     {"timezone", K_STR, F(timezone), 0, 0, "Asia/Shanghai", NULL, NULL,
-     "IANA time zone for dates shown to people and for scheduled jobs"},
+     "时区（IANA 名称），用于显示给人看的日期和定时任务"},
     {"log_level", K_STR, F(log_level), 0, 0, "info", "ZHIBU_LOG_LEVEL", "debug|info|warn|error",
-     "lowest level of log lines written to stderr"},
+     "写到标准错误的日志的最低级别"},
     {"storage.durability", K_BOOL, F(durability_power), 0, 0, "normal", NULL, "normal|power",
-     "\"normal\": a reply is durable across a crash of zhibu; \"power\": also across power loss"},
+     "\"normal\"：zhibu 崩溃后回复不丢；\"power\"：断电也不丢"},
     {"testing", K_BOOL, F(testing), 0, 0, "false", NULL, NULL,
-     "test mode: the clock may be read from ZHIBU_TEST_NOW_FILE; never in production"},
+     "测试模式：时钟可从 ZHIBU_TEST_NOW_FILE 读取；生产环境不要开"},
     {"server.body_limit", K_INT, F(body_limit), 1024, 16 * 1024 * 1024, "65536", NULL, NULL,
-     "largest request body accepted, in bytes; larger gets 413"},
+     "接受的最大请求体（字节），更大的回 413"},
     {"server.threads", K_INT, F(threads), 0, 256, "0", NULL, NULL,
-     "HTTP worker threads; 0 = one per CPU core"},
+     "HTTP 工作线程数；0 = 每个 CPU 核一个"},
     {"server.connection_limit", K_INT, F(connection_limit), 4, 100000, "1024", NULL, NULL,
-     "most open client connections at once"},
+     "同时打开的客户端连接上限"},
     {"server.request_timeout_s", K_INT, F(request_timeout_s), 1, 300, "15", NULL, NULL,
-     "a request's headers and body must all arrive within this many seconds of its start"},
+     "请求的头和体须在开始后这么多秒内全部到达"},
     {"server.max_conns_per_ip", K_INT, F(max_conns_per_ip), 1, 100000, "32", NULL, NULL,
-     "most open connections from one client address (trusted proxies excepted)"},
+     "同一客户端地址同时打开的连接上限（受信代理除外）"},
     {"server.trusted_proxies", K_STR, F(trusted_proxies), 0, 0, "127.0.0.1,::1", NULL, NULL,
-     "addresses exempt from max_conns_per_ip (a reverse proxy): a list, or one comma-separated "
-     "string"},
+     "不受 max_conns_per_ip 限制的地址（反向代理）：列表或逗号分隔的字符串"},
     {"server.public_url", K_STR, F(public_url), 0, 0, "", NULL, NULL,
-     "https base URL members' phones open for pages and signed links; empty = http://LISTEN"},
+     "成员手机打开页面和签名链接用的 https 地址；空 = http://LISTEN"},
     {"server.link_secret", K_STR, F(link_secret), 0, 0, "", "ZHIBU_LINK_SECRET", NULL,
-     "key of signed links, 16+ bytes (secret); empty = generated once and kept in the database"},
+     "签名链接的密钥，至少 16 字节（密钥）；空 = 首次自动生成并存入数据库"},
     {"session.ttl_s", K_INT, F(session_ttl_s), 30, 7 * 86400, "1800", NULL, NULL,
-     "a multi-turn conversation (and \"+ more\" pages) expires after this many seconds"},
+     "多轮对话（和“更多”分页）在这么多秒后过期"},
     {"wechat.enabled", K_BOOL, F(wechat.enabled), 0, 0, "false", NULL, NULL,
-     "serve the WeChat official account at /wechat"},
+     "在 /wechat 提供公众号服务"},
     {"wechat.app_id", K_STR, F(wechat.app_id), 0, 0, "", NULL, NULL,
-     "AppID of the account; required with encoding_aes_key (checked in every encrypted message)"},
+     "公众号的 AppID；配置 encoding_aes_key 时必填（每条加密消息都会核对）"},
     {"wechat.app_secret", K_STR, F(wechat.app_secret), 0, 0, "", "ZHIBU_WECHAT_APP_SECRET", NULL,
-     "AppSecret, for the platform API (secret)"},
+     "AppSecret，调用平台接口用（密钥）"},
     {"wechat.token", K_STR, F(wechat.token), 0, 0, "", "ZHIBU_WECHAT_TOKEN", NULL,
-     "Token set in the console's server configuration (secret); required when enabled"},
+     "公众号后台“服务器配置”里的 Token（密钥）；启用时必填"},
     {"wechat.encoding_aes_key", K_STR, F(wechat.encoding_aes_key), 0, 0, "", "ZHIBU_WECHAT_AES_KEY",
-     NULL, "EncodingAESKey, 43 characters (secret); empty = plaintext mode only"},
+     NULL, "EncodingAESKey，43 个字符（密钥）；空 = 只用明文模式"},
     {"wechat.mode", K_STR, F(wechat.mode), 0, 0, "", NULL, NULL,
-     "message encryption as set in the console: plain, compatible (both) or safe (encrypted "
-     "only); empty = safe when encoding_aes_key is set, else plain"},
+     "消息加解密方式，与后台一致：plain 明文、compatible 兼容、safe 安全；空 = 有 encoding_aes_key "
+     "时 safe，否则 plain"},
     {"wechat.timestamp_window_s", K_INT, F(wechat.timestamp_window_s), 0, 86400 * 365, "300", NULL,
-     NULL, "reject requests whose timestamp is further than this from now; 0 = no check"},
+     NULL, "时间戳与现在相差超过这么多秒的请求被拒绝；0 = 不检查"},
     {"wechat.api_base", K_STR, F(wechat.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,
-     "base URL of the WeChat API (a fake server in tests)"},
+     "微信接口的基础地址（测试时指向假服务器）"},
     {"wechat.cs_window_s", K_INT, F(wechat.cs_window_s), 60, 7 * 86400, "172800", NULL, NULL,
-     "customer-service messages may be sent this long after a member's own message (48 h)"},
+     "成员自己发消息后这么长时间内可发客服消息（48 小时）"},
     {"wechat.cs_limit", K_INT, F(wechat.cs_limit), 0, 1000, "5", NULL, NULL,
-     "customer-service messages per window; then template messages; 0 = never customer service"},
+     "每个窗口内的客服消息条数，之后改发模板消息；0 = 不发客服消息"},
     {"wechat.templates", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
-     "per message kind (a notify kind like meeting.reminder, or reply|reminder|broadcast|digest): "
-     "{\"id\": TEMPLATE_ID, \"fields\": {\"thing1\": \"title\", \"time2\": \"time\", ...}, "
-     "\"type\": \"template\"|\"subscribe\"}; fields map the template's keys to notify's "
-     "title|time|place|status|link|text (values cut to the platform's limits); used outside the "
-     "customer-service window, template before subscribe"},
+     "按消息类型（notify 类型如 meeting.reminder，或 "
+     "reply|reminder|broadcast|digest）配置模板：{\"id\": 模板ID, \"fields\": {\"thing1\": "
+     "\"title\", \"time2\": \"time\", ...}, \"type\": \"template\"|\"subscribe\"}；fields "
+     "把模板的字段对应到 "
+     "title|time|place|status|link|text（按平台限制截断）；在客服窗口外使用，先模板后订阅"},
     {"wechat.template.reply", K_STR, F(wechat.template_id[0]), 0, 0, "", NULL, NULL,
-     "deprecated (still loads, with a warning): wechat.templates.reply {\"id\"}"},
+     "已弃用（仍可加载，会警告）：改用 wechat.templates.reply {\"id\"}"},
     {"wechat.template.reminder", K_STR, F(wechat.template_id[1]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.reminder {\"id\"}"},
+     "已弃用：改用 wechat.templates.reminder {\"id\"}"},
     {"wechat.template.broadcast", K_STR, F(wechat.template_id[2]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.broadcast {\"id\"}"},
+     "已弃用：改用 wechat.templates.broadcast {\"id\"}"},
     {"wechat.template.digest", K_STR, F(wechat.template_id[3]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.digest {\"id\"}"},
+     "已弃用：改用 wechat.templates.digest {\"id\"}"},
     {"wechat.subscribe.reply", K_STR, F(wechat.subscribe_id[0]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.reply {\"id\", \"type\": \"subscribe\"}"},
+     "已弃用：改用 wechat.templates.reply {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.subscribe.reminder", K_STR, F(wechat.subscribe_id[1]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.reminder {\"id\", \"type\": \"subscribe\"}"},
+     "已弃用：改用 wechat.templates.reminder {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.subscribe.broadcast", K_STR, F(wechat.subscribe_id[2]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.broadcast {\"id\", \"type\": \"subscribe\"}"},
+     "已弃用：改用 wechat.templates.broadcast {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.subscribe.digest", K_STR, F(wechat.subscribe_id[3]), 0, 0, "", NULL, NULL,
-     "deprecated: wechat.templates.digest {\"id\", \"type\": \"subscribe\"}"},
+     "已弃用：改用 wechat.templates.digest {\"id\", \"type\": \"subscribe\"}"},
     {"wechat.template_field", K_STR, F(wechat.template_field), 0, 0, "content", NULL, NULL,
-     "template data key that carries the text of a message queued without data"},
+     "入队时没有字段数据的消息，其正文放进模板的这个字段"},
     {"onebot.enabled", K_BOOL, F(onebot.enabled), 0, 0, "false", NULL, NULL,
-     "serve a OneBot v11 implementation's HTTP POST reports at /qq/onebot"},
+     "在 /qq/onebot 接收 OneBot v11 实现的 HTTP POST 上报"},
     {"onebot.secret", K_STR, F(onebot.secret), 0, 0, "", "ZHIBU_ONEBOT_SECRET", NULL,
-     "secret of X-Signature (HMAC-SHA1 over the body); empty = reports are not signed (secret)"},
+     "X-Signature 的密钥（对消息体做 HMAC-SHA1）；空 = 上报不签名（密钥）"},
     {"onebot.access_token", K_STR, F(onebot.access_token), 0, 0, "", "ZHIBU_ONEBOT_ACCESS_TOKEN",
-     NULL, "Bearer token for the OneBot HTTP API (secret)"},
+     NULL, "OneBot HTTP 接口的 Bearer 令牌（密钥）"},
     {"onebot.self_id", K_STR, F(onebot.self_id), 0, 0, "", NULL, NULL,
-     "the bot's QQ number; reports with another X-Self-ID are refused; empty = any"},
+     "机器人的 QQ 号；X-Self-ID 不同的上报被拒绝；空 = 不限"},
     {"onebot.api_base", K_STR, F(onebot.api_base), 0, 0, "http://127.0.0.1:5700", NULL, NULL,
-     "base URL of the OneBot HTTP API, for messages zhibu sends on its own"},
+     "OneBot HTTP 接口的基础地址，zhibu 主动发消息用"},
     {"onebot.group_prefix", K_STR, F(onebot.group_prefix), 0, 0, "#", NULL, NULL,
-     "a group message starting with this is addressed to zhibu (as is an @ or a menu keyword)"},
+     "群消息以此开头即是对 zhibu 说的（@ 机器人或菜单关键词也算）"},
     {"qqbot.enabled", K_BOOL, F(qqbot.enabled), 0, 0, "false", NULL, NULL,
-     "serve the QQ open-platform bot webhook at /qq/bot"},
-    {"qqbot.app_id", K_STR, F(qqbot.app_id), 0, 0, "", NULL, NULL, "the bot's AppID"},
+     "在 /qq/bot 接收 QQ 开放平台机器人的回调"},
+    {"qqbot.app_id", K_STR, F(qqbot.app_id), 0, 0, "", NULL, NULL, "机器人的 AppID"},
     {"qqbot.secret", K_STR, F(qqbot.secret), 0, 0, "", "ZHIBU_QQBOT_SECRET", NULL,
-     "the bot's AppSecret: verifies callbacks and fetches access tokens (secret)"},
+     "机器人的 AppSecret：校验回调、获取访问令牌（密钥）"},
     {"qqbot.api_base", K_STR, F(qqbot.api_base), 0, 0, "https://api.sgroup.qq.com", NULL, NULL,
-     "base URL of the open-platform API (a fake server in tests)"},
+     "开放平台接口的基础地址（测试时指向假服务器）"},
     {"qqbot.token_url", K_STR, F(qqbot.token_url), 0, 0,
      "https://bots.qq.com/app/getAppAccessToken", NULL, NULL,
-     "where the access token is fetched (a fake server in tests)"},
+     "获取访问令牌的地址（测试时指向假服务器）"},
     {"qqbot.active_push", K_BOOL, F(qqbot.active_push), 0, 0, "false", NULL, NULL,
-     "send active (non-reply) messages; the platform has restricted them"},
+     "发送主动消息（非回复）；平台已限制这类消息"},
     {"qqbot.group_prefix", K_STR, F(qqbot.group_prefix), 0, 0, "#", NULL, NULL,
-     "a group message (where the bot gets all of them) starting with this is for zhibu"},
+     "群消息（机器人能收到全部群消息时）以此开头才是对 zhibu 说的"},
     {"qqbot.timestamp_window_s", K_INT, F(qqbot.timestamp_window_s), 0, 86400 * 365, "0", NULL,
      NULL,
-     "refuse callbacks whose X-Signature-Timestamp is further than this from now; 0 = no check "
-     "(the platform documents no window; a replayed event is answered from the log)"},
+     "X-Signature-Timestamp 与现在相差超过这么多秒的回调被拒绝；0 = "
+     "不检查（平台没有规定窗口；重放的事件按日志中的回复应答）"},
     {"outbox.concurrency", K_INT, F(outbox.concurrency), 1, 256, "16", NULL, NULL,
-     "platform API requests the sender keeps in flight at most"},
+     "发送线程同时进行的平台接口请求上限"},
     {"outbox.max_attempts", K_INT, F(outbox.max_attempts), 1, 100, "10", NULL, NULL,
-     "attempts before a message is marked failed"},
+     "尝试这么多次后标记为失败"},
     {"outbox.backoff_s", K_INT, F(outbox.backoff_s), 1, 3600, "2", NULL, NULL,
-     "delay before the first retry; doubles with each attempt, with jitter"},
+     "第一次重试前的等待秒数；每次加倍，带随机抖动"},
     {"outbox.backoff_max_s", K_INT, F(outbox.backoff_max_s), 1, 86400, "1800", NULL, NULL,
-     "longest delay between two attempts"},
+     "两次尝试之间的最长等待秒数"},
     {"wxmini.enabled", K_BOOL, F(wxmini.enabled), 0, 0, "false", NULL, NULL,
-     "serve the mini-program's message push at /wechat/mini"},
+     "在 /wechat/mini 接收小程序的消息推送"},
     {"wxmini.app_id", K_STR, F(wxmini.app_id), 0, 0, "", NULL, NULL,
-     "the mini-program's AppID (receive-id of encrypted pushes, access tokens)"},
+     "小程序的 AppID（加密推送的接收方 ID、访问令牌）"},
     {"wxmini.app_secret", K_STR, F(wxmini.app_secret), 0, 0, "", "ZHIBU_WXMINI_APP_SECRET", NULL,
-     "the mini-program's AppSecret, for access tokens (secret)"},
+     "小程序的 AppSecret，获取访问令牌用（密钥）"},
     {"wxmini.token", K_STR, F(wxmini.token), 0, 0, "", "ZHIBU_WXMINI_TOKEN", NULL,
-     "the message push Token from the mini-program console (secret)"},
+     "小程序后台消息推送的 Token（密钥）"},
     {"wxmini.encoding_aes_key", K_STR, F(wxmini.encoding_aes_key), 0, 0, "", "ZHIBU_WXMINI_AES_KEY",
-     NULL, "the message push EncodingAESKey, 43 characters (secret)"},
+     NULL, "小程序消息推送的 EncodingAESKey，43 个字符（密钥）"},
     {"wxmini.mode", K_STR, F(wxmini.mode), 0, 0, "", NULL, "|plain|compatible|safe",
-     "message push mode as in the console; default safe with an encoding_aes_key, else plain"},
+     "消息推送方式，与后台一致；默认有 encoding_aes_key 时 safe，否则 plain"},
     {"wxmini.api_base", K_STR, F(wxmini.api_base), 0, 0, "https://api.weixin.qq.com", NULL, NULL,
-     "WeChat API base URL for the mini-program (tests point it at a fake)"},
+     "小程序用的微信接口基础地址（测试时指向假服务器）"},
     {"wxmini.templates", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
-     "subscribe-message templates per message kind: {KIND: {\"id\", \"fields\": {KEY: FIELD}}}, "
-     "sent once per grant the mini-program reported"},
+     "按消息类型配置订阅消息模板：{类型: {\"id\", \"fields\": {字段: "
+     "内容}}}，小程序上报一次授权发一次"},
     {"outbox.timeout_ms", K_INT, F(outbox.timeout_ms), 100, 120000, "10000", NULL, NULL,
-     "time-out of one platform API request"},
+     "一次平台接口请求的超时（毫秒）"},
     {"outbox.rate_pause_s", K_INT, F(outbox.rate_pause_s), 1, 86400, "60", NULL, NULL,
-     "after a platform answers \"too many requests\", send nothing to it for this long"},
+     "平台回答“请求过多”后，这么多秒内不再向它发送"},
     {"outbox.keep_days", K_INT, F(outbox.keep_days), 0, 3650, "180", NULL, NULL,
-     "delivered messages are deleted after this many days; 0 = keep; failed ones are kept"},
+     "已送达的消息保留这么多天后删除；0 = 一直保留；失败的消息不删"},
     {"outbox.channel_order", K_STR, F(outbox.channel_order), 0, 0, "wechat,wxmini,onebot,qqbot",
-     NULL, NULL, "platforms tried for a member with several identities, in order"},
+     NULL, NULL, "成员有多个身份时依次尝试的平台"},
     {"ratelimit.wechat", K_INT, F(ratelimit.wechat), 0, 100000, "50", NULL, NULL,
-     "messages per second to the WeChat API; 0 = unlimited"},
+     "每秒发往微信接口的消息数；0 = 不限"},
     {"ratelimit.onebot", K_INT, F(ratelimit.onebot), 0, 100000, "2", NULL, NULL,
-     "messages per second through OneBot (a QQ account sending fast gets frozen); 0 = unlimited"},
+     "每秒经 OneBot 发出的消息数（QQ 号发得太快会被冻结）；0 = 不限"},
     {"ratelimit.qqbot", K_INT, F(ratelimit.qqbot), 0, 100000, "5", NULL, NULL,
-     "messages per second to the QQ open platform; 0 = unlimited"},
+     "每秒发往 QQ 开放平台的消息数；0 = 不限"},
     {"api.enabled", K_BOOL, F(api.enabled), 0, 0, "false", NULL, NULL,
-     "serve the REST API under /api/v1 (the mini-program and the console)"},
+     "在 /api/v1 提供 REST 接口（小程序和管理后台）"},
     {"api.token_ttl_s", K_INT, F(api.token_ttl_s), 60, 365 * 86400, "604800", NULL, NULL,
-     "a bearer token of the API expires this long after it was issued"},
+     "接口的 Bearer 令牌签发后这么多秒过期"},
     {"api.rate_per_min", K_INT, F(api.rate_per_min), 1, 100000, "120", NULL, NULL,
-     "requests per token per minute; more are answered 429"},
+     "每个令牌每分钟的请求数；超出回 429"},
     {"api.login_per_min", K_INT, F(api.login_per_min), 0, 100000, "30", NULL, NULL,
-     "logins per client address per minute (each costs a jscode2session call, whose quota is the "
-     "whole app's; behind a proxy this caps all logins); more are answered 429; 0 = no cap"},
+     "每个客户端地址每分钟的登录次数（每次调用一次 "
+     "jscode2session，其配额全应用共用；在代理后面则是全部登录的上限）；超出回 429；0 = 不限"},
     {"meetings.checkin_before_min", K_INT, F(meetings.checkin_before_min), 0, 240, "30", NULL, NULL,
-     "签到 opens this many minutes before a meeting starts"},
+     "会议开始前多少分钟可以签到"},
     {"meetings.checkin_after_min", K_INT, F(meetings.checkin_after_min), 0, 240, "30", NULL, NULL,
-     "签到 closes this many minutes after a meeting starts"},
+     "会议开始后多少分钟内还能签到"},
     {"meetings.quorum_leave_shrinks", K_BOOL, F(meetings.quorum_leave_shrinks), 0, 0, "false", NULL,
-     NULL,
-     "members on leave leave the general meeting's quorum denominator (default: they stay in it)"},
+     NULL, "请假的党员是否不计入党员大会应到人数（默认仍计入）"},
     {"meetings.lessons_per_year", K_INT, F(meetings.lessons_per_year), 1, 12, "4", NULL, NULL,
-     "党课 required a year; 4 or more are counted per quarter, fewer over the year (sources "
-     "conflict: yearly, half-yearly, quarterly)"},
+     "每年应上党课次数；4 次及以上按季度检查，少于 4 "
+     "次按全年检查（各地规定不一：每年、每半年、每季度）"},
     {"meetings.quiet_days", K_INT, F(meetings.quiet_days), 7, 365, "30", NULL, NULL,
-     "a branch that held no meeting for this many days is flagged to its secretary"},
+     "支部连续多少天没有开会时提醒书记"},
     {"api.login_timeout_ms", K_INT, F(api.login_timeout_ms), 100, 60000, "5000", NULL, NULL,
-     "time-out of the login's call to jscode2session; slower answers 504"},
+     "登录调用 jscode2session 的超时（毫秒）；更慢回 504"},
     {"quiz.questions_per_round", K_INT, F(quiz.questions_per_round), 1, 20, "5", NULL, NULL,
-     "questions in one round of 答题"},
+     "一轮答题的题数"},
     {"quiz.contest_seconds", K_INT, F(quiz.contest_seconds), 5, 600, "30", NULL, NULL,
-     "time allowed for each question of a group contest (开始竞答)"},
+     "群竞答（开始竞答）每题的时限（秒）"},
     {"quiz.bank_dir", K_STR, F(quiz.bank_dir), 0, 0, "content/quiz", NULL, NULL,
-     "folder of the bundled question banks (*.json) that `zhibu demo seed` imports and approves"},
+     "内置题库（*.json）所在目录，`zhibu demo seed` 导入并审核通过"},
     {"content.review_levels", K_INT, F(content.review_levels), 1, 2, "1", NULL, NULL,
-     "review of study items and question banks: 1, or 2 to add a second signature by the 书记 or "
-     "副书记 of the owning organisation or the one above"},
+     "学习内容和题库的审核级数：1，或 2（再由所属组织或上级组织的书记或副书记签一次）"},
     {"content.sensitive_words", K_STR, F(content.sensitive_words), 0, 0, "", NULL, NULL,
-     "file of sensitive words, one per line; text containing one is refused at import"},
+     "敏感词文件，每行一个；含敏感词的内容导入时被拒绝"},
     {"study.digest_time", K_STR, F(study.digest_time), 0, 0, "07:30", NULL, NULL,
-     "local time (HH:MM) the daily digest goes to subscribed members"},
+     "每日摘要发给订阅成员的当地时间（HH:MM）"},
     {"study.daily_points_cap", K_INT, F(study.daily_points_cap), 0, 1000, "20", NULL, NULL,
-     "study and quiz points a member earns in a day at most (one per item read, one per right "
-     "answer); 0 = no cap"},
+     "成员每天最多获得的学习和答题积分（读一篇一分，答对一题一分）；0 = 不限"},
     {"study.show_rankings", K_BOOL, F(study.show_rankings), 0, 0, "false", NULL, NULL,
-     "name the best members in contest results (off: only counts and shares)"},
+     "竞答结果中列出成绩好的成员姓名（关闭时只显示人数和比例）"},
     {"study.audiences", K_OBJ, 0, 0, 0, "{}", NULL, NULL,
-     "audience tags: {TAG: {\"categories\": [...], \"post_words\": [...], "
-     "\"education_words\": [...]}}"},
+     "受众标签：{标签: {\"categories\": [...], \"post_words\": [...], \"education_words\": "
+     "[...]}}"},
     {"dues.employed_rates", K_STR, F(dues.employed_rates), 0, 0, "3000:0.5,5000:1,10000:1.5,*:2",
      NULL, NULL,
-     "dues of employed members: after-tax income bands (upper bound in yuan, inclusive) : rate "
-     "in percent of the whole income; the 2008 regulation by default"},
+     "在职党员党费：税后月收入档（上限，元，含）: 占全部收入的百分比；默认按 2008 年规定"},
     {"dues.retired_rates", K_STR, F(dues.retired_rates), 0, 0, "5000:0.5,*:1", NULL, NULL,
-     "dues of retirees: pension bands : rate in percent"},
+     "离退休党员党费：养老金档（上限，元）: 百分比"},
     {"dues.flat", K_STR, F(dues.flat), 0, 0, "0.20", NULL, NULL,
-     "yuan a month for students, the unemployed and members on 低保 or relief"},
+     "学生、失业和领取低保或救济的党员每月交纳的元数"},
     {"dues.farmer", K_STR, F(dues.farmer), 0, 0, "0.20", NULL, NULL,
-     "yuan a month for farmers (0.20 to 1.00)"},
+     "农民党员每月交纳的元数（0.20 至 1.00）"},
     {"dues.rounding", K_STR, F(dues.rounding), 0, 0, "half_up", NULL, "half_up|down|up",
-     "rounding of dues to the fen"},
+     "党费算到分时的取舍方式：half_up 四舍五入，down 舍去，up 进位"},
     {"dues.probationary_from", K_STR, F(dues.probationary_from), 0, 0, "admission", NULL,
      "admission|approval",
-     "probationary members pay from the general meeting's admission or the higher approval"},
+     "预备党员从何时开始交党费：admission 支部大会通过接收时，approval 上级党委批准时"},
     {"dues.reminder_day", K_INT, F(dues.reminder_day), 1, 28, "25", NULL, NULL,
-     "day of the month when unpaid members get one routine reminder"},
+     "每月几号提醒未交党费的党员（一次，普通提醒）"},
     {"dues.backpay_months", K_INT, F(dues.backpay_months), 1, 120, "6", NULL, NULL,
-     "earlier months one payment may cover without the organizer's confirmation"},
+     "一次补交最多几个月无需组织委员确认"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -327,7 +322,8 @@ static int set_value(struct config *c, const struct key *k, const char *v, char 
         return ZB_OK; /* loaded from the file by its own parser (walk) */
     case K_STR: {
         if (k->choices && !choice_ok(k->choices, v)) {
-            snprintf(err, errsz, "key \"%s\": \"%s\" is not one of %s", k->name, v, k->choices);
+            snprintf(err, errsz, "配置项 \"%s\"：\"%s\" 不在可选值 %s 之中", k->name, v,
+                     k->choices);
             return ZB_ECONFIG;
         }
         char **f = str_field(c, k);
@@ -340,8 +336,8 @@ static int set_value(struct config *c, const struct key *k, const char *v, char 
         errno = 0;
         long n = strtol(v, &end, 10);
         if (errno || end == v || *end || n < k->min || n > k->max) {
-            snprintf(err, errsz, "key \"%s\": expected a whole number from %ld to %ld", k->name,
-                     k->min, k->max);
+            snprintf(err, errsz, "配置项 \"%s\"：应为 %ld 到 %ld 之间的整数", k->name, k->min,
+                     k->max);
             return ZB_ECONFIG;
         }
         *int_field(c, k) = n;
@@ -350,7 +346,8 @@ static int set_value(struct config *c, const struct key *k, const char *v, char 
     case K_BOOL:
         if (k->choices) { /* a two-valued string stored as a bool: second choice is true */
             if (!choice_ok(k->choices, v)) {
-                snprintf(err, errsz, "key \"%s\": \"%s\" is not one of %s", k->name, v, k->choices);
+                snprintf(err, errsz, "配置项 \"%s\"：\"%s\" 不在可选值 %s 之中", k->name, v,
+                         k->choices);
                 return ZB_ECONFIG;
             }
             *bool_field(c, k) =
@@ -358,7 +355,7 @@ static int set_value(struct config *c, const struct key *k, const char *v, char 
             return ZB_OK;
         }
         if (strcmp(v, "true") && strcmp(v, "false")) {
-            snprintf(err, errsz, "key \"%s\": expected true or false", k->name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为 true 或 false", k->name);
             return ZB_ECONFIG;
         }
         *bool_field(c, k) = strcmp(v, "true") == 0;
@@ -377,13 +374,13 @@ static int set_list(struct config *c, const struct key *k, const cJSON *j, char 
     cJSON_ArrayForEach(it, j)
     {
         if (!cJSON_IsString(it) || strchr(it->valuestring, ',')) {
-            snprintf(err, errsz, "key \"%s\": expected a list of addresses", k->name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为地址列表", k->name);
             return ZB_ECONFIG;
         }
         int n =
             snprintf(joined + used, sizeof joined - used, "%s%s", used ? "," : "", it->valuestring);
         if (n < 0 || (size_t)n >= sizeof joined - used) {
-            snprintf(err, errsz, "key \"%s\": list too long", k->name);
+            snprintf(err, errsz, "配置项 \"%s\"：列表太长", k->name);
             return ZB_ECONFIG;
         }
         used += (size_t)n;
@@ -398,7 +395,7 @@ static int set_json(struct config *c, const struct key *k, const cJSON *j, char 
         /* a QQ number is a number to whoever writes the file: take it as its digits */
         double d = cJSON_GetNumberValue(j);
         if (!(d > 0 && d < 9007199254740992.0) || d != (double)(long long)d) {
-            snprintf(err, errsz, "key \"%s\": expected the QQ number, as digits", k->name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为 QQ 号（数字）", k->name);
             return ZB_ECONFIG;
         }
         snprintf(num, sizeof num, "%lld", (long long)d);
@@ -408,7 +405,7 @@ static int set_json(struct config *c, const struct key *k, const cJSON *j, char 
         return set_list(c, k, j, err, errsz);
     if (k->type == K_STR || (k->type == K_BOOL && k->choices)) {
         if (!cJSON_IsString(j)) {
-            snprintf(err, errsz, "key \"%s\": expected a string", k->name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为字符串", k->name);
             return ZB_ECONFIG;
         }
         return set_value(c, k, j->valuestring, err, errsz);
@@ -416,14 +413,14 @@ static int set_json(struct config *c, const struct key *k, const cJSON *j, char 
     if (k->type == K_INT) {
         double d = cJSON_GetNumberValue(j);
         if (!cJSON_IsNumber(j) || d != (double)(long)d) {
-            snprintf(err, errsz, "key \"%s\": expected a whole number", k->name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为整数", k->name);
             return ZB_ECONFIG;
         }
         snprintf(num, sizeof num, "%ld", (long)d);
         return set_value(c, k, num, err, errsz);
     }
     if (!cJSON_IsBool(j)) {
-        snprintf(err, errsz, "key \"%s\": expected true or false", k->name);
+        snprintf(err, errsz, "配置项 \"%s\"：应为 true 或 false", k->name);
         return ZB_ECONFIG;
     }
     return set_value(c, k, cJSON_IsTrue(j) ? "true" : "false", err, errsz);
@@ -482,14 +479,14 @@ static int template_fields(struct channel_template *t, const cJSON *fields, cons
     {
         if (!cJSON_IsString(f) || notify_field_parse(f->valuestring) < 0) {
             snprintf(err, errsz,
-                     "key \"%s.fields.%.40s\": expected one of \"title\", \"time\", \"place\", "
-                     "\"status\", \"link\", \"text\"",
+                     "配置项 \"%s.fields.%.40s\"：应为 \"title\"、\"time\"、\"place\"、"
+                     "\"status\"、\"link\"、\"text\" 之一",
                      name, f->string);
             return ZB_ECONFIG;
         }
         if (!*f->string || strlen(f->string) > 32 || t->nfields >= CHANNEL_TEMPLATE_FIELDS) {
-            snprintf(err, errsz, "key \"%s.fields\": keys of 1 to 32 bytes, at most %d of them",
-                     name, CHANNEL_TEMPLATE_FIELDS);
+            snprintf(err, errsz, "配置项 \"%s.fields\"：字段名 1 到 32 字节，最多 %d 个", name,
+                     CHANNEL_TEMPLATE_FIELDS);
             return ZB_ECONFIG;
         }
         t->key[t->nfields] = xstrdup(f->string);
@@ -507,7 +504,7 @@ static int templates_load(struct tlist l, const cJSON *obj, char *err, size_t er
 {
     const cJSON *it;
     if (!cJSON_IsObject(obj)) {
-        snprintf(err, errsz, "key \"%s.templates\": expected an object", l.section);
+        snprintf(err, errsz, "配置项 \"%s.templates\"：应为对象", l.section);
         return ZB_ECONFIG;
     }
     cJSON_ArrayForEach(it, obj)
@@ -517,7 +514,7 @@ static int templates_load(struct tlist l, const cJSON *obj, char *err, size_t er
         if (*it->string == '_')
             continue;
         if (!kind_ok(it->string)) {
-            snprintf(err, errsz, "key \"%s\": a kind is a-z, 0-9, _ and . only", name);
+            snprintf(err, errsz, "配置项 \"%s\"：消息类型只能含 a-z、0-9、_ 和 .", name);
             return ZB_ECONFIG;
         }
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
@@ -526,37 +523,37 @@ static int templates_load(struct tlist l, const cJSON *obj, char *err, size_t er
         const cJSON *m;
         if (!cJSON_IsObject(it) || !cJSON_IsString(id) || !*id->valuestring ||
             strlen(id->valuestring) > 90) {
-            snprintf(err, errsz,
-                     "key \"%s\": expected {\"id\": \"TEMPLATE_ID\", \"fields\": {...}}", name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为 {\"id\": \"模板ID\", \"fields\": {...}}",
+                     name);
             return ZB_ECONFIG;
         }
         cJSON_ArrayForEach(m, it)
         {
             if (strcmp(m->string, "id") && strcmp(m->string, "type") &&
                 strcmp(m->string, "fields") && *m->string != '_') {
-                snprintf(err, errsz, "unknown key \"%s.%.40s\" (see zhibu help config)", name,
+                snprintf(err, errsz, "未知配置项 \"%s.%.40s\"（见 zhibu help config）", name,
                          m->string);
                 return ZB_ECONFIG;
             }
         }
         if (type && (!cJSON_IsString(type) || (strcmp(type->valuestring, "template") &&
                                                strcmp(type->valuestring, "subscribe")))) {
-            snprintf(err, errsz, "key \"%s.type\": \"template\" or \"subscribe\"", name);
+            snprintf(err, errsz, "配置项 \"%s.type\"：应为 \"template\" 或 \"subscribe\"", name);
             return ZB_ECONFIG;
         }
         if (fields && !cJSON_IsObject(fields)) {
-            snprintf(err, errsz, "key \"%s.fields\": expected an object", name);
+            snprintf(err, errsz, "配置项 \"%s.fields\"：应为对象", name);
             return ZB_ECONFIG;
         }
         bool sub = (type && strcmp(type->valuestring, "subscribe") == 0) ||
                    strcmp(l.section, "wxmini") == 0;
         for (size_t i = 0; i < *l.n; i++)
             if (strcmp((*l.templates)[i].kind, it->string) == 0) {
-                snprintf(err, errsz, "key \"%s\": given twice", name);
+                snprintf(err, errsz, "配置项 \"%s\"：重复出现", name);
                 return ZB_ECONFIG;
             }
         if (*l.n >= CONFIG_TEMPLATES_MAX) {
-            snprintf(err, errsz, "key \"%s.templates\": at most %d kinds", l.section,
+            snprintf(err, errsz, "配置项 \"%s.templates\"：最多 %d 种消息类型", l.section,
                      CONFIG_TEMPLATES_MAX);
             return ZB_ECONFIG;
         }
@@ -584,8 +581,8 @@ static int templates_legacy(struct config *c, char *err, size_t errsz)
             for (size_t i = 0; i < nnew; i++) {
                 if (strcmp(c->wechat.templates[i].kind, kind) == 0) {
                     snprintf(err, errsz,
-                             "key \"wechat.%s.%s\": wechat.templates.%s is set too; keep only "
-                             "the new key",
+                             "配置项 \"wechat.%s.%s\"：同时配置了 wechat.templates.%s；"
+                             "只保留新的配置项",
                              sub ? "subscribe" : "template", kind, kind);
                     return ZB_ECONFIG;
                 }
@@ -609,7 +606,7 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
         char name[128];
         int n = snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "", it->string);
         if (n < 0 || (size_t)n >= sizeof name) {
-            snprintf(err, errsz, "key \"%.60s...\": name too long", name);
+            snprintf(err, errsz, "配置项 \"%.60s...\"：名字太长", name);
             return ZB_ECONFIG;
         }
         if (*it->string == '_' || strncmp(it->string, "//", 2) == 0)
@@ -623,7 +620,7 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
                 free(c->study.audiences);
                 c->study.audiences = txt;
             } else
-                snprintf(err, errsz, "key \"study.audiences\": expected an object");
+                snprintf(err, errsz, "配置项 \"study.audiences\"：应为对象");
         } else if (k && k->type == K_OBJ)
             rc = templates_load(tlist_of(c, strncmp(name, "wxmini.", 7) == 0), it, err, errsz);
         else if (k)
@@ -631,10 +628,10 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
         else if (is_section(name) && cJSON_IsObject(it))
             rc = walk(c, it, name, err, errsz);
         else if (is_section(name)) {
-            snprintf(err, errsz, "key \"%s\": expected an object", name);
+            snprintf(err, errsz, "配置项 \"%s\"：应为对象", name);
             rc = ZB_ECONFIG;
         } else {
-            snprintf(err, errsz, "unknown key \"%s\" (see zhibu help config)", name);
+            snprintf(err, errsz, "未知配置项 \"%s\"（见 zhibu help config）", name);
             rc = ZB_ECONFIG;
         }
         if (rc)
@@ -647,7 +644,7 @@ static char *read_file(const char *path, char *err, size_t errsz)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errsz, "cannot open: %s", strerror(errno));
+        snprintf(err, errsz, "无法打开：%s", strerror(errno));
         return NULL;
     }
     char *data = xmalloc(CONFIG_MAX_FILE + 1);
@@ -655,7 +652,7 @@ static char *read_file(const char *path, char *err, size_t errsz)
     int bad = ferror(f);
     fclose(f);
     if (bad || n > CONFIG_MAX_FILE) {
-        snprintf(err, errsz, bad ? "cannot read the file" : "file larger than 1 MiB");
+        snprintf(err, errsz, bad ? "无法读取文件" : "文件超过 1 MiB");
         free(data);
         return NULL;
     }
@@ -683,7 +680,8 @@ static int check_public_url(struct config *c, char *err, size_t errsz)
                                                        : NULL;
     if (!host || !*host || n > 200 || strpbrk(u, " ?#\"<>")) {
         snprintf(err, errsz,
-                 "key \"server.public_url\": expected https://HOST (no query), got \"%.100s\"", u);
+                 "配置项 \"server.public_url\"：应为 https://HOST（不带查询），实际是 \"%.100s\"",
+                 u);
         return ZB_ECONFIG;
     }
     return ZB_OK;
@@ -743,7 +741,7 @@ static void configure_caps(const struct config *c)
 
 int config_load(const char *path, struct config **out, char *err, size_t errsz)
 {
-    char sub[256] = "";
+    char sub[512] = "";
     int rc = ZB_ECONFIG;
     cJSON *root = NULL;
     char *data = NULL;
@@ -763,11 +761,11 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
         int line = 1;
         for (const char *p = data; at && p < at && *p; p++)
             line += *p == '\n';
-        snprintf(sub, sizeof sub, "not valid JSON near line %d", line);
+        snprintf(sub, sizeof sub, "第 %d 行附近不是有效的 JSON", line);
         goto done;
     }
     if (!cJSON_IsObject(root)) {
-        snprintf(sub, sizeof sub, "the top level must be a JSON object");
+        snprintf(sub, sizeof sub, "最外层必须是 JSON 对象");
         goto done;
     }
     if (walk(c, root, "", sub, sizeof sub))
@@ -780,36 +778,35 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     if (templates_legacy(c, sub, sizeof sub))
         goto done;
     if (!check_listen(c->listen)) {
-        snprintf(sub, sizeof sub, "key \"listen\": expected HOST:PORT, got \"%s\"", c->listen);
+        snprintf(sub, sizeof sub, "配置项 \"listen\"：应为 HOST:PORT，实际是 \"%s\"", c->listen);
         goto done;
     }
     if (check_public_url(c, sub, sizeof sub))
         goto done;
     if (*c->link_secret && strlen(c->link_secret) < 16) {
-        snprintf(sub, sizeof sub, "key \"server.link_secret\": at least 16 bytes (or empty)");
+        snprintf(sub, sizeof sub, "配置项 \"server.link_secret\"：至少 16 字节（或留空）");
         goto done;
     }
     if (guard_parse_trusted(c->trusted_proxies, sub, sizeof sub))
         goto done;
     if (!*c->database) {
-        snprintf(sub, sizeof sub, "key \"database\": must not be empty");
+        snprintf(sub, sizeof sub, "配置项 \"database\"：不能为空");
         goto done;
     }
     relative_to_config(c);
     if (!check_timezone(c->timezone)) {
-        snprintf(sub, sizeof sub,
-                 "key \"timezone\": unknown time zone \"%s\" (is the tzdata package installed?)",
+        snprintf(sub, sizeof sub, "配置项 \"timezone\"：不认识时区 \"%s\"（是否安装了 tzdata？）",
                  c->timezone);
         goto done;
     }
     if (c->wechat.enabled && !*c->wechat.token) {
         snprintf(sub, sizeof sub,
-                 "key \"wechat.token\": required when wechat.enabled (or set ZHIBU_WECHAT_TOKEN)");
+                 "配置项 \"wechat.token\"：启用 wechat 时必填（或设置 ZHIBU_WECHAT_TOKEN）");
         goto done;
     }
     if (c->wechat.enabled && *c->wechat.encoding_aes_key && !*c->wechat.app_id) {
         snprintf(sub, sizeof sub,
-                 "key \"wechat.app_id\": required when wechat.encoding_aes_key is set");
+                 "配置项 \"wechat.app_id\"：配置了 wechat.encoding_aes_key 时必填");
         goto done;
     }
     if (!*c->wxmini.mode) { /* the console's default: safe once a key is configured */
@@ -818,26 +815,25 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     }
     if (c->wxmini.enabled && !*c->wxmini.token) {
         snprintf(sub, sizeof sub,
-                 "key \"wxmini.token\": required when wxmini.enabled (or set ZHIBU_WXMINI_TOKEN)");
+                 "配置项 \"wxmini.token\"：启用 wxmini 时必填（或设置 ZHIBU_WXMINI_TOKEN）");
         goto done;
     }
     if (c->wxmini.enabled && strcmp(c->wxmini.mode, "plain") != 0 &&
         (!*c->wxmini.encoding_aes_key || !*c->wxmini.app_id)) {
-        snprintf(sub, sizeof sub, "key \"%s\": required when wxmini.mode is %s",
+        snprintf(sub, sizeof sub, "配置项 \"%s\"：wxmini.mode 为 %s 时必填",
                  *c->wxmini.app_id ? "wxmini.encoding_aes_key" : "wxmini.app_id", c->wxmini.mode);
         goto done;
     }
     struct channel_rules order;
     if (channel_parse_order(&order, c->outbox.channel_order)) {
         snprintf(sub, sizeof sub,
-                 "key \"outbox.channel_order\": expected platform names from wechat, onebot, "
-                 "qqbot, wxmini separated by commas, each once; got \"%s\"",
+                 "配置项 \"outbox.channel_order\"：应为 wechat、onebot、qqbot、wxmini 中的平台名，"
+                 "用逗号分隔，每个至多一次；实际是 \"%s\"",
                  c->outbox.channel_order);
         goto done;
     }
     if (c->qqbot.enabled && (!*c->qqbot.app_id || !*c->qqbot.secret)) {
-        snprintf(sub, sizeof sub,
-                 "key \"%s\": required when qqbot.enabled (or set ZHIBU_QQBOT_SECRET)",
+        snprintf(sub, sizeof sub, "配置项 \"%s\"：启用 qqbot 时必填（或设置 ZHIBU_QQBOT_SECRET）",
                  *c->qqbot.app_id ? "qqbot.secret" : "qqbot.app_id");
         goto done;
     }
@@ -854,7 +850,7 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     c = NULL;
 done:
     if (rc)
-        snprintf(err, errsz, "config %s: %s", path, sub);
+        snprintf(err, errsz, "配置文件 %s：%s", path, sub);
     cJSON_Delete(root);
     free(data);
     config_free(c);
@@ -864,7 +860,7 @@ done:
 const char *config_str(const struct config *c, const char *key)
 {
     const struct key *k = find_key(key);
-    if (!c || !k || k->type != K_STR || strstr(k->doc, "(secret)"))
+    if (!c || !k || k->type != K_STR || strstr(k->doc, "（密钥）"))
         return NULL;
     return *(char *const *)((const char *)c + k->off);
 }
@@ -899,13 +895,13 @@ void config_free(struct config *c)
 
 void config_print_doc(FILE *f)
 {
-    static const char *const tnames[] = {"string", "number", "bool", "object"};
-    fprintf(f, "Configuration keys (JSON; nested objects for dotted names):\n\n");
+    static const char *const tnames[] = {"字符串", "整数", "true|false", "对象"};
+    fprintf(f, "配置项（JSON 文件；带点的名字写成嵌套对象）：\n\n");
     for (size_t i = 0; i < NKEYS; i++) {
         const struct key *k = &keys[i];
         const char *t = k->choices ? k->choices : tnames[k->type];
-        fprintf(f, "  %-28s %-22s default %s%s%s\n", k->name, t, *k->def ? k->def : "\"\"",
-                k->env ? ", env " : "", k->env ? k->env : "");
+        fprintf(f, "  %-28s %-22s 默认 %s%s%s\n", k->name, t, *k->def ? k->def : "\"\"",
+                k->env ? "，环境变量 " : "", k->env ? k->env : "");
         fprintf(f, "      %s\n", k->doc);
     }
 }

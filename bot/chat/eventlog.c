@@ -9,6 +9,9 @@
 #include <time.h>
 
 #include "bot/base/log.h"
+#include "bot/base/xmalloc.h"
+#include "bot/org/identity.h"
+#include "bot/org/member_names.h"
 #include "bot/store/store.h"
 #include "bot/base/textfmt.h"
 
@@ -21,7 +24,7 @@ static const char sql_insert[] =
     "handler, reply_kind, reply, handling_us) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
 static const char sql_recent[] =
     "SELECT * FROM (SELECT id, received_at, platform, user_id, group_id, kind, text, handler, "
-    "reply_kind, reply, handling_us FROM events ORDER BY id DESC LIMIT ?1) ORDER BY id";
+    "reply_kind, reply, handling_us, account FROM events ORDER BY id DESC LIMIT ?1) ORDER BY id";
 
 #define MESSAGE_KINDS "('text','voice','image','location','link','media')"
 static const char sql_last_private[] =
@@ -172,6 +175,16 @@ int eventlog_insert(const struct event *ev, int64_t received_at, const char *han
     return rc;
 }
 
+/* sender_of - the member the row's sender is bound to, 0 when none (or the lookup failed:
+ * the listing still shows the platform id). */
+static int64_t sender_of(sqlite3_stmt *st)
+{
+    int64_t id = 0;
+    if (identity_owner(store_text(st, 2), store_text(st, 11), store_text(st, 3), &id))
+        return 0;
+    return id;
+}
+
 int eventlog_print(FILE *f, int limit, const char *timezone)
 {
     (void)timezone; /* the process TZ is set from the config at start-up */
@@ -179,12 +192,28 @@ int eventlog_print(FILE *f, int limit, const char *timezone)
     if (!st)
         return ZB_EDB;
     sqlite3_bind_int(st, 1, limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    /* first who sent each row (the rows are few: --limit), then the names in one query */
+    int64_t *who = xcalloc(limit > 0 ? (size_t)limit : 1, sizeof *who);
+    struct member_names *names = member_names_new();
+    int rc = SQLITE_DONE, n = 0;
+    while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        who[n] = sender_of(st);
+        member_names_add(names, who[n++]);
+    }
+    sqlite3_reset(st);
+    if ((n < limit && rc != SQLITE_DONE) || member_names_load(names)) {
+        rc = ZB_EDB;
+        goto done;
+    }
+    for (int i = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
         char when[32];
         textfmt_time(sqlite3_column_int64(st, 1), when, sizeof when);
         fprintf(f, "%lld %s %s ", (long long)sqlite3_column_int64(st, 0), when, store_text(st, 2));
         textfmt_excerpt(f, store_text(st, 3), 128); /* ids come from outside: no controls */
+        if (i < n && who[i]) {
+            fprintf(f, " #%lld ", (long long)who[i]);
+            member_names_print(f, names, who[i], false, false);
+        }
         if (*store_text(st, 4)) {
             fputc('@', f);
             textfmt_excerpt(f, store_text(st, 4), 128);
@@ -197,5 +226,9 @@ int eventlog_print(FILE *f, int limit, const char *timezone)
         fprintf(f, "\" %lldus\n", (long long)sqlite3_column_int64(st, 10));
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+    rc = rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+done:
+    member_names_free(names);
+    free(who);
+    return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "bot/base/clock.h"
 #include "bot/base/log.h"
+#include "bot/org/member_names.h"
 #include "bot/store/store.h"
 #include "bot/base/textfmt.h"
 #include "bot/base/xmalloc.h"
@@ -552,21 +553,44 @@ static const char *kind_label(const char *s)
     return s;
 }
 
-int outbox_print(FILE *f, const char *status, int limit)
+/* row_member - the member a listed row is addressed to, 0 when it names a platform id. */
+static int64_t row_member(sqlite3_stmt *st)
+{
+    const char *to = store_text(st, 4);
+    if (strcmp(store_text(st, 3), "member") != 0 || !textfmt_digits(to, 1, 18, false))
+        return 0;
+    return strtoll(to, NULL, 10);
+}
+
+int outbox_print(FILE *f, const char *status, int limit, bool unmask)
 {
     sqlite3_stmt *st = store_stmt(sql_list);
     if (!st)
         return ZB_EDB;
     bind_opt(st, 1, status);
     sqlite3_bind_int(st, 2, limit);
+    struct member_names *names = member_names_new();
     int rc, rows = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) /* first the members, for one name query */
+        member_names_add(names, row_member(st));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE || member_names_load(names)) {
+        member_names_free(names);
+        return ZB_EDB;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char created[32], when[32];
         const char *stat = store_text(st, 1);
+        int64_t member = row_member(st);
         textfmt_time(sqlite3_column_int64(st, 2), created, sizeof created);
-        fprintf(f, "#%lld %s 入队 %s 收件人 %s %s [%s]", (long long)sqlite3_column_int64(st, 0),
-                status_label(stat), created, rcpt_label(store_text(st, 3)), store_text(st, 4),
-                kind_label(store_text(st, 5)));
+        fprintf(f, "#%lld %s 入队 %s 收件人 %s ", (long long)sqlite3_column_int64(st, 0),
+                status_label(stat), created, rcpt_label(store_text(st, 3)));
+        textfmt_clean(f, store_text(st, 4));
+        if (member) { /* the list to phone: who, and for an unreachable one the number */
+            fputc(' ', f);
+            member_names_print(f, names, member, strcmp(stat, "unreachable") == 0, unmask);
+        }
+        fprintf(f, " [%s]", kind_label(store_text(st, 5)));
         if (*store_text(st, 6))
             fprintf(f, " 渠道 %s %s", store_text(st, 6), store_text(st, 7));
         fprintf(f, " 尝试 %d 次", sqlite3_column_int(st, 8));
@@ -587,6 +611,7 @@ int outbox_print(FILE *f, const char *status, int limit)
         rows++;
     }
     sqlite3_reset(st);
+    member_names_free(names);
     if (rc == SQLITE_DONE && rows == 0)
         fprintf(f, "（没有符合条件的消息）\n");
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;

@@ -188,8 +188,10 @@ int outbox_sweep(int64_t before, int *n) ZB_MUST_USE;
 /*
  * outbox_print - the newest `limit` rows with status (NULL = any), newest first, for
  * `zhibu outbox`: id, status, times in the local zone, recipient, kind, channel, attempts,
- * error code and text, and the start of the text. Labels are Chinese.
+ * error code and text, and the start of the text. Labels are Chinese. A row addressed to a
+ * member shows the member's name and branch; an unreachable one also the phone (the list to
+ * phone), masked unless unmask.
  */
-int outbox_print(FILE *f, const char *status, int limit) ZB_MUST_USE;
+int outbox_print(FILE *f, const char *status, int limit, bool unmask) ZB_MUST_USE;
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bot/org/member_names.h"
 #include "bot/store/store.h"
 
 static const char sql_add[] =
@@ -82,6 +83,26 @@ void audit_member_actor(int64_t member_id, char *out, size_t outsz)
     snprintf(out, outsz, "member:%lld", (long long)member_id);
 }
 
+/* label_member - the member a "member:7" label names, 0 for any other label. */
+static int64_t label_member(const char *label)
+{
+    const char *p = strncmp(label, "member:", 7) == 0 ? label + 7 : NULL;
+    if (!p || !textfmt_digits(p, 1, 18, false))
+        return 0;
+    return strtoll(p, NULL, 10);
+}
+
+/* print_label - the label as stored, cleaned, and the member's name when it names one. */
+static void print_label(FILE *f, struct member_names *names, const char *label)
+{
+    textfmt_clean(f, label);
+    int64_t id = label_member(label);
+    if (id) {
+        fputc(' ', f);
+        member_names_print(f, names, id, false, false);
+    }
+}
+
 int audit_print(FILE *f, int64_t since, const char *actor, int limit)
 {
     char who[AUDIT_ACTOR_MAX];
@@ -97,7 +118,17 @@ int audit_print(FILE *f, int64_t since, const char *actor, int limit)
         sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
     }
     sqlite3_bind_int(st, 3, limit);
+    struct member_names *names = member_names_new();
     int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) { /* first the members, for one name query */
+        member_names_add(names, label_member(store_text(st, 2)));
+        member_names_add(names, label_member(store_text(st, 4)));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE || member_names_load(names)) {
+        member_names_free(names);
+        return ZB_EDB;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         time_t t = (time_t)sqlite3_column_int64(st, 1);
         struct tm tm;
@@ -108,15 +139,16 @@ int audit_print(FILE *f, int64_t since, const char *actor, int limit)
         fprintf(f, "%lld  %s  ", (long long)sqlite3_column_int64(st, 0), when);
         textfmt_clean(f, store_text(st, 6)); /* names, ids and details may come from outside */
         fputs("  ", f);
-        textfmt_clean(f, store_text(st, 2));
+        print_label(f, names, store_text(st, 2));
         fprintf(f, "  %s%s", audit_action_name(store_text(st, 3)), *target ? "  " : "");
-        textfmt_clean(f, target);
+        print_label(f, names, target);
         fputs(*detail ? "  " : "", f);
         textfmt_clean(f, detail);
         fputc('\n', f);
         n++;
     }
     sqlite3_reset(st);
+    member_names_free(names);
     if (rc == SQLITE_DONE && n == 0)
         fprintf(f, "（没有符合条件的审计记录）\n");
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;

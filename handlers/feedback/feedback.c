@@ -17,6 +17,7 @@
 #include "bot/org/branch.h"
 #include "bot/org/identity.h"
 #include "bot/org/member.h"
+#include "bot/org/member_names.h"
 #include "bot/store/migrations.h"
 #include "bot/store/store.h"
 
@@ -53,8 +54,8 @@ static const char sql_open[] =
 static const char sql_mark[] =
     "UPDATE feedback SET answered_at = ?2, answered_by = ?3, answer = ?4 "
     "WHERE id = ?1 AND answered_at IS NULL";
-static const char sql_list[] = "SELECT id, created_at, platform, user_id, text FROM feedback "
-                               "ORDER BY id DESC LIMIT ?1";
+static const char sql_list[] = "SELECT id, created_at, platform, user_id, text, "
+                               "coalesce(member_id, 0) FROM feedback ORDER BY id DESC LIMIT ?1";
 
 #define OPEN_SCAN_MAX 1000 /* unanswered rows looked at for one listing */
 
@@ -388,12 +389,26 @@ int feedback_print(FILE *f, int limit)
     if (!st)
         return ZB_EDB;
     sqlite3_bind_int(st, 1, limit);
+    struct member_names *names = member_names_new();
     int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) /* first the members, for one name query */
+        member_names_add(names, sqlite3_column_int64(st, 5));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE || member_names_load(names)) {
+        member_names_free(names);
+        return ZB_EDB;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char when[32];
+        int64_t member_id = sqlite3_column_int64(st, 5);
         textfmt_time(sqlite3_column_int64(st, 1), when, sizeof when);
-        fprintf(f, "%lld  %s  %s:", (long long)sqlite3_column_int64(st, 0), when,
-                store_text(st, 2));
+        fprintf(f, "%lld  %s  ", (long long)sqlite3_column_int64(st, 0), when);
+        if (member_id) {
+            fprintf(f, "#%lld ", (long long)member_id);
+            member_names_print(f, names, member_id, false, false);
+            fputs("  ", f);
+        }
+        fprintf(f, "%s:", store_text(st, 2));
         textfmt_excerpt(f, store_text(st, 3), 128); /* member text: no terminal controls */
         fputs("\n    ", f);
         textfmt_block(f, store_text(st, 4), "    ");
@@ -401,6 +416,7 @@ int feedback_print(FILE *f, int limit)
         n++;
     }
     sqlite3_reset(st);
+    member_names_free(names);
     if (rc == SQLITE_DONE && n == 0)
         fprintf(f, "（暂无留言）\n");
     return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;

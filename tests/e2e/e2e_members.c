@@ -314,12 +314,12 @@ static void test_audit_listing(void **state)
     has(out, "导入名单  members.example.csv");
     has(out, "调整职务  member:1");
     has(out, "查看完整手机号  member:1");
-    has(out, "修改信息  member:6  孙立新：月收入 3000.01 → 3100.50");
+    has(out, "修改信息  member:6 孙立新（船闸支部）  孙立新：月收入 3000.01 → 3100.50");
     has(out, "绑定码绑定  member:5");
     has(out, "取消关注解绑  member:5");
-    has(out, "手工绑定  member:1  wechat:");
-    has(out, "手工解绑  member:1  onebot:123456789");
-    has(out, "wechat  member:1  查看名单");
+    has(out, "手工绑定  member:1 李建国（船闸支部）  wechat:");
+    has(out, "手工解绑  member:1 李建国（船闸支部）  onebot:123456789");
+    has(out, "wechat  member:1 李建国（船闸支部）  查看名单");
     has(out, "打印绑定码");
     lacks(out, "13800138001");
     assert_int_equal(cli("audit", "--actor", "5"), 0);

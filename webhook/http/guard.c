@@ -115,12 +115,12 @@ static int each_trusted(const char *list, bool (*fn)(void *arg, const unsigned c
         char text[ADDR_TEXT_MAX];
         unsigned char key[KEY_LEN];
         if (n >= sizeof text || (memcpy(text, p, n), text[n] = '\0', !key_parse(text, key))) {
-            snprintf(err, errsz, "key \"server.trusted_proxies\": \"%.*s\" is not an IP address",
+            snprintf(err, errsz, "配置项 \"server.trusted_proxies\"：\"%.*s\" 不是 IP 地址",
                      (int)(n > 60 ? 60 : n), p);
             return ZB_ECONFIG;
         }
         if (++count > GUARD_TRUSTED_MAX) {
-            snprintf(err, errsz, "key \"server.trusted_proxies\": at most %d addresses",
+            snprintf(err, errsz, "配置项 \"server.trusted_proxies\"：最多 %d 个地址",
                      GUARD_TRUSTED_MAX);
             return ZB_ECONFIG;
         }

@@ -98,8 +98,13 @@ static void test_errors_name_the_key(void **state)
     load_err("{\"wechat\":{\"enabled\":true}}", "\"wechat.token\"");
     load_err("{\"wechat\":{\"enabled\":true,\"token\":\"t\",\"encoding_aes_key\":\"k\"}}",
              "\"wechat.app_id\"");
-    load_err("{\n\"listen\": \"127.0.0.1:1\",\n\"database\": \n}", "line 4");
-    load_err("[1,2]", "object");
+    load_err("{\n\"listen\": \"127.0.0.1:1\",\n\"database\": \n}", "第 4 行");
+    load_err("[1,2]", "JSON 对象");
+    /* the errors are Chinese like help, and still name the key and the file */
+    load_err("{\"server\":{\"threads\":999}}",
+             "配置项 \"server.threads\"：应为 0 到 256 之间的整数");
+    load_err("{\"server\":{\"threads\":999}}", "配置文件 /tmp/zhibu-config-");
+    load_err("{\"nosuch\":1}", "未知配置项 \"nosuch\"");
 }
 
 static void test_self_id_number_or_string(void **state)

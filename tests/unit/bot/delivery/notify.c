@@ -240,7 +240,7 @@ static void test_unreachable_listed(void **state)
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
-    assert_int_equal(outbox_print(f, "unreachable", 20), 0);
+    assert_int_equal(outbox_print(f, "unreachable", 20, false), 0);
     fclose(f);
     assert_non_null(strstr(out, "无法送达"));
     assert_non_null(strstr(out, "王五"));

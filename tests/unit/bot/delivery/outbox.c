@@ -171,7 +171,7 @@ static void claim_in_order_per_recipient(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(outbox_print(f, "sent", 10), 0);
+    assert_int_equal(outbox_print(f, "sent", 10, false), 0);
     fclose(f);
     assert_non_null(strstr(buf, "已发送"));
     assert_non_null(strstr(buf, "onebot_group"));
