@@ -10,6 +10,10 @@
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
 #include "handlers/members/demo.h"
+#include "handlers/tasks/chat.h"
+#include "handlers/tasks/cli.h"
+#include "handlers/tasks/jobs.h"
+#include "handlers/tasks/tasks.h"
 #include "handlers/todo/api.h"
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
@@ -27,6 +31,9 @@ static const struct handler *const members_handlers[] = {
     &bind_handler, &unbind_handler, &unfollow_handler, &me_handler, &roster_handler,
 };
 static const struct handler *const todo_handlers[] = {&todo_handler};
+static const struct handler *const tasks_handlers[] = {
+    &tasks_notice_handler, &tasks_progress_handler, &tasks_proxy_handler};
+static const struct decision_kind *const tasks_decisions[] = {&tasks_review_kind};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -48,6 +55,14 @@ const struct capability registry_caps[] = {
      .routes = todo_api_routes,
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
+    {.name = "tasks",
+     .handlers = tasks_handlers,
+     .n_handlers = N(tasks_handlers),
+     .cli = tasks_cli,
+     .migrations = &tasks_migrations,
+     .decisions = tasks_decisions,
+     .n_decisions = N(tasks_decisions),
+     .jobs = tasks_jobs},
 };
 const size_t registry_caps_count = N(registry_caps);
 

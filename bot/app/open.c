@@ -1,6 +1,12 @@
 /* open.c - open the database with every migration set (see open.h). */
 #include "bot/app/open.h"
 
+#include <stdio.h>
+
+#include "bot/app/config.h"
+#include "bot/base/sensitive.h"
+#include "handlers/tasks/tasks.h"
+
 #include "bot/chat/replay_log.h"
 #include "bot/delivery/grants.h"
 #include "bot/org/apisession.h"
@@ -22,4 +28,21 @@ int app_store_init(const char *path, bool durability_power)
         sets[i + ENGINE_SETS] = caps[i];
     return store_init(path, durability_power, sets,
                       (n < REGISTRY_CAPS_MAX ? n : REGISTRY_CAPS_MAX) + ENGINE_SETS);
+}
+
+int app_tasks_configure(const struct config *cfg)
+{
+    static struct sensitive *list;
+    struct tasks_config tc = {cfg->tasks.require_review, cfg->tasks.remind_after_h * 3600,
+                              cfg->tasks.remind_before_h * 3600, cfg->public_url};
+    tasks_configure(&tc);
+    if (list || !cfg->tasks.sensitive_words || !cfg->tasks.sensitive_words[0])
+        return ZB_OK;
+    char err[256];
+    if (!(list = sensitive_load(cfg->tasks.sensitive_words, err, sizeof err))) {
+        fprintf(stderr, "错误：tasks.sensitive_words：%s\n", err);
+        return ZB_ECONFIG;
+    }
+    tasks_set_sensitive(list);
+    return ZB_OK;
 }

@@ -14,4 +14,9 @@
  * on failure. */
 int app_store_init(const char *path, bool durability_power) ZB_MUST_USE;
 
+struct config;
+/* app_tasks_configure - hand the tasks capability its settings and sensitive-word list (loaded
+ * from tasks.sensitive_words, kept for the process). ZB_ECONFIG with the reason on stderr. */
+int app_tasks_configure(const struct config *cfg) ZB_MUST_USE;
+
 #endif

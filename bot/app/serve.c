@@ -29,6 +29,7 @@
 #include "bot/store/store.h"
 #include "bot/store/writer.h"
 #include "handlers/registry.h"
+#include "handlers/tasks/jobs.h"
 #include "webhook/http/metrics.h"
 #include "webhook/http/server.h"
 #include "webhook/qq/onebot.h"
@@ -288,6 +289,9 @@ int serve_run(const struct config *cfg)
         ZB_EIO) /* a second server only loses restore's guard */
         log_warn("serve: cannot take %s.lock; zhibu restore cannot tell that this server runs",
                  cfg->database);
+    if (app_tasks_configure(cfg) || writer_on_commit(tasks_fanout_on_commit, NULL) ||
+        tasks_fanout_start())
+        goto done;
     if (writer_on_commit(kick_sender, NULL)) {
         fprintf(stderr, "错误：无法登记发送提醒\n");
         goto done;
@@ -328,11 +332,13 @@ int serve_run(const struct config *cfg)
     log_info("zhibu: signal %d, stopping", sig);
     if (sdnotify_send("STOPPING=1") < 0)
         log_warn("zhibu: cannot tell the service manager we are stopping");
-    server_stop(srv); /* no new requests, then the router's writer */
+    tasks_fanout_stop(); /* its batches go through the writer */
+    server_stop(srv);    /* no new requests, then the router's writer */
     srv = NULL;
     writer_stop();
     status = 0;
 done:
+    tasks_fanout_stop();
     server_stop(srv);
     rest_stop(); /* after the server: no login is waiting any more */
     scheduler_stop(sch);
