@@ -10,6 +10,7 @@
 #include "handlers/menu/help.h"
 #include "handlers/menu/welcome.h"
 #include "handlers/members/demo.h"
+#include "handlers/tasks/api.h"
 #include "handlers/tasks/chat.h"
 #include "handlers/tasks/cli.h"
 #include "handlers/tasks/jobs.h"
@@ -59,6 +60,8 @@ const struct capability registry_caps[] = {
      .handlers = tasks_handlers,
      .n_handlers = N(tasks_handlers),
      .cli = tasks_cli,
+     .routes = tasks_api_routes,
+     .n_routes = TASKS_API_COUNT,
      .migrations = &tasks_migrations,
      .decisions = tasks_decisions,
      .n_decisions = N(tasks_decisions),
