@@ -17,7 +17,9 @@
 #include "bot/org/branch.h"
 #include "bot/org/identity.h"
 #include "bot/org/member.h"
+#include "bot/delivery/link.h"
 #include "handlers/tasks/chat.h"
+#include "handlers/tasks/page.h"
 #include "handlers/tasks/tasks.h"
 #include "handlers/todo/todo.h"
 
@@ -493,6 +495,64 @@ static void test_receipt_hook(void **state)
     free(s);
 }
 
+/* page - tasks_page for member's signed link to task (expires at exp; sig_tamper flips a
+ * character of the signature); the status, the HTML in out (caller frees). */
+static int page(const char *method, int64_t member, int64_t task, int64_t exp, bool tamper,
+                char **out)
+{
+    char url[LINK_URL_MAX], obj[24], path[32], m[32], e[32], sig[64];
+    snprintf(obj, sizeof obj, "%lld", (long long)task);
+    assert_int_equal(link_sign("t", member, obj, exp, url, sizeof url), ZB_OK);
+    assert_int_equal(
+        sscanf(strstr(url, "/t/"), "%31[^?]?m=%31[^&]&e=%31[^&]&sig=%63s", path, m, e, sig), 4);
+    if (tamper)
+        sig[0] = sig[0] == 'A' ? 'B' : 'A';
+    struct buf b;
+    buf_init(&b, TASKS_PAGE_MAX);
+    int status = 0;
+    assert_int_equal(tasks_page(method, path, m, e, sig, T0 + 100, &status, &b), ZB_OK);
+    *out = strdup(buf_str(&b));
+    buf_free(&b);
+    return status;
+}
+
+static void test_page(void **state)
+{
+    (void)state;
+    configure(false);
+    assert_int_equal(link_configure("https://zb.example.org", "0123456789abcdef0123", 20), ZB_OK);
+    struct actor op = actor_operator();
+    int n = 0;
+    int64_t t =
+        send_task(&op, "交通局党委/船闸支部/第一党小组", NULL, "带上<党章>&笔记", 0, T0, &n);
+    fan_all(TASKS_BATCH, T0);
+    char *html = NULL;
+    assert_int_equal(page("GET", grouped, t, T0 + 3600, false, &html), 200);
+    assert_non_null(strstr(html, "带上&lt;党章&gt;&amp;笔记")); /* escaped */
+    assert_non_null(strstr(html, "<button type=\"submit\">收到</button>"));
+    free(html);
+    assert_int_equal(page("POST", grouped, t, T0 + 3600, false, &html), 200);
+    assert_non_null(strstr(html, "已确认收到"));
+    assert_null(strstr(html, "<button"));
+    free(html);
+    assert_string_equal(unit_db_text("SELECT channel FROM task_recipients WHERE task_id = %lld AND "
+                                     "member_id = %lld",
+                                     (long long)t, (long long)grouped),
+                        "page");
+    assert_int_equal(page("POST", grouped, t, T0 + 3600, true, &html), 403); /* forged */
+    free(html);
+    assert_int_equal(page("GET", grouped, t, T0 + 50, false, &html), 410); /* expired */
+    free(html);
+    assert_int_equal(page("POST", outsider, t, T0 + 3600, false, &html), 403); /* not theirs */
+    free(html);
+    assert_int_equal(page("GET", grouped, 9999, T0 + 3600, false, &html), 404);
+    free(html);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM task_recipients WHERE member_id = %lld "
+                                 "AND task_id = %lld",
+                                 (long long)outsider, (long long)t),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_receipt_hook),
+        cmocka_unit_test(test_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
