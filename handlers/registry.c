@@ -13,6 +13,7 @@
 #include "handlers/tasks/api.h"
 #include "handlers/tasks/chat.h"
 #include "handlers/tasks/cli.h"
+#include "handlers/tasks/demo.h"
 #include "handlers/tasks/jobs.h"
 #include "handlers/tasks/tasks.h"
 #include "handlers/todo/api.h"
@@ -65,7 +66,8 @@ const struct capability registry_caps[] = {
      .migrations = &tasks_migrations,
      .decisions = tasks_decisions,
      .n_decisions = N(tasks_decisions),
-     .jobs = tasks_jobs},
+     .jobs = tasks_jobs,
+     .demo_seed = tasks_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

@@ -115,6 +115,7 @@ int tasks_fanout_start(void)
     if (F.running)
         return ZB_OK;
     F.stop = false;
+    F.kick = true; /* a task left sending by the CLI, a restart or the demo goes out at once */
     if (pthread_create(&F.th, NULL, fanout_main, NULL))
         return ZB_EIO;
     F.running = true;
