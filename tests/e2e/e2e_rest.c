@@ -450,6 +450,10 @@ static void openapi_document(void **state)
         {"get", "/api/v1/audit"},
         {"get", "/api/v1/todo"},
         {"post", "/api/v1/todo/{id}"},
+        {"get", "/api/v1/tasks"},
+        {"post", "/api/v1/tasks"},
+        {"get", "/api/v1/tasks/{id}"},
+        {"post", "/api/v1/tasks/{id}/receipt"},
         {"post", "/api/v1/wxmini/grants"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
