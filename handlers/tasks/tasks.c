@@ -962,7 +962,17 @@ int tasks_remind_run(int64_t now, int *queued)
                       now >= deadline - cfg.remind_before_s && now < deadline;
         bool r1_due = !d1 && cfg.remind_after_s > 0 && now >= sent + cfg.remind_after_s &&
                       (deadline == 0 || now < deadline);
-        if (r2_due) {
+        if (deadline > 0 && now >= deadline) {
+            /* past the deadline nobody is chased any more: close both rounds */
+            st = store_stmt("UPDATE tasks SET r1_done = ?, r2_done = ? WHERE id = ?");
+            if (!st)
+                return ZB_EDB;
+            sqlite3_bind_int64(st, 1, d1 ? d1 : now);
+            sqlite3_bind_int64(st, 2, d2 ? d2 : now);
+            sqlite3_bind_int64(st, 3, id);
+            if ((rc = store_exec_done(st)))
+                return rc;
+        } else if (r2_due) {
             if ((rc = remind_round(&t, 2, c2, now, queued)))
                 return rc;
             if (!d1) {

@@ -401,7 +401,7 @@ static void rate_limit(void **state)
      * them is refused before it reaches WeChat (earlier tests' logins count too) */
     int refused_at = 0;
     for (int i = 1; i <= LOGIN_RATE + 1 && !refused_at; i++) {
-        char code[16];
+        char code[24];
         snprintf(code, sizeof code, "flood%d", i);
         struct reply *r = login(code, NULL, 0);
         if (r->status == 429) {

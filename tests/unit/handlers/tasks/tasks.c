@@ -397,6 +397,10 @@ static void test_reminders(void **state)
     /* answered in between: no more reminders for that member */
     assert_int_equal(receipt(leader, t, deadline - 10, &r), ZB_OK);
     assert_int_equal(remind(deadline + 10), 0);
+    /* past the deadline the task is closed for reminders, so the job stops looking at it */
+    assert_int_equal(
+        unit_db_int("SELECT r1_done > 0 AND r2_done > 0 FROM tasks WHERE id = %lld", (long long)t),
+        1);
 }
 
 static int count_row(const struct tasks_report_row *r, void *arg)
