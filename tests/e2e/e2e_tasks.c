@@ -75,7 +75,7 @@ static void test_setup_roster(void **state)
     assert_int_equal(cli("member", "import", example, "--create-branches"), 0);
     /* everyone but 马晨阳 (#12) can be reached on QQ; 李建国 (#1) and 赵海燕 (#5) chat on WeChat */
     for (int i = 1; i <= 12; i++) {
-        char id[8], qq[16];
+        char id[16], qq[32];
         snprintf(id, sizeof id, "%d", i);
         snprintf(qq, sizeof qq, "1000%d", i);
         if (i != 12)
