@@ -96,6 +96,16 @@ static int teardown(void **state)
     return 0;
 }
 
+/* text_is - the query's text equals want (the result is freed). */
+#define text_is(want, ...)                                                                         \
+    do {                                                                                           \
+        char *got_ = unit_db_text(__VA_ARGS__);                                                    \
+        assert_non_null(got_);                                                                     \
+        if (strcmp(got_, want) != 0)                                                               \
+            fail_msg("expected \"%s\", got \"%s\"", want, got_);                                   \
+        free(got_);                                                                                \
+    } while (0)
+
 static void configure(bool review)
 {
     struct tasks_config c = {review, 24 * 3600, 24 * 3600, ""};
@@ -240,11 +250,10 @@ static void test_fanout_receipts_progress(void **state)
                      ZB_ENOTFOUND);
     assert_int_equal(tasks_proxy_receipt(&pl, t1, "王大爷", T0 + 301, &who, &refusal), ZB_EDENIED);
     assert_int_equal(store_commit(), ZB_OK);
-    assert_string_equal(
-        unit_db_text("SELECT channel || ',' || proxy_by FROM task_recipients WHERE member_id = "
-                     "%lld AND task_id = %lld",
-                     (long long)nophone, (long long)t1),
-        "proxy,member:3");
+    text_is("proxy,member:3",
+            "SELECT channel || ',' || proxy_by FROM task_recipients WHERE member_id = "
+            "%lld AND task_id = %lld",
+            (long long)nophone, (long long)t1);
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action = 'task_proxy'"), 1);
 
     /* progress: 7 recipients; the exempt member is neither counted nor listed */
@@ -539,10 +548,10 @@ static void test_page(void **state)
     assert_non_null(strstr(html, "已确认收到"));
     assert_null(strstr(html, "<button"));
     free(html);
-    assert_string_equal(unit_db_text("SELECT channel FROM task_recipients WHERE task_id = %lld AND "
-                                     "member_id = %lld",
-                                     (long long)t, (long long)grouped),
-                        "page");
+    text_is("page",
+            "SELECT channel FROM task_recipients WHERE task_id = %lld AND "
+            "member_id = %lld",
+            (long long)t, (long long)grouped);
     assert_int_equal(page("POST", grouped, t, T0 + 3600, true, &html), 403); /* forged */
     free(html);
     assert_int_equal(page("GET", grouped, t, T0 + 50, false, &html), 410); /* expired */
