@@ -23,6 +23,13 @@
 #include "handlers/meetings/demo.h"
 #include "handlers/meetings/jobs.h"
 #include "handlers/meetings/meetings.h"
+#include "handlers/tasks/api.h"
+#include "handlers/tasks/chat.h"
+#include "handlers/tasks/cli.h"
+#include "handlers/tasks/demo.h"
+#include "handlers/tasks/jobs.h"
+#include "handlers/tasks/page.h"
+#include "handlers/tasks/tasks.h"
 #include "handlers/todo/api.h"
 #include "handlers/todo/chat.h"
 #include "handlers/todo/cli.h"
@@ -32,6 +39,7 @@
 #include "handlers/study/cli.h"
 #include "handlers/study/demo.h"
 #include "handlers/study/jobs.h"
+#include "handlers/study/page.h"
 #include "handlers/study/study.h"
 #include "handlers/quiz/api.h"
 #include "handlers/quiz/chat.h"
@@ -62,6 +70,9 @@ static const struct handler *const quiz_handlers[] = {&quiz_handler, &quiz_wrong
 static const struct decision_kind *const quiz_decisions[] = {&quiz_review_kind, &quiz_sign_kind};
 static const struct handler *const meetings_handlers[] = {&meetings_handler};
 static const struct handler *const dues_handlers[] = {&dues_handler, &dues_pay_handler};
+static const struct handler *const tasks_handlers[] = {
+    &tasks_notice_handler, &tasks_progress_handler, &tasks_proxy_handler};
+static const struct decision_kind *const tasks_decisions[] = {&tasks_review_kind};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -95,6 +106,9 @@ const struct capability registry_caps[] = {
      .decisions = study_decisions,
      .n_decisions = N(study_decisions),
      .jobs = study_jobs,
+     .page_prefix = "/s/",
+     .page = study_page_door,
+     .page_max = STUDY_PAGE_MAX,
      .demo_seed = study_demo_seed},
     {.name = "quiz",
      .handlers = quiz_handlers,
@@ -124,6 +138,21 @@ const struct capability registry_caps[] = {
      .migrations = &dues_migrations,
      .jobs = dues_jobs,
      .demo_seed = dues_demo_seed},
+    {.name = "tasks",
+     .handlers = tasks_handlers,
+     .n_handlers = N(tasks_handlers),
+     .cli = tasks_cli,
+     .routes = tasks_api_routes,
+     .n_routes = TASKS_API_COUNT,
+     .migrations = &tasks_migrations,
+     .decisions = tasks_decisions,
+     .n_decisions = N(tasks_decisions),
+     .jobs = tasks_jobs,
+     .ack_hook = tasks_receipt_hook, /* 收到 is the acknowledgement handler's word */
+     .page_prefix = "/t/",
+     .page = tasks_page,
+     .page_max = TASKS_PAGE_MAX,
+     .demo_seed = tasks_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

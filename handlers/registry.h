@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "bot/api/cli.h"
+#include "bot/base/buf.h"
 #include "bot/chat/router.h"
 #include "bot/base/err.h"
 
@@ -33,6 +34,14 @@ struct capability {
     size_t n_decisions;                           /* how many */
     /* jobs - register its scheduler jobs (scheduler_register); NULL for none */
     int (*jobs)(void);
+    /* page_prefix, page - its H5 page (DESIGN.md: /s/ study, /t/ tasks, /m/ meetings), opened
+     * by a signed link: page renders method on path with the link's m, e and sig at now into
+     * html (at most page_max bytes) and *status; it runs in one writer job (a transaction).
+     * ZB_OK, or a code (the door answers 500). NULL for none. */
+    const char *page_prefix;
+    int (*page)(const char *method, const char *path, const char *m, const char *e, const char *sig,
+                int64_t now, int *status, struct buf *html);
+    size_t page_max;
     /* demo_seed - add its demo data (idempotent, inside the caller's transaction); NULL */
     int (*demo_seed)(void);
     /* ack_hook - its interest in the acknowledgement words (handlers/ack/ack.h: a task

@@ -444,6 +444,8 @@ int cli_main(const struct cli_table *t, int argc, char **argv)
             goto done;
         c.timezone = loaded->timezone;
         c.setting = setting;
+        if (app_tasks_configure(loaded))
+            goto done;
     }
     if (as && (status = resolve_actor(as, &actor)) != 0)
         goto done;

@@ -33,6 +33,11 @@ struct config {
     char *link_secret;      /* server.link_secret: key of signed links, "" = kept in the DB */
     long session_ttl_s;     /* session.ttl_s: a multi-turn conversation expires after this */
     struct {
+        bool require_review;  /* tasks.require_review: a second committee member approves */
+        long remind_after_h;  /* tasks.remind_after_h: first reminder after sending, 0 = none */
+        long remind_before_h; /* tasks.remind_before_h: second before the deadline, 0 = none */
+    } tasks;
+    struct {
         bool enabled;            /* serve /wechat */
         char *app_id;            /* AppID: the receive-id inside encrypted messages */
         char *app_secret;        /* AppSecret, for the API (secret) */

@@ -4,6 +4,9 @@
 #include <stdio.h>
 
 #include "bot/app/config.h"
+#include "bot/base/sensitive.h"
+#include "handlers/tasks/tasks.h"
+
 #include "bot/chat/replay_log.h"
 #include "bot/delivery/grants.h"
 #include "bot/org/apisession.h"
@@ -38,4 +41,22 @@ int app_study_init(const struct config *cfg)
     if (rc)
         fprintf(stderr, "错误：配置有误：%s\n", err);
     return rc;
+}
+
+int app_tasks_configure(const struct config *cfg)
+{
+    static struct sensitive *list;
+    struct tasks_config tc = {cfg->tasks.require_review, cfg->tasks.remind_after_h * 3600,
+                              cfg->tasks.remind_before_h * 3600, cfg->public_url};
+    tasks_configure(&tc);
+    /* the same list as study's imports (content.sensitive_words): every broadcast is checked */
+    if (list || !cfg->content.sensitive_words || !cfg->content.sensitive_words[0])
+        return ZB_OK;
+    char err[256];
+    if (!(list = sensitive_load(cfg->content.sensitive_words, err, sizeof err))) {
+        fprintf(stderr, "错误：content.sensitive_words：%s\n", err);
+        return ZB_ECONFIG;
+    }
+    tasks_set_sensitive(list);
+    return ZB_OK;
 }

@@ -18,5 +18,8 @@ struct config;
 /* app_study_init - hand the study capability its settings (content.*, study.*): audiences
  * parsed, the sensitive-word list loaded. Non-zero with a Chinese message on stderr. */
 int app_study_init(const struct config *cfg) ZB_MUST_USE;
+/* app_tasks_configure - hand the tasks capability its settings and sensitive-word list (loaded
+ * from content.sensitive_words, kept for the process). ZB_ECONFIG with the reason on stderr. */
+int app_tasks_configure(const struct config *cfg) ZB_MUST_USE;
 
 #endif

@@ -5,7 +5,6 @@
 #include "bot/app/open.h"
 #include "bot/base/clock.h"
 #include "bot/base/xmalloc.h"
-#include "handlers/study/page.h"
 #include "webhook/http/async.h"
 #include "bot/app/serve.h"
 #include "bot/store/backup.h"
@@ -33,6 +32,7 @@
 #include "bot/store/store.h"
 #include "bot/store/writer.h"
 #include "handlers/registry.h"
+#include "handlers/tasks/jobs.h"
 #include "webhook/http/metrics.h"
 #include "webhook/http/server.h"
 #include "webhook/qq/onebot.h"
@@ -202,18 +202,21 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
     }
 }
 
-/* The study page /s/ID: verified, rendered and the read recorded in one writer job. */
-struct study_page_job {
-    char path[ROUTE_PATH_MAX + 1];
-    char *m, *e, *sig;
-    int64_t now;
-    int status;
-    struct buf html;
+/* One H5 page request (a capability's page slot): verified, rendered and whatever it records
+ * (a read, a receipt) written in one writer job. */
+struct page_job {
+    const struct capability *cap;  /* whose page */
+    char method[8];                /* GET or POST */
+    char path[ROUTE_PATH_MAX + 1]; /* "/s/12" */
+    char *m, *e, *sig;             /* the signed link's query, NULL when absent */
+    int64_t now;                   /* when it was asked */
+    int status;                    /* OUT: the HTTP status */
+    struct buf html;               /* OUT: the page */
 };
 
-static void study_page_free(void *arg)
+static void page_free(void *arg)
 {
-    struct study_page_job *j = arg;
+    struct page_job *j = arg;
     free(j->m);
     free(j->e);
     free(j->sig);
@@ -221,36 +224,63 @@ static void study_page_free(void *arg)
     free(j);
 }
 
-static int study_page_run(void *arg)
+static int page_run(void *arg)
 {
-    struct study_page_job *j = arg;
-    study_page(j->path, j->m, j->e, j->sig, j->now, &j->status, &j->html);
-    return ZB_OK;
+    struct page_job *j = arg;
+    return j->cap->page(j->method, j->path, j->m, j->e, j->sig, j->now, &j->status, &j->html);
 }
 
-static void study_page_done(struct http_request *req, void *arg, int rc, struct http_response *resp)
+static void page_done(struct http_request *req, void *arg, int rc, struct http_response *resp)
 {
     (void)req;
-    struct study_page_job *j = arg;
+    struct page_job *j = arg;
     resp->status = rc ? 500 : j->status;
     resp->content_type = "text/html; charset=utf-8";
+    if (rc)
+        buf_reset(&j->html);
     if (buf_append(&resp->body, buf_str(&j->html), j->html.len))
         resp->status = 500;
 }
 
-static void study_page_handle(const struct config *cfg, struct http_request *req,
-                              struct http_response *resp)
+/* page_handle - the route of every capability's page prefix. */
+static void page_handle(const struct config *cfg, struct http_request *req,
+                        struct http_response *resp)
 {
     (void)cfg;
-    struct study_page_job *j = xcalloc(1, sizeof *j);
+    const struct capability *cap = NULL;
+    for (size_t i = 0; i < registry_caps_count && !cap; i++)
+        if (registry_caps[i].page && strncmp(req->path, registry_caps[i].page_prefix,
+                                             strlen(registry_caps[i].page_prefix)) == 0)
+            cap = &registry_caps[i];
+    if (!cap) {
+        http_error(resp, 404, "no such page");
+        return;
+    }
+    struct page_job *j = xcalloc(1, sizeof *j);
+    j->cap = cap;
+    snprintf(j->method, sizeof j->method, "%s", req->method);
     snprintf(j->path, sizeof j->path, "%s", req->path);
     const char *q[3] = {http_query(req, "m"), http_query(req, "e"), http_query(req, "sig")};
     j->m = q[0] ? xstrndup(q[0], 64) : NULL;
     j->e = q[1] ? xstrndup(q[1], 64) : NULL;
     j->sig = q[2] ? xstrndup(q[2], 128) : NULL;
     j->now = clock_now();
-    buf_init(&j->html, STUDY_PAGE_MAX);
-    http_async_write(req, resp, study_page_run, j, study_page_free, study_page_done);
+    buf_init(&j->html, cap->page_max);
+    http_async_write(req, resp, page_run, j, page_free, page_done);
+}
+
+/* pages_route - one route per capability page prefix; false when routes has no room. */
+static bool pages_route(struct route *routes, size_t *n, size_t max)
+{
+    for (size_t i = 0; i < registry_caps_count; i++) {
+        if (!registry_caps[i].page)
+            continue;
+        if (*n == max)
+            return false;
+        routes[(*n)++] = (struct route){registry_caps[i].page_prefix, ROUTE_GET | ROUTE_POST,
+                                        EP_OTHER, page_handle};
+    }
+    return true;
 }
 
 /* api_start - the REST door over every capability's routes and the engine's, its route
@@ -321,7 +351,7 @@ int serve_run(const struct config *cfg)
     struct scheduler *sch = NULL;
     struct sender_config scfg;
     struct send_client *clients[PLATFORM_COUNT] = {NULL};
-    struct route routes[PLATFORM_COUNT + 2];
+    struct route routes[PLATFORM_COUNT + 2 + REGISTRY_CAPS_MAX];
     size_t nroutes = 0;
     char err[ERR_MAX];
     int status = 1;
@@ -343,6 +373,9 @@ int serve_run(const struct config *cfg)
         ZB_EIO) /* a second server only loses restore's guard */
         log_warn("serve: cannot take %s.lock; zhibu restore cannot tell that this server runs",
                  cfg->database);
+    if (app_tasks_configure(cfg) || writer_on_commit(tasks_fanout_on_commit, NULL) ||
+        tasks_fanout_start())
+        goto done;
     if (writer_on_commit(kick_sender, NULL)) {
         fprintf(stderr, "错误：无法登记发送提醒\n");
         goto done;
@@ -367,8 +400,9 @@ int serve_run(const struct config *cfg)
     notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
         (cfg->api.enabled && api_start(cfg, routes, &nroutes, err, sizeof err)) ||
-        (routes[nroutes++] = (struct route){"/s/", ROUTE_GET, EP_OTHER, study_page_handle},
-         server_start(cfg, routes, nroutes, &srv, err, sizeof err))) {
+        (!pages_route(routes, &nroutes, sizeof routes / sizeof routes[0]) &&
+         snprintf(err, sizeof err, "页面太多") > 0) ||
+        server_start(cfg, routes, nroutes, &srv, err, sizeof err)) {
         fprintf(stderr, "错误：%s\n", err);
         goto done;
     }
@@ -390,6 +424,7 @@ int serve_run(const struct config *cfg)
 done:
     /* producers first, the writer last: no request, login, job or delivery may still hand it
      * work (a job after writer_stop would start the writer again during the exit) */
+    tasks_fanout_stop(); /* its batches go through the writer: before it */
     server_stop(srv);
     rest_stop(); /* after the server: no login is waiting any more */
     scheduler_stop(sch);

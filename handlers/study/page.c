@@ -167,3 +167,17 @@ void study_page(const char *path, const char *m, const char *e, const char *sig,
 done:
     study_item_clear(&it);
 }
+
+int study_page_door(const char *method, const char *path, const char *m, const char *e,
+                    const char *sig, int64_t now, int *status, struct buf *html)
+{
+    if (strcmp(method, "GET") != 0) {
+        *status = 405;
+        return buf_appendz(html,
+                           "<!DOCTYPE html><meta charset=\"utf-8\"><p>只能打开，不能提交。</p>")
+                   ? ZB_ETOOBIG
+                   : ZB_OK;
+    }
+    study_page(path, m, e, sig, now, status, html);
+    return ZB_OK;
+}

@@ -27,4 +27,8 @@ int study_html_escape(struct buf *out, const char *s) ZB_MUST_USE;
 void study_page(const char *path, const char *m, const char *e, const char *sig, int64_t now,
                 int *status, struct buf *html);
 
+/* study_page_door - study_page as the registry's page slot: GET only (anything else 405). */
+int study_page_door(const char *method, const char *path, const char *m, const char *e,
+                    const char *sig, int64_t now, int *status, struct buf *html) ZB_MUST_USE;
+
 #endif

@@ -19,6 +19,7 @@
 #   BENCH_PORT [18480] first port tried
 #   BENCH_SCENARIOS [ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery]
 #   BENCH_CHAT_MEMBERS [500] bound members sending the chat_mix pool
+#   BENCH_SCENARIOS [ceiling wechat_plain wechat_aes onebot_group qqbot delivery tasks]
 #   BENCH_KEEP [0] 1 keeps the temporary directory (configs, databases, logs, pools)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,6 +31,7 @@ POOL=${BENCH_POOL:-$((DURATION * 20000))}
 PORT=${BENCH_PORT:-18480}
 SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery}
 CHAT_MEMBERS=${BENCH_CHAT_MEMBERS:-500}
+SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain wechat_aes onebot_group qqbot delivery tasks}
 WRK_TIMEOUT=2s # a request slower than this counts as a wrk timeout
 
 # Targets from the issue.
@@ -545,6 +547,78 @@ scenario_delivery() {
     R_SHARE+=("-")
     R_VERDICT+=("$verdict (msg/s>=2000, $n in <10s)")
     NOTES+=("delivery: $sent of $n broadcast messages sent in ${secs}s from start-up; req/s is msg/s")
+}
+
+# tasks: a task from the secretary to BENCH_BROADCAST (10,000) members of one branch, sent over
+# REST while wrk replays the plaintext WeChat pool: the row is the chat replies during the
+# broadcast (compare p99 with wechat_plain, the same pool without it); the note says how long the
+# fan-out (queued through notify, one batch per writer transaction) and the delivery to the fake
+# platforms took. The platforms' rate limits are 0 here (no limit), as in scenario_delivery.
+scenario_tasks() {
+    local n=${BENCH_BROADCAST:-10000} dir="$TMP/tasks" i fport="" fake_pid p token
+    mkdir -p "$dir"
+    p=$(pool plain)
+    make -s --no-print-directory build/release/tests/fakes/fake_platform
+    build/release/tests/fakes/fake_platform --port-file "$dir/fake.port" --wechat-appid "$APP_ID" \
+        --wechat-secret bench-secret --onebot-token bench-ob >"$dir/fake.log" 2>&1 &
+    fake_pid=$!
+    for i in $(seq 100); do
+        [ -s "$dir/fake.port" ] && fport=$(cat "$dir/fake.port") && break
+        sleep 0.05
+    done
+    [ -n "$fport" ] || { echo "bench: fake_platform did not start" >&2; kill "$fake_pid"; return 1; }
+    next_port
+    printf '%s\n' "{ \"listen\": \"127.0.0.1:$PORT\", \"database\": \"$dir/zhibu.db\"," \
+        " \"log_level\": \"warn\", \"api\": { \"enabled\": true, \"rate_per_min\": 100000 }," \
+        " \"wechat\": { \"enabled\": true, \"token\": \"$TOKEN\", \"app_id\": \"$APP_ID\"," \
+        "   \"app_secret\": \"bench-secret\", \"api_base\": \"http://127.0.0.1:$fport\"," \
+        "   \"timestamp_window_s\": 0, \"template\": { \"broadcast\": \"TPL\" } }," \
+        " \"onebot\": { \"enabled\": true, \"access_token\": \"bench-ob\"," \
+        "   \"api_base\": \"http://127.0.0.1:$fport\" }," \
+        " \"outbox\": { \"concurrency\": 32 }," \
+        " \"ratelimit\": { \"wechat\": 0, \"onebot\": 0, \"qqbot\": 0 } }" >"$dir/zhibu.json"
+    "$OUT/server" branch add 压测党委/压测支部 --config "$dir/zhibu.json" >/dev/null
+    sqlite3 "$dir/zhibu.db" \
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $n)
+         INSERT INTO members(id, name, branch_id, roles, created_at, updated_at)
+           SELECT i, 'm' || i, (SELECT id FROM branches WHERE name = '压测支部'),
+                  CASE WHEN i = 1 THEN 'secretary' ELSE '' END, 0, 0 FROM k;
+         INSERT INTO identities(platform, account, ext_id, member_id, first_seen, last_seen)
+           SELECT CASE WHEN id % 2 THEN 'wechat' ELSE 'onebot' END, '',
+                  CASE WHEN id % 2 THEN 'oBench' || id ELSE CAST(100000 + id AS TEXT) END,
+                  id, 0, 0 FROM members;"
+    token=$("$OUT/server" api token --member 1 --config "$dir/zhibu.json")
+    start_server tasks "$OUT/server" serve --config "$dir/zhibu.json" ||
+        { kill "$fake_pid"; return 1; }
+    # one second into wrk's run, the secretary sends the task; then watch it go out
+    (
+        sleep 1
+        t0=$(date +%s.%N)
+        curl -s -o /dev/null -H "Authorization: Bearer $token" -X POST \
+            -d '{"text":"请于本周五前完成第三季度学习，回复收到确认"}' \
+            "http://127.0.0.1:$PORT/api/v1/tasks"
+        queued_at="" sent=0
+        for i in $(seq 600); do
+            [ -n "$queued_at" ] || [ "$(sqlite3 "$dir/zhibu.db" \
+                "SELECT count(*) FROM task_recipients" 2>/dev/null || echo 0)" -lt "$n" ] ||
+                queued_at=$(date +%s.%N)
+            sent=$(sqlite3 "$dir/zhibu.db" \
+                "SELECT count(*) FROM outbox WHERE status='sent' AND idem_key LIKE 'task:%'" \
+                2>/dev/null || echo 0)
+            [ "$sent" -ge "$n" ] && break
+            sleep 0.05
+        done
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v q="${queued_at:-0}" -v b="$t1" -v s="$sent" -v n="$n" 'BEGIN {
+            printf "tasks: %d recipients queued in %s s, %d of %d delivered in %.2f s (rate limits 0)\n",
+                n, (q > 0 ? sprintf("%.2f", q - a) : "-"), s, n, b - a }' >"$dir/broadcast.txt"
+    ) &
+    local watcher=$!
+    measure tasks "$p" 20 "$dir/zhibu.db"
+    wait "$watcher" 2>/dev/null || true
+    kill "$fake_pid" 2>/dev/null || true
+    wait "$fake_pid" 2>/dev/null || true
+    NOTES+=("$(cat "$dir/broadcast.txt" 2>/dev/null || echo "tasks: the broadcast did not finish before the server stopped") (the row: chat replies during it; compare p99 with wechat_plain)")
 }
 
 # ---- main -----------------------------------------------------------------------------------
