@@ -159,6 +159,28 @@ int group_rule_bind(const char *platform, const char *group, int64_t branch_id, 
     return store_exec_done(st);
 }
 
+static const char sql_bound[] =
+    "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT b.id FROM branches b JOIN sub "
+    "ON b.parent_id=sub.id) SELECT platform, group_id FROM group_rules "
+    "WHERE branch_id IN sub AND branch_id<>0 ORDER BY platform, group_id";
+
+int group_rule_each_bound(int64_t root,
+                          int (*fn)(void *arg, const char *platform, const char *group), void *arg)
+{
+    sqlite3_stmt *st = store_stmt(sql_bound);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, root);
+    int rc, out = ZB_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((out = fn(arg, store_text(st, 0), store_text(st, 1))) != 0)
+            break;
+    sqlite3_reset(st);
+    if (out)
+        return out;
+    return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
 int group_rule_branch(const char *platform, const char *group, int64_t *branch_id)
 {
     struct group_rule r;

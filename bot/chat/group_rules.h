@@ -68,6 +68,14 @@ int group_rule_bind(const char *platform, const char *group, int64_t branch_id,
  * none). ZB_EDB on failure (*branch_id then 0). */
 int group_rule_branch(const char *platform, const char *group, int64_t *branch_id) ZB_MUST_USE;
 
+/*
+ * group_rule_each_bound - call fn(arg, platform, group) for every group bound to root or to an
+ * organisation below it, in platform and group order; a non-zero return stops and is returned.
+ */
+int group_rule_each_bound(int64_t root,
+                          int (*fn)(void *arg, const char *platform, const char *group),
+                          void *arg) ZB_MUST_USE;
+
 /* group_rule_reset - delete the row: the group follows the defaults. ZB_ENOTFOUND if none. */
 int group_rule_reset(const char *platform, const char *group) ZB_MUST_USE;
 

@@ -15,6 +15,8 @@
 #include "bot/org/audit.h"
 #include "bot/org/branch.h"
 #include "bot/store/store.h"
+#include "bot/chat/group_rules.h"
+#include "bot/delivery/outbox.h"
 #include "handlers/todo/todo.h"
 
 #define LINK_DAYS (14 * 86400) /* a task's signed link stays valid this long */
@@ -457,6 +459,33 @@ static int fan_one(const struct member *m, void *arg)
     return store_exec_done(st);
 }
 
+/* post_group - the task posted once into a QQ group bound to its organisation (or one below):
+ * members there see it where they talk; their 收到 there counts when it addresses zhibu. */
+static int post_group(void *arg, const char *platform, const char *group)
+{
+    const struct fan_call *k = arg;
+    const struct task *t = k->t;
+    enum outbox_rcpt rcpt = strcmp(platform, "onebot") == 0  ? RCPT_ONEBOT_GROUP
+                            : strcmp(platform, "qqbot") == 0 ? RCPT_QQBOT_GROUP
+                                                             : (enum outbox_rcpt) - 1;
+    if ((int)rcpt < 0)
+        return ZB_OK;
+    char key[NOTIFY_KEY_MAX], text[TASKS_TEXT_MAX + 200], day[32] = "";
+    snprintf(key, sizeof key, "task:%lld:group:%s:%s", (long long)t->id, platform, group);
+    if (t->deadline)
+        format_day(t->deadline, day, sizeof day);
+    snprintf(text, sizeof text, "【%s %lld】%s\n%s%s%s收到请 @我 回复“收到”。",
+             t->deadline ? "任务" : "通知", (long long)t->id, t->text, t->deadline ? "截止：" : "",
+             day, t->deadline ? "\n" : "");
+    struct outbox_msg msg = {.idem_key = key,
+                             .rcpt = rcpt,
+                             .to = group,
+                             .kind = OUTBOX_BROADCAST,
+                             .text = text,
+                             .topic = "tasks.issued"};
+    return outbox_push(&msg, NULL);
+}
+
 int tasks_fanout_step(int64_t now, size_t max, bool *more)
 {
     assert(store_in_tx());
@@ -476,6 +505,8 @@ int tasks_fanout_step(int64_t now, size_t max, bool *more)
     if ((rc = tasks_get(id, &t)))
         return rc;
     struct fan_call k = {&t, now};
+    if (cursor == 0 && (rc = group_rule_each_bound(t.org_id, post_group, &k)))
+        return rc; /* the first batch also posts into the bound QQ groups (idempotent keys) */
     int64_t last = cursor;
     long seen = 0;
     if ((rc = each_member(t.org_id, cursor, (long)max, fan_one, &k, &last, &seen)))

@@ -91,7 +91,14 @@ static void test_setup_roster(void **state)
 static void test_cli_add_and_status(void **state)
 {
     (void)state;
+    /* a QQ group bound to the branch gets the task once, where the members talk */
+    assert_int_equal(
+        cli("group", "bind", "--platform", "onebot", "--group", "9100", "--branch", BRANCH), 0);
     assert_int_equal(cli("task", "add", "--branch", BRANCH, "周五前上报学习心得"), 0);
+    assert_int_equal(db("SELECT count(*) FROM outbox WHERE rcpt = 'onebot_group' AND to_id = "
+                        "'9100' AND idem_key = 'task:1:group:onebot:9100' AND text LIKE "
+                        "'%%周五前上报学习心得%%'"),
+                     1);
     assert_contains(out, "通知 1 已发给 12 人");
     assert_int_equal(db("SELECT count(*) FROM task_recipients WHERE task_id = 1"), 12);
     assert_int_equal(db("SELECT count(*) FROM outbox WHERE idem_key LIKE 'task:1:member:%%'"), 12);
