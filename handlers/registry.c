@@ -23,6 +23,7 @@
 #include "handlers/meetings/demo.h"
 #include "handlers/meetings/jobs.h"
 #include "handlers/meetings/meetings.h"
+#include "handlers/meetings/page.h"
 #include "handlers/tasks/api.h"
 #include "handlers/tasks/chat.h"
 #include "handlers/tasks/cli.h"
@@ -128,6 +129,9 @@ const struct capability registry_caps[] = {
      .n_routes = MEETINGS_API_COUNT,
      .migrations = &meetings_migrations,
      .jobs = meetings_jobs,
+     .page_prefix = "/m/",
+     .page = meetings_page,
+     .page_max = MEETINGS_PAGE_MAX,
      .demo_seed = meetings_demo_seed},
     {.name = "dues",
      .handlers = dues_handlers,

@@ -1,5 +1,7 @@
 /* meetings.c - the rules and tables of 三会一课 (see meetings.h). */
 #include "handlers/meetings/meetings.h"
+#include "handlers/meetings/page.h"
+#include "bot/delivery/link.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -289,6 +291,9 @@ static int tell(const struct meeting *m, const char *what, const char *suffix)
     for (size_t i = 0; rc == ZB_OK && i < n; i++) {
         snprintf(key, sizeof key, "meeting:%lld:r%d:member:%lld:%s", (long long)m->id, m->rev,
                  (long long)ids[i], suffix);
+        char link[LINK_URL_MAX];
+        meetings_link(m->id, ids[i], m->starts_at, link, sizeof link);
+        f.link = link[0] ? link : NULL; /* the member's own /m/ page: details and 签到 */
         rc = notify_send(ids[i], "meeting.notice", NOTIFY_URGENT, key, &f, NULL);
         if (rc == ZB_ENOTFOUND)
             rc = ZB_OK;
@@ -1077,6 +1082,9 @@ int meetings_remind(int64_t now, int *sent)
             struct notify_result res;
             snprintf(key, sizeof key, "meeting:%lld:r%d:member:%lld:%s", (long long)s.m.id, s.m.rev,
                      (long long)s.people[j].member_id, hour ? "1h" : "24h");
+            char link[LINK_URL_MAX];
+            meetings_link(s.m.id, s.people[j].member_id, s.m.starts_at, link, sizeof link);
+            f.link = link[0] ? link : NULL;
             rc = notify_send(s.people[j].member_id, "meeting.reminder",
                              hour ? NOTIFY_URGENT : NOTIFY_ROUTINE, key, &f, &res);
             if (rc == ZB_ENOTFOUND)

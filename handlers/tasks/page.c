@@ -6,54 +6,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/base/html.h"
 #include "bot/delivery/link.h"
 #include "bot/store/store.h"
 #include "handlers/tasks/tasks.h"
 
-static const char head[] =
-    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-    "<title>支部通知</title><style>body{font-size:22px;line-height:1.6;margin:1em;"
-    "max-width:40em}button{font-size:28px;padding:.5em 2em}</style></head><body>";
-static const char tail[] = "</body></html>";
-
-/* escape - s into b with &, <, >, " and ' escaped, newlines as <br>. */
-static int escape(struct buf *b, const char *s)
-{
-    int rc = ZB_OK;
-    for (; *s && !rc; s++) {
-        switch (*s) {
-        case '&':
-            rc = buf_appendz(b, "&amp;");
-            break;
-        case '<':
-            rc = buf_appendz(b, "&lt;");
-            break;
-        case '>':
-            rc = buf_appendz(b, "&gt;");
-            break;
-        case '"':
-            rc = buf_appendz(b, "&quot;");
-            break;
-        case '\'':
-            rc = buf_appendz(b, "&#39;");
-            break;
-        case '\n':
-            rc = buf_appendz(b, "<br>");
-            break;
-        default:
-            rc = buf_append(b, s, 1);
-        }
-    }
-    return rc;
-}
-
 static int short_page(struct buf *html, const char *text)
 {
-    int rc = buf_appendz(html, head);
+    int rc = html_head(html, "支部通知");
     if (!rc)
         rc = buf_appendf(html, "<p>%s</p>", text);
-    return rc ? rc : buf_appendz(html, tail);
+    return rc ? rc : html_tail(html);
 }
 
 struct mark_call {
@@ -124,11 +87,11 @@ int tasks_page(const char *method, const char *path, const char *m, const char *
         return short_page(html, "这条通知没有发给你。");
     }
     *status = 200;
-    rc = buf_appendz(html, head);
+    rc = html_head(html, "支部通知");
     if (!rc)
         rc = buf_appendf(html, "<h1>%s %lld</h1><p>", t.deadline ? "任务" : "通知", id);
     if (!rc)
-        rc = escape(html, t.text);
+        rc = html_escape(html, t.text);
     if (!rc)
         rc = buf_appendz(html, "</p>");
     if (!rc && t.deadline) {
@@ -147,5 +110,5 @@ int tasks_page(const char *method, const char *path, const char *m, const char *
                          "<button type=\"submit\">收到</button></form>",
                          id, m, e, sig);
     }
-    return rc ? rc : buf_appendz(html, tail);
+    return rc ? rc : html_tail(html);
 }

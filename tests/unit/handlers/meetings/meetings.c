@@ -16,6 +16,8 @@
 #include "bot/org/role.h"
 #include "bot/store/migrations.h"
 #include "handlers/meetings/meetings.h"
+#include "bot/delivery/link.h"
+#include "handlers/meetings/page.h"
 
 static int64_t br, g1, g2;
 static int64_t sec, org, lead1, m1, m2, prob, exempt, m3;
@@ -324,6 +326,57 @@ static void test_report_and_minutes(void **state)
     assert_int_equal(meetings_minutes(&a, m.id, "", later), ZB_EINVAL);
 }
 
+/* page_call - meetings_page on the signed URL url (its path and query) at now. */
+static int page_call(const char *method, const char *url, int64_t now, int *status, struct buf *b)
+{
+    char path[128], m[32] = "", e[32] = "", sig[96] = "";
+    const char *p = strstr(url, "/m/"), *q = strchr(url, '?');
+    assert_non_null(p);
+    assert_non_null(q);
+    snprintf(path, sizeof path, "%.*s", (int)(q - p), p);
+    assert_int_equal(sscanf(q, "?m=%31[^&]&e=%31[^&]&sig=%95s", m, e, sig), 3);
+    buf_reset(b);
+    return meetings_page(method, path, m, e, sig, now, status, b);
+}
+
+static void test_page(void **state)
+{
+    (void)state;
+    static const unsigned char secret[32] = "zhibu-unit-test-link-secret-0001";
+    assert_int_equal(link_configure("http://127.0.0.1:8080", secret, sizeof secret), ZB_OK);
+    struct actor a = actor_member(sec, "wechat");
+    int64_t start = local(2026, 12, 3, 15, 0);
+    int64_t id = add(&a, MK_LESSON, NULL, start, NULL);
+    char url[LINK_URL_MAX];
+    meetings_link(id, m1, start, url, sizeof url);
+    struct buf b;
+    buf_init(&b, MEETINGS_PAGE_MAX);
+    int status = 0;
+    /* the member's page: what, when, where, and the button */
+    assert_int_equal(page_call("GET", url, NOW, &status, &b), ZB_OK);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(buf_str(&b), "三楼会议室"));
+    assert_non_null(strstr(buf_str(&b), "<button"));
+    /* too early to check in; in the window it records the check-in once */
+    assert_int_equal(page_call("POST", url, start - 3600, &status, &b), ZB_OK);
+    assert_non_null(strstr(buf_str(&b), "不在签到时间内"));
+    assert_int_equal(page_call("POST", url, start - 600, &status, &b), ZB_OK);
+    assert_non_null(strstr(buf_str(&b), "签到成功"));
+    assert_null(strstr(buf_str(&b), "<button"));
+    assert_int_equal(page_call("POST", url, start - 300, &status, &b), ZB_OK);
+    assert_non_null(strstr(buf_str(&b), "已经签过到"));
+    /* a tampered link, an expired one */
+    char bad[LINK_URL_MAX];
+    snprintf(bad, sizeof bad, "%s", url);
+    bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == 'A' ? 'B' : 'A';
+    assert_int_equal(page_call("GET", bad, NOW, &status, &b), ZB_OK);
+    assert_int_equal(status, 403);
+    assert_int_equal(page_call("GET", url, start + (MEETINGS_LINK_DAYS + 1) * 86400, &status, &b),
+                     ZB_OK);
+    assert_int_equal(status, 410);
+    buf_free(&b);
+}
+
 static void test_field_cut(void **state)
 {
     (void)state;
@@ -347,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_reminders_change_cancel),
         cmocka_unit_test(test_report_and_minutes),
         cmocka_unit_test(test_field_cut),
+        cmocka_unit_test(test_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
