@@ -72,7 +72,7 @@ static int list_mine(struct handler_ctx *c, struct reply *out)
                          rows[i].received_at ? "已收到" : "未回复");
     }
     if (!rc)
-        rc = buf_appendz(&b, "回复“收到 编号”确认。回复 0 返回菜单");
+        rc = buf_appendz(&b, "回复“收到 编号”确认。\n回复 0 返回菜单。");
     if (!rc)
         reply_text(out, buf_str(&b));
 done:
@@ -353,7 +353,8 @@ int tasks_receipt_hook(struct handler_ctx *c, const char *word, bool *handled, b
             reply_textf(out, "已确认收到通知 %lld。你还有 %d 条通知未回复，发送“通知”查看。",
                         (long long)r.task_id, r.open);
         else
-            reply_textf(out, "已确认收到通知 %lld，谢谢！", (long long)r.task_id);
+            reply_textf(out, "已确认收到通知 %lld，谢谢！\n回复 0 返回菜单。",
+                        (long long)r.task_id);
         break;
     case ZB_EDONE:
         reply_text(out, "发给你的通知都已确认，谢谢！回复 0 返回菜单");
