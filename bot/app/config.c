@@ -260,10 +260,10 @@ static const struct key keys[] = {
      "TO a path, * or external): the hops come after the sender's climb up the tree"},
     {"transfer.remind_after_days", K_INT, F(transfer.remind_after_days), 1, 60, "3", NULL, NULL,
      "a transfer step idle this many days reminds its approver"},
-    {"transfer.validity_city_days", K_INT, F(transfer.validity_city_days), 1, 180, "10", NULL,
-     NULL, "default validity of a letter within the city (sources conflict: 10 days)"},
-    {"transfer.validity_outside_days", K_INT, F(transfer.validity_outside_days), 1, 180, "30",
-     NULL, NULL, "default validity of a letter outside the city (sources conflict: 30 days)"},
+    {"transfer.validity_city_days", K_INT, F(transfer.validity_city_days), 1, 180, "10", NULL, NULL,
+     "default validity of a letter within the city (sources conflict: 10 days)"},
+    {"transfer.validity_outside_days", K_INT, F(transfer.validity_outside_days), 1, 180, "30", NULL,
+     NULL, "default validity of a letter outside the city (sources conflict: 30 days)"},
     {"transfer.validity_max_days", K_INT, F(transfer.validity_max_days), 1, 180, "90", NULL, NULL,
      "the longest validity of a letter (3 months; 6 across provinces: 180)"},
     {"transfer.expiry_warn_days", K_INT, F(transfer.expiry_warn_days), 0, 30, "3", NULL, NULL,
@@ -864,8 +864,9 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     dues_configure(&dues); /* the rules are process-wide, like the time zone */
     if (c->transfer.validity_city_days > c->transfer.validity_max_days ||
         c->transfer.validity_outside_days > c->transfer.validity_max_days) {
-        snprintf(sub, sizeof sub, "key \"transfer.validity_max_days\": smaller than a default "
-                                  "validity");
+        snprintf(sub, sizeof sub,
+                 "key \"transfer.validity_max_days\": smaller than a default "
+                 "validity");
         goto done;
     }
     char terr[160];
@@ -873,11 +874,10 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
         snprintf(sub, sizeof sub, "key \"transfer.routes\": %s", terr);
         goto done;
     }
-    struct transfer_config tc = {(int)c->transfer.remind_after_days,
-                                 (int)c->transfer.validity_city_days,
-                                 (int)c->transfer.validity_outside_days,
-                                 (int)c->transfer.validity_max_days,
-                                 (int)c->transfer.expiry_warn_days};
+    struct transfer_config tc = {
+        (int)c->transfer.remind_after_days, (int)c->transfer.validity_city_days,
+        (int)c->transfer.validity_outside_days, (int)c->transfer.validity_max_days,
+        (int)c->transfer.expiry_warn_days};
     transfer_configure(&tc);
     rc = ZB_OK;
     configure_caps(c);

@@ -19,7 +19,7 @@
 #define MAX_CANDIDATES 64 /* nodes sharing a path's first name that are tried */
 
 static const char sql_get[] = "SELECT id, coalesce(parent_id, 0), name, level, kind, external "
-                             "FROM branches WHERE id=?1";
+                              "FROM branches WHERE id=?1";
 static const char sql_child[] =
     "SELECT id FROM branches WHERE coalesce(parent_id, 0)=?1 AND name=?2";
 static const char sql_named[] = "SELECT id FROM branches WHERE name=?1 ORDER BY id LIMIT ?2";
@@ -27,7 +27,7 @@ static const char sql_insert[] = "INSERT INTO branches(parent_id, name, level, c
                                  "VALUES(nullif(?1, 0), ?2, ?3, ?4)";
 static const char sql_rename[] = "UPDATE branches SET name=?2 WHERE id=?1";
 static const char sql_all[] = "SELECT id, coalesce(parent_id, 0), name, level, kind, external "
-                             "FROM branches ORDER BY id";
+                              "FROM branches ORDER BY id";
 static const char sql_set_kind[] = "UPDATE branches SET kind=?2, external=?3 WHERE id=?1";
 static const char sql_move[] = "UPDATE branches SET parent_id=nullif(?2, 0) WHERE id=?1";
 static const char *const kind_ids[] = {"party", "workcomm", "orgdept"};

@@ -573,7 +573,10 @@ static int cmd_branch_list(struct cli_ctx *c)
 }
 
 static const struct cli_opt branch_add_opts[] = {
-    {.name = "--kind", .type = CLI_STR, .metavar = "类别", .help = "party、workcomm（工委）或 orgdept（组织部）"},
+    {.name = "--kind",
+     .type = CLI_STR,
+     .metavar = "类别",
+     .help = "party、workcomm（工委）或 orgdept（组织部）"},
     {.name = "--external", .type = CLI_FLAG, .help = "系统外的组织，只接收转入"},
     {0},
 };
@@ -599,7 +602,8 @@ static int cmd_branch_add(struct cli_ctx *c)
     const char *kind = cli_str(c->args, "--kind");
     int k = kind ? branch_kind_parse(kind) : -1;
     if (!rc && kind && k < 0) {
-        fprintf(stderr, "错误：--kind 只能是 party（党组织）、workcomm（工委）或 orgdept（组织部）\n");
+        fprintf(stderr,
+                "错误：--kind 只能是 party（党组织）、workcomm（工委）或 orgdept（组织部）\n");
         return 2;
     }
     if (!rc && (kind || cli_has(c->args, "--external")) && !(rc = store_begin()))
@@ -808,8 +812,9 @@ const struct cli_command members_cli[] = {
     {.noun = "branch",
      .verb = "add",
      .usage = "路径 [--kind party|workcomm|orgdept] [--external]",
-     .summary = "新建组织，如 市交通运输局党委/船闸支部/第一党小组；--kind 工委或组织部（默认按名称），"
-                "--external 系统外只接收转入的组织",
+     .summary =
+         "新建组织，如 市交通运输局党委/船闸支部/第一党小组；--kind 工委或组织部（默认按名称），"
+         "--external 系统外只接收转入的组织",
      .opts = branch_add_opts,
      .min_words = 1,
      .max_words = 1,

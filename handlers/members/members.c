@@ -638,7 +638,8 @@ int members_branch_kind(const struct actor *a, const char *path, int kind, bool 
         rc = branch_get(node, &b);
     if (rc)
         return rc;
-    enum branch_kind k = kind < 0 ? (enum branch_kind)branch_kind_of(b.name) : (enum branch_kind)kind;
+    enum branch_kind k =
+        kind < 0 ? (enum branch_kind)branch_kind_of(b.name) : (enum branch_kind)kind;
     if ((rc = branch_set_kind(node, k, external)))
         return rc;
     char target[TARGET_MAX], detail[64];
@@ -647,8 +648,8 @@ int members_branch_kind(const struct actor *a, const char *path, int kind, bool 
     return audit_write(a->label, "branch_kind", target, detail, a->channel, now_s());
 }
 
-int members_branch_move(const struct actor *a, const char *path, const char *parent,
-                        char *old_path, char *new_path, struct members_why *why)
+int members_branch_move(const struct actor *a, const char *path, const char *parent, char *old_path,
+                        char *new_path, struct members_why *why)
 {
     int64_t node = 0, up = 0;
     if (branch_resolve(path, &node, why->detail, sizeof why->detail))

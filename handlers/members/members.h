@@ -198,8 +198,8 @@ int members_branch_kind(const struct actor *a, const char *path, int kind, bool 
 /* members_branch_move - re-parent the organisation path names under parent ("" makes it a root;
  * branch_move's rules), members_edit on both; old_path/new_path (size BRANCH_PATH_MAX + 1)
  * receive its path before and after. Audited as "branch_move". Call inside a transaction. */
-int members_branch_move(const struct actor *a, const char *path, const char *parent,
-                        char *old_path, char *new_path, struct members_why *why) ZB_MUST_USE;
+int members_branch_move(const struct actor *a, const char *path, const char *parent, char *old_path,
+                        char *new_path, struct members_why *why) ZB_MUST_USE;
 
 /* One organisation of the tree, with its counts (members_tree). */
 struct members_node {

@@ -71,11 +71,11 @@ static int fail_why(struct api_ctx *c, int rc, const struct transfer_why *why)
         return rc;
     char text[API_NOTE_MAX];
     transfer_why_text(rc, why, text, sizeof text);
-    const char *field = why->reason == TR_NO_MEMBER      ? "member_id"
-                        : why->reason == TR_BAD_VALIDITY ? "validity_days"
+    const char *field = why->reason == TR_NO_MEMBER       ? "member_id"
+                        : why->reason == TR_BAD_VALIDITY  ? "validity_days"
                         : why->reason == TR_REASON_NEEDED ? "reason"
                         : why->reason == TR_DENIED        ? NULL
-                                                         : "to";
+                                                          : "to";
     return api_fail(c, rc == ZB_ETOOBIG ? ZB_EINVAL : rc, field, text);
 }
 

@@ -38,13 +38,13 @@ static int failed(struct cli_ctx *c, int rc, const struct transfer_why *why)
 }
 
 struct call {
-    const struct actor *a;    /* who acts */
-    int op;                   /* what */
-    struct transfer_new n;    /* start */
-    int64_t id;               /* the transfer (OUT for start) */
-    int validity;             /* renew */
-    const char *reason;       /* cancel */
-    struct transfer_why why;  /* OUT */
+    const struct actor *a;   /* who acts */
+    int op;                  /* what */
+    struct transfer_new n;   /* start */
+    int64_t id;              /* the transfer (OUT for start) */
+    int validity;            /* renew */
+    const char *reason;      /* cancel */
+    struct transfer_why why; /* OUT */
 };
 
 enum { OP_START, OP_RESUBMIT, OP_RENEW, OP_CANCEL };
@@ -157,8 +157,8 @@ static int cmd_route(struct cli_ctx *c)
             return 1;
         fprintf(c->out, "%zu\t%s\n", i + 1, path);
     }
-    fprintf(c->out, "%s；介绍信默认有效期按%s\n", r.rule >= 0 ? "含 transfer.routes 规则" : "按组织树",
-            r.in_city ? "市内" : "市外");
+    fprintf(c->out, "%s；介绍信默认有效期按%s\n",
+            r.rule >= 0 ? "含 transfer.routes 规则" : "按组织树", r.in_city ? "市内" : "市外");
     return 0;
 }
 
@@ -278,17 +278,27 @@ static const struct cli_opt start_opts[] = {
     {.name = "--member", .type = CLI_STR, .metavar = "编号", .help = "转出的党员"},
     {.name = "--to", .type = CLI_STR, .metavar = "组织", .help = "转入组织（路径或唯一的名称）"},
     {.name = "--reason", .type = CLI_STR, .metavar = "原因", .help = "转接原因"},
-    {.name = "--validity", .type = CLI_INT, .min = 1, .max = 366, .metavar = "天",
+    {.name = "--validity",
+     .type = CLI_INT,
+     .min = 1,
+     .max = 366,
+     .metavar = "天",
      .help = "介绍信有效期（默认按市内或市外的配置）"},
     {0},
 };
 static const struct cli_opt list_opts[] = {
-    {.name = "--status", .type = CLI_STR, .metavar = "状态",
+    {.name = "--status",
+     .type = CLI_STR,
+     .metavar = "状态",
      .help = "open、returned、expired、done 或 cancelled"},
     {0},
 };
 static const struct cli_opt renew_opts[] = {
-    {.name = "--validity", .type = CLI_INT, .min = 1, .max = 366, .metavar = "天",
+    {.name = "--validity",
+     .type = CLI_INT,
+     .min = 1,
+     .max = 366,
+     .metavar = "天",
      .help = "新介绍信的有效期"},
     {0},
 };
@@ -297,7 +307,11 @@ static const struct cli_opt cancel_opts[] = {
     {0},
 };
 static const struct cli_opt export_opts[] = {
-    {.name = "--year", .type = CLI_INT, .min = 2000, .max = 2100, .metavar = "年份",
+    {.name = "--year",
+     .type = CLI_INT,
+     .min = 2000,
+     .max = 2100,
+     .metavar = "年份",
      .help = "开具介绍信的年份"},
     {.name = "--csv", .type = CLI_STR, .metavar = "文件", .help = "写入的 CSV 文件（- 为屏幕）"},
     {0},

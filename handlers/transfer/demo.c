@@ -10,14 +10,14 @@
 #include "bot/org/role.h"
 
 /* The demo tree of members' demo seeding (handlers/members/demo.h keeps it in its face). */
-#define DEMO_ROOT "市级机关工委"
+#define DEMO_ROOT     "市级机关工委"
 #define DEMO_RECEIVER DEMO_ROOT "/市教育局党委/实验中学支部"
 
 /* The approvers of each office on the founding chain and the receiver: path, name, phone. */
 static const char *const approvers[][3] = {
     {DEMO_ROOT "/市交通运输局党委/市航道处党总支", "吴建华", "13800138101"},
     {DEMO_ROOT "/市交通运输局党委", "郑国强", "13800138102"},
-    {DEMO_ROOT, "孙立新", "13800138103"},
+    {DEMO_ROOT, "周明华", "13800138103"},
     {DEMO_RECEIVER, "钱文静", "13800138104"},
     {"市委组织部", "冯志远", "13800138105"},
 };

@@ -18,9 +18,9 @@
 #include "handlers/dues/dues.h"
 #include "handlers/todo/todo.h"
 
-#define LEADS        (ROLE_SECRETARY | ROLE_ORGANIZER) /* who decides a step: 书记, 组织委员 */
-#define APPROVERS_MAX 8                               /* approvers notified per step */
-#define DAY          86400
+#define LEADS         (ROLE_SECRETARY | ROLE_ORGANIZER) /* who decides a step: 书记, 组织委员 */
+#define APPROVERS_MAX 8                                 /* approvers notified per step */
+#define DAY           86400
 
 const struct role_action transfer_manage = {
     .id = "transfer.manage",
@@ -176,8 +176,8 @@ static int parse_rule(const char *s, size_t len, struct transfer_rule *r, size_t
             return ZB_ETOOBIG;
         }
         if (!hop[0] || strcmp(hop, "*") == 0 || strcmp(hop, "external") == 0) {
-            snprintf(err, errsz, "transfer.routes rule %zu: hop %zu must name an organisation",
-                     no, r->n_hops + 1);
+            snprintf(err, errsz, "transfer.routes rule %zu: hop %zu must name an organisation", no,
+                     r->n_hops + 1);
             return ZB_EINVAL;
         }
         r->n_hops++;
@@ -318,8 +318,8 @@ int transfer_route(int64_t from_org, int64_t to_org, struct transfer_route *out,
             char err[BRANCH_ERR_MAX];
             if (branch_resolve(rules[r].hops[h], &hop, err, sizeof err)) {
                 why->reason = TR_BAD_HOP;
-                snprintf(why->detail, sizeof why->detail, "transfer.routes 第 %d 条：%s", (int)r + 1,
-                         err);
+                snprintf(why->detail, sizeof why->detail, "transfer.routes 第 %d 条：%s",
+                         (int)r + 1, err);
                 return ZB_EINVAL;
             }
             if (hop == to_org || has(out->orgs, out->n, hop))
@@ -376,10 +376,10 @@ static const char sql_s_decide[] = "UPDATE transfer_steps SET state=?2, decided_
                                    "decided_by=?4, reason=?5 WHERE id=?1";
 static const char sql_s_by_id[] = "SELECT transfer_id FROM transfer_steps WHERE id=?1";
 static const char sql_t_status[] = "UPDATE transfers SET status=?2 WHERE id=?1";
-static const char sql_t_letter[] = "UPDATE transfers SET letter_no=?2, issued_at=?3, expires_at=?4, "
-                                   "validity_days=?5 WHERE id=?1";
-static const char sql_t_done[] =
-    "UPDATE transfers SET status='done', received_at=?2 WHERE id=?1";
+static const char sql_t_letter[] =
+    "UPDATE transfers SET letter_no=?2, issued_at=?3, expires_at=?4, "
+    "validity_days=?5 WHERE id=?1";
+static const char sql_t_done[] = "UPDATE transfers SET status='done', received_at=?2 WHERE id=?1";
 static const char sql_event[] =
     "INSERT INTO transfer_events(transfer_id, at, actor, what, detail) VALUES(?1, ?2, ?3, ?4, ?5)";
 static const char sql_events[] = "SELECT at, actor, what, detail FROM transfer_events "
@@ -478,9 +478,9 @@ static int set_status(int64_t id, enum transfer_status s)
 }
 
 struct approvers {
-    int64_t org;       /* the step's organisation */
-    int64_t *ids;      /* OUT */
-    size_t max, n;     /* capacity and count */
+    int64_t org;   /* the step's organisation */
+    int64_t *ids;  /* OUT */
+    size_t max, n; /* capacity and count */
 };
 
 static int approver_cb(const struct member *m, void *arg)
@@ -746,16 +746,17 @@ int transfer_start(const struct actor *a, const struct transfer_new *n, int64_t 
         return rc;
     if (tb.level == BRANCH_GROUP || tb.kind != BRANCH_KIND_PARTY) {
         why->reason = TR_NO_TARGET;
-        snprintf(why->detail, sizeof why->detail, "“%s”不接收党员，请写接收的党组织（支部、总支或党委）",
-                 tb.name);
+        snprintf(why->detail, sizeof why->detail,
+                 "“%s”不接收党员，请写接收的党组织（支部、总支或党委）", tb.name);
         return ZB_EINVAL;
     }
     int64_t from = m.branch_id;
     struct transfer_route r;
     if ((rc = transfer_route(from, to, &r, why)))
         return rc;
-    int validity = n->validity_days ? n->validity_days
-                                    : (r.in_city ? cfg.validity_city_days : cfg.validity_outside_days);
+    int validity = n->validity_days
+                       ? n->validity_days
+                       : (r.in_city ? cfg.validity_city_days : cfg.validity_outside_days);
     if (!n->validity_days && validity > cfg.validity_max_days)
         validity = cfg.validity_max_days;
     if (validity < 1 || validity > cfg.validity_max_days) {
@@ -931,16 +932,8 @@ int transfer_cancel(const struct actor *a, int64_t id, const char *reason, int64
         why->reason = TR_REASON_NEEDED;
         rc = ZB_EINVAL;
     }
-    int i = rc ? -1 : pending_step(t);
-    if (!rc && i >= 0 && t->steps[i].state == SS_OPEN) {
-        struct decision d;
-        int r2 = todo_get(t->steps[i].decision_id, &d);
-        if (!r2 && d.state == TODO_OPEN) { /* the step's decision is closed as a return */
-            struct actor sys = actor_system();
-            rc = todo_decide(&sys, d.id, TODO_RETURN, reason, now, NULL);
-        } else if (r2 && r2 != ZB_ENOTFOUND)
-            rc = r2;
-    }
+    /* the open step's decision stays in the table but leaves every inbox: step_may refuses
+     * everyone once the transfer is cancelled */
     if (!rc)
         rc = set_status(id, TS_CANCELLED);
     if (!rc)
@@ -997,13 +990,19 @@ static int step_summary(const struct decision *d, char *out, size_t outsz)
 
 static int step_may(const struct actor *a, const struct decision *d)
 {
-    if (!actor_is_member(a))
-        return a->kind == ACTOR_OPERATOR ? ZB_OK : ZB_EDENIED;
+    if (!actor_is_member(a) && a->kind != ACTOR_OPERATOR)
+        return ZB_EDENIED;
     struct transfer *t = malloc(sizeof *t);
     size_t i = 0;
     int64_t org = 0;
     bool yes = false;
     int rc = t ? step_of(d->object_id, t, &i) : ZB_EDB;
+    if (!rc && !actor_is_member(a) && t->status != TS_CANCELLED && t->status != TS_DONE) {
+        free(t);
+        return ZB_OK; /* the operator */
+    }
+    if (!rc && (t->status == TS_CANCELLED || t->status == TS_DONE))
+        rc = ZB_EDENIED; /* nothing left to decide */
     if (!rc)
         rc = step_decider_org(t, &t->steps[i], &org);
     if (!rc)
@@ -1054,7 +1053,8 @@ static int complete(const struct transfer *t, const struct actor *a, int64_t now
         rc = member_update(&m, now);
     }
     char d[300];
-    snprintf(d, sizeof d, "%s 已由 %s 接收%s", m.name, to.name, to.external ? "（转出系统外）" : "");
+    snprintf(d, sizeof d, "%s 已由 %s 接收%s", m.name, to.name,
+             to.external ? "（转出系统外）" : "");
     if (!rc)
         rc = event(t->id, a, "receive", d, now);
     snprintf(text, sizeof text,
@@ -1116,10 +1116,6 @@ static int step_return(const struct actor *a, const struct decision *d, const ch
     size_t i = 0;
     int64_t now = d->decided_at ? d->decided_at : clock_now();
     int rc = t ? step_of(d->object_id, t, &i) : ZB_EDB;
-    if (!rc && a->kind == ACTOR_SYSTEM && t->status == TS_OPEN) {
-        free(t); /* transfer_cancel closing the step's decision */
-        return decide_step(d->object_id, "returned", a, reason, now);
-    }
     if (!rc && (t->status == TS_DONE || t->status == TS_CANCELLED))
         rc = ZB_EINVAL;
     if (!rc)
@@ -1243,8 +1239,8 @@ int transfer_remind(int64_t now, int *reminded, int *warned, int *expired)
                 rc = tell(m.id, "transfer.expired", NOTIFY_URGENT, key, "组织关系转接", "已过期",
                           text);
             if (!rc)
-                rc = tell_leads(t->from_org, "transfer.expired", NOTIFY_URGENT, key, "已过期",
-                                text);
+                rc =
+                    tell_leads(t->from_org, "transfer.expired", NOTIFY_URGENT, key, "已过期", text);
             if (!rc)
                 ne++;
         } else {
@@ -1345,8 +1341,16 @@ int transfer_export_csv(int year, FILE *f)
             char on[BRANCH_NAME_MAX + 1], dd[16];
             org_name(t->steps[s].org_id, on, sizeof on);
             day_text(t->steps[s].decided_at, dd, sizeof dd);
-            rc = buf_appendf(&steps, "%s%s %s %s %s", s ? "；" : "", on,
-                             state_ids[t->steps[s].state], t->steps[s].decided_by, dd);
+            static const char *const cn[] = {"未开始", "办理中", "同意", "退回"};
+            char who[MEMBER_NAME_MAX + 1];
+            long long mid = 0;
+            struct member dm;
+            if (sscanf(t->steps[s].decided_by, "member:%lld", &mid) == 1 && !member_get(mid, &dm))
+                snprintf(who, sizeof who, "%s", dm.name);
+            else
+                snprintf(who, sizeof who, "%s", t->steps[s].decided_by);
+            rc = buf_appendf(&steps, "%s%s %s %s %s", s ? "；" : "", on, cn[t->steps[s].state], who,
+                             dd);
         }
         csv_field(f, no, false);
         csv_field(f, m.name, false);

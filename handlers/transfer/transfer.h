@@ -51,11 +51,11 @@ extern const struct role_action transfer_manage; /* start for others, list, rene
 
 /* The config's transfer section (transfer_configure). */
 struct transfer_config {
-    int remind_after_days;    /* a step idle this long reminds its approver */
-    int validity_city_days;   /* a letter within the city (a common ancestor) */
+    int remind_after_days;     /* a step idle this long reminds its approver */
+    int validity_city_days;    /* a letter within the city (a common ancestor) */
     int validity_outside_days; /* a letter to outside the city */
-    int validity_max_days;    /* no letter longer (3 months; 6 across provinces) */
-    int expiry_warn_days;     /* warn the member and the sender this many days before */
+    int validity_max_days;     /* no letter longer (3 months; 6 across provinces) */
+    int expiry_warn_days;      /* warn the member and the sender this many days before */
 };
 
 /* One rule of transfer.routes (transfer_rules_parse). */
@@ -104,31 +104,31 @@ enum transfer_status { TS_OPEN = 0, TS_RETURNED, TS_EXPIRED, TS_DONE, TS_CANCELL
 enum step_state { SS_WAITING = 0, SS_OPEN, SS_APPROVED, SS_RETURNED };
 
 struct transfer_step {
-    int64_t id;                       /* row id */
-    int seq;                          /* 1.. */
-    int64_t org_id;                   /* the office */
-    enum step_state state;            /* waiting, open, approved, returned */
-    int64_t decision_id;              /* the inbox decision while open (or the last one) */
-    int64_t opened_at, decided_at;    /* Unix seconds, 0 when not */
-    char decided_by[ACTOR_LABEL_MAX]; /* audit label, "" */
+    int64_t id;                           /* row id */
+    int seq;                              /* 1.. */
+    int64_t org_id;                       /* the office */
+    enum step_state state;                /* waiting, open, approved, returned */
+    int64_t decision_id;                  /* the inbox decision while open (or the last one) */
+    int64_t opened_at, decided_at;        /* Unix seconds, 0 when not */
+    char decided_by[ACTOR_LABEL_MAX];     /* audit label, "" */
     char reason[TRANSFER_REASON_MAX + 1]; /* a return's reason */
 };
 
 struct transfer {
-    int64_t id;                              /* row id */
-    int64_t member_id;                       /* who moves */
-    int64_t from_org, to_org;                /* sending and receiving organisations */
-    enum transfer_status status;             /* see above */
-    char reason[TRANSFER_REASON_MAX + 1];    /* why (工作单位变动, ...) */
-    char letter_no[TRANSFER_LETTER_MAX + 1]; /* "" until issued */
-    int dues_paid_through;                   /* a dues month (dues.h), -1 none */
-    int dues_arrears;                        /* unpaid months at the start */
-    int validity_days;                       /* of the letter */
-    int64_t issued_at, expires_at;           /* the letter, 0 until issued */
-    int64_t created_at, received_at;         /* start and receipt */
-    char created_by[ACTOR_LABEL_MAX];        /* who started it */
+    int64_t id;                                     /* row id */
+    int64_t member_id;                              /* who moves */
+    int64_t from_org, to_org;                       /* sending and receiving organisations */
+    enum transfer_status status;                    /* see above */
+    char reason[TRANSFER_REASON_MAX + 1];           /* why (工作单位变动, ...) */
+    char letter_no[TRANSFER_LETTER_MAX + 1];        /* "" until issued */
+    int dues_paid_through;                          /* a dues month (dues.h), -1 none */
+    int dues_arrears;                               /* unpaid months at the start */
+    int validity_days;                              /* of the letter */
+    int64_t issued_at, expires_at;                  /* the letter, 0 until issued */
+    int64_t created_at, received_at;                /* start and receipt */
+    char created_by[ACTOR_LABEL_MAX];               /* who started it */
     struct transfer_step steps[TRANSFER_STEPS_MAX]; /* the route */
-    size_t n_steps;                          /* how many */
+    size_t n_steps;                                 /* how many */
 };
 
 /* What transfer_start needs. */
@@ -141,9 +141,9 @@ struct transfer_new {
 
 /* One event of a transfer's trail. */
 struct transfer_event {
-    int64_t at;                   /* Unix seconds */
-    char actor[ACTOR_LABEL_MAX];  /* audit label */
-    char what[32];                /* start, approve, return, resubmit, issue, ... */
+    int64_t at;                  /* Unix seconds */
+    char actor[ACTOR_LABEL_MAX]; /* audit label */
+    char what[32];               /* start, approve, return, resubmit, issue, ... */
     char detail[TRANSFER_REASON_MAX + BRANCH_PATH_MAX + 64]; /* free text */
 };
 
