@@ -284,6 +284,12 @@ static int on_session(struct handler_ctx *c, const char *state, struct reply *ou
         reply_text(out, "已取消。回复 0 返回菜单。");
         return ZB_OK;
     }
+    for (size_t i = 0; start_words[i]; i++) /* asked again while the session was open */
+        if (strcmp(c->norm, start_words[i]) == 0)
+            return on_message(c, out);
+    for (size_t i = 0; progress_words[i]; i++)
+        if (strcmp(c->norm, progress_words[i]) == 0)
+            return on_message(c, out);
     if (strcmp(state, "to") == 0)
         return ask_reason(c, out);
     if (strncmp(state, "reason:", 7) == 0)
