@@ -46,6 +46,12 @@
 #include "handlers/quiz/chat.h"
 #include "handlers/quiz/cli.h"
 #include "handlers/quiz/quiz.h"
+#include "handlers/transfer/api.h"
+#include "handlers/transfer/chat.h"
+#include "handlers/transfer/cli.h"
+#include "handlers/transfer/demo.h"
+#include "handlers/transfer/jobs.h"
+#include "handlers/transfer/transfer.h"
 #include "bot/base/log.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -74,6 +80,9 @@ static const struct handler *const dues_handlers[] = {&dues_handler, &dues_pay_h
 static const struct handler *const tasks_handlers[] = {
     &tasks_notice_handler, &tasks_progress_handler, &tasks_proxy_handler};
 static const struct decision_kind *const tasks_decisions[] = {&tasks_review_kind};
+static const struct handler *const transfer_handlers[] = {&transfer_handler,
+                                                          &transfer_progress_handler};
+static const struct decision_kind *const transfer_decisions[] = {&transfer_step_kind};
 
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
@@ -157,6 +166,17 @@ const struct capability registry_caps[] = {
      .page = tasks_page,
      .page_max = TASKS_PAGE_MAX,
      .demo_seed = tasks_demo_seed},
+    {.name = "transfer",
+     .handlers = transfer_handlers,
+     .n_handlers = N(transfer_handlers),
+     .cli = transfer_cli,
+     .routes = transfer_api_routes,
+     .n_routes = TRANSFER_API_COUNT,
+     .migrations = &transfer_migrations,
+     .decisions = transfer_decisions,
+     .n_decisions = N(transfer_decisions),
+     .jobs = transfer_jobs,
+     .demo_seed = transfer_demo_seed},
 };
 const size_t registry_caps_count = N(registry_caps);
 

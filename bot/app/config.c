@@ -24,6 +24,7 @@
 #include "bot/delivery/notify.h"
 #include "handlers/quiz/quiz.h"
 #include "handlers/dues/dues.h"
+#include "handlers/transfer/transfer.h"
 #include "webhook/http/guard.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -255,6 +256,20 @@ static const struct key keys[] = {
      "每月几号提醒未交党费的党员（一次，普通提醒）"},
     {"dues.backpay_months", K_INT, F(dues.backpay_months), 1, 120, "6", NULL, NULL,
      "一次补交最多几个月无需组织委员确认"},
+    {"transfer.routes", K_STR, F(transfer.routes), 0, 0, "", NULL, NULL,
+     "关系接转的路由规则，“来源 -> 去向 : 经办1, 经办2”，多条用“;”分隔（来源为路径或 "
+     "*，去向为路径、* 或 "
+     "external）：经办组织排在转出方逐级上行之后"},
+    {"transfer.remind_after_days", K_INT, F(transfer.remind_after_days), 1, 60, "3", NULL, NULL,
+     "接转的某一步停留多少天后提醒经办人"},
+    {"transfer.validity_city_days", K_INT, F(transfer.validity_city_days), 1, 180, "10", NULL, NULL,
+     "市内介绍信默认有效天数（各地规定不一，默认 10 天）"},
+    {"transfer.validity_outside_days", K_INT, F(transfer.validity_outside_days), 1, 180, "30", NULL,
+     NULL, "出市介绍信默认有效天数（各地规定不一，默认 30 天）"},
+    {"transfer.validity_max_days", K_INT, F(transfer.validity_max_days), 1, 180, "90", NULL, NULL,
+     "介绍信最长有效天数（3 个月；跨省可设 180）"},
+    {"transfer.expiry_warn_days", K_INT, F(transfer.expiry_warn_days), 0, 30, "3", NULL, NULL,
+     "介绍信到期前多少天提醒党员和转出方书记"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -850,6 +865,23 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
                          sizeof sub))
         goto done;
     dues_configure(&dues); /* the rules are process-wide, like the time zone */
+    if (c->transfer.validity_city_days > c->transfer.validity_max_days ||
+        c->transfer.validity_outside_days > c->transfer.validity_max_days) {
+        snprintf(sub, sizeof sub,
+                 "key \"transfer.validity_max_days\": smaller than a default "
+                 "validity");
+        goto done;
+    }
+    char terr[160];
+    if (transfer_set_rules(c->transfer.routes, terr, sizeof terr)) {
+        snprintf(sub, sizeof sub, "key \"transfer.routes\": %s", terr);
+        goto done;
+    }
+    struct transfer_config tc = {
+        (int)c->transfer.remind_after_days, (int)c->transfer.validity_city_days,
+        (int)c->transfer.validity_outside_days, (int)c->transfer.validity_max_days,
+        (int)c->transfer.expiry_warn_days};
+    transfer_configure(&tc);
     rc = ZB_OK;
     configure_caps(c);
     *out = c;

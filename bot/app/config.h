@@ -135,6 +135,14 @@ struct config {
         long reminder_day;       /* day of the month of the reminder */
         long backpay_months;     /* months a back payment covers without confirmation */
     } dues;
+    struct {
+        char *routes;               /* transfer.routes: "FROM -> TO : HOP, ...; ..." */
+        long remind_after_days;     /* an idle step reminds its approver after this long */
+        long validity_city_days;    /* a letter within the city (domain.md CONFLICT) */
+        long validity_outside_days; /* a letter outside the city */
+        long validity_max_days;     /* the longest letter (3 months; 6 across provinces) */
+        long expiry_warn_days;      /* warn this many days before a letter expires */
+    } transfer;
 };
 
 /*

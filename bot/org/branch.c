@@ -18,16 +18,20 @@
 
 #define MAX_CANDIDATES 64 /* nodes sharing a path's first name that are tried */
 
-static const char sql_get[] =
-    "SELECT id, coalesce(parent_id, 0), name, level FROM branches WHERE id=?1";
+static const char sql_get[] = "SELECT id, coalesce(parent_id, 0), name, level, kind, external "
+                              "FROM branches WHERE id=?1";
 static const char sql_child[] =
     "SELECT id FROM branches WHERE coalesce(parent_id, 0)=?1 AND name=?2";
 static const char sql_named[] = "SELECT id FROM branches WHERE name=?1 ORDER BY id LIMIT ?2";
 static const char sql_insert[] = "INSERT INTO branches(parent_id, name, level, created_at) "
                                  "VALUES(nullif(?1, 0), ?2, ?3, ?4)";
 static const char sql_rename[] = "UPDATE branches SET name=?2 WHERE id=?1";
-static const char sql_all[] =
-    "SELECT id, coalesce(parent_id, 0), name, level FROM branches ORDER BY id";
+static const char sql_all[] = "SELECT id, coalesce(parent_id, 0), name, level, kind, external "
+                              "FROM branches ORDER BY id";
+static const char sql_set_kind[] = "UPDATE branches SET kind=?2, external=?3 WHERE id=?1";
+static const char sql_move[] = "UPDATE branches SET parent_id=nullif(?2, 0) WHERE id=?1";
+static const char *const kind_ids[] = {"party", "workcomm", "orgdept"};
+static const char *const kind_names[] = {"党组织", "工委", "组织部"};
 
 static const char *const level_names[] = {"党委", "总支", "支部", "党小组"};
 static const char *const level_ids[] = {"committee", "general", "branch", "group"};
@@ -64,8 +68,35 @@ int branch_level_of(const char *name)
         return BRANCH_GENERAL;
     if (ends_with(name, "支部"))
         return BRANCH_BRANCH;
-    if (ends_with(name, "党委") || ends_with(name, "工委"))
+    if (ends_with(name, "党委") || ends_with(name, "工委") || ends_with(name, "组织部"))
         return BRANCH_COMMITTEE;
+    return -1;
+}
+
+int branch_kind_of(const char *name)
+{
+    if (ends_with(name, "工委"))
+        return BRANCH_KIND_WORKCOMM;
+    if (ends_with(name, "组织部"))
+        return BRANCH_KIND_ORGDEPT;
+    return BRANCH_KIND_PARTY;
+}
+
+const char *branch_kind_id(enum branch_kind k)
+{
+    return (unsigned)k < 3 ? kind_ids[k] : "party";
+}
+
+const char *branch_kind_name(enum branch_kind k)
+{
+    return (unsigned)k < 3 ? kind_names[k] : kind_names[0];
+}
+
+int branch_kind_parse(const char *id)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(id, kind_ids[i]) == 0 || strcmp(id, kind_names[i]) == 0)
+            return i;
     return -1;
 }
 
@@ -76,6 +107,9 @@ static void fill(sqlite3_stmt *st, struct branch *b)
     snprintf(b->name, sizeof b->name, "%s", store_text(st, 2));
     int l = branch_level_parse(store_text(st, 3));
     b->level = l < 0 ? BRANCH_BRANCH : (enum branch_level)l;
+    int k = branch_kind_parse(store_text(st, 4));
+    b->kind = k < 0 ? (enum branch_kind)branch_kind_of(b->name) : (enum branch_kind)k;
+    b->external = sqlite3_column_int(st, 5) != 0;
 }
 
 int branch_get(int64_t id, struct branch *out)
@@ -489,4 +523,60 @@ int branch_warnings(const struct branch *b, const struct branch_tally *t, struct
         break;
     }
     return rc;
+}
+
+int branch_set_kind(int64_t id, enum branch_kind kind, bool external)
+{
+    assert(store_in_tx());
+    struct branch b;
+    int rc = branch_get(id, &b);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = store_stmt(sql_set_kind);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, kind_ids[kind], -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, external ? 1 : 0);
+    return store_exec_done(st);
+}
+
+int branch_move(int64_t id, int64_t parent, char *err, size_t errsz)
+{
+    assert(store_in_tx());
+    struct branch b, p = {0};
+    int rc = branch_get(id, &b);
+    if (rc)
+        return rc;
+    if (parent) {
+        bool inside = false;
+        if ((rc = branch_get(parent, &p)) || (rc = branch_within(parent, id, &inside)))
+            return rc;
+        if (inside) {
+            snprintf(err, errsz, "“%s”不能移到自己或自己的下级之下", b.name);
+            return ZB_EINVAL;
+        }
+        if (!fits(p.level, b.level)) {
+            snprintf(err, errsz, "%s“%s”不能设在%s“%s”之下", level_names[b.level], b.name,
+                     level_names[p.level], p.name);
+            return ZB_EINVAL;
+        }
+    } else if (b.level == BRANCH_GROUP) {
+        snprintf(err, errsz, "党小组“%s”必须设在某个支部之下", b.name);
+        return ZB_EINVAL;
+    }
+    int64_t same = 0;
+    rc = child(parent, b.name, &same);
+    if (rc == ZB_OK && same != id) {
+        snprintf(err, errsz, "“%s”之下已有同名组织", parent ? p.name : "顶层");
+        return ZB_EINVAL;
+    }
+    if (rc != ZB_OK && rc != ZB_ENOTFOUND)
+        return rc;
+    sqlite3_stmt *st = store_stmt(sql_move);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, parent);
+    return store_exec_done(st);
 }

@@ -28,11 +28,17 @@
 
 enum branch_level { BRANCH_COMMITTEE = 0, BRANCH_GENERAL, BRANCH_BRANCH, BRANCH_GROUP };
 
+/* What a node is besides its level (a 工委 and a 组织部 are committee-level nodes that route
+ * transfers; see handlers/transfer/). Read from the name unless set (branch_set_kind). */
+enum branch_kind { BRANCH_KIND_PARTY = 0, BRANCH_KIND_WORKCOMM, BRANCH_KIND_ORGDEPT };
+
 struct branch {
     int64_t id;                     /* row id */
     int64_t parent_id;              /* 0 for a root */
     enum branch_level level;        /* from the name */
     char name[BRANCH_NAME_MAX + 1]; /* this node's name */
+    enum branch_kind kind;          /* Party organisation, 工委 or 组织部 */
+    bool external;                  /* outside zhibu: it only receives transfers */
 };
 
 /* What branch_warnings looks at, counted by the caller from the member registry. */
@@ -45,6 +51,13 @@ struct branch_tally {
 
 /* branch_level_of - the level a name's ending says, or -1 when it says none. */
 int branch_level_of(const char *name);
+/* branch_kind_of - the kind a name's ending says (…工委, …组织部; else a Party organisation). */
+int branch_kind_of(const char *name);
+/* branch_kind_id / branch_kind_name - party|workcomm|orgdept, 党组织|工委|组织部; parse takes
+ * either and gives -1 for neither. */
+const char *branch_kind_id(enum branch_kind k);
+const char *branch_kind_name(enum branch_kind k);
+int branch_kind_parse(const char *id);
 /* branch_level_name - 党委, 总支, 支部, 党小组. */
 const char *branch_level_name(enum branch_level l);
 /* branch_level_id / branch_level_parse - committee, general, branch, group; parse gives -1. */
@@ -78,6 +91,17 @@ int branch_add(const char *path, int64_t now, int64_t *id, int *created, char *e
  * sibling has it already; ZB_ENOTFOUND when there is no node id. Call inside a transaction.
  */
 int branch_rename(int64_t id, const char *name, char *err, size_t errsz) ZB_MUST_USE;
+
+/* branch_set_kind - set node id's kind and external flag (audited by the caller). ZB_ENOTFOUND,
+ * ZB_EDB. Call inside a transaction. */
+int branch_set_kind(int64_t id, enum branch_kind kind, bool external) ZB_MUST_USE;
+
+/*
+ * branch_move - re-parent node id under parent (0: make it a root), keeping its subtree. ZB_EINVAL
+ * with err set when parent lies in id's own subtree, the levels do not fit (as branch_add) or a
+ * sibling there has the name; ZB_ENOTFOUND for no such node. Call inside a transaction.
+ */
+int branch_move(int64_t id, int64_t parent, char *err, size_t errsz) ZB_MUST_USE;
 
 /* branch_within - whether node lies in the subtree of root (node == root counts). */
 int branch_within(int64_t node, int64_t root, bool *yes) ZB_MUST_USE;

@@ -229,6 +229,11 @@ static const char *const core_steps[] = {
      * statistics leave such a record out. */
     "ALTER TABLE members ADD COLUMN left_at INTEGER;"
     "ALTER TABLE members ADD COLUMN left_reason TEXT;",
+
+    /* 9: the kind of an organisation node (branch.h: '' a Party organisation, 'workcomm' a
+     * 工委, 'orgdept' a 组织部) and whether it lies outside zhibu (it only receives transfers). */
+    "ALTER TABLE branches ADD COLUMN kind TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE branches ADD COLUMN external INTEGER NOT NULL DEFAULT 0;",
 };
 
 const struct migration_set migrations_core = {

@@ -572,6 +572,20 @@ static int cmd_branch_list(struct cli_ctx *c)
     return status;
 }
 
+static const struct cli_opt branch_add_opts[] = {
+    {.name = "--kind",
+     .type = CLI_STR,
+     .metavar = "类别",
+     .help = "party、workcomm（工委）或 orgdept（组织部）"},
+    {.name = "--external", .type = CLI_FLAG, .help = "系统外的组织，只接收转入"},
+    {0},
+};
+static const struct cli_opt branch_move_opts[] = {
+    {.name = "--to", .type = CLI_STR, .metavar = "上级", .help = "新的上级组织"},
+    {.name = "--root", .type = CLI_FLAG, .help = "设为顶层组织"},
+    {0},
+};
+
 static int cmd_branch_add(struct cli_ctx *c)
 {
     int64_t id = 0;
@@ -585,6 +599,15 @@ static int cmd_branch_add(struct cli_ctx *c)
             rc = branch_path(id, path, sizeof path);
         rc = finish(rc);
     }
+    const char *kind = cli_str(c->args, "--kind");
+    int k = kind ? branch_kind_parse(kind) : -1;
+    if (!rc && kind && k < 0) {
+        fprintf(stderr,
+                "错误：--kind 只能是 party（党组织）、workcomm（工委）或 orgdept（组织部）\n");
+        return 2;
+    }
+    if (!rc && (kind || cli_has(c->args, "--external")) && !(rc = store_begin()))
+        rc = finish(members_branch_kind(c->actor, path, k, cli_has(c->args, "--external"), &why));
     if (rc)
         return failed(rc, &why, 0);
     if (made)
@@ -605,6 +628,29 @@ static int cmd_branch_rename(struct cli_ctx *c)
     if (rc)
         return failed(rc, &why, 0);
     fputs("已改名：", stdout);
+    textfmt_clean(stdout, before);
+    fputs(" → ", stdout);
+    textfmt_clean(stdout, after);
+    putchar('\n');
+    return 0;
+}
+
+static int cmd_branch_move(struct cli_ctx *c)
+{
+    char before[BRANCH_PATH_MAX + 1], after[BRANCH_PATH_MAX + 1];
+    struct members_why why = {0};
+    const char *to = cli_str(c->args, "--to");
+    if (!to && !cli_has(c->args, "--root")) {
+        fprintf(stderr, "错误：请用 --to 上级 指明新的上级（或 --root 设为顶层）\n");
+        return 2;
+    }
+    int rc = store_begin();
+    if (!rc)
+        rc = finish(
+            members_branch_move(c->actor, cli_word(c->args, 0), to ? to : "", before, after, &why));
+    if (rc)
+        return failed(rc, &why, 0);
+    fputs("已移动：", stdout);
     textfmt_clean(stdout, before);
     fputs(" → ", stdout);
     textfmt_clean(stdout, after);
@@ -765,8 +811,11 @@ const struct cli_command members_cli[] = {
      .run = cmd_unbind},
     {.noun = "branch",
      .verb = "add",
-     .usage = "路径",
-     .summary = "新建组织，如 市交通运输局党委/船闸支部/第一党小组",
+     .usage = "路径 [--kind party|workcomm|orgdept] [--external]",
+     .summary =
+         "新建组织，如 市交通运输局党委/船闸支部/第一党小组；--kind 工委或组织部（默认按名称），"
+         "--external 系统外只接收转入的组织",
+     .opts = branch_add_opts,
      .min_words = 1,
      .max_words = 1,
      .action = &members_edit,
@@ -780,6 +829,16 @@ const struct cli_command members_cli[] = {
      .needs_store = true,
      .action = &members_edit,
      .run = cmd_branch_rename},
+    {.noun = "branch",
+     .verb = "move",
+     .usage = "路径 --to 新上级 | --root",
+     .summary = "把组织（连同下级）移到新的上级之下",
+     .opts = branch_move_opts,
+     .min_words = 1,
+     .max_words = 1,
+     .needs_store = true,
+     .action = &members_edit,
+     .run = cmd_branch_move},
     {.noun = "branch",
      .verb = "list",
      .summary = "组织树、各级人数和规模提醒",

@@ -626,6 +626,53 @@ int members_branch_add(const struct actor *a, const char *path, int64_t *id, int
     return *made ? audit_write(a->label, "branch_add", target, full, a->channel, now_s()) : ZB_OK;
 }
 
+int members_branch_kind(const struct actor *a, const char *path, int kind, bool external,
+                        struct members_why *why)
+{
+    int64_t node = 0;
+    if (branch_resolve(path, &node, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    int rc = check(a, &members_edit, node, why);
+    struct branch b;
+    if (!rc)
+        rc = branch_get(node, &b);
+    if (rc)
+        return rc;
+    enum branch_kind k =
+        kind < 0 ? (enum branch_kind)branch_kind_of(b.name) : (enum branch_kind)kind;
+    if ((rc = branch_set_kind(node, k, external)))
+        return rc;
+    char target[TARGET_MAX], detail[64];
+    target_of("branch", node, target, sizeof target);
+    snprintf(detail, sizeof detail, "%s%s", branch_kind_name(k), external ? "，系统外" : "");
+    return audit_write(a->label, "branch_kind", target, detail, a->channel, now_s());
+}
+
+int members_branch_move(const struct actor *a, const char *path, const char *parent, char *old_path,
+                        char *new_path, struct members_why *why)
+{
+    int64_t node = 0, up = 0;
+    if (branch_resolve(path, &node, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    if (parent && *parent && branch_resolve(parent, &up, why->detail, sizeof why->detail))
+        return ZB_EINVAL;
+    int rc = check(a, &members_edit, node, why);
+    if (!rc)
+        rc = check(a, &members_edit, up, why);
+    if (!rc)
+        rc = branch_path(node, old_path, BRANCH_PATH_MAX + 1);
+    if (!rc && branch_move(node, up, why->detail, sizeof why->detail))
+        rc = ZB_EINVAL;
+    if (!rc)
+        rc = branch_path(node, new_path, BRANCH_PATH_MAX + 1);
+    if (rc)
+        return rc;
+    char target[TARGET_MAX], detail[2 * BRANCH_PATH_MAX + 8];
+    target_of("branch", node, target, sizeof target);
+    snprintf(detail, sizeof detail, "%s → %s", old_path, new_path);
+    return audit_write(a->label, "branch_move", target, detail, a->channel, now_s());
+}
+
 struct tally {
     struct branch *b;       /* every node */
     size_t n;               /* nodes */

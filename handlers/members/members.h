@@ -189,6 +189,18 @@ int members_bind(const struct actor *a, int64_t id, const struct members_who *wh
 int members_branch_add(const struct actor *a, const char *path, int64_t *id, int *made,
                        struct members_why *why) ZB_MUST_USE;
 
+/* members_branch_kind - set the kind and the external flag of the organisation path names
+ * (branch_set_kind), members_edit on it; audited as "branch_kind". kind < 0 keeps it, read from
+ * the name. Call inside a transaction. */
+int members_branch_kind(const struct actor *a, const char *path, int kind, bool external,
+                        struct members_why *why) ZB_MUST_USE;
+
+/* members_branch_move - re-parent the organisation path names under parent ("" makes it a root;
+ * branch_move's rules), members_edit on both; old_path/new_path (size BRANCH_PATH_MAX + 1)
+ * receive its path before and after. Audited as "branch_move". Call inside a transaction. */
+int members_branch_move(const struct actor *a, const char *path, const char *parent, char *old_path,
+                        char *new_path, struct members_why *why) ZB_MUST_USE;
+
 /* One organisation of the tree, with its counts (members_tree). */
 struct members_node {
     const struct branch *b;       /* the node */

@@ -152,7 +152,7 @@ static int setup(void **state)
         return -1;
     /* a branch outside the demo secretary's: member 12 moves there after being billed */
     if (du_db_exec(&srv, "INSERT INTO branches(id, name, parent_id, level, created_at) "
-                         "VALUES(7, '灯塔支部', 3, 'branch', 0); UPDATE members SET branch_id=7, "
+                         "VALUES(70, '灯塔支部', 3, 'branch', 0); UPDATE members SET branch_id=70, "
                          "group_id=NULL WHERE id=12") ||
         du_server_start(&srv))
         return -1;

@@ -174,7 +174,7 @@ static int setup(void **state)
         return -1;
     /* a branch outside the demo secretary's: member 12 moves there */
     if (du_db_exec(&srv, "INSERT INTO branches(id, name, parent_id, level, created_at) "
-                         "VALUES(7, '灯塔支部', 3, 'branch', 0); UPDATE members SET branch_id=7, "
+                         "VALUES(70, '灯塔支部', 3, 'branch', 0); UPDATE members SET branch_id=70, "
                          "group_id=NULL WHERE id=12") ||
         du_server_start(&srv))
         return -1;
@@ -474,6 +474,8 @@ static void openapi_document(void **state)
         {"get", "/api/v1/dues/calc"},
         {"get", "/api/v1/dues/ledger"},
         {"post", "/api/v1/dues/payments"},
+        {"post", "/api/v1/transfers"},
+        {"get", "/api/v1/transfers/{id}"},
     };
     struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
