@@ -16,6 +16,7 @@
 #include "bot/org/audit.h"
 #include "bot/org/branch.h"
 #include "bot/base/csv.h"
+#include "bot/base/textfmt.h"
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 #include "bot/store/store.h"
@@ -177,6 +178,15 @@ static const char *cell(const struct run *u, const struct csv_record *rec, enum 
     return c >= 0 && (size_t)c < rec->n ? rec->field[c] : "";
 }
 
+/* seen_before - member id was touched by an earlier row of this file. */
+static bool seen_before(const struct run *u, int64_t id)
+{
+    for (size_t i = 0; i < u->n_seen; i++)
+        if (u->seen[i].id == id)
+            return true;
+    return false;
+}
+
 /* seen_line - the earlier row that touched member id, 0 when none; then remember this one. */
 static size_t seen_line(struct run *u, int64_t id, size_t line)
 {
@@ -268,7 +278,23 @@ static bool place(struct run *u, const struct csv_record *rec, int64_t *branch, 
     return true;
 }
 
-/* match - the stored member this row is about (0: a new one). false after a problem. */
+/* removed - report that the row is about member m, who was removed from the registry: an
+ * import neither brings them back nor makes a second record. */
+static void removed(struct run *u, const struct csv_record *rec, int col, const struct member *m)
+{
+    char when[32];
+    textfmt_time(m->left_at, when, sizeof when);
+    when[10] = '\0'; /* the date */
+    problem(u, rec->line, col,
+            "#%lld %s 已于 %s 移出名册；导入不会恢复，也不会再建一条记录，请核对后删去此行",
+            (long long)m->id, m->name, when);
+}
+
+/*
+ * match - the stored member this row is about (0: a new one). false after a problem: the phone
+ * belongs to someone of another name (a rename is done with member set, never by an import),
+ * or the person was removed from the registry.
+ */
 static bool match(struct run *u, const struct csv_record *rec, const struct member *nm,
                   bool has_phone, int64_t *id)
 {
@@ -276,8 +302,29 @@ static bool match(struct run *u, const struct csv_record *rec, const struct memb
     int rc;
     if (has_phone) {
         rc = member_find_phone(nm->phone, id);
-        if (rc == ZB_OK)
+        if (rc == ZB_OK && seen_before(u, *id))
+            return true; /* a repeated row: reported as such by the caller */
+        if (rc == ZB_OK) {
+            struct member old;
+            if (member_get(*id, &old)) {
+                problem(u, rec->line, -1, "读取数据库失败");
+                return false;
+            }
+            if (old.left_at) {
+                removed(u, rec, u->field_col[MF_PHONE], &old);
+                return false;
+            }
+            if (strcmp(old.name, nm->name) != 0) {
+                char phone[24];
+                member_mask_phone(nm->phone, phone, sizeof phone);
+                problem(u, rec->line, u->field_col[MF_NAME],
+                        "手机号 %s 已登记为 #%lld %s，与本行姓名“%s”不一致；导入不改名，如确为改名"
+                        "请用 zhibu member set %lld --name 修改",
+                        phone, (long long)old.id, old.name, nm->name, (long long)old.id);
+                return false;
+            }
             return true;
+        }
         if (rc != ZB_ENOTFOUND) {
             problem(u, rec->line, -1, "读取数据库失败");
             return false;
@@ -305,8 +352,21 @@ static bool match(struct run *u, const struct csv_record *rec, const struct memb
                 candidates, nm->name);
         return false;
     }
-    if (!candidates)
+    if (!candidates) {
         *id = 0;
+        /* the same person, removed: a namesake there without a phone, or with the row's none */
+        int64_t gone = 0;
+        rc = member_find_removed_name(nm->name, nm->branch_id, &gone);
+        if (rc != ZB_OK && rc != ZB_ENOTFOUND) {
+            problem(u, rec->line, -1, "读取数据库失败");
+            return false;
+        }
+        struct member old;
+        if (rc == ZB_OK && member_get(gone, &old) == ZB_OK && !(has_phone && old.phone[0])) {
+            removed(u, rec, u->field_col[MF_NAME], &old);
+            return false;
+        }
+    }
     return true;
 }
 

@@ -6,6 +6,9 @@
  *                      same answer as typing that word
  *   metrics_delivery   /metrics shows sends by platform and result, token refreshes, outbox rows
  *                      by status and platform and the oldest due pending row's age
+ *   reimport_conflicts   re-import matches by phone or by name + branch: a phone under another
+ *                      name is a conflict (nothing written, no rename), a removed member is not
+ *                      matched silently and never gets a second record
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -140,11 +143,99 @@ static void metrics_delivery(void **state)
     du_fake_stop(&f);
 }
 
+/* run - zhibu ARGS --config (s's config) in s's directory; *p as e2e_zhibu (caller frees). */
+static int run(const struct du_server *s, struct e2e_proc *p, const char *a0, const char *a1,
+               const char *a2, const char *a3, const char *a4)
+{
+    const char *a[5] = {a0, a1, a2, a3, a4};
+    const char *argv[8] = {0};
+    int n = 0;
+    for (int i = 0; i < 5 && a[i]; i++)
+        argv[n++] = a[i];
+    argv[n++] = "--config";
+    argv[n++] = s->config;
+    assert_int_equal(e2e_zhibu(s->dir, p, argv[0], argv[1], argv[2], argv[3], argv[4], argv[5],
+                               argv[6], (char *)NULL),
+                     0);
+    return p->status;
+}
+
+/* write_csv - text into DIR/name; the path into out. */
+static void write_csv(const struct du_server *s, const char *name, const char *text, char *out,
+                      size_t n)
+{
+    snprintf(out, n, "%s/%s", s->dir, name);
+    FILE *f = fopen(out, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void reimport_conflicts(void **state)
+{
+    (void)state;
+    struct du_fake f;
+    struct du_server s;
+    struct e2e_proc p;
+    char path[400];
+    assert_int_equal(du_fake_start(&f, NULL), 0);
+    assert_int_equal(du_server_config(&s, &f, 2, NULL, NULL, NULL), 0);
+    write_csv(&s, "a.csv",
+              "姓名,手机号,支部\n张三,13800000001,船闸支部\n李四,,船闸支部\n王五,13800000003,"
+              "船闸支部\n",
+              path, sizeof path);
+    assert_int_equal(run(&s, &p, "member", "import", path, "--create-branches", NULL), 0);
+    e2e_proc_free(&p);
+    long long lisi = du_db_int(&s, "SELECT id FROM members WHERE name='李四'");
+    long long wangwu = du_db_int(&s, "SELECT id FROM members WHERE name='王五'");
+    assert_true(lisi > 0 && wangwu > 0);
+
+    /* the same file again: matched by phone and by name + branch, nothing new */
+    assert_int_equal(run(&s, &p, "member", "import", path, NULL, NULL), 0);
+    e2e_proc_free(&p);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM members"), 3);
+
+    /* 张三's phone under another name: a conflict, nothing written, no rename */
+    write_csv(&s, "b.csv",
+              "姓名,手机号,支部\n张山,138-0000-0001,船闸支部\n赵六,13800000009,船闸支部\n", path,
+              sizeof path);
+    assert_int_equal(run(&s, &p, "member", "import", path, NULL, NULL), 1);
+    char *all = p.err && *p.err ? p.err : p.out;
+    assert_non_null(strstr(all, "已登记为"));
+    assert_non_null(strstr(all, "张三"));
+    assert_non_null(strstr(all, "导入不改名"));
+    assert_null(strstr(all, "13800000001")); /* the phone is masked */
+    e2e_proc_free(&p);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM members WHERE name='张三'"), 1);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM members"), 3); /* 赵六 not added */
+
+    /* removed members: matched neither by name + branch nor by phone, and not added again */
+    char id[32];
+    snprintf(id, sizeof id, "%lld", lisi);
+    assert_int_equal(run(&s, &p, "member", "remove", id, NULL, NULL), 0);
+    e2e_proc_free(&p);
+    snprintf(id, sizeof id, "%lld", wangwu);
+    assert_int_equal(run(&s, &p, "member", "remove", id, NULL, NULL), 0);
+    e2e_proc_free(&p);
+    write_csv(&s, "c.csv", "姓名,手机号,支部\n李四,,船闸支部\n王五,13800000003,船闸支部\n", path,
+              sizeof path);
+    assert_int_equal(run(&s, &p, "member", "import", path, NULL, NULL), 1);
+    all = p.err && *p.err ? p.err : p.out;
+    assert_non_null(strstr(all, "李四 已于"));
+    assert_non_null(strstr(all, "王五 已于"));
+    assert_non_null(strstr(all, "移出名册"));
+    e2e_proc_free(&p);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM members"), 3);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM members WHERE left_at IS NOT NULL"), 2);
+    du_fake_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(menu_publish_and_click),
         cmocka_unit_test(metrics_delivery),
+        cmocka_unit_test(reimport_conflicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
