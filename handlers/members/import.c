@@ -29,6 +29,17 @@ struct seen {
     size_t line; /* the row that touched it */
 };
 
+#define MISSING_MAX       100 /* organisations that do not exist, reported once each */
+#define MISSING_LINES_MAX 20  /* rows listed for one of them; the rest are counted */
+
+/* An organisation the file names that does not exist, and the rows that name it. */
+struct missing {
+    char err[BRANCH_ERR_MAX];        /* branch_resolve's sentence, naming it */
+    size_t lines[MISSING_LINES_MAX]; /* the first rows that use it */
+    size_t n_lines;                  /* rows that use it (also those not listed) */
+    int col;                         /* the 支部 column */
+};
+
 struct run {
     const struct import_opts *o;
     struct import_report *r;
@@ -37,7 +48,9 @@ struct run {
     int field_col[MF_COUNT];       /* column of each field, -1 absent */
     struct seen *seen;             /* members touched by earlier rows */
     size_t n_seen, cap_seen;
-    struct buf changes; /* change lines, shown when there are no problems */
+    struct buf changes;   /* change lines, shown when there are no problems */
+    struct missing *miss; /* organisations that do not exist (MISSING_MAX at most) */
+    size_t n_miss;
 };
 
 void import_report_init(struct import_report *r)
@@ -203,6 +216,62 @@ static size_t seen_line(struct run *u, int64_t id, size_t line)
     return 0;
 }
 
+/* missing - row line names the organisation err says does not exist: remembered, to be
+ * reported once with all its rows (report_missing); past MISSING_MAX, reported on the row. */
+static void missing(struct run *u, size_t line, int col, const char *err)
+{
+    struct missing *m = NULL;
+    for (size_t i = 0; i < u->n_miss && !m; i++)
+        if (strcmp(u->miss[i].err, err) == 0)
+            m = &u->miss[i];
+    if (!m && u->n_miss == MISSING_MAX) {
+        problem(u, line, col, "%s；请先用 zhibu branch add 添加，或导入时加 --create-branches",
+                err);
+        return;
+    }
+    if (!m) {
+        if (!u->miss)
+            u->miss = xcalloc(MISSING_MAX, sizeof *u->miss);
+        m = &u->miss[u->n_miss++];
+        snprintf(m->err, sizeof m->err, "%s", err);
+        m->col = col;
+    }
+    if (m->n_lines < MISSING_LINES_MAX)
+        m->lines[m->n_lines] = line;
+    m->n_lines++;
+}
+
+/* report_missing - one problem per organisation that does not exist, with its rows:
+ * "第 5、8 行 D 列（支部）：组织“航道支部”不存在；……". */
+static void report_missing(struct run *u)
+{
+    for (size_t i = 0; i < u->n_miss; i++) {
+        const struct missing *m = &u->miss[i];
+        char rows[MISSING_LINES_MAX * 12 + 32];
+        size_t used = 0, shown = m->n_lines < MISSING_LINES_MAX ? m->n_lines : MISSING_LINES_MAX;
+        for (size_t k = 0; k + 1 < shown && used < sizeof rows; k++)
+            used += (size_t)snprintf(rows + used, sizeof rows - used, "%zu、", m->lines[k]);
+        if (used >= sizeof rows)
+            used = sizeof rows - 1;
+        if (m->n_lines > shown)
+            snprintf(rows + used, sizeof rows - used, "%zu 等共 %zu", m->lines[shown - 1],
+                     m->n_lines);
+        else
+            snprintf(rows + used, sizeof rows - used, "%zu", m->lines[shown - 1]);
+        /* problem() says "第 N 行"; the rows are given here instead */
+        struct import_report *r = u->r;
+        r->problems++;
+        if (r->problems > IMPORT_MAX_PROBLEMS)
+            continue;
+        char letters[8] = "";
+        if (m->col >= 0)
+            col_name((size_t)m->col, letters, sizeof letters);
+        say(&r->text,
+            "第 %s 行%s%s%s：%s；请先用 zhibu branch add 添加，或导入时加 --create-branches\n",
+            rows, letters[0] ? " " : "", letters, letters[0] ? " 列（支部）" : "", m->err);
+    }
+}
+
 /* place - the organisation and 党小组 a row names into *branch and *group (0 when the row does
  * not say). false after reporting a problem. */
 static bool place(struct run *u, const struct csv_record *rec, int64_t *branch, int64_t *group)
@@ -216,8 +285,7 @@ static bool place(struct run *u, const struct csv_record *rec, int64_t *branch, 
         rc = u->o->create_branches ? branch_add(bpath, u->o->now, branch, &made, err, sizeof err)
                                    : branch_resolve(bpath, branch, err, sizeof err);
         if (rc == ZB_ENOTFOUND) {
-            problem(u, rec->line, u->field_col[MF_BRANCH],
-                    "%s；请先用 zhibu branch add 添加，或导入时加 --create-branches", err);
+            missing(u, rec->line, u->field_col[MF_BRANCH], err);
             return false;
         }
         if (rc) {
@@ -602,6 +670,7 @@ static int parse_all(struct run *u, struct csv_reader *cr)
         problem(u, 1, -1, "文件是空的");
         return ZB_EINVAL;
     }
+    report_missing(u);
     return ZB_OK;
 }
 
@@ -662,6 +731,7 @@ done:
         csv_free(&cr);
     free(text);
     free(u.seen);
+    free(u.miss);
     buf_free(&u.changes);
     return rc;
 }

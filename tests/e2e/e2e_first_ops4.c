@@ -9,6 +9,9 @@
  *   reimport_conflicts   re-import matches by phone or by name + branch: a phone under another
  *                      name is a conflict (nothing written, no rename), a removed member is not
  *                      matched silently and never gets a second record
+ *   import_grouped     an organisation that does not exist is one problem listing its rows;
+ *                      `branch list` after importing one branch judges the sizes of the levels
+ *                      imported, not of the 党委/总支 above them that zhibu only partly holds
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,12 +233,52 @@ static void reimport_conflicts(void **state)
     du_fake_stop(&f);
 }
 
+static void import_grouped(void **state)
+{
+    (void)state;
+    struct du_fake f;
+    struct du_server s;
+    struct e2e_proc p;
+    char path[400];
+    assert_int_equal(du_fake_start(&f, NULL), 0);
+    assert_int_equal(du_server_config(&s, &f, 2, NULL, NULL, NULL), 0);
+    write_csv(&s, "g.csv",
+              "姓名,手机号,支部\n甲,13800000011,航道支部\n乙,13800000012,航道支部\n丙,,桥梁支部\n"
+              "丁,13800000014,航道支部\n",
+              path, sizeof path);
+    assert_int_equal(run(&s, &p, "member", "import", path, NULL, NULL), 1);
+    assert_non_null(strstr(p.err, "发现 2 个问题"));
+    assert_non_null(strstr(p.err, "第 2、3、5 行 C 列（支部）：组织“航道支部”不存在"));
+    assert_non_null(strstr(p.err, "第 4 行 C 列（支部）：组织“桥梁支部”不存在"));
+    const char *first = strstr(p.err, "航道支部");
+    assert_null(strstr(first + 1, "航道支部")); /* once */
+    e2e_proc_free(&p);
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM members"), 0);
+
+    /* one branch imported under a long path: its upper levels are counted, not judged */
+    const char *src = getenv("ZHIBU_SRC");
+    snprintf(path, sizeof path, "%s/config/members.example.csv", src ? src : ".");
+    assert_int_equal(run(&s, &p, "member", "import", path, "--create-branches", NULL), 0);
+    e2e_proc_free(&p);
+    write_csv(&s, "h.csv", "姓名,支部\n戊,小支部\n", path, sizeof path);
+    assert_int_equal(run(&s, &p, "member", "import", path, "--create-branches", NULL), 0);
+    e2e_proc_free(&p);
+    assert_int_equal(run(&s, &p, "branch", "list", NULL, NULL, NULL), 0);
+    assert_null(strstr(p.out, "100 人以上"));
+    assert_null(strstr(p.out, "50 至 100"));
+    assert_non_null(strstr(p.out, "共 12 人（只含已导入的下级组织，不按人数提醒）"));
+    assert_non_null(strstr(p.out, "不足 3 人")); /* 小支部: an imported level is still judged */
+    e2e_proc_free(&p);
+    du_fake_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(menu_publish_and_click),
         cmocka_unit_test(metrics_delivery),
         cmocka_unit_test(reimport_conflicts),
+        cmocka_unit_test(import_grouped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
