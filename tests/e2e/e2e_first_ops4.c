@@ -12,6 +12,8 @@
  *   import_grouped     an organisation that does not exist is one problem listing its rows;
  *                      `branch list` after importing one branch judges the sizes of the levels
  *                      imported, not of the 党委/总支 above them that zhibu only partly holds
+ *   cannot_send_warned   start-up warns (log and one stderr line) about an enabled platform
+ *                      that cannot send (WeChat without app secret); not when it can
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -141,6 +143,7 @@ static void metrics_delivery(void **state)
     long long age = metric(r.body, "zhibu_outbox_oldest_pending_seconds");
     assert_true(age >= 299 && age < 400);
     e2e_resp_free(&r);
+    assert_false(du_file_has(s.log, "不能主动发消息")); /* every platform here can send */
 
     assert_int_equal(du_server_stop(&s), 0);
     du_fake_stop(&f);
@@ -272,13 +275,42 @@ static void import_grouped(void **state)
     du_fake_stop(&f);
 }
 
+static void cannot_send_warned(void **state)
+{
+    (void)state;
+    struct du_fake f;
+    struct du_server s;
+    assert_int_equal(du_fake_start(&f, NULL), 0);
+    assert_int_equal(du_server_config(&s, &f, 2, NULL, NULL, NULL), 0);
+    /* the same config without the WeChat secret */
+    FILE *c = fopen(s.config, "r");
+    assert_non_null(c);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, c);
+    fclose(c);
+    text[n] = '\0';
+    char *at = strstr(text, DU_WX_SECRET);
+    assert_non_null(at);
+    memmove(at, at + strlen(DU_WX_SECRET), strlen(at + strlen(DU_WX_SECRET)) + 1);
+    c = fopen(s.config, "w");
+    assert_non_null(c);
+    fputs(text, c);
+    fclose(c);
+    assert_int_equal(du_server_start(&s), 0);
+    assert_true(du_file_has(s.log, "注意：wechat 已启用，但没有配置 wechat.app_id 和 "
+                                   "wechat.app_secret，不能主动发消息"));
+    assert_true(du_file_has(s.log, "WARN"));
+    assert_false(du_file_has(s.log, "注意：onebot")); /* OneBot can send */
+    assert_int_equal(du_server_stop(&s), 0);
+    du_fake_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(menu_publish_and_click),
-        cmocka_unit_test(metrics_delivery),
-        cmocka_unit_test(reimport_conflicts),
-        cmocka_unit_test(import_grouped),
+        cmocka_unit_test(menu_publish_and_click), cmocka_unit_test(metrics_delivery),
+        cmocka_unit_test(reimport_conflicts),     cmocka_unit_test(import_grouped),
+        cmocka_unit_test(cannot_send_warned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
