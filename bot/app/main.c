@@ -80,6 +80,7 @@ int main(int argc, char **argv)
         cli_table_add(&table, cli_say_cmds, cli_say_count, stderr) ||
         cli_table_add(&table, cli_group_cmds, cli_group_count, stderr) ||
         cli_table_add(&table, cli_events_cmds, cli_events_count, stderr) ||
+        cli_table_add(&table, cli_wechat_cmds, cli_wechat_count, stderr) ||
         cli_table_add(&table, jobs_cli, jobs_cli_count, stderr) ||
         cli_table_add(&table, backup_cli, backup_cli_count, stderr) ||
         cli_table_add(&table, demo_cli, demo_cli_count, stderr) ||

@@ -202,6 +202,37 @@ static void delivery_config(const struct config *cfg, struct sender_config *sc,
     }
 }
 
+/* Which key a platform needs to send, for warn_cannot_send; NULL when it always can. */
+static const char *const send_key[PLATFORM_COUNT] = {
+    [PLATFORM_WECHAT] = "wechat.app_id 和 wechat.app_secret",
+    [PLATFORM_WXMINI] = "wxmini.app_id 和 wxmini.app_secret",
+};
+
+/*
+ * warn_cannot_send - one WARN log line and one stderr line for each platform cfg enables that
+ * the sender gets no client for (WeChat or the mini-program without app id and secret): members
+ * who use only that platform get replies to their own messages but nothing zhibu sends on its
+ * own (notices, reminders, answers to 留言). Capabilities do not declare which notify kinds they
+ * send, so missing templates are not judged here, only the missing send API.
+ */
+static void warn_cannot_send(const struct config *cfg)
+{
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        if (!wiring[p].receives(cfg) || wiring[p].sends(cfg))
+            continue;
+        const char *name = platform_name((enum platform)p);
+        const char *key = send_key[p] ? send_key[p] : "发送接口";
+        log_warn("%s is enabled but cannot send (no app id or app secret): notices, reminders and "
+                 "answers will not reach members there; templates are not checked, since "
+                 "capabilities do not declare the notify kinds they send",
+                 name);
+        fprintf(stderr,
+                "注意：%s 已启用，但没有配置 %s，不能主动发消息：会议通知、党费和学习提醒、留言答复"
+                "等都不会经 %s 送达成员（只能回复成员发来的消息）。\n",
+                name, key, name);
+    }
+}
+
 /* One H5 page request (a capability's page slot): verified, rendered and whatever it records
  * (a read, a receipt) written in one writer job. */
 struct page_job {
@@ -397,6 +428,7 @@ int serve_run(const struct config *cfg)
         goto done;
     }
     delivery_config(cfg, &scfg, clients);
+    warn_cannot_send(cfg);
     notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
         (cfg->api.enabled && api_start(cfg, routes, &nroutes, err, sizeof err)) ||

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bot/base/log.h"
+#include "bot/delivery/stats.h"
 #include "bot/store/store.h"
 
 #define FETCH_RETRY_S 5  /* after a failed fetch, wait this long before the next */
@@ -84,6 +85,7 @@ static int fetch_once(struct apitoken *t, int64_t now, bool force, char *err, si
         snprintf(err, errsz, "token answer without a token or lifetime");
         rc = ZB_EPARSE;
     }
+    stats_refresh(t->name, rc == ZB_OK);
     if (rc)
         return rc;
     snprintf(t->token, sizeof t->token, "%s", tok);

@@ -24,6 +24,7 @@
 #include "bot/base/rand.h"
 #include "bot/delivery/grants.h"
 #include "bot/delivery/ratelimit.h"
+#include "bot/delivery/stats.h"
 #include "bot/store/store.h"
 #include "bot/base/xmalloc.h"
 
@@ -362,6 +363,7 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
     j->req.url[0] = j->req.auth[0] = j->req.extra[0] = '\0';
     enum send_outcome o = cl->prepare(cl->ctx, &j->row, &j->route, clock_now(), &j->req, &e);
     if (o != SEND_OK) {
+        stats_send(j->route.platform, o);
         end_job(s, j, o == SEND_TOKEN ? SEND_RETRY : o, &e);
         return;
     }
@@ -430,6 +432,7 @@ static void done(struct sender *s, struct job *j, CURLcode cc, int64_t now_ms)
         curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
         o = cl->judge(cl->ctx, &j->route, &j->req, status, buf_str(&j->resp), j->resp.len, &e);
     }
+    stats_send(j->route.platform, o);
     if (o == SEND_RATE)
         ratelimit_pause(&s->rl[j->route.platform], now_ms, s->cfg->rate_pause_s * 1000);
     if (o == SEND_TOKEN && !j->token_retried) {

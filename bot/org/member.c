@@ -43,6 +43,9 @@ static const char sql_update[] =
 static const char sql_by_phone[] = "SELECT id FROM members WHERE phone=?1";
 static const char sql_by_name[] = "SELECT id FROM members WHERE name=?1 AND left_at IS NULL AND "
                                   "(?2 < 0 OR coalesce(branch_id, 0)=?2) ORDER BY id LIMIT ?3";
+static const char sql_removed_by_name[] =
+    "SELECT id FROM members WHERE name=?1 AND left_at IS NOT NULL AND coalesce(branch_id, 0)=?2 "
+    "ORDER BY left_at DESC, id DESC LIMIT 1";
 static const char sql_each[] =
     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT b.id FROM branches b JOIN sub "
     "ON b.parent_id=sub.id) SELECT " COLS
@@ -827,6 +830,21 @@ int member_find_name(const char *name, int64_t branch_id, int64_t *ids, size_t m
         ids[(*n)++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? ZB_OK : ZB_EDB;
+}
+
+int member_find_removed_name(const char *name, int64_t branch_id, int64_t *id)
+{
+    *id = 0;
+    sqlite3_stmt *st = store_stmt(sql_removed_by_name);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, branch_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ZB_OK : rc == SQLITE_DONE ? ZB_ENOTFOUND : ZB_EDB;
 }
 
 int member_each(int64_t root, int (*fn)(const struct member *m, void *arg), void *arg)

@@ -151,6 +151,9 @@ int member_find_phone(const char *phone, int64_t *id) ZB_MUST_USE;
  * (max), count in *n. */
 int member_find_name(const char *name, int64_t branch_id, int64_t *ids, size_t max,
                      size_t *n) ZB_MUST_USE;
+/* member_find_removed_name - the most recently removed member named name in branch_id (0: none)
+ * into *id; ZB_ENOTFOUND. */
+int member_find_removed_name(const char *name, int64_t branch_id, int64_t *id) ZB_MUST_USE;
 
 /*
  * member_each - call fn for every member (removed ones left out) whose organisation lies in the

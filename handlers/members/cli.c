@@ -549,8 +549,9 @@ static int print_node(const struct members_node *n, void *arg)
         rc = buf_appendf(out, "%d 人（正式 %d，预备 %d）\n", n->t->members, n->t->full,
                          n->probationary);
     else if (!rc)
-        rc = buf_appendf(out, "共 %d 人\n", n->t->subtree);
-    if (!rc)
+        rc = buf_appendf(out, "共 %d 人%s\n", n->t->subtree,
+                         n->sized ? "" : "（只含已导入的下级组织，不按人数提醒）");
+    if (!rc && n->sized)
         rc = branch_warnings(n->b, n->t, out);
     return rc;
 }

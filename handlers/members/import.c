@@ -16,6 +16,7 @@
 #include "bot/org/audit.h"
 #include "bot/org/branch.h"
 #include "bot/base/csv.h"
+#include "bot/base/textfmt.h"
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 #include "bot/store/store.h"
@@ -28,6 +29,17 @@ struct seen {
     size_t line; /* the row that touched it */
 };
 
+#define MISSING_MAX       100 /* organisations that do not exist, reported once each */
+#define MISSING_LINES_MAX 20  /* rows listed for one of them; the rest are counted */
+
+/* An organisation the file names that does not exist, and the rows that name it. */
+struct missing {
+    char err[BRANCH_ERR_MAX];        /* branch_resolve's sentence, naming it */
+    size_t lines[MISSING_LINES_MAX]; /* the first rows that use it */
+    size_t n_lines;                  /* rows that use it (also those not listed) */
+    int col;                         /* the 支部 column */
+};
+
 struct run {
     const struct import_opts *o;
     struct import_report *r;
@@ -36,7 +48,9 @@ struct run {
     int field_col[MF_COUNT];       /* column of each field, -1 absent */
     struct seen *seen;             /* members touched by earlier rows */
     size_t n_seen, cap_seen;
-    struct buf changes; /* change lines, shown when there are no problems */
+    struct buf changes;   /* change lines, shown when there are no problems */
+    struct missing *miss; /* organisations that do not exist (MISSING_MAX at most) */
+    size_t n_miss;
 };
 
 void import_report_init(struct import_report *r)
@@ -177,6 +191,15 @@ static const char *cell(const struct run *u, const struct csv_record *rec, enum 
     return c >= 0 && (size_t)c < rec->n ? rec->field[c] : "";
 }
 
+/* seen_before - member id was touched by an earlier row of this file. */
+static bool seen_before(const struct run *u, int64_t id)
+{
+    for (size_t i = 0; i < u->n_seen; i++)
+        if (u->seen[i].id == id)
+            return true;
+    return false;
+}
+
 /* seen_line - the earlier row that touched member id, 0 when none; then remember this one. */
 static size_t seen_line(struct run *u, int64_t id, size_t line)
 {
@@ -193,6 +216,62 @@ static size_t seen_line(struct run *u, int64_t id, size_t line)
     return 0;
 }
 
+/* missing - row line names the organisation err says does not exist: remembered, to be
+ * reported once with all its rows (report_missing); past MISSING_MAX, reported on the row. */
+static void missing(struct run *u, size_t line, int col, const char *err)
+{
+    struct missing *m = NULL;
+    for (size_t i = 0; i < u->n_miss && !m; i++)
+        if (strcmp(u->miss[i].err, err) == 0)
+            m = &u->miss[i];
+    if (!m && u->n_miss == MISSING_MAX) {
+        problem(u, line, col, "%s；请先用 zhibu branch add 添加，或导入时加 --create-branches",
+                err);
+        return;
+    }
+    if (!m) {
+        if (!u->miss)
+            u->miss = xcalloc(MISSING_MAX, sizeof *u->miss);
+        m = &u->miss[u->n_miss++];
+        snprintf(m->err, sizeof m->err, "%s", err);
+        m->col = col;
+    }
+    if (m->n_lines < MISSING_LINES_MAX)
+        m->lines[m->n_lines] = line;
+    m->n_lines++;
+}
+
+/* report_missing - one problem per organisation that does not exist, with its rows:
+ * "第 5、8 行 D 列（支部）：组织“航道支部”不存在；……". */
+static void report_missing(struct run *u)
+{
+    for (size_t i = 0; i < u->n_miss; i++) {
+        const struct missing *m = &u->miss[i];
+        char rows[MISSING_LINES_MAX * 12 + 32];
+        size_t used = 0, shown = m->n_lines < MISSING_LINES_MAX ? m->n_lines : MISSING_LINES_MAX;
+        for (size_t k = 0; k + 1 < shown && used < sizeof rows; k++)
+            used += (size_t)snprintf(rows + used, sizeof rows - used, "%zu、", m->lines[k]);
+        if (used >= sizeof rows)
+            used = sizeof rows - 1;
+        if (m->n_lines > shown)
+            snprintf(rows + used, sizeof rows - used, "%zu 等共 %zu", m->lines[shown - 1],
+                     m->n_lines);
+        else
+            snprintf(rows + used, sizeof rows - used, "%zu", m->lines[shown - 1]);
+        /* problem() says "第 N 行"; the rows are given here instead */
+        struct import_report *r = u->r;
+        r->problems++;
+        if (r->problems > IMPORT_MAX_PROBLEMS)
+            continue;
+        char letters[8] = "";
+        if (m->col >= 0)
+            col_name((size_t)m->col, letters, sizeof letters);
+        say(&r->text,
+            "第 %s 行%s%s%s：%s；请先用 zhibu branch add 添加，或导入时加 --create-branches\n",
+            rows, letters[0] ? " " : "", letters, letters[0] ? " 列（支部）" : "", m->err);
+    }
+}
+
 /* place - the organisation and 党小组 a row names into *branch and *group (0 when the row does
  * not say). false after reporting a problem. */
 static bool place(struct run *u, const struct csv_record *rec, int64_t *branch, int64_t *group)
@@ -206,8 +285,7 @@ static bool place(struct run *u, const struct csv_record *rec, int64_t *branch, 
         rc = u->o->create_branches ? branch_add(bpath, u->o->now, branch, &made, err, sizeof err)
                                    : branch_resolve(bpath, branch, err, sizeof err);
         if (rc == ZB_ENOTFOUND) {
-            problem(u, rec->line, u->field_col[MF_BRANCH],
-                    "%s；请先用 zhibu branch add 添加，或导入时加 --create-branches", err);
+            missing(u, rec->line, u->field_col[MF_BRANCH], err);
             return false;
         }
         if (rc) {
@@ -268,7 +346,23 @@ static bool place(struct run *u, const struct csv_record *rec, int64_t *branch, 
     return true;
 }
 
-/* match - the stored member this row is about (0: a new one). false after a problem. */
+/* removed - report that the row is about member m, who was removed from the registry: an
+ * import neither brings them back nor makes a second record. */
+static void removed(struct run *u, const struct csv_record *rec, int col, const struct member *m)
+{
+    char when[32];
+    textfmt_time(m->left_at, when, sizeof when);
+    when[10] = '\0'; /* the date */
+    problem(u, rec->line, col,
+            "#%lld %s 已于 %s 移出名册；导入不会恢复，也不会再建一条记录，请核对后删去此行",
+            (long long)m->id, m->name, when);
+}
+
+/*
+ * match - the stored member this row is about (0: a new one). false after a problem: the phone
+ * belongs to someone of another name (a rename is done with member set, never by an import),
+ * or the person was removed from the registry.
+ */
 static bool match(struct run *u, const struct csv_record *rec, const struct member *nm,
                   bool has_phone, int64_t *id)
 {
@@ -276,8 +370,29 @@ static bool match(struct run *u, const struct csv_record *rec, const struct memb
     int rc;
     if (has_phone) {
         rc = member_find_phone(nm->phone, id);
-        if (rc == ZB_OK)
+        if (rc == ZB_OK && seen_before(u, *id))
+            return true; /* a repeated row: reported as such by the caller */
+        if (rc == ZB_OK) {
+            struct member old;
+            if (member_get(*id, &old)) {
+                problem(u, rec->line, -1, "读取数据库失败");
+                return false;
+            }
+            if (old.left_at) {
+                removed(u, rec, u->field_col[MF_PHONE], &old);
+                return false;
+            }
+            if (strcmp(old.name, nm->name) != 0) {
+                char phone[24];
+                member_mask_phone(nm->phone, phone, sizeof phone);
+                problem(u, rec->line, u->field_col[MF_NAME],
+                        "手机号 %s 已登记为 #%lld %s，与本行姓名“%s”不一致；导入不改名，如确为改名"
+                        "请用 zhibu member set %lld --name 修改",
+                        phone, (long long)old.id, old.name, nm->name, (long long)old.id);
+                return false;
+            }
             return true;
+        }
         if (rc != ZB_ENOTFOUND) {
             problem(u, rec->line, -1, "读取数据库失败");
             return false;
@@ -305,8 +420,21 @@ static bool match(struct run *u, const struct csv_record *rec, const struct memb
                 candidates, nm->name);
         return false;
     }
-    if (!candidates)
+    if (!candidates) {
         *id = 0;
+        /* the same person, removed: a namesake there without a phone, or with the row's none */
+        int64_t gone = 0;
+        rc = member_find_removed_name(nm->name, nm->branch_id, &gone);
+        if (rc != ZB_OK && rc != ZB_ENOTFOUND) {
+            problem(u, rec->line, -1, "读取数据库失败");
+            return false;
+        }
+        struct member old;
+        if (rc == ZB_OK && member_get(gone, &old) == ZB_OK && !(has_phone && old.phone[0])) {
+            removed(u, rec, u->field_col[MF_NAME], &old);
+            return false;
+        }
+    }
     return true;
 }
 
@@ -542,6 +670,7 @@ static int parse_all(struct run *u, struct csv_reader *cr)
         problem(u, 1, -1, "文件是空的");
         return ZB_EINVAL;
     }
+    report_missing(u);
     return ZB_OK;
 }
 
@@ -602,6 +731,7 @@ done:
         csv_free(&cr);
     free(text);
     free(u.seen);
+    free(u.miss);
     buf_free(&u.changes);
     return rc;
 }

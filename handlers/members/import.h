@@ -6,9 +6,12 @@
  * header: column names in Chinese or English, in any order (member_field_lookup); 姓名/name is
  * required, unknown columns are ignored with a note. Each later record is one member: a member
  * with the same phone - or, without a phone, the same name in the same organisation - is
- * updated, anyone else is added. Empty cells leave what is stored unchanged. Every problem in
- * the file is listed with its line and column, and any problem means nothing is written.
- * A dry run does all the work and rolls it back, so it reports exactly what a real run would do.
+ * updated, anyone else is added. Never a second record for one person, never a silent change:
+ * a stored phone under another name is a problem (an import does not rename), and so is a row
+ * that matches a removed member (by phone, or by name and organisation). Empty cells leave what is
+ * stored unchanged. Every problem in the file is listed with its line and column, and any problem
+ * means nothing is written. A dry run does all the work and rolls it back, so it reports exactly
+ * what a real run would do.
  */
 #ifndef ZHIBU_MEMBER_IMPORT_H
 #define ZHIBU_MEMBER_IMPORT_H

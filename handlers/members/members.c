@@ -721,7 +721,9 @@ static int walk(const struct tally *tc, size_t i, int depth,
 {
     if (depth > BRANCH_DEPTH_MAX)
         return ZB_OK;
-    struct members_node node = {&tc->b[i], &tc->t[i], tc->probationary[i], depth};
+    bool sized =
+        tc->b[i].level == BRANCH_BRANCH || tc->b[i].level == BRANCH_GROUP || tc->t[i].members > 0;
+    struct members_node node = {&tc->b[i], &tc->t[i], tc->probationary[i], depth, sized};
     int rc = fn(&node, arg);
     for (size_t k = 0; !rc && k < tc->n; k++)
         if (tc->b[k].parent_id == tc->b[i].id)

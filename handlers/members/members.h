@@ -207,6 +207,9 @@ struct members_node {
     const struct branch_tally *t; /* its counts */
     int probationary;             /* of its own members */
     int depth;                    /* 0 for a root */
+    bool sized; /* the size rules speak about it (branch_warnings): a 支部 or 党小组, or an upper
+                   level with members registered at it; a 党委/总支 that only holds the branches
+                   imported below it is counted, not judged (its other units are not in zhibu) */
 };
 
 /* members_tree - the organisation tree depth first (members_view; the operator sees all, a

@@ -227,6 +227,59 @@ static void jscode2session(struct MHD_Connection *c, char *out, size_t n)
     }
 }
 
+/* button_ok - one click button as WeChat checks it: name within max bytes (40018), type click
+ * (40017), key of 1..128 bytes (40019); 0 or the errcode. Appends the key to keys. */
+static long button_ok(const cJSON *b, size_t max, char *keys, size_t keysz)
+{
+    const char *name = str(b, "name"), *type = str(b, "type"), *key = str(b, "key");
+    if (!name || !*name || strlen(name) > max)
+        return 40018;
+    if (!type || strcmp(type, "click") != 0)
+        return 40017;
+    if (!key || !*key || strlen(key) > 128)
+        return 40019;
+    size_t used = strlen(keys);
+    snprintf(keys + used, keysz - used, "%s%s", used ? "," : "", key);
+    return 0;
+}
+
+/* menu_create - POST /cgi-bin/menu/create: at most 3 buttons (40016), each a click button or
+ * a named group of 1..5 sub-buttons (40023); recorded as "wechat_menu" with the keys in order as
+ * text and the button array as data. */
+static unsigned menu_create(const cJSON *j, char *out, size_t n)
+{
+    const cJSON *top = cJSON_GetObjectItemCaseSensitive(j, "button");
+    char keys[4096] = "";
+    long code = 0;
+    int nt = cJSON_IsArray(top) ? cJSON_GetArraySize(top) : 0;
+    if (nt < 1 || nt > 3)
+        code = 40016;
+    for (const cJSON *b = nt ? top->child : NULL; b && !code; b = b->next) {
+        const cJSON *subs = cJSON_GetObjectItemCaseSensitive(b, "sub_button");
+        if (!subs) {
+            code = button_ok(b, 16, keys, sizeof keys);
+            continue;
+        }
+        int ns = cJSON_IsArray(subs) ? cJSON_GetArraySize(subs) : 0;
+        const char *name = str(b, "name");
+        if (ns < 1 || ns > 5)
+            code = 40023;
+        else if (!name || !*name || strlen(name) > 16)
+            code = 40018;
+        for (const cJSON *sb = subs->child; sb && !code; sb = sb->next)
+            code = button_ok(sb, 60, keys, sizeof keys);
+    }
+    if (code) {
+        snprintf(out, n, "{\"errcode\":%ld,\"errmsg\":\"invalid button\"}", code);
+        return 200;
+    }
+    rec_data = top;
+    record("wechat_menu", "", keys, NULL, 0, 0);
+    rec_data = NULL;
+    snprintf(out, n, "{\"errcode\":0,\"errmsg\":\"ok\"}");
+    return 200;
+}
+
 /* wechat - one WeChat call; writes the answer JSON into out. */
 static unsigned wechat(struct MHD_Connection *c, const char *url, const cJSON *j, char *out,
                        size_t n)
@@ -268,6 +321,8 @@ static unsigned wechat(struct MHD_Connection *c, const char *url, const cJSON *j
         snprintf(out, n, "{\"errcode\":%ld,\"errmsg\":\"injected\"}", F.wx_errcode);
         return 200;
     }
+    if (strcmp(url, "/cgi-bin/menu/create") == 0)
+        return menu_create(j, out, n);
     const char *to = str(j, "touser");
     if (!to) {
         snprintf(out, n, "{\"errcode\":47001,\"errmsg\":\"data format error\"}");

@@ -1,6 +1,8 @@
 /* metrics.c - atomic counters and their Prometheus text rendering (see metrics.h). */
 #include "webhook/http/metrics.h"
+#include "bot/base/clock.h"
 #include "bot/chat/router.h"
+#include "bot/delivery/stats.h"
 
 #include <stdatomic.h>
 
@@ -48,6 +50,46 @@ void metrics_event(enum platform p, enum event_kind k, bool duplicate)
 static unsigned long long get(atomic_ullong *v)
 {
     return atomic_load_explicit(v, memory_order_relaxed);
+}
+
+/* render_delivery - the sender's counters and the outbox's rows (see bot/delivery/stats.h). A
+ * failed outbox query leaves its gauges out (and is logged) rather than failing the scrape. */
+static int render_delivery(struct buf *b)
+{
+    int rc = buf_appendz(b, "# HELP zhibu_sends_total Platform API sends by platform and result.\n"
+                            "# TYPE zhibu_sends_total counter\n");
+    for (int p = 0; p < PLATFORM_COUNT && !rc; p++)
+        for (int o = 0; o < STATS_OUTCOMES && !rc; o++)
+            rc = buf_appendf(b, "zhibu_sends_total{platform=\"%s\",result=\"%s\"} %llu\n",
+                             platform_name((enum platform)p),
+                             stats_outcome_name((enum send_outcome)o),
+                             stats_sends((enum platform)p, (enum send_outcome)o));
+    if (!rc)
+        rc = buf_appendz(b, "# HELP zhibu_token_refreshes_total Access token fetches by platform "
+                            "and result.\n# TYPE zhibu_token_refreshes_total counter\n");
+    for (int p = 0; p < PLATFORM_COUNT && !rc; p++)
+        for (int ok = 1; ok >= 0 && !rc; ok--)
+            rc = buf_appendf(b, "zhibu_token_refreshes_total{platform=\"%s\",result=\"%s\"} %llu\n",
+                             platform_name((enum platform)p), ok ? "ok" : "error",
+                             stats_refreshes((enum platform)p, ok));
+    struct stats_outbox ob;
+    if (rc || stats_outbox(clock_now(), &ob))
+        return rc;
+    rc = buf_appendz(b, "# HELP zhibu_outbox_rows Outbox rows by status and platform (none: not "
+                        "routed yet).\n# TYPE zhibu_outbox_rows gauge\n");
+    for (int s = 0; s < STATS_STATUSES && !rc; s++)
+        for (int p = 0; p < STATS_PLATFORMS && !rc; p++)
+            if (ob.rows[s][p] || p < PLATFORM_COUNT)
+                rc = buf_appendf(b, "zhibu_outbox_rows{status=\"%s\",platform=\"%s\"} %lld\n",
+                                 stats_status_name(s), stats_platform_name(p), ob.rows[s][p]);
+    if (!rc)
+        rc = buf_appendf(b,
+                         "# HELP zhibu_outbox_oldest_pending_seconds Age of the oldest due "
+                         "pending outbox row (0 when none).\n"
+                         "# TYPE zhibu_outbox_oldest_pending_seconds gauge\n"
+                         "zhibu_outbox_oldest_pending_seconds %lld\n",
+                         (long long)ob.oldest_pending_s);
+    return rc;
 }
 
 int metrics_render(struct buf *b)
@@ -112,5 +154,7 @@ int metrics_render(struct buf *b)
     for (int p = 0; p < PLATFORM_COUNT && !rc; p++)
         rc = buf_appendf(b, "zhibu_dedupe_collisions_total{platform=\"%s\"} %llu\n",
                          platform_name((enum platform)p), router_collisions((enum platform)p));
+    if (!rc)
+        rc = render_delivery(b);
     return rc;
 }

@@ -2,7 +2,9 @@
  * metrics.h - counters for GET /metrics, in Prometheus text format.
  *
  * Lock-free (atomic adds): requests by endpoint and status, request duration histogram by
- * endpoint, events by platform and kind, duplicates by platform.
+ * endpoint, events by platform and kind, duplicates by platform; and delivery (stats.h): sends
+ * by platform and result, token refreshes, outbox rows by status and platform, the oldest
+ * pending row's age.
  */
 #ifndef ZHIBU_METRICS_H
 #define ZHIBU_METRICS_H

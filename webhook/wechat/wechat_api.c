@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/xmalloc.h"
 #include "bot/delivery/notify.h"
@@ -442,4 +443,46 @@ struct send_client *wxmini_api_client(const struct config *cfg)
 void wechat_api_free(struct send_client *c)
 {
     free(c ? c->ctx : NULL);
+}
+
+int wechat_api_menu_create(const struct config *cfg, const char *menu_json, char *err, size_t errsz)
+{
+    struct send_client *c = wechat_api_client(cfg);
+    struct wechat_api *w = c->ctx;
+    struct buf resp;
+    char url[1024];
+    int rc = ZB_EIO;
+    buf_init(&resp, API_ANSWER_MAX);
+    for (int attempt = 0; attempt < 2; attempt++) { /* again once with a new token if refused */
+        const char *token = NULL;
+        unsigned gen = 0;
+        long status = 0;
+        if ((rc = apitoken_get(&w->tok, clock_now(), &token, &gen, err, errsz)))
+            goto done;
+        snprintf(url, sizeof url, "%s/cgi-bin/menu/create?access_token=%s", w->api_base, token);
+        buf_reset(&resp);
+        if ((rc = http_client_post(url, NULL, menu_json, cfg->outbox.timeout_ms, &status, &resp,
+                                   err, errsz)))
+            goto done;
+        struct wechat_answer a;
+        if (status != 200 || wechat_api_parse(resp.data ? resp.data : "", resp.len, &a)) {
+            snprintf(err, errsz, "menu/create: HTTP %ld，无法识别的应答", status);
+            rc = ZB_EIO;
+            goto done;
+        }
+        if (a.errcode == 0) {
+            rc = ZB_OK;
+            goto done;
+        }
+        const char *why = wechat_api_reason(a.errcode);
+        snprintf(err, errsz, "%ld %s%s%.120s", a.errcode, why, *why ? "：" : "", a.errmsg);
+        rc = wechat_api_classify(a.errcode) == SEND_FATAL ? ZB_ECONFIG : ZB_EIO;
+        if (wechat_api_classify(a.errcode) != SEND_TOKEN)
+            goto done;
+        apitoken_invalid(&w->tok, gen);
+    }
+done:
+    buf_free(&resp);
+    wechat_api_free(c);
+    return rc;
 }

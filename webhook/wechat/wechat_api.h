@@ -53,4 +53,14 @@ struct send_client *wxmini_api_client(const struct config *cfg);
 cJSON *wechat_api_template_data(const struct channel_template *t, const struct outbox_row *row);
 void wechat_api_free(struct send_client *c);
 
+/*
+ * wechat_api_menu_create - POST menu_json (a {"button":[...]} object, see wechat_menu.h) to
+ * wechat.api_base/cgi-bin/menu/create with the official account's access token (the sender's
+ * token cache: call with the store open); a refused token is fetched again once. ZB_OK;
+ * ZB_ECONFIG for an answer that will not change by retrying (bad secret, IP not allowed, bad
+ * menu), ZB_EIO / ZB_EBUSY otherwise; err (Chinese, no secret) says why.
+ */
+int wechat_api_menu_create(const struct config *cfg, const char *menu_json, char *err,
+                           size_t errsz) ZB_MUST_USE;
+
 #endif

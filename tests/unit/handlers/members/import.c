@@ -294,24 +294,25 @@ static void test_reimport_updates_and_dry_run(void **state)
     long long zhang = unit_db_int("SELECT id FROM members WHERE name='张三'");
     long long li = unit_db_int("SELECT id FROM members WHERE name='李四'");
     const char *next = "姓名,手机号,支部,月收入,职务\n"
-                       "张三丰,13800138000,船闸支部,5000.5,组织委员\n" /* by phone: renamed */
-                       "李四,13800138001,船闸支部,,\n"                 /* by name: gains a phone */
-                       "王五,13800138002,船闸支部,3000,\n"             /* unchanged */
-                       "赵六,13800138003,船闸支部,2500,\n";            /* new */
+                       "张三,13800138000,船闸支部,5000.5,组织委员\n" /* by phone */
+                       "李四,13800138001,船闸支部,,\n"               /* by name: gains a phone */
+                       "王五,13800138002,船闸支部,3000,\n"           /* unchanged */
+                       "赵六,13800138003,船闸支部,2500,\n";          /* new */
     /* a dry run says what would change and changes nothing */
     char *text = ok(next, true, false, 1, 2, 1);
     has(text, "更新 #");
-    has(text, "张三丰：姓名 张三 → 张三丰；月收入 5000.00 → 5000.50；职务 书记 → 组织委员");
+    has(text, "张三：月收入 5000.00 → 5000.50；职务 书记 → 组织委员");
     has(text, "手机号 （空） → 138****8001"); /* masked in the report, too */
     has(text, "新增 #");
     free(text);
     assert_int_equal(members(), 3);
-    assert_int_equal(unit_db_int("SELECT count(*) FROM members WHERE name='张三丰'"), 0);
+    assert_int_equal(unit_db_int("SELECT monthly_income_fen FROM members WHERE id=%lld", zhang),
+                     500000);
     long long audits = unit_db_int("SELECT count(*) FROM audit");
     /* the real run */
     free(ok(next, false, false, 1, 2, 1));
     assert_int_equal(members(), 4);
-    assert_int_equal(unit_db_int("SELECT id FROM members WHERE name='张三丰'"), zhang);
+    assert_int_equal(unit_db_int("SELECT id FROM members WHERE phone='13800138000'"), zhang);
     assert_int_equal(unit_db_int("SELECT id FROM members WHERE phone='13800138001'"), li);
     /* an empty cell keeps what is stored */
     assert_int_equal(unit_db_int("SELECT monthly_income_fen FROM members WHERE id=%lld", li),
@@ -339,9 +340,13 @@ static void test_cross_field_rules(void **state)
     has(text, "没有填所在支部");
     free(text);
     free(ok("姓名,手机号\n张三,13800138000\n", false, false, 1, 0, 0));
-    /* the phone is the key: the same phone with another name is the same person, renamed */
-    free(ok("姓名,手机号\n张三峰,13800138000\n", false, false, 0, 1, 0));
+    /* the phone is the key, but an import never renames: another name is a conflict */
+    text = bad("姓名,手机号\n张三峰,13800138000\n", false, 1);
+    has(text, "第 2 行 A 列（姓名）：手机号 138****8000 已登记为 #");
+    has(text, "张三，与本行姓名“张三峰”不一致；导入不改名");
+    free(text);
     assert_int_equal(members(), 1);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM members WHERE name='张三'"), 1);
 }
 
 int main(void)
