@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/api/jsonbody.h"
 #include "bot/base/clock.h"
 #include "bot/org/branch.h"
@@ -16,22 +17,6 @@
 #include "handlers/dues/dues.h"
 
 #define API_BILLS 12 /* months of bills shown to a member */
-
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    c->message = message;
-    return code;
-}
 
 /* A domain refusal: its Chinese in c->note. */
 static int refused(struct api_ctx *c, int rc, const struct dues_why *why, const char *field)
@@ -89,7 +74,7 @@ static int api_mine(struct api_ctx *c)
         cJSON_AddStringToObject(j, "working", b[i].rule);
         cJSON_AddItemToArray(arr, j);
     }
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 static int api_calc(struct api_ctx *c)
@@ -98,19 +83,19 @@ static int api_calc(struct api_ctx *c)
     enum member_category cat;
     int64_t fen = 0;
     if (!cs || dues_category_parse(cs, &cat))
-        return fail(c, ZB_EINVAL, "category",
-                    "类别应为 在职 离退休 学生 农民 低保 失业 年薪制 灵活就业 之一");
+        return api_fail(c, ZB_EINVAL, "category",
+                        "类别应为 在职 离退休 学生 农民 低保 失业 年薪制 灵活就业 之一");
     if (!dues_category_flat(cat) && !is)
-        return fail(c, ZB_EINVAL, "income", "请给出月收入（元）");
+        return api_fail(c, ZB_EINVAL, "income", "请给出月收入（元）");
     if (is && (member_parse_fen(is, &fen) || fen > DUES_INCOME_MAX))
-        return fail(c, ZB_EINVAL, "income", "收入应为元，最多两位小数，不能为负");
+        return api_fail(c, ZB_EINVAL, "income", "收入应为元，最多两位小数，不能为负");
     struct dues_calc r;
     if (dues_calc_amount(dues_rules(), cat, fen, &r))
-        return fail(c, ZB_EINVAL, "income", "无法计算");
+        return api_fail(c, ZB_EINVAL, "income", "无法计算");
     cJSON *root = cJSON_CreateObject();
     add_yuan(root, "amount", r.amount_fen);
     cJSON_AddStringToObject(root, "working", r.rule);
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 static int api_ledger(struct api_ctx *c)
@@ -119,13 +104,13 @@ static int api_ledger(struct api_ctx *c)
     int64_t root = 0;
     char err[256];
     if (b && branch_resolve(b, &root, err, sizeof err))
-        return fail(c, ZB_ENOTFOUND, "branch", "没有这个组织");
+        return api_fail(c, ZB_ENOTFOUND, "branch", "没有这个组织");
     int64_t year = dues_month_of(clock_now()) / 12;
     if (ys) {
         char *end = NULL;
         year = strtoll(ys, &end, 10);
         if (*end || year < 1949 || year > 2100)
-            return fail(c, ZB_EINVAL, "year", "年份应为四位数字");
+            return api_fail(c, ZB_EINVAL, "year", "年份应为四位数字");
     }
     if (!b) { /* a member's own organisation by default */
         struct member m;
@@ -164,7 +149,7 @@ static int api_ledger(struct api_ctx *c)
     add_yuan(o, "voluntary", l.voluntary_fen);
     add_yuan(o, "to_centre", l.centre_fen);
     dues_ledger_free(&l);
-    return emit(c, o);
+    return api_emit(c, o);
 }
 
 static int api_pay(struct api_ctx *c)
@@ -179,18 +164,18 @@ static int api_pay(struct api_ctx *c)
         jsonbody_int(c->body, "proxy_id", false, 1, INT64_MAX / 2, &proxy, &e) ||
         jsonbody_str(c->body, "note", false, DUES_NOTE_MAX, &note, &e) ||
         jsonbody_bool(c->body, "confirm", false, &confirm, &e))
-        return fail(c, ZB_EINVAL, e.field, e.message);
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
     struct dues_payment p = {
         .member_id = member, .amount_fen = -1, .proxy_id = proxy, .note = note, .confirm = confirm};
     char cmd[256];
     struct dues_pay_cmd pc;
     snprintf(cmd, sizeof cmd, "x %s", months);
     if (dues_pay_parse(cmd, false, &pc))
-        return fail(c, ZB_EINVAL, "months", "月份应为 2026-10,2026-11 或 2026-09至2026-11");
+        return api_fail(c, ZB_EINVAL, "months", "月份应为 2026-10,2026-11 或 2026-09至2026-11");
     memcpy(p.months, pc.months, pc.n_months * sizeof pc.months[0]);
     p.n_months = pc.n_months;
     if (amount && member_parse_fen(amount, &p.amount_fen))
-        return fail(c, ZB_EINVAL, "amount", "金额应为元，最多两位小数");
+        return api_fail(c, ZB_EINVAL, "amount", "金额应为元，最多两位小数");
     struct dues_receipt r;
     struct dues_why why;
     int rc = dues_pay(c->actor, &p, clock_now(), &r, &why);
@@ -202,7 +187,7 @@ static int api_pay(struct api_ctx *c)
     add_yuan(o, "expected", r.expected_fen);
     cJSON_AddBoolToObject(o, "noted", r.noted);
     c->status = 201;
-    return emit(c, o);
+    return api_emit(c, o);
 }
 
 const struct api_route dues_api_routes[DUES_API_COUNT] = {

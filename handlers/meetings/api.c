@@ -11,27 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/api/jsonbody.h"
 #include "bot/base/clock.h"
 #include "bot/base/textfmt.h"
 #include "bot/org/branch.h"
 #include "handlers/meetings/meetings.h"
-
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    c->message = message;
-    return code;
-}
 
 /* the meeting id of the path, 0 (with the error set) when malformed */
 static int64_t path_id(struct api_ctx *c)
@@ -81,24 +66,24 @@ static int api_list(struct api_ctx *c)
         cJSON_Delete(root);
         return rc;
     }
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 static int attend_fail(struct api_ctx *c, int rc)
 {
     switch (rc) {
     case ZB_ENOTFOUND:
-        return fail(c, rc, "id", "没有这个会议，或您不在参会名单中");
+        return api_fail(c, rc, "id", "没有这个会议，或您不在参会名单中");
     case ZB_ESTALE:
-        return fail(c, ZB_EINVAL, NULL, "现在不在签到或请假的时间内");
+        return api_fail(c, ZB_EINVAL, NULL, "现在不在签到或请假的时间内");
     case ZB_ESIG:
-        return fail(c, ZB_EINVAL, "code", "签到码不对");
+        return api_fail(c, ZB_EINVAL, "code", "签到码不对");
     case ZB_EDONE:
-        return fail(c, rc, NULL, "已经签到过了");
+        return api_fail(c, rc, NULL, "已经签到过了");
     case ZB_EINVAL:
-        return fail(c, rc, "reason", "请写明请假原因");
+        return api_fail(c, rc, "reason", "请写明请假原因");
     case ZB_ETOOBIG:
-        return fail(c, ZB_EINVAL, "reason", "原因太长");
+        return api_fail(c, ZB_EINVAL, "reason", "原因太长");
     default:
         return rc;
     }
@@ -108,48 +93,49 @@ static int api_checkin(struct api_ctx *c)
 {
     int64_t id = path_id(c);
     if (!id)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     struct jsonbody_err e = {0};
     const char *code = NULL;
     if (c->body && jsonbody_str(c->body, "code", false, 16, &code, &e))
-        return fail(c, ZB_EINVAL, e.field, e.message);
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
     struct meeting m;
     int rc = meetings_checkin(c->actor->member_id, id, code ? code : "", "api", clock_now(), &m);
     if (rc)
         return attend_fail(c, rc);
-    return emit(c, meeting_json(&m));
+    return api_emit(c, meeting_json(&m));
 }
 
 static int api_leave(struct api_ctx *c)
 {
     int64_t id = path_id(c);
     if (!id)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     struct jsonbody_err e = {0};
     const char *reason = NULL;
     if (!c->body || jsonbody_str(c->body, "reason", true, MEETINGS_REASON_MAX, &reason, &e))
-        return fail(c, ZB_EINVAL, c->body ? e.field : "reason",
-                    c->body ? e.message : "请写明请假原因");
+        return api_fail(c, ZB_EINVAL, c->body ? e.field : "reason",
+                        c->body ? e.message : "请写明请假原因");
     struct meeting m;
     int rc = meetings_leave(c->actor->member_id, id, reason, clock_now(), &m);
     if (rc)
         return attend_fail(c, rc);
-    return emit(c, meeting_json(&m));
+    return api_emit(c, meeting_json(&m));
 }
 
 static int manage_fail(struct api_ctx *c, int rc, const char *what)
 {
     switch (rc) {
     case ZB_ENOTFOUND:
-        return fail(c, rc, what ? what : "id", what ? "没有找到（党小组或人员）" : "没有这个会议");
+        return api_fail(c, rc, what ? what : "id",
+                        what ? "没有找到（党小组或人员）" : "没有这个会议");
     case ZB_EDENIED:
-        return fail(c, rc, NULL, "您无权管理这个会议");
+        return api_fail(c, rc, NULL, "您无权管理这个会议");
     case ZB_EDONE:
-        return fail(c, rc, "id", "会议已取消");
+        return api_fail(c, rc, "id", "会议已取消");
     case ZB_EINVAL:
-        return fail(c, rc, "at", "时间已过去（补录请设 held）或内容不对");
+        return api_fail(c, rc, "at", "时间已过去（补录请设 held）或内容不对");
     case ZB_ETOOBIG:
-        return fail(c, ZB_EINVAL, NULL, "内容太长");
+        return api_fail(c, ZB_EINVAL, NULL, "内容太长");
     default:
         return rc;
     }
@@ -184,13 +170,13 @@ static int api_add(struct api_ctx *c)
         jsonbody_str(c->body, "chair", false, WHEN_WORD_MAX, &chair, &e) ||
         jsonbody_str(c->body, "recorder", false, WHEN_WORD_MAX, &recorder, &e) ||
         jsonbody_bool(c->body, "held", false, &held, &e))
-        return fail(c, ZB_EINVAL, c->body ? e.field : "kind", c->body ? e.message : "缺少内容");
+        return api_fail(c, ZB_EINVAL, c->body ? e.field : "kind", c->body ? e.message : "缺少内容");
     int k = meeting_kind_parse(kind);
     if (k < 0)
-        return fail(c, ZB_EINVAL, "kind", "会议类型不对");
+        return api_fail(c, ZB_EINVAL, "kind", "会议类型不对");
     int64_t at = at_of(c->body);
     if (at <= 0)
-        return fail(c, ZB_EINVAL, "at", "时间格式应为 2026-12-01 15:00");
+        return api_fail(c, ZB_EINVAL, "at", "时间格式应为 2026-12-01 15:00");
     struct meetings_new nm = {.kind = (enum meeting_kind)k,
                               .group = group,
                               .starts_at = at,
@@ -208,45 +194,45 @@ static int api_add(struct api_ctx *c)
     cJSON *j = meeting_json(&m);
     cJSON_AddNumberToObject(j, "invited", invited);
     c->status = 201;
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static int api_change(struct api_ctx *c)
 {
     int64_t id = path_id(c);
     if (!id)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     struct jsonbody_err e = {0};
     const char *place = NULL;
     if (!c->body || jsonbody_str(c->body, "place", false, WHEN_WORD_MAX, &place, &e))
-        return fail(c, ZB_EINVAL, c->body ? e.field : "at", c->body ? e.message : "缺少内容");
+        return api_fail(c, ZB_EINVAL, c->body ? e.field : "at", c->body ? e.message : "缺少内容");
     int64_t at = at_of(c->body);
     if (at < 0)
-        return fail(c, ZB_EINVAL, "at", "时间格式应为 2026-12-01 15:00");
+        return api_fail(c, ZB_EINVAL, "at", "时间格式应为 2026-12-01 15:00");
     int rc = meetings_change(c->actor, id, at, place, clock_now());
     struct meeting m;
     if (rc || (rc = meetings_get(id, &m)))
         return manage_fail(c, rc, NULL);
-    return emit(c, meeting_json(&m));
+    return api_emit(c, meeting_json(&m));
 }
 
 static int api_cancel(struct api_ctx *c)
 {
     int64_t id = path_id(c);
     if (!id)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     int rc = meetings_cancel(c->actor, id, clock_now());
     struct meeting m;
     if (rc || (rc = meetings_get(id, &m)))
         return manage_fail(c, rc, NULL);
-    return emit(c, meeting_json(&m));
+    return api_emit(c, meeting_json(&m));
 }
 
 static int api_attendance(struct api_ctx *c)
 {
     int64_t id = path_id(c);
     if (!id)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     struct meetings_sheet s;
     int rc = meetings_attendance(c->actor, id, &s);
     if (rc)
@@ -281,18 +267,18 @@ static int api_attendance(struct api_ctx *c)
         cJSON_AddBoolToObject(q, "met", s.quorum_met);
     }
     free(s.people);
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static int api_minutes(struct api_ctx *c)
 {
     int64_t id = path_id(c);
     if (!id)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     struct jsonbody_err e = {0};
     const char *text = NULL;
     if (!c->body || jsonbody_str(c->body, "text", true, MEETINGS_MINUTES_MAX, &text, &e))
-        return fail(c, ZB_EINVAL, c->body ? e.field : "text", c->body ? e.message : "缺少纪要");
+        return api_fail(c, ZB_EINVAL, c->body ? e.field : "text", c->body ? e.message : "缺少纪要");
     int rc = meetings_minutes(c->actor, id, text, clock_now());
     if (rc)
         return manage_fail(c, rc == ZB_EINVAL ? ZB_EINVAL : rc, NULL);
@@ -303,7 +289,7 @@ static int api_minutes(struct api_ctx *c)
     cJSON_AddNumberToObject(j, "id", (double)id);
     cJSON_AddStringToObject(j, "minutes", stored);
     free(stored);
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static int api_report(struct api_ctx *c)
@@ -311,14 +297,14 @@ static int api_report(struct api_ctx *c)
     const char *bq = c->query(c, "branch"), *qq = c->query(c, "quarter");
     int year, q;
     if (!qq || meetings_quarter_parse(qq, &year, &q))
-        return fail(c, ZB_EINVAL, "quarter", "季度应写成 2026Q4");
+        return api_fail(c, ZB_EINVAL, "quarter", "季度应写成 2026Q4");
     int64_t branch = 0;
     char err[BRANCH_ERR_MAX];
     if (bq && *bq) {
         if (branch_resolve(bq, &branch, err, sizeof err))
-            return fail(c, ZB_ENOTFOUND, "branch", "没有找到这个支部");
+            return api_fail(c, ZB_ENOTFOUND, "branch", "没有找到这个支部");
     } else if (!actor_is_member(c->actor) || meetings_member_branch(c->actor->member_id, &branch)) {
-        return fail(c, ZB_EINVAL, "branch", "请指定支部");
+        return api_fail(c, ZB_EINVAL, "branch", "请指定支部");
     }
     struct meetings_report_row rows[MEETINGS_REPORT_MAX];
     size_t n = 0;
@@ -344,7 +330,7 @@ static int api_report(struct api_ctx *c)
         cJSON_AddStringToObject(o, "dates", rows[i].dates);
         cJSON_AddItemToArray(arr, o);
     }
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 const struct api_route meetings_api_routes[MEETINGS_API_COUNT] = {

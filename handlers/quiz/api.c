@@ -9,27 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/api/jsonbody.h"
 #include "bot/base/clock.h"
 #include "bot/base/textfmt.h"
 #include "bot/base/xmalloc.h"
 #include "handlers/quiz/quiz.h"
-
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    c->message = message;
-    return code;
-}
 
 static const char *const kind_ids[] = {"single", "multiple", "truefalse"};
 
@@ -69,7 +54,7 @@ static int api_start(struct api_ctx *c)
     struct quiz_round r;
     int rc = quiz_round_start(c->actor->member_id, "api", clock_now(), &r);
     if (rc == ZB_ENOTFOUND)
-        return fail(c, rc, NULL, "题库里暂时没有可答的题目");
+        return api_fail(c, rc, NULL, "题库里暂时没有可答的题目");
     if (rc)
         return rc;
     cJSON *j = round_json(&r);
@@ -83,34 +68,34 @@ static int api_start(struct api_ctx *c)
         cJSON_AddItemToArray(arr, question_json(&q, i, false));
     }
     c->status = 201;
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static int api_answer(struct api_ctx *c)
 {
     const char *s = c->nparams ? c->params[0] : "";
     if (!textfmt_digits(s, 1, 18, false))
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     int64_t id = strtoll(s, NULL, 10);
     struct jsonbody_err e = {0};
     const char *answer = NULL;
     int64_t seq = 0;
     if (jsonbody_int(c->body, "seq", false, 1, QUIZ_ROUND_MAX, &seq, &e) ||
         jsonbody_str(c->body, "answer", true, 32, &answer, &e))
-        return fail(c, ZB_EINVAL, e.field, e.message);
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
     struct quiz_result *res = xcalloc(1, sizeof *res);
     int rc = quiz_round_answer(c->actor->member_id, id, (int)seq, answer, clock_now(), res);
     switch (rc) {
     case ZB_OK:
         break;
     case ZB_ENOTFOUND:
-        rc = fail(c, rc, "id", "没有这轮答题");
+        rc = api_fail(c, rc, "id", "没有这轮答题");
         goto done;
     case ZB_EDONE:
-        rc = fail(c, rc, "seq", "这道题已经答过，或这轮答题已经结束");
+        rc = api_fail(c, rc, "seq", "这道题已经答过，或这轮答题已经结束");
         goto done;
     case ZB_EINVAL:
-        rc = fail(c, rc, "answer", "答案应为选项字母，如 A 或 AC");
+        rc = api_fail(c, rc, "answer", "答案应为选项字母，如 A 或 AC");
         goto done;
     default:
         goto done;
@@ -121,7 +106,7 @@ static int api_answer(struct api_ctx *c)
     cJSON_AddNumberToObject(j, "points", res->points);
     cJSON_AddItemToObject(j, "question", question_json(&res->q, 0, true));
     cJSON_AddItemToObject(j, "round", round_json(&res->round));
-    rc = emit(c, j);
+    rc = api_emit(c, j);
 done:
     free(res);
     return rc;
@@ -137,7 +122,7 @@ static int api_wrong(struct api_ctx *c)
         cJSON *arr = cJSON_AddArrayToObject(j, "items");
         for (size_t i = 0; i < n; i++)
             cJSON_AddItemToArray(arr, question_json(&qs[i], 0, true));
-        rc = emit(c, j);
+        rc = api_emit(c, j);
     }
     free(qs);
     return rc;

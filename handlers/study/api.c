@@ -5,25 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/base/clock.h"
 #include "bot/org/member.h"
 #include "handlers/study/study.h"
-
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    c->message = message;
-    return code;
-}
 
 static int api_list(struct api_ctx *c)
 {
@@ -44,7 +29,7 @@ static int api_list(struct api_ctx *c)
         cJSON_AddItemToArray(arr, o);
     }
     free(e);
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static void add_name(cJSON *j, const char *key, int64_t id)
@@ -59,10 +44,10 @@ static int api_item(struct api_ctx *c)
     char *end = NULL;
     long long id = c->nparams ? strtoll(c->params[0], &end, 10) : 0;
     if (!end || *end || id <= 0)
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     int rc = study_read(c->actor->member_id, id, "api", clock_now(), NULL);
     if (rc == ZB_ENOTFOUND)
-        return fail(c, ZB_ENOTFOUND, "id", "没有这篇学习内容");
+        return api_fail(c, ZB_ENOTFOUND, "id", "没有这篇学习内容");
     struct study_item it;
     if (rc || (rc = study_get(id, &it)))
         return rc;
@@ -78,7 +63,7 @@ static int api_item(struct api_ctx *c)
     add_name(j, "reviewer", it.reviewer1_id);
     add_name(j, "second_reviewer", it.reviewer2_id);
     study_item_clear(&it);
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static cJSON *tally_json(const struct study_tally *t)
@@ -102,7 +87,7 @@ static int api_record(struct api_ctx *c)
     cJSON_AddItemToObject(b, "week", tally_json(&r.branch_week));
     cJSON_AddItemToObject(b, "month", tally_json(&r.branch_month));
     cJSON_AddItemToObject(j, "branch", b);
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 const struct api_route study_api_routes[STUDY_API_COUNT] = {

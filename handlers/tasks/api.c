@@ -5,28 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/api/answer.h"
 #include "bot/api/jsonbody.h"
 #include "bot/base/clock.h"
 #include "bot/base/textfmt.h"
 #include "handlers/tasks/tasks.h"
 
 #define API_ROWS_MAX 2000 /* members listed in one progress answer */
-
-static int emit(struct api_ctx *c, cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    int rc = s ? buf_appendz(c->out, s) : ZB_ETOOBIG;
-    free(s);
-    return rc;
-}
-
-static int fail(struct api_ctx *c, int code, const char *field, const char *message)
-{
-    c->field = field;
-    c->message = message;
-    return code;
-}
 
 static cJSON *task_json(const struct task *t)
 {
@@ -59,7 +44,7 @@ static int api_mine(struct api_ctx *c)
         cJSON_AddItemToArray(arr, j);
     }
     free(rows);
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 static bool path_id(struct api_ctx *c, int64_t *id)
@@ -75,7 +60,7 @@ static int api_receipt(struct api_ctx *c)
 {
     int64_t id = 0;
     if (!path_id(c, &id))
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     struct tasks_receipt_result r;
     int rc = tasks_receipt(c->actor->member_id, id, "api", clock_now(), &r);
     switch (rc) {
@@ -84,12 +69,12 @@ static int api_receipt(struct api_ctx *c)
         cJSON_AddNumberToObject(j, "task_id", (double)r.task_id);
         cJSON_AddBoolToObject(j, "already", r.already);
         cJSON_AddNumberToObject(j, "open", r.open);
-        return emit(c, j);
+        return api_emit(c, j);
     }
     case ZB_ENOTFOUND:
-        return fail(c, rc, "id", "没有这条通知");
+        return api_fail(c, rc, "id", "没有这条通知");
     case ZB_EDENIED:
-        return fail(c, rc, "id", "这条通知没有发给您");
+        return api_fail(c, rc, "id", "这条通知没有发给您");
     default:
         return rc;
     }
@@ -103,10 +88,10 @@ static int api_create(struct api_ctx *c)
         jsonbody_str(c->body, "branch", false, 800, &branch, &e) ||
         jsonbody_str(c->body, "group", false, 200, &group, &e) ||
         jsonbody_str(c->body, "deadline", false, 32, &deadline, &e))
-        return fail(c, ZB_EINVAL, e.field, e.message);
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
     int64_t now = clock_now(), dl = 0, org = 0, id = 0, decision = 0;
     if (deadline && *deadline && (tasks_parse_date(deadline, now, &dl) || dl < now))
-        return fail(c, ZB_EINVAL, "deadline", "截止日期应为今天或以后，如 2026-12-05");
+        return api_fail(c, ZB_EINVAL, "deadline", "截止日期应为今天或以后，如 2026-12-05");
     struct tasks_why why;
     int count = 0;
     enum tasks_state s = TASK_DRAFT;
@@ -119,17 +104,17 @@ static int api_create(struct api_ctx *c)
     case ZB_OK:
         break;
     case ZB_EDENIED:
-        return fail(c, rc, NULL, why.refusal ? why.refusal : "您不能发通知");
+        return api_fail(c, rc, NULL, why.refusal ? why.refusal : "您不能发通知");
     case ZB_ENOTFOUND:
-        return fail(c, rc, group ? "group" : "branch", "找不到这个组织");
+        return api_fail(c, rc, group ? "group" : "branch", "找不到这个组织");
     case ZB_EINVAL:
         if (why.nwords) {
             snprintf(c->note, sizeof c->note, "内容含有不宜发布的词“%s”", why.word);
-            return fail(c, rc, "text", c->note);
+            return api_fail(c, rc, "text", c->note);
         }
-        return fail(c, rc, "text", "通知内容是空的");
+        return api_fail(c, rc, "text", "通知内容是空的");
     case ZB_ETOOBIG:
-        return fail(c, ZB_EINVAL, "text", "通知太长");
+        return api_fail(c, ZB_EINVAL, "text", "通知太长");
     default:
         return rc;
     }
@@ -141,7 +126,7 @@ static int api_create(struct api_ctx *c)
     if (decision)
         cJSON_AddNumberToObject(j, "decision_id", (double)decision);
     c->status = 201;
-    return emit(c, j);
+    return api_emit(c, j);
 }
 
 static const char *const mark_ids[] = {"answered", "proxy", "silent", "unreachable", "exempt"};
@@ -169,7 +154,7 @@ static int api_progress(struct api_ctx *c)
 {
     int64_t id = 0;
     if (!path_id(c, &id))
-        return fail(c, ZB_EINVAL, "id", "编号应为正整数");
+        return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     cJSON *root = cJSON_CreateObject();
     struct rows k = {cJSON_CreateArray(), cJSON_CreateArray(), 0};
     struct tasks_progress p;
@@ -180,9 +165,9 @@ static int api_progress(struct api_ctx *c)
         cJSON_Delete(k.silent);
         cJSON_Delete(k.unreachable);
         if (rc == ZB_ENOTFOUND)
-            return fail(c, rc, "id", "没有这条通知");
+            return api_fail(c, rc, "id", "没有这条通知");
         if (rc == ZB_EDENIED)
-            return fail(c, rc, NULL, refusal ? refusal : "您不能查看这条通知");
+            return api_fail(c, rc, NULL, refusal ? refusal : "您不能查看这条通知");
         return rc;
     }
     cJSON_AddItemToObject(root, "task", task_json(&p.t));
@@ -193,7 +178,7 @@ static int api_progress(struct api_ctx *c)
     cJSON_AddItemToObject(root, "silent", k.silent);
     cJSON_AddItemToObject(root, "unreachable", k.unreachable);
     cJSON_AddBoolToObject(root, "truncated", k.n > API_ROWS_MAX);
-    return emit(c, root);
+    return api_emit(c, root);
 }
 
 const struct api_route tasks_api_routes[TASKS_API_COUNT] = {
