@@ -84,10 +84,23 @@ static const struct handler *const transfer_handlers[] = {&transfer_handler,
                                                           &transfer_progress_handler};
 static const struct decision_kind *const transfer_decisions[] = {&transfer_step_kind};
 
+/* The notify kinds each capability sends (their templates are checked at start-up). */
+static const char *const feedback_kinds[] = {"feedback.answer", NULL};
+static const char *const study_kinds[] = {"study.digest", NULL};
+static const char *const meetings_kinds[] = {"meeting.notice", "meeting.reminder", "meeting.quiet",
+                                             NULL};
+static const char *const dues_kinds[] = {"dues.reminder", "dues.arrears", "dues.receipt", NULL};
+static const char *const tasks_kinds[] = {"tasks.issued", "tasks.reminder", "tasks.returned",
+                                          "tasks.summary", NULL};
+static const char *const transfer_kinds[] = {
+    "transfer.step",   "transfer.returned", "transfer.done",    "transfer.receipt",
+    "transfer.remind", "transfer.expiring", "transfer.expired", NULL};
+
 const struct capability registry_caps[] = {
     {.name = "menu", .handlers = menu_handlers, .n_handlers = N(menu_handlers)},
     {.name = "ack", .handlers = ack_handlers, .n_handlers = N(ack_handlers)},
     {.name = "feedback",
+     .notify_kinds = feedback_kinds,
      .handlers = feedback_handlers,
      .n_handlers = N(feedback_handlers),
      .cli = feedback_cli,
@@ -107,6 +120,7 @@ const struct capability registry_caps[] = {
      .n_routes = TODO_API_COUNT,
      .migrations = &todo_migrations},
     {.name = "study",
+     .notify_kinds = study_kinds,
      .handlers = study_handlers,
      .n_handlers = N(study_handlers),
      .cli = study_cli,
@@ -131,6 +145,7 @@ const struct capability registry_caps[] = {
      .n_decisions = N(quiz_decisions),
      .demo_seed = quiz_demo_seed},
     {.name = "meetings",
+     .notify_kinds = meetings_kinds,
      .handlers = meetings_handlers,
      .n_handlers = N(meetings_handlers),
      .cli = meetings_cli,
@@ -143,6 +158,7 @@ const struct capability registry_caps[] = {
      .page_max = MEETINGS_PAGE_MAX,
      .demo_seed = meetings_demo_seed},
     {.name = "dues",
+     .notify_kinds = dues_kinds,
      .handlers = dues_handlers,
      .n_handlers = N(dues_handlers),
      .cli = dues_cli,
@@ -152,6 +168,7 @@ const struct capability registry_caps[] = {
      .jobs = dues_jobs,
      .demo_seed = dues_demo_seed},
     {.name = "tasks",
+     .notify_kinds = tasks_kinds,
      .handlers = tasks_handlers,
      .n_handlers = N(tasks_handlers),
      .cli = tasks_cli,
@@ -167,6 +184,7 @@ const struct capability registry_caps[] = {
      .page_max = TASKS_PAGE_MAX,
      .demo_seed = tasks_demo_seed},
     {.name = "transfer",
+     .notify_kinds = transfer_kinds,
      .handlers = transfer_handlers,
      .n_handlers = N(transfer_handlers),
      .cli = transfer_cli,

@@ -42,6 +42,9 @@ struct capability {
     int (*page)(const char *method, const char *path, const char *m, const char *e, const char *sig,
                 int64_t now, int *status, struct buf *html);
     size_t page_max;
+    /* notify_kinds - the notify kinds it sends (notify_send), NULL-terminated; NULL for none.
+     * Start-up warns when a platform that needs a template for them has none. */
+    const char *const *notify_kinds;
     /* demo_seed - add its demo data (idempotent, inside the caller's transaction); NULL */
     int (*demo_seed)(void);
     /* ack_hook - its interest in the acknowledgement words (handlers/ack/ack.h: a task

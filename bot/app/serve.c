@@ -212,8 +212,7 @@ static const char *const send_key[PLATFORM_COUNT] = {
  * warn_cannot_send - one WARN log line and one stderr line for each platform cfg enables that
  * the sender gets no client for (WeChat or the mini-program without app id and secret): members
  * who use only that platform get replies to their own messages but nothing zhibu sends on its
- * own (notices, reminders, answers to 留言). Capabilities do not declare which notify kinds they
- * send, so missing templates are not judged here, only the missing send API.
+ * own (notices, reminders, answers to 留言). Missing templates are warn_no_template's.
  */
 static void warn_cannot_send(const struct config *cfg)
 {
@@ -223,14 +222,45 @@ static void warn_cannot_send(const struct config *cfg)
         const char *name = platform_name((enum platform)p);
         const char *key = send_key[p] ? send_key[p] : "发送接口";
         log_warn("%s is enabled but cannot send (no app id or app secret): notices, reminders and "
-                 "answers will not reach members there; templates are not checked, since "
-                 "capabilities do not declare the notify kinds they send",
+                 "answers will not reach members there",
                  name);
         fprintf(stderr,
                 "注意：%s 已启用，但没有配置 %s，不能主动发消息：会议通知、党费和学习提醒、留言答复"
                 "等都不会经 %s 送达成员（只能回复成员发来的消息）。\n",
                 name, key, name);
     }
+}
+
+/*
+ * warn_no_template - for the official account when it can send: the capabilities whose notify
+ * kinds have no template message nor subscription notice (wechat.templates). Outside the 48-hour
+ * customer-service window such a notice cannot reach a member on WeChat, so the operator is told
+ * once at start-up, by capability, in the log (WARN) and on stderr.
+ */
+static void warn_no_template(const struct config *cfg, const struct channel_rules *rules)
+{
+    if (!wiring[PLATFORM_WECHAT].receives(cfg) || !wiring[PLATFORM_WECHAT].sends(cfg))
+        return;
+    char caps[512] = "";
+    size_t len = 0;
+    for (size_t c = 0; c < registry_caps_count; c++) {
+        const char *const *k = registry_caps[c].notify_kinds;
+        bool missing = false;
+        for (; k && *k && !missing; k++)
+            missing = !channel_template_find(rules, OUTBOX_REMINDER, *k, false) &&
+                      !channel_template_find(rules, OUTBOX_REMINDER, *k, true);
+        if (missing && len < sizeof caps)
+            len += (size_t)snprintf(caps + len, sizeof caps - len, "%s%s", len ? "、" : "",
+                                    registry_caps[c].name);
+    }
+    if (!len)
+        return;
+    log_warn("wechat: no template for the notify kinds of: %s", caps);
+    fprintf(
+        stderr,
+        "注意：公众号没有为这些功能配置模板消息（wechat.templates）：%s。成员 48 小时内没有给公众号"
+        "发过消息时，这些通知在公众号送不到（会改走其他渠道或列入需电话联系的名单）。\n",
+        caps);
 }
 
 /* One H5 page request (a capability's page slot): verified, rendered and whatever it records
@@ -429,6 +459,7 @@ int serve_run(const struct config *cfg)
     }
     delivery_config(cfg, &scfg, clients);
     warn_cannot_send(cfg);
+    warn_no_template(cfg, &scfg.rules);
     notify_configure(&scfg.rules); /* before any writer job; scfg outlives them all */
     if (routes_of(cfg, routes, &nroutes, err, sizeof err) ||
         (cfg->api.enabled && api_start(cfg, routes, &nroutes, err, sizeof err)) ||

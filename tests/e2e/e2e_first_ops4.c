@@ -305,12 +305,40 @@ static void cannot_send_warned(void **state)
     du_fake_stop(&f);
 }
 
+/* no_template_warned - an official account that can send but has no template for the kinds
+ * the capabilities send is named at start-up, by capability; a template for the outbox kind
+ * those notices use answers for all of them. */
+static void no_template_warned(void **state)
+{
+    (void)state;
+    struct du_fake f, g; /* one each: a fake's directory holds its server's log */
+    struct du_server s, t;
+    assert_int_equal(du_fake_start(&f, NULL), 0);
+    assert_int_equal(du_server_config(&s, &f, 2, NULL, NULL, NULL), 0);
+    assert_int_equal(du_server_start(&s), 0);
+    assert_int_equal(du_server_stop(&s), 0);
+    assert_true(du_file_has(s.log, "没有为这些功能配置模板消息"));
+    assert_true(du_file_has(s.log, "meetings"));
+    assert_true(du_file_has(s.log, "tasks"));
+    du_fake_stop(&f);
+    /* with a template for reminders (the kind notify uses), nothing is missing */
+    assert_int_equal(du_fake_start(&g, NULL), 0);
+    assert_int_equal(du_server_config(&t, &g, 2,
+                                      "\"templates\":{\"reminder\":{\"id\":\"TPL_ALL\"}}", NULL,
+                                      NULL),
+                     0);
+    assert_int_equal(du_server_start(&t), 0);
+    assert_int_equal(du_server_stop(&t), 0);
+    assert_false(du_file_has(t.log, "没有为这些功能配置模板消息"));
+    du_fake_stop(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(menu_publish_and_click), cmocka_unit_test(metrics_delivery),
         cmocka_unit_test(reimport_conflicts),     cmocka_unit_test(import_grouped),
-        cmocka_unit_test(cannot_send_warned),
+        cmocka_unit_test(cannot_send_warned),     cmocka_unit_test(no_template_warned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
