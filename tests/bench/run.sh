@@ -572,7 +572,7 @@ scenario_tasks() {
         " \"log_level\": \"warn\", \"api\": { \"enabled\": true, \"rate_per_min\": 100000 }," \
         " \"wechat\": { \"enabled\": true, \"token\": \"$TOKEN\", \"app_id\": \"$APP_ID\"," \
         "   \"app_secret\": \"bench-secret\", \"api_base\": \"http://127.0.0.1:$fport\"," \
-        "   \"timestamp_window_s\": 0, \"template\": { \"broadcast\": \"TPL\" } }," \
+        "   \"timestamp_window_s\": 0, \"templates\": { \"tasks.issued\": { \"id\": \"TPL\" } } }," \
         " \"onebot\": { \"enabled\": true, \"access_token\": \"bench-ob\"," \
         "   \"api_base\": \"http://127.0.0.1:$fport\" }," \
         " \"outbox\": { \"concurrency\": 32 }," \
