@@ -57,6 +57,7 @@ struct event {
     const char *user;       /* the sender's id on that platform (openid, QQ number) */
     const char *group;      /* group id, or NULL for a private chat */
     const char *text;       /* see enum event_kind; never NULL ("" when none) */
+    const char *quote_id;   /* the platform id of the message this one quotes, or NULL */
     const char *msg_key;    /* unique per delivery of one message, for dedupe and the log */
     int64_t created;        /* the platform's timestamp (Unix seconds) */
     enum event_scope scope; /* SCOPE_ALL unless the adapter says otherwise */

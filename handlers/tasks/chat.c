@@ -328,12 +328,20 @@ int tasks_receipt_hook(struct handler_ctx *c, const char *word, bool *handled, b
     if (strcmp(word, "收到") != 0 || c->member_id <= 0)
         return ZB_OK;
     bool group = c->ev->group != NULL;
-    if (group && c->ev->scope != SCOPE_ALL)
-        return ZB_OK; /* not addressed to zhibu: 收到 among members, not a receipt */
     int64_t id = 0;
     const char *rest = NULL;
     if (c->arg[0] && !parse_id(c->arg, &id, &rest))
         return ZB_OK; /* 收到 followed by other words: not ours */
+    if (group && c->ev->scope != SCOPE_ALL) {
+        /* not addressed to zhibu: a receipt only when it quotes a message while exactly one of
+         * the member's open tasks was posted into this group (the platform id of our post is
+         * not kept, so any quote stands for that post); else 收到 among members */
+        if (!c->ev->quote_id || id)
+            return ZB_OK;
+        int rc = tasks_quoted_open(c->member_id, platform_name(c->ev->platform), c->ev->group, &id);
+        if (rc || !id)
+            return rc;
+    }
     struct tasks_receipt_result r;
     int rc = tasks_receipt(c->member_id, id, channel_of(c), c->now, &r);
     if (rc == ZB_EDB)

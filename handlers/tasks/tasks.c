@@ -618,6 +618,34 @@ int tasks_receipt(int64_t member_id, int64_t task_id, const char *channel, int64
     return rc;
 }
 
+/* the member's open tasks whose post into the group is in the outbox (post_group's key) */
+static const char sql_quoted_open[] =
+    "SELECT r.task_id FROM task_recipients r WHERE r.member_id = ?1 AND r.received_at = 0 "
+    "AND EXISTS (SELECT 1 FROM outbox o WHERE o.idem_key = "
+    "'task:' || r.task_id || ':group:' || ?2 || ':' || ?3) ORDER BY r.task_id DESC LIMIT 2";
+
+int tasks_quoted_open(int64_t member_id, const char *platform, const char *group, int64_t *task_id)
+{
+    assert(store_in_tx());
+    *task_id = 0;
+    sqlite3_stmt *st = store_stmt(sql_quoted_open);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, member_id);
+    sqlite3_bind_text(st, 2, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
+    int n = 0, rc;
+    int64_t first = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (n++ == 0)
+            first = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return ZB_EDB;
+    *task_id = n == 1 ? first : 0;
+    return ZB_OK;
+}
+
 int tasks_proxy_receipt(const struct actor *a, int64_t task_id, const char *name, int64_t now,
                         int64_t *member, const char **refusal)
 {

@@ -136,6 +136,15 @@ int tasks_receipt(int64_t member_id, int64_t task_id, const char *channel, int64
                   struct tasks_receipt_result *r) ZB_MUST_USE;
 
 /*
+ * tasks_quoted_open - the one task a group message that quotes another may acknowledge: member's
+ * unanswered tasks that were posted into group on platform ("onebot", "qqbot"). *task_id is that
+ * task when there is exactly one, else 0 (none, or several: the quote is ambiguous, since the
+ * platform id of our own post is not kept). ZB_EDB on failure. In a transaction.
+ */
+int tasks_quoted_open(int64_t member_id, const char *platform, const char *group,
+                      int64_t *task_id) ZB_MUST_USE;
+
+/*
  * tasks_proxy_receipt - a (group leader or committee) records the receipt of task_id for the member
  * named name (among its recipients in a's scope), marked as proxy; *member the member. Audited.
  * ZB_ENOTFOUND (task, or no such recipient), ZB_EBUSY (name matches several), ZB_EDENIED,

@@ -99,7 +99,8 @@ static enum event_kind kind_of(const struct cq_seg *g, const char **text)
 
 /*
  * message_text - the text a member typed: text segments, "@QQ" for an at of someone else
- * ("@全体成员" for all); an at of self_id sets at_me and is left out, quoted replies too.
+ * ("@全体成员" for all); an at of self_id sets at_me and is left out, quoted replies too (the
+ * first quoted message id goes to quote_id).
  */
 static int message_text(const struct cq_msg *m, struct onebot_report *r)
 {
@@ -119,7 +120,11 @@ static int message_text(const struct cq_msg *m, struct onebot_report *r)
                 rc = buf_appendz(&b, "@全体成员");
             else
                 rc = buf_appendf(&b, "@%s", qq ? qq : "");
-        } else if (!type_is(g, "reply") && !other) {
+        } else if (type_is(g, "reply")) {
+            const char *id = cq_get(g, "id");
+            if (id && *id && !*r->quote_id && strlen(id) < sizeof r->quote_id)
+                snprintf(r->quote_id, sizeof r->quote_id, "%s", id);
+        } else if (!other) {
             other = g;
         }
     }
@@ -452,6 +457,7 @@ static void start_post(const struct config *cfg, struct http_request *req,
         .account = "", /* QQ numbers are global */
         .user = rep->user,
         .group = *rep->group ? rep->group : NULL,
+        .quote_id = *rep->quote_id ? rep->quote_id : NULL,
         .msg_key = st->key,
         .created = rep->time ? rep->time : clock_now(),
     };

@@ -51,6 +51,7 @@ struct onebot_report {
     int64_t time;                   /* the report's time, 0 when absent */
     bool anonymous;                 /* an anonymous group message (recorded only) */
     bool at_me;                     /* the message has an at segment for self_id */
+    char quote_id[ONEBOT_ID_MAX];   /* messages: the id a reply segment quotes, "" when none */
     enum event_kind kind;           /* messages: EV_TEXT, EV_IMAGE, ... */
     char *text;                     /* messages: text, codes resolved, trimmed; owned */
 };

@@ -77,6 +77,7 @@ static void test_group_at_forms(void **state)
     assert_string_equal(r.group, "555");
     assert_true(r.at_me);
     assert_string_equal(r.text, "[x] &data @42@全体成员");
+    assert_string_equal(r.quote_id, "9");
     onebot_report_free(&r);
     /* array form: values are not unescaped; ids as strings */
     assert_int_equal(parse("{\"self_id\":\"10001000\",\"post_type\":\"message\",\"message_type\":"
@@ -87,6 +88,18 @@ static void test_group_at_forms(void **state)
                      ZB_OK);
     assert_true(r.at_me);
     assert_string_equal(r.text, "帮助 &amp;");
+    assert_string_equal(r.quote_id, "");
+    onebot_report_free(&r);
+    /* array form with a reply segment: the quoted id is kept, the text is the rest */
+    assert_int_equal(parse("{\"self_id\":\"10001000\",\"post_type\":\"message\",\"message_type\":"
+                           "\"group\",\"message_id\":\"8\",\"user_id\":\"2\",\"group_id\":\"555\","
+                           "\"message\":[{\"type\":\"reply\",\"data\":{\"id\":\"-123\"}},"
+                           "{\"type\":\"text\",\"data\":{\"text\":\"收到\"}}]}",
+                           &r),
+                     ZB_OK);
+    assert_false(r.at_me);
+    assert_string_equal(r.quote_id, "-123");
+    assert_string_equal(r.text, "收到");
     onebot_report_free(&r);
     /* "message" neither string nor array: raw_message is used */
     assert_int_equal(parse("{\"self_id\":3,\"post_type\":\"message\",\"message_type\":"
