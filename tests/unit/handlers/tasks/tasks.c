@@ -20,6 +20,7 @@
 #include "bot/delivery/link.h"
 #include "handlers/tasks/chat.h"
 #include "handlers/tasks/page.h"
+#include "bot/chat/group_rules.h"
 #include "handlers/tasks/tasks.h"
 #include "handlers/todo/todo.h"
 
@@ -508,6 +509,61 @@ static void test_receipt_hook(void **state)
     free(s);
 }
 
+/* quoted - the hook for a group message from member in group quoting message quote (not
+ * addressed to zhibu); whether it was taken as a receipt. */
+static bool quoted(int64_t member, const char *group, const char *quote, bool *silent)
+{
+    struct event ev = {.platform = PLATFORM_ONEBOT,
+                       .kind = EV_TEXT,
+                       .user = "u",
+                       .group = group,
+                       .text = "收到",
+                       .msg_key = "kq",
+                       .scope = SCOPE_KEYWORDS,
+                       .quote_id = quote};
+    struct handler_ctx c = {
+        .ev = &ev, .norm = "收到", .arg = "", .now = T0 + 9000, .member_id = member};
+    struct reply out = {0};
+    bool handled = false;
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(tasks_receipt_hook(&c, "收到", &handled, silent, &out), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    reply_free(&out);
+    return handled;
+}
+
+/* A 收到 in a bound group that quotes the task's post counts, silently; one that quotes
+ * nothing, or is sent in a group the task was not posted to, does not. */
+static void test_quoted_receipt(void **state)
+{
+    (void)state;
+    configure(false);
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(group_rule_bind("onebot", "5100", channel_org, T0), ZB_OK);
+    assert_int_equal(store_commit(), ZB_OK);
+    struct actor op = actor_operator();
+    int n = 0;
+    int64_t t = send_task(&op, "航道支部", NULL, "航道支部的通知", 0, T0, &n);
+    fan_all(TASKS_BATCH, T0);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE idem_key = "
+                                 "'task:%lld:group:onebot:5100'",
+                                 (long long)t),
+                     1);
+    bool silent = false;
+    assert_false(quoted(outsider, "5100", NULL, &silent)); /* no quote: chatter */
+    assert_false(quoted(outsider, "5200", "77", &silent)); /* not posted there */
+    assert_int_equal(unit_db_int("SELECT received_at FROM task_recipients WHERE member_id = %lld "
+                                 "AND task_id = %lld",
+                                 (long long)outsider, (long long)t),
+                     0);
+    assert_true(quoted(outsider, "5100", "77", &silent)); /* quotes the post: a receipt */
+    assert_true(silent);
+    assert_int_equal(unit_db_int("SELECT received_at FROM task_recipients WHERE member_id = %lld "
+                                 "AND task_id = %lld",
+                                 (long long)outsider, (long long)t),
+                     T0 + 9000);
+}
+
 /* page - tasks_page for member's signed link to task (expires at exp; sig_tamper flips a
  * character of the signature); the status, the HTML in out (caller frees). */
 static int page(const char *method, int64_t member, int64_t task, int64_t exp, bool tamper,
@@ -577,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_receipt_hook),
         cmocka_unit_test(test_page),
+        cmocka_unit_test(test_quoted_receipt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
