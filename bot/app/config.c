@@ -260,6 +260,10 @@ static const struct key keys[] = {
      "关系接转的路由规则，“来源 -> 去向 : 经办1, 经办2”，多条用“;”分隔（来源为路径或 "
      "*，去向为路径、* 或 "
      "external）：经办组织排在转出方逐级上行之后"},
+    {"transfer.approvers", K_STR, F(transfer.approvers), 0, 0, TRANSFER_APPROVERS_DEFAULT, NULL,
+     NULL,
+     "每个组织由谁审批接转，“组织 : 职务, 职务”，多条用“;”分隔（组织为路径、唯一名称或 *，"
+     "第一条匹配的生效）"},
     {"transfer.remind_after_days", K_INT, F(transfer.remind_after_days), 1, 60, "3", NULL, NULL,
      "接转的某一步停留多少天后提醒经办人"},
     {"transfer.validity_city_days", K_INT, F(transfer.validity_city_days), 1, 180, "10", NULL, NULL,
@@ -875,6 +879,10 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     char terr[160];
     if (transfer_set_rules(c->transfer.routes, terr, sizeof terr)) {
         snprintf(sub, sizeof sub, "key \"transfer.routes\": %s", terr);
+        goto done;
+    }
+    if (transfer_set_approvers(c->transfer.approvers, terr, sizeof terr)) {
+        snprintf(sub, sizeof sub, "key \"transfer.approvers\": %s", terr);
         goto done;
     }
     struct transfer_config tc = {

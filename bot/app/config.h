@@ -137,6 +137,7 @@ struct config {
     } dues;
     struct {
         char *routes;               /* transfer.routes: "FROM -> TO : HOP, ...; ..." */
+        char *approvers;            /* transfer.approvers: "ORG : ROLE, ROLE; ..." */
         long remind_after_days;     /* an idle step reminds its approver after this long */
         long validity_city_days;    /* a letter within the city (domain.md CONFLICT) */
         long validity_outside_days; /* a letter outside the city */

@@ -232,6 +232,120 @@ int transfer_set_rules(const char *text, char *err, size_t errsz)
     return ZB_OK;
 }
 
+/* ---- the approver rules ---- */
+
+static struct transfer_approver_rule approver_rules[TRANSFER_APPROVER_RULES_MAX];
+static size_t n_approver_rules;
+static bool approver_rules_set; /* false: the default until transfer_set_approvers */
+
+/* parse_approver_rule - one rule s[0..len) into r. */
+static int parse_approver_rule(const char *s, size_t len, struct transfer_approver_rule *r,
+                               size_t no, char *err, size_t errsz)
+{
+    const char *end = s + len, *colon = NULL;
+    for (const char *p = s; p < end && !colon; p++)
+        if (*p == ':')
+            colon = p;
+    if (!colon) {
+        snprintf(err, errsz, "transfer.approvers rule %zu: missing \":\" before the roles", no);
+        return ZB_EINVAL;
+    }
+    memset(r, 0, sizeof *r);
+    if (!trim_copy(s, (size_t)(colon - s), r->org, sizeof r->org)) {
+        snprintf(err, errsz, "transfer.approvers rule %zu: the organisation is too long", no);
+        return ZB_ETOOBIG;
+    }
+    if (!r->org[0]) {
+        snprintf(err, errsz, "transfer.approvers rule %zu: an organisation or * is required", no);
+        return ZB_EINVAL;
+    }
+    char roles[ROLE_TEXT_MAX * 2 + 1], bad[64] = "";
+    if (!trim_copy(colon + 1, (size_t)(end - colon - 1), roles, sizeof roles)) {
+        snprintf(err, errsz, "transfer.approvers rule %zu: the role list is too long", no);
+        return ZB_ETOOBIG;
+    }
+    if (role_parse(roles, &r->roles, bad, sizeof bad)) {
+        snprintf(err, errsz, "transfer.approvers rule %zu: unknown role \"%s\"", no, bad);
+        return ZB_EINVAL;
+    }
+    if (!r->roles) {
+        snprintf(err, errsz,
+                 "transfer.approvers rule %zu: at least one office (书记, 组织委员, ...)", no);
+        return ZB_EINVAL;
+    }
+    return ZB_OK;
+}
+
+int transfer_approver_rules_parse(const char *text, struct transfer_approver_rule *out, size_t max,
+                                  size_t *n, char *err, size_t errsz)
+{
+    *n = 0;
+    size_t len = strlen(text);
+    if (len > TRANSFER_RULES_BYTES) {
+        snprintf(err, errsz, "transfer.approvers: longer than %d bytes", TRANSFER_RULES_BYTES);
+        return ZB_ETOOBIG;
+    }
+    const char *p = text, *end = text + len;
+    size_t no = 0;
+    while (p < end) {
+        const char *q = p;
+        while (q < end && *q != ';' && *q != '\n')
+            q++;
+        no++;
+        const char *a = p;
+        while (a < q && (*a == ' ' || *a == '\t' || *a == '\r'))
+            a++;
+        if (a < q) {
+            if (*n == max) {
+                snprintf(err, errsz, "transfer.approvers: more than %zu rules", max);
+                return ZB_ETOOBIG;
+            }
+            int rc = parse_approver_rule(a, (size_t)(q - a), &out[*n], no, err, errsz);
+            if (rc)
+                return rc;
+            (*n)++;
+        }
+        p = q + 1;
+    }
+    return ZB_OK;
+}
+
+int transfer_set_approvers(const char *text, char *err, size_t errsz)
+{
+    static struct transfer_approver_rule tmp[TRANSFER_APPROVER_RULES_MAX];
+    size_t n = 0;
+    const char *t = text && text[0] ? text : TRANSFER_APPROVERS_DEFAULT;
+    int rc = transfer_approver_rules_parse(t, tmp, TRANSFER_APPROVER_RULES_MAX, &n, err, errsz);
+    if (rc)
+        return rc;
+    memcpy(approver_rules, tmp, sizeof approver_rules);
+    n_approver_rules = n;
+    approver_rules_set = true;
+    return ZB_OK;
+}
+
+int transfer_approver_roles(int64_t org, unsigned *roles)
+{
+    *roles = LEADS;
+    if (!approver_rules_set)
+        return ZB_OK;
+    for (size_t i = 0; i < n_approver_rules; i++) {
+        const struct transfer_approver_rule *r = &approver_rules[i];
+        if (strcmp(r->org, "*") != 0) {
+            int64_t id = 0;
+            char err[BRANCH_ERR_MAX];
+            int rc = branch_resolve(r->org, &id, err, sizeof err);
+            if (rc == ZB_EDB)
+                return rc;
+            if (rc || id != org)
+                continue; /* a rule about an organisation not in the tree matches nothing */
+        }
+        *roles = r->roles;
+        return ZB_OK;
+    }
+    return ZB_OK;
+}
+
 /* ---- the route ---- */
 
 /* chain - org and its ancestors, org first, into c (at most BRANCH_DEPTH_MAX); *n the count. */
@@ -478,23 +592,28 @@ static int set_status(int64_t id, enum transfer_status s)
 }
 
 struct approvers {
-    int64_t org;   /* the step's organisation */
-    int64_t *ids;  /* OUT */
-    size_t max, n; /* capacity and count */
+    int64_t org;    /* the step's organisation */
+    unsigned roles; /* who decides there (transfer_approver_roles) */
+    int64_t *ids;   /* OUT */
+    size_t max, n;  /* capacity and count */
 };
 
 static int approver_cb(const struct member *m, void *arg)
 {
     struct approvers *ap = arg;
-    if (m->branch_id == ap->org && (m->roles & LEADS) && ap->n < ap->max)
+    if (m->branch_id == ap->org && (m->roles & ap->roles) && ap->n < ap->max)
         ap->ids[ap->n++] = m->id;
     return 0;
 }
 
 int transfer_approvers(int64_t org, int64_t *ids, size_t max, size_t *n)
 {
-    struct approvers ap = {org, ids, max, 0};
-    int rc = member_each(org, approver_cb, &ap);
+    struct approvers ap = {org, 0, ids, max, 0};
+    *n = 0;
+    int rc = transfer_approver_roles(org, &ap.roles);
+    if (rc)
+        return rc;
+    rc = member_each(org, approver_cb, &ap);
     *n = ap.n;
     return rc;
 }
@@ -504,11 +623,14 @@ static int is_lead(int64_t member_id, int64_t org, bool *yes)
 {
     struct member m;
     *yes = false;
-    int rc = member_get(member_id, &m);
+    unsigned roles = 0;
+    int rc = transfer_approver_roles(org, &roles);
+    if (!rc)
+        rc = member_get(member_id, &m);
     if (rc == ZB_ENOTFOUND)
         return ZB_OK;
     if (!rc)
-        *yes = !m.left_at && m.branch_id == org && (m.roles & LEADS);
+        *yes = !m.left_at && m.branch_id == org && (m.roles & roles);
     return rc;
 }
 

@@ -66,6 +66,15 @@ struct transfer_rule {
     size_t n_hops;                                      /* how many (>= 1) */
 };
 
+#define TRANSFER_APPROVER_RULES_MAX 32 /* rules in transfer.approvers */
+#define TRANSFER_APPROVERS_DEFAULT  "*: 书记, 组织委员"
+
+/* One rule of transfer.approvers (transfer_approver_rules_parse). */
+struct transfer_approver_rule {
+    char org[BRANCH_PATH_MAX + 1]; /* a path or unique name, or "*" */
+    unsigned roles;                /* enum role bits that decide its steps (never 0) */
+};
+
 /* Why a function refused, for the faces. */
 enum transfer_reason {
     TR_NONE = 0,
@@ -163,6 +172,22 @@ int transfer_rules_parse(const char *text, struct transfer_rule *rules, size_t m
                          char *err, size_t errsz) ZB_MUST_USE;
 /* transfer_set_rules - use text as transfer.routes (parsed as above; kept on success). */
 int transfer_set_rules(const char *text, char *err, size_t errsz) ZB_MUST_USE;
+
+/*
+ * transfer_approver_rules_parse - the approver list text into rules (at most max), *n the count.
+ * Grammar: rules separated by ";" or newlines, blank ones ignored; a rule is `ORG : ROLE, ROLE`
+ * where ORG is an organisation path or unique name (as branch_resolve reads it) or "*", and the
+ * roles are read by role_parse (书记, 组织委员, ...; at least one office). For a step at an
+ * organisation the first rule whose ORG names exactly that organisation, or "*", wins; none
+ * matching means the default 书记 and 组织委员. ZB_EINVAL with err naming the rule (1-based) and
+ * what is wrong; ZB_ETOOBIG past TRANSFER_RULES_BYTES, max rules or a path's cap.
+ */
+int transfer_approver_rules_parse(const char *text, struct transfer_approver_rule *rules,
+                                  size_t max, size_t *n, char *err, size_t errsz) ZB_MUST_USE;
+/* transfer_set_approvers - use text as transfer.approvers (NULL or "" = the default). */
+int transfer_set_approvers(const char *text, char *err, size_t errsz) ZB_MUST_USE;
+/* transfer_approver_roles - the roles deciding steps at org under the rules in use. ZB_EDB. */
+int transfer_approver_roles(int64_t org, unsigned *roles) ZB_MUST_USE;
 
 /* transfer_route - the route from from_org to to_org (see the header). ZB_EINVAL with why set
  * (TR_SAME, TR_NO_ROUTE, TR_BAD_HOP, TR_TOO_LONG); ZB_EDB. */

@@ -132,6 +132,61 @@ static void test_rules_grammar(void **state)
         ZB_ETOOBIG);
 }
 
+static void test_approvers(void **state)
+{
+    (void)state;
+    char err[200] = "";
+    unsigned roles = 0;
+    int64_t ids[8];
+    size_t n = 9;
+    /* the default: 书记 and 组织委员 everywhere */
+    assert_int_equal(transfer_set_approvers("", err, sizeof err), ZB_OK);
+    assert_int_equal(transfer_approver_roles(cz, &roles), ZB_OK);
+    assert_int_equal(roles, ROLE_SECRETARY | ROLE_ORGANIZER);
+    assert_int_equal(transfer_approvers(hd, ids, 8, &n), ZB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], hd_sec);
+    /* a rule by unique name, one by path, then the catch-all: the first match wins */
+    assert_int_equal(transfer_set_approvers("船闸支部: 组织委员\n"
+                                            "市级机关工委/市交通运输局党委 : 副书记、组织委员;"
+                                            "船闸支部: 书记; *: 书记",
+                                            err, sizeof err),
+                     ZB_OK);
+    assert_int_equal(transfer_approver_roles(cz, &roles), ZB_OK);
+    assert_int_equal(roles, ROLE_ORGANIZER);
+    assert_int_equal(transfer_approvers(cz, ids, 8, &n), ZB_OK);
+    assert_int_equal(n, 0); /* 船闸书记 is 书记, not 组织委员 */
+    assert_int_equal(transfer_approver_roles(jt, &roles), ZB_OK);
+    assert_int_equal(roles, ROLE_DEPUTY | ROLE_ORGANIZER);
+    assert_int_equal(transfer_approver_roles(hd, &roles), ZB_OK);
+    assert_int_equal(roles, ROLE_SECRETARY);
+    assert_int_equal(transfer_approvers(hd, ids, 8, &n), ZB_OK);
+    assert_int_equal(n, 0); /* the 总支's only lead is 组织委员 */
+    assert_int_equal(transfer_approvers(gw, ids, 8, &n), ZB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], gw_sec);
+    /* a rule naming no organisation in the tree matches nothing; no match falls back */
+    assert_int_equal(transfer_set_approvers("不存在支部: 党小组长", err, sizeof err), ZB_OK);
+    assert_int_equal(transfer_approver_roles(cz, &roles), ZB_OK);
+    assert_int_equal(roles, ROLE_SECRETARY | ROLE_ORGANIZER);
+    /* bad rules are refused, naming the rule, and the rules in use stay */
+    assert_int_equal(transfer_set_approvers("*: 书记; 船闸支部 组织委员", err, sizeof err),
+                     ZB_EINVAL);
+    assert_non_null(strstr(err, "rule 2"));
+    assert_int_equal(transfer_set_approvers("*: 校长", err, sizeof err), ZB_EINVAL);
+    assert_non_null(strstr(err, "rule 1"));
+    assert_non_null(strstr(err, "校长"));
+    assert_int_equal(transfer_set_approvers("x: 党员", err, sizeof err), ZB_EINVAL);
+    assert_int_equal(transfer_set_approvers(" : 书记", err, sizeof err), ZB_EINVAL);
+    assert_int_equal(transfer_approver_roles(cz, &roles), ZB_OK);
+    assert_int_equal(roles, ROLE_SECRETARY | ROLE_ORGANIZER); /* still the last good list */
+    struct transfer_approver_rule r[2];
+    assert_int_equal(
+        transfer_approver_rules_parse("a:书记;b:书记;c:书记", r, 2, &n, err, sizeof err),
+        ZB_ETOOBIG);
+    assert_int_equal(transfer_set_approvers(NULL, err, sizeof err), ZB_OK);
+}
+
 static void test_routes(void **state)
 {
     (void)state;
@@ -395,6 +450,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules_grammar),
+        cmocka_unit_test(test_approvers),
         cmocka_unit_test(test_routes),
         cmocka_unit_test(test_flow),
         cmocka_unit_test(test_outside_reissue_remind_expire),
