@@ -871,18 +871,16 @@ int config_load(const char *path, struct config **out, char *err, size_t errsz)
     dues_configure(&dues); /* the rules are process-wide, like the time zone */
     if (c->transfer.validity_city_days > c->transfer.validity_max_days ||
         c->transfer.validity_outside_days > c->transfer.validity_max_days) {
-        snprintf(sub, sizeof sub,
-                 "key \"transfer.validity_max_days\": smaller than a default "
-                 "validity");
+        snprintf(sub, sizeof sub, "配置项 \"transfer.validity_max_days\"：比默认有效天数还小");
         goto done;
     }
     char terr[160];
     if (transfer_set_rules(c->transfer.routes, terr, sizeof terr)) {
-        snprintf(sub, sizeof sub, "key \"transfer.routes\": %s", terr);
+        snprintf(sub, sizeof sub, "配置项 \"transfer.routes\"：%s", terr);
         goto done;
     }
     if (transfer_set_approvers(c->transfer.approvers, terr, sizeof terr)) {
-        snprintf(sub, sizeof sub, "key \"transfer.approvers\": %s", terr);
+        snprintf(sub, sizeof sub, "配置项 \"transfer.approvers\"：%s", terr);
         goto done;
     }
     struct transfer_config tc = {

@@ -134,7 +134,7 @@ static int parse_rule(const char *s, size_t len, struct transfer_rule *r, size_t
             break;
         }
     if (!arrow) {
-        snprintf(err, errsz, "transfer.routes rule %zu: missing \"->\"", no);
+        snprintf(err, errsz, "第 %zu 条规则缺少“->”", no);
         return ZB_EINVAL;
     }
     for (const char *p = arrow + 2; p < end; p++)
@@ -143,21 +143,21 @@ static int parse_rule(const char *s, size_t len, struct transfer_rule *r, size_t
             break;
         }
     if (!colon) {
-        snprintf(err, errsz, "transfer.routes rule %zu: missing \":\" before the hops", no);
+        snprintf(err, errsz, "第 %zu 条规则在经办组织前缺少“:”", no);
         return ZB_EINVAL;
     }
     memset(r, 0, sizeof *r);
     if (!trim_copy(s, (size_t)(arrow - s), r->from, sizeof r->from) ||
         !trim_copy(arrow + 2, (size_t)(colon - arrow - 2), r->to, sizeof r->to)) {
-        snprintf(err, errsz, "transfer.routes rule %zu: a path is too long", no);
+        snprintf(err, errsz, "第 %zu 条规则的路径太长", no);
         return ZB_ETOOBIG;
     }
     if (!r->from[0] || !r->to[0]) {
-        snprintf(err, errsz, "transfer.routes rule %zu: FROM and TO are required", no);
+        snprintf(err, errsz, "第 %zu 条规则必须写明来源和去向", no);
         return ZB_EINVAL;
     }
     if (strcmp(r->from, "external") == 0) {
-        snprintf(err, errsz, "transfer.routes rule %zu: FROM cannot be external", no);
+        snprintf(err, errsz, "第 %zu 条规则的来源不能是 external", no);
         return ZB_EINVAL;
     }
     const char *p = colon + 1;
@@ -166,18 +166,16 @@ static int parse_rule(const char *s, size_t len, struct transfer_rule *r, size_t
         while (q < end && *q != ',')
             q++;
         if (r->n_hops == TRANSFER_STEPS_MAX) {
-            snprintf(err, errsz, "transfer.routes rule %zu: more than %d hops", no,
-                     TRANSFER_STEPS_MAX);
+            snprintf(err, errsz, "第 %zu 条规则的经办组织超过 %d 个", no, TRANSFER_STEPS_MAX);
             return ZB_ETOOBIG;
         }
         char *hop = r->hops[r->n_hops];
         if (!trim_copy(p, (size_t)(q - p), hop, BRANCH_PATH_MAX + 1)) {
-            snprintf(err, errsz, "transfer.routes rule %zu: a hop is too long", no);
+            snprintf(err, errsz, "第 %zu 条规则的经办组织名称太长", no);
             return ZB_ETOOBIG;
         }
         if (!hop[0] || strcmp(hop, "*") == 0 || strcmp(hop, "external") == 0) {
-            snprintf(err, errsz, "transfer.routes rule %zu: hop %zu must name an organisation", no,
-                     r->n_hops + 1);
+            snprintf(err, errsz, "第 %zu 条规则的第 %zu 个经办组织必须写组织名", no, r->n_hops + 1);
             return ZB_EINVAL;
         }
         r->n_hops++;
@@ -192,7 +190,7 @@ int transfer_rules_parse(const char *text, struct transfer_rule *out, size_t max
     *n = 0;
     size_t len = strlen(text);
     if (len > TRANSFER_RULES_BYTES) {
-        snprintf(err, errsz, "transfer.routes: longer than %d bytes", TRANSFER_RULES_BYTES);
+        snprintf(err, errsz, "路由规则超过 %d 字节", TRANSFER_RULES_BYTES);
         return ZB_ETOOBIG;
     }
     const char *p = text, *end = text + len;
@@ -207,7 +205,7 @@ int transfer_rules_parse(const char *text, struct transfer_rule *out, size_t max
             a++;
         if (a < q) {
             if (*n == max) {
-                snprintf(err, errsz, "transfer.routes: more than %zu rules", max);
+                snprintf(err, errsz, "路由规则超过 %zu 条", max);
                 return ZB_ETOOBIG;
             }
             int rc = parse_rule(a, (size_t)(q - a), &out[*n], no, err, errsz);
@@ -247,30 +245,29 @@ static int parse_approver_rule(const char *s, size_t len, struct transfer_approv
         if (*p == ':')
             colon = p;
     if (!colon) {
-        snprintf(err, errsz, "transfer.approvers rule %zu: missing \":\" before the roles", no);
+        snprintf(err, errsz, "第 %zu 条审批规则在职务前缺少“:”", no);
         return ZB_EINVAL;
     }
     memset(r, 0, sizeof *r);
     if (!trim_copy(s, (size_t)(colon - s), r->org, sizeof r->org)) {
-        snprintf(err, errsz, "transfer.approvers rule %zu: the organisation is too long", no);
+        snprintf(err, errsz, "第 %zu 条审批规则的组织名太长", no);
         return ZB_ETOOBIG;
     }
     if (!r->org[0]) {
-        snprintf(err, errsz, "transfer.approvers rule %zu: an organisation or * is required", no);
+        snprintf(err, errsz, "第 %zu 条审批规则必须写组织或 *", no);
         return ZB_EINVAL;
     }
     char roles[ROLE_TEXT_MAX * 2 + 1], bad[64] = "";
     if (!trim_copy(colon + 1, (size_t)(end - colon - 1), roles, sizeof roles)) {
-        snprintf(err, errsz, "transfer.approvers rule %zu: the role list is too long", no);
+        snprintf(err, errsz, "第 %zu 条审批规则的职务太长", no);
         return ZB_ETOOBIG;
     }
     if (role_parse(roles, &r->roles, bad, sizeof bad)) {
-        snprintf(err, errsz, "transfer.approvers rule %zu: unknown role \"%s\"", no, bad);
+        snprintf(err, errsz, "第 %zu 条审批规则有不认识的职务“%s”", no, bad);
         return ZB_EINVAL;
     }
     if (!r->roles) {
-        snprintf(err, errsz,
-                 "transfer.approvers rule %zu: at least one office (书记, 组织委员, ...)", no);
+        snprintf(err, errsz, "第 %zu 条审批规则至少要有一个职务（书记、组织委员等）", no);
         return ZB_EINVAL;
     }
     return ZB_OK;
@@ -282,7 +279,7 @@ int transfer_approver_rules_parse(const char *text, struct transfer_approver_rul
     *n = 0;
     size_t len = strlen(text);
     if (len > TRANSFER_RULES_BYTES) {
-        snprintf(err, errsz, "transfer.approvers: longer than %d bytes", TRANSFER_RULES_BYTES);
+        snprintf(err, errsz, "审批规则超过 %d 字节", TRANSFER_RULES_BYTES);
         return ZB_ETOOBIG;
     }
     const char *p = text, *end = text + len;
@@ -297,7 +294,7 @@ int transfer_approver_rules_parse(const char *text, struct transfer_approver_rul
             a++;
         if (a < q) {
             if (*n == max) {
-                snprintf(err, errsz, "transfer.approvers: more than %zu rules", max);
+                snprintf(err, errsz, "审批规则超过 %zu 条", max);
                 return ZB_ETOOBIG;
             }
             int rc = parse_approver_rule(a, (size_t)(q - a), &out[*n], no, err, errsz);

@@ -115,11 +115,11 @@ static void test_rules_grammar(void **state)
     assert_string_equal(r[0].hops[1], "d");
     assert_string_equal(r[1].to, "external");
     assert_int_equal(transfer_rules_parse("a b : c", r, 4, &n, err, sizeof err), ZB_EINVAL);
-    assert_non_null(strstr(err, "rule 1: missing \"->\""));
+    assert_non_null(strstr(err, "第 1 条规则缺少“->”"));
     assert_int_equal(transfer_rules_parse("x->y:z;a -> b c", r, 4, &n, err, sizeof err), ZB_EINVAL);
-    assert_non_null(strstr(err, "rule 2: missing \":\""));
+    assert_non_null(strstr(err, "第 2 条规则在经办组织前缺少“:”"));
     assert_int_equal(transfer_rules_parse("a -> b : c,", r, 4, &n, err, sizeof err), ZB_EINVAL);
-    assert_non_null(strstr(err, "hop 2"));
+    assert_non_null(strstr(err, "第 2 个经办组织"));
     assert_int_equal(transfer_rules_parse(" -> b : c", r, 4, &n, err, sizeof err), ZB_EINVAL);
     assert_int_equal(transfer_rules_parse("external -> b : c", r, 4, &n, err, sizeof err),
                      ZB_EINVAL);
@@ -172,9 +172,9 @@ static void test_approvers(void **state)
     /* bad rules are refused, naming the rule, and the rules in use stay */
     assert_int_equal(transfer_set_approvers("*: 书记; 船闸支部 组织委员", err, sizeof err),
                      ZB_EINVAL);
-    assert_non_null(strstr(err, "rule 2"));
+    assert_non_null(strstr(err, "第 2 条"));
     assert_int_equal(transfer_set_approvers("*: 校长", err, sizeof err), ZB_EINVAL);
-    assert_non_null(strstr(err, "rule 1"));
+    assert_non_null(strstr(err, "第 1 条"));
     assert_non_null(strstr(err, "校长"));
     assert_int_equal(transfer_set_approvers("x: 党员", err, sizeof err), ZB_EINVAL);
     assert_int_equal(transfer_set_approvers(" : 书记", err, sizeof err), ZB_EINVAL);
