@@ -184,13 +184,21 @@ static int parse_rule(const char *s, size_t len, struct transfer_rule *r, size_t
     return ZB_OK;
 }
 
-int transfer_rules_parse(const char *text, struct transfer_rule *out, size_t max, size_t *n,
-                         char *err, size_t errsz)
+/*
+ * each_rule - split a rule list (rules separated by ';' or newlines, blank ones skipped) and call
+ * fn(arg, slot, rule, len, no) for each, slot counting the rules kept, no numbering them as the
+ * operator wrote them. what ("路由规则", "审批规则") names the list in errors: over
+ * TRANSFER_RULES_BYTES, or more than max rules. *n gets the rules kept.
+ */
+static int each_rule(const char *text, const char *what, size_t max,
+                     int (*fn)(void *arg, size_t slot, const char *rule, size_t len, size_t no,
+                               char *err, size_t errsz),
+                     void *arg, size_t *n, char *err, size_t errsz)
 {
     *n = 0;
     size_t len = strlen(text);
     if (len > TRANSFER_RULES_BYTES) {
-        snprintf(err, errsz, "路由规则超过 %d 字节", TRANSFER_RULES_BYTES);
+        snprintf(err, errsz, "%s超过 %d 字节", what, TRANSFER_RULES_BYTES);
         return ZB_ETOOBIG;
     }
     const char *p = text, *end = text + len;
@@ -205,10 +213,10 @@ int transfer_rules_parse(const char *text, struct transfer_rule *out, size_t max
             a++;
         if (a < q) {
             if (*n == max) {
-                snprintf(err, errsz, "路由规则超过 %zu 条", max);
+                snprintf(err, errsz, "%s超过 %zu 条", what, max);
                 return ZB_ETOOBIG;
             }
-            int rc = parse_rule(a, (size_t)(q - a), &out[*n], no, err, errsz);
+            int rc = fn(arg, *n, a, (size_t)(q - a), no, err, errsz);
             if (rc)
                 return rc;
             (*n)++;
@@ -216,6 +224,18 @@ int transfer_rules_parse(const char *text, struct transfer_rule *out, size_t max
         p = q + 1;
     }
     return ZB_OK;
+}
+
+static int route_rule(void *arg, size_t slot, const char *rule, size_t len, size_t no, char *err,
+                      size_t errsz)
+{
+    return parse_rule(rule, len, &((struct transfer_rule *)arg)[slot], no, err, errsz);
+}
+
+int transfer_rules_parse(const char *text, struct transfer_rule *out, size_t max, size_t *n,
+                         char *err, size_t errsz)
+{
+    return each_rule(text, "路由规则", max, route_rule, out, n, err, errsz);
 }
 
 int transfer_set_rules(const char *text, char *err, size_t errsz)
@@ -273,38 +293,17 @@ static int parse_approver_rule(const char *s, size_t len, struct transfer_approv
     return ZB_OK;
 }
 
+static int approver_rule(void *arg, size_t slot, const char *rule, size_t len, size_t no, char *err,
+                         size_t errsz)
+{
+    return parse_approver_rule(rule, len, &((struct transfer_approver_rule *)arg)[slot], no, err,
+                               errsz);
+}
+
 int transfer_approver_rules_parse(const char *text, struct transfer_approver_rule *out, size_t max,
                                   size_t *n, char *err, size_t errsz)
 {
-    *n = 0;
-    size_t len = strlen(text);
-    if (len > TRANSFER_RULES_BYTES) {
-        snprintf(err, errsz, "审批规则超过 %d 字节", TRANSFER_RULES_BYTES);
-        return ZB_ETOOBIG;
-    }
-    const char *p = text, *end = text + len;
-    size_t no = 0;
-    while (p < end) {
-        const char *q = p;
-        while (q < end && *q != ';' && *q != '\n')
-            q++;
-        no++;
-        const char *a = p;
-        while (a < q && (*a == ' ' || *a == '\t' || *a == '\r'))
-            a++;
-        if (a < q) {
-            if (*n == max) {
-                snprintf(err, errsz, "审批规则超过 %zu 条", max);
-                return ZB_ETOOBIG;
-            }
-            int rc = parse_approver_rule(a, (size_t)(q - a), &out[*n], no, err, errsz);
-            if (rc)
-                return rc;
-            (*n)++;
-        }
-        p = q + 1;
-    }
-    return ZB_OK;
+    return each_rule(text, "审批规则", max, approver_rule, out, n, err, errsz);
 }
 
 int transfer_set_approvers(const char *text, char *err, size_t errsz)
