@@ -19,112 +19,15 @@
 #include <curl/curl.h>
 
 #include "tests/e2e/delivery_util.h"
+#include "tests/e2e/rest_util.h"
 
 static struct du_fake fake;
 static struct du_server srv;
 static char now_file[400];
 
-struct reply {
-    long status;
-    char body[1 << 17];
-    size_t len;
-    char allow[256];
-    char type[256];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    size_t k = size * n;
-    if (r->len + k >= sizeof r->body)
-        k = sizeof r->body - 1 - r->len;
-    memcpy(r->body + r->len, p, k);
-    r->len += k;
-    r->body[r->len] = '\0';
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    size_t k = size * n;
-    char line[256];
-    snprintf(line, sizeof line, "%.*s", (int)(k < 255 ? k : 255), p);
-    line[strcspn(line, "\r\n")] = '\0';
-    if (strncasecmp(line, "Allow: ", 7) == 0)
-        snprintf(r->allow, sizeof r->allow, "%s", line + 7);
-    if (strncasecmp(line, "Content-Type: ", 14) == 0)
-        snprintf(r->type, sizeof r->type, "%s", line + 14);
-    return k;
-}
-
-/* call - method path with token (NULL: none) and body (NULL: none) into a fresh reply. */
-static struct reply *call(const char *method, const char *path, const char *token, const char *body)
-{
-    static struct reply r;
-    memset(&r, 0, sizeof r);
-    char url[512], auth[160];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", srv.port, path);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = NULL;
-    if (token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-        hd = curl_slist_append(hd, auth);
-    }
-    hd = curl_slist_append(hd, "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return &r;
-}
-
-/* expect - assert status, a JSON content type, and for an error the problem's code and field
- * (NULL: not checked / absent). */
-static void expect(const struct reply *r, long status, const char *code, const char *field)
-{
-    if (r->status != status)
-        fail_msg("expected %ld, got %ld: %s", status, r->status, r->body);
-    assert_string_equal(r->type, "application/json; charset=utf-8");
-    cJSON *j = cJSON_Parse(r->body);
-    assert_non_null(j);
-    if (status >= 400) {
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
-        assert_true(cJSON_IsObject(e));
-        assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")));
-        if (code)
-            assert_string_equal(cJSON_GetObjectItemCaseSensitive(e, "code")->valuestring, code);
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
-        if (field) {
-            assert_true(cJSON_IsString(f));
-            assert_string_equal(f->valuestring, field);
-        }
-    }
-    cJSON_Delete(j);
-}
-
-/* token_of - `zhibu api token --member member` into out (size > 43). */
-static void token_of(const char *member, const char *ttl, char *out, size_t n)
-{
-    char buf[256];
-    int st =
-        ttl ? du_cli(&srv, buf, sizeof buf, "api", "token", "--member", member, "--ttl", ttl, NULL)
-            : du_cli(&srv, buf, sizeof buf, "api", "token", "--member", member, NULL);
-    assert_int_equal(st, 0);
-    buf[strcspn(buf, "\n")] = '\0';
-    assert_int_equal(strlen(buf), 43);
-    snprintf(out, n, "%s", buf);
-}
+#define call(m, p, t, b)     rest_call(srv.port, m, p, t, b)
+#define expect(r, s, c, f)   rest_expect(r, s, c, f)
+#define token_of(m, t, o, n) rest_token(&srv, m, t, o, n)
 
 static void set_now(long long t)
 {
@@ -211,7 +114,8 @@ static void api_routes(void **state)
     token_of("9", NULL, late, sizeof late);   /* 郑晓东, four months unpaid */
     this_month(0, m0);
     /* the calculator is open */
-    struct reply *r = call("GET", "/api/v1/dues/calc?category=在职&income=10000.01", NULL, NULL);
+    struct rest_reply *r =
+        call("GET", "/api/v1/dues/calc?category=在职&income=10000.01", NULL, NULL);
     expect(r, 200, NULL, NULL);
     assert_non_null(strstr(r->body, "\"amount\":\"200.00\""));
     expect(call("GET", "/api/v1/dues/calc?category=x&income=1", NULL, NULL), 400, "invalid",

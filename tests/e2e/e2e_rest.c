@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "tests/e2e/delivery_util.h"
+#include "tests/e2e/rest_util.h"
 
 #define RATE       40 /* api.rate_per_min of the test server */
 #define LOGIN_RATE 20 /* api.login_per_min: more than the other tests' logins in one minute */
@@ -27,114 +28,16 @@ static struct du_fake fake;
 static struct du_server srv;
 static char now_file[400];
 
-struct reply {
-    long status;
-    char body[1 << 17];
-    size_t len;
-    char allow[256];
-    char type[256];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    size_t k = size * n;
-    if (r->len + k >= sizeof r->body)
-        k = sizeof r->body - 1 - r->len;
-    memcpy(r->body + r->len, p, k);
-    r->len += k;
-    r->body[r->len] = '\0';
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    size_t k = size * n;
-    char line[256];
-    snprintf(line, sizeof line, "%.*s", (int)(k < 255 ? k : 255), p);
-    line[strcspn(line, "\r\n")] = '\0';
-    if (strncasecmp(line, "Allow: ", 7) == 0)
-        snprintf(r->allow, sizeof r->allow, "%s", line + 7);
-    if (strncasecmp(line, "Content-Type: ", 14) == 0)
-        snprintf(r->type, sizeof r->type, "%s", line + 14);
-    return k;
-}
-
-/* call - method path with token (NULL: none) and body (NULL: none) into a fresh reply. */
-static struct reply *call(const char *method, const char *path, const char *token, const char *body)
-{
-    static struct reply r;
-    memset(&r, 0, sizeof r);
-    char url[512], auth[160];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", srv.port, path);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = NULL;
-    if (token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-        hd = curl_slist_append(hd, auth);
-    }
-    hd = curl_slist_append(hd, "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return &r;
-}
-
-/* expect - assert status, a JSON content type, and for an error the problem's code and field
- * (NULL: not checked / absent). */
-static void expect(const struct reply *r, long status, const char *code, const char *field)
-{
-    if (r->status != status)
-        fail_msg("expected %ld, got %ld: %s", status, r->status, r->body);
-    assert_string_equal(r->type, "application/json; charset=utf-8");
-    cJSON *j = cJSON_Parse(r->body);
-    assert_non_null(j);
-    if (status >= 400) {
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
-        assert_true(cJSON_IsObject(e));
-        assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")));
-        if (code)
-            assert_string_equal(cJSON_GetObjectItemCaseSensitive(e, "code")->valuestring, code);
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
-        if (field) {
-            assert_true(cJSON_IsString(f));
-            assert_string_equal(f->valuestring, field);
-        }
-    }
-    cJSON_Delete(j);
-}
-
-/* token_of - `zhibu api token --member member` into out (size > 43). */
-static void token_of(const char *member, const char *ttl, char *out, size_t n)
-{
-    char buf[256];
-    int st =
-        ttl ? du_cli(&srv, buf, sizeof buf, "api", "token", "--member", member, "--ttl", ttl, NULL)
-            : du_cli(&srv, buf, sizeof buf, "api", "token", "--member", member, NULL);
-    assert_int_equal(st, 0);
-    buf[strcspn(buf, "\n")] = '\0';
-    assert_int_equal(strlen(buf), 43);
-    snprintf(out, n, "%s", buf);
-}
+#define call(m, p, t, b)     rest_call(srv.port, m, p, t, b)
+#define expect(r, s, c, f)   rest_expect(r, s, c, f)
+#define token_of(m, t, o, n) rest_token(&srv, m, t, o, n)
 
 /* login - POST /api/v1/login with code; the token into out when 200. */
-static struct reply *login(const char *code, char *out, size_t n)
+static struct rest_reply *login(const char *code, char *out, size_t n)
 {
     char body[256];
     snprintf(body, sizeof body, "{\"code\":\"%s\"}", code);
-    struct reply *r = call("POST", "/api/v1/login", NULL, body);
+    struct rest_reply *r = call("POST", "/api/v1/login", NULL, body);
     if (r->status == 200 && out) {
         cJSON *j = cJSON_Parse(r->body);
         snprintf(out, n, "%s", cJSON_GetObjectItemCaseSensitive(j, "token")->valuestring);
@@ -194,7 +97,7 @@ static void login_bind_me(void **state)
 {
     (void)state;
     char tok[64], code[48];
-    struct reply *r = login("c1", tok, sizeof tok);
+    struct rest_reply *r = login("c1", tok, sizeof tok);
     expect(r, 200, NULL, NULL);
     assert_non_null(strstr(r->body, "\"bound\":false"));
     assert_non_null(strstr(r->body, "\"expires_at\":"));
@@ -262,7 +165,7 @@ static void login_errors(void **state)
     assert_int_equal(du_fake_set(&fake, "js_errcode=-1&js_count=1"), 0);
     expect(login("c4", NULL, 0), 502, NULL, NULL);
     assert_int_equal(du_fake_set(&fake, "js_slow_ms=2500"), 0);
-    struct reply *r = login("c5", NULL, 0);
+    struct rest_reply *r = login("c5", NULL, 0);
     assert_int_equal(du_fake_set(&fake, "js_slow_ms=0"), 0);
     expect(r, 504, NULL, NULL);
     assert_non_null(strstr(r->body, "太慢"));
@@ -291,7 +194,7 @@ static void auth_failures(void **state)
     token_of("1", "60", tok, sizeof tok);
     expect(call("GET", "/api/v1/me", tok, NULL), 200, NULL, NULL);
     set_now((long long)time(NULL) + 61);
-    struct reply *r = call("GET", "/api/v1/me", tok, NULL);
+    struct rest_reply *r = call("GET", "/api/v1/me", tok, NULL);
     set_now((long long)time(NULL));
     expect(r, 401, "unauthenticated", NULL);
     assert_non_null(strstr(r->body, "过期"));
@@ -306,7 +209,7 @@ static void member_routes(void **state)
     char sec[64], plain[64];
     token_of("1", NULL, sec, sizeof sec);     /* 书记 of 船闸支部 */
     token_of("5", NULL, plain, sizeof plain); /* a member without a post */
-    struct reply *r = call("GET", "/api/v1/members", sec, NULL);
+    struct rest_reply *r = call("GET", "/api/v1/members", sec, NULL);
     expect(r, 200, NULL, NULL);
     assert_non_null(strstr(r->body, "\"count\":11")); /* member 12 moved out of reach */
     assert_null(strstr(r->body, "马晨阳"));
@@ -403,7 +306,7 @@ static void rate_limit(void **state)
     for (int i = 1; i <= LOGIN_RATE + 1 && !refused_at; i++) {
         char code[24];
         snprintf(code, sizeof code, "flood%d", i);
-        struct reply *r = login(code, NULL, 0);
+        struct rest_reply *r = login(code, NULL, 0);
         if (r->status == 429) {
             assert_non_null(strstr(r->body, "登录太频繁"));
             refused_at = i;
@@ -419,7 +322,7 @@ static void inbox_routes(void **state)
     (void)state;
     char tok[64];
     token_of("2", NULL, tok, sizeof tok);
-    struct reply *r = call("GET", "/api/v1/todo", tok, NULL);
+    struct rest_reply *r = call("GET", "/api/v1/todo", tok, NULL);
     expect(r, 200, NULL, NULL);
     assert_non_null(strstr(r->body, "\"items\":["));
     expect(call("POST", "/api/v1/todo/5", tok, "{\"decision\":\"maybe\"}"), 400, "invalid",
@@ -477,7 +380,7 @@ static void openapi_document(void **state)
         {"post", "/api/v1/transfers"},
         {"get", "/api/v1/transfers/{id}"},
     };
-    struct reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
+    struct rest_reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);
     expect(r, 200, NULL, NULL);
     cJSON *doc = cJSON_Parse(r->body);
     assert_string_equal(cJSON_GetObjectItem(doc, "openapi")->valuestring, "3.0.3");
