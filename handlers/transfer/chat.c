@@ -57,6 +57,13 @@ void transfer_why_text(int rc, const struct transfer_why *w, char *out, size_t o
     case TR_REASON_NEEDED:
         snprintf(out, outsz, rc == ZB_ETOOBIG ? "原因太长" : "请写明原因");
         return;
+    case TR_DUPLICATE:
+        snprintf(out, outsz, "这个手机号已是在册党员（编号 %lld），不能重复登记",
+                 (long long)w->other);
+        return;
+    case TR_BAD_FROM:
+        snprintf(out, outsz, "转出组织不对：%s", w->detail);
+        return;
     case TR_DENIED:
         snprintf(out, outsz, "%s", w->refusal ? w->refusal : "没有权限");
         return;

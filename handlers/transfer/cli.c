@@ -15,6 +15,7 @@
 #include "bot/org/member.h"
 #include "bot/org/role.h"
 #include "bot/store/store.h"
+#include "handlers/dues/dues.h"
 #include "handlers/transfer/chat.h"
 #include "handlers/transfer/transfer.h"
 
@@ -127,6 +128,56 @@ static int cmd_start(struct cli_ctx *c)
         return failed(c, rc, &k.why);
     fprintf(c->out, "已发起转接 %lld\n", (long long)k.id);
     return print_one(c, k.id, false);
+}
+
+struct receive_call {
+    const struct actor *a;
+    struct transfer_incoming in;
+    int64_t id, member;
+    struct transfer_why why;
+};
+
+static int receive_tx(void *arg)
+{
+    struct receive_call *k = arg;
+    return transfer_receive(k->a, &k->in, clock_now(), &k->id, &k->member, &k->why);
+}
+
+static int cmd_receive(struct cli_ctx *c)
+{
+    const char *name = cli_str(c->args, "--name"), *from = cli_str(c->args, "--from");
+    const char *letter = cli_str(c->args, "--letter"), *to = cli_str(c->args, "--to");
+    if (!name || !from || !letter || !to) {
+        fprintf(c->err,
+                "错误：请写 --name 姓名 --from 转出组织 --letter 介绍信编号 --to 转入组织\n");
+        cli_usage(c->err, c->cmd);
+        return 2;
+    }
+    struct receive_call k = {.a = c->actor};
+    k.in = (struct transfer_incoming){
+        .name = name, .from = from, .letter = letter, .to = to, .dues_paid_to = -1};
+    k.in.phone = cli_str(c->args, "--phone");
+    const char *dues = cli_str(c->args, "--dues-paid-to"), *date = cli_str(c->args, "--date");
+    if (dues && dues_month_parse(dues, &k.in.dues_paid_to)) {
+        fprintf(c->err, "错误：--dues-paid-to 请写年月，如 2026-05\n");
+        return 2;
+    }
+    if (date) {
+        struct tm tm = {0};
+        const char *end = strptime(date, "%Y-%m-%d", &tm);
+        if (!end || *end) {
+            fprintf(c->err, "错误：--date 请写日期，如 2026-05-20\n");
+            return 2;
+        }
+        tm.tm_hour = 12;
+        tm.tm_isdst = -1;
+        k.in.issued_at = (int64_t)mktime(&tm);
+    }
+    int rc = store_tx_run(receive_tx, &k);
+    if (rc)
+        return failed(c, rc, &k.why);
+    fprintf(c->out, "已登记转入：党员编号 %lld，转接 %lld\n", (long long)k.member, (long long)k.id);
+    return print_one(c, k.id, true);
 }
 
 static int cmd_route(struct cli_ctx *c)
@@ -317,7 +368,26 @@ static const struct cli_opt export_opts[] = {
     {0},
 };
 
+static const struct cli_opt receive_opts[] = {
+    {.name = "--name", .type = CLI_STR, .metavar = "姓名", .help = "转入党员的姓名"},
+    {.name = "--from", .type = CLI_STR, .metavar = "组织全称", .help = "系统外的转出组织"},
+    {.name = "--letter", .type = CLI_STR, .metavar = "编号", .help = "介绍信编号"},
+    {.name = "--to", .type = CLI_STR, .metavar = "组织", .help = "转入组织"},
+    {.name = "--phone", .type = CLI_STR, .metavar = "手机号", .help = "手机号（用来找回原档案）"},
+    {.name = "--dues-paid-to", .type = CLI_STR, .metavar = "年-月", .help = "党费交至"},
+    {.name = "--date", .type = CLI_STR, .metavar = "日期", .help = "介绍信开具日期"},
+    {0},
+};
+
 const struct cli_command transfer_cli[] = {
+    {.noun = "transfer",
+     .verb = "receive",
+     .usage = "--name 姓名 --from 转出组织 --letter 编号 --to 组织 [--phone 手机号] "
+              "[--dues-paid-to 年-月] [--date 日期]",
+     .summary = "登记从系统外转入的党员（转入组织的书记或组织委员）",
+     .opts = receive_opts,
+     .needs_store = true,
+     .run = cmd_receive},
     {.noun = "transfer",
      .verb = "start",
      .usage = "--member 编号 --to 组织 [--reason 原因] [--validity 天]",

@@ -1490,3 +1490,149 @@ int transfer_export_csv(int year, FILE *f)
         rc = ZB_EIO;
     return rc;
 }
+
+/* ---- a member transferred in from outside zhibu ---- */
+
+static const char sql_t_received[] =
+    "INSERT INTO transfers(member_id, from_org, to_org, status, reason, letter_no, "
+    "dues_paid_through, validity_days, issued_at, created_at, received_at, created_by) "
+    "VALUES(?1, ?2, ?3, 'done', '系统外转入', ?4, ?5, 0, ?6, ?7, ?7, ?8)";
+static const char sql_s_received[] =
+    "INSERT INTO transfer_steps(transfer_id, seq, org_id, state, opened_at, decided_at, "
+    "decided_by) VALUES(?1, 1, ?2, 'approved', ?3, ?3, ?4)";
+
+/* sender_of - the external node named from, added when missing. */
+static int sender_of(const char *from, int64_t now, int64_t *org, struct transfer_why *why)
+{
+    struct branch b;
+    int rc = branch_resolve(from, org, why->detail, sizeof why->detail);
+    if (rc == ZB_ENOTFOUND) {
+        int created = 0;
+        rc = branch_add(from, now, org, &created, why->detail, sizeof why->detail);
+        if (!rc && created)
+            rc = branch_set_kind(*org, BRANCH_KIND_PARTY, true);
+        if (!rc)
+            return ZB_OK;
+    }
+    if (rc == ZB_EINVAL || rc == ZB_ETOOBIG) {
+        why->reason = TR_BAD_FROM;
+        return ZB_EINVAL;
+    }
+    if (!rc)
+        rc = branch_get(*org, &b);
+    if (!rc && !b.external) {
+        snprintf(why->detail, sizeof why->detail, "%s 在本系统内，请用发起转接", b.name);
+        why->reason = TR_BAD_FROM;
+        return ZB_EINVAL;
+    }
+    return rc;
+}
+
+int transfer_receive(const struct actor *a, const struct transfer_incoming *in, int64_t now,
+                     int64_t *id, int64_t *member, struct transfer_why *why)
+{
+    assert(store_in_tx());
+    memset(why, 0, sizeof *why);
+    *id = *member = 0;
+    int64_t to = 0, from = 0;
+    struct branch tb;
+    if (!in->name || !in->name[0] || strlen(in->name) > MEMBER_NAME_MAX) {
+        why->reason = TR_NO_MEMBER;
+        return ZB_EINVAL;
+    }
+    if (!in->letter || !in->letter[0] || strlen(in->letter) > TRANSFER_LETTER_MAX) {
+        why->reason = TR_REASON_NEEDED;
+        snprintf(why->detail, sizeof why->detail, "介绍信编号");
+        return ZB_EINVAL;
+    }
+    int rc = branch_resolve(in->to ? in->to : "", &to, why->detail, sizeof why->detail);
+    if (rc == ZB_EDB)
+        return rc;
+    if (!rc && !(rc = branch_get(to, &tb)) && tb.external)
+        rc = ZB_EINVAL;
+    if (rc) {
+        why->reason = TR_NO_TARGET;
+        return ZB_EINVAL;
+    }
+    bool lead = false;
+    if (a->kind != ACTOR_OPERATOR) {
+        if (actor_is_member(a) && (rc = is_lead(a->member_id, to, &lead)))
+            return rc;
+        if (!lead) {
+            why->reason = TR_DENIED;
+            why->refusal = "只有转入组织的书记或组织委员可以登记系统外转入";
+            return ZB_EDENIED;
+        }
+    }
+    char phone[MEMBER_PHONE_MAX + 1] = "";
+    if (in->phone && in->phone[0] && member_parse_phone(in->phone, phone, sizeof phone)) {
+        why->reason = TR_NO_MEMBER;
+        snprintf(why->detail, sizeof why->detail, "手机号不对");
+        return ZB_EINVAL;
+    }
+    struct member m;
+    member_init(&m);
+    if (phone[0]) {
+        int64_t found = 0;
+        rc = member_find_phone(phone, &found);
+        if (!rc && !(rc = member_get(found, &m)) && !m.left_at) {
+            why->reason = TR_DUPLICATE;
+            why->other = found;
+            return ZB_EBUSY;
+        }
+        if (rc && rc != ZB_ENOTFOUND)
+            return rc;
+        if (rc == ZB_ENOTFOUND)
+            member_init(&m);
+    }
+    if ((rc = sender_of(in->from ? in->from : "", now, &from, why)))
+        return rc;
+    snprintf(m.name, sizeof m.name, "%s", in->name);
+    snprintf(m.phone, sizeof m.phone, "%s", phone);
+    m.branch_id = to;
+    m.group_id = 0;
+    m.roles = 0;
+    m.left_at = 0;
+    bool restored = m.id != 0;
+    rc = restored ? member_update(&m, now) : member_insert(&m, now);
+    if (rc == ZB_EBUSY) {
+        why->reason = TR_DUPLICATE;
+        return rc;
+    }
+    if (rc)
+        return rc;
+    *member = m.id;
+    int64_t issued = in->issued_at ? in->issued_at : now;
+    sqlite3_stmt *st = store_stmt(sql_t_received);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, m.id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    sqlite3_bind_text(st, 4, in->letter, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 5, in->dues_paid_to);
+    sqlite3_bind_int64(st, 6, issued);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_text(st, 8, a->label, -1, SQLITE_TRANSIENT);
+    if ((rc = store_exec_done(st)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(store_db());
+    if (!(st = store_stmt(sql_s_received)))
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_text(st, 4, a->label, -1, SQLITE_TRANSIENT);
+    if ((rc = store_exec_done(st)))
+        return rc;
+    char month[16] = "不详", date[16], d[TRANSFER_REASON_MAX];
+    if (in->dues_paid_to >= 0)
+        dues_month_text(in->dues_paid_to, month, sizeof month);
+    time_t tt = (time_t)issued;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    snprintf(d, sizeof d, "%s 由系统外 %s 转入 %s，介绍信 %s，开具 %s，党费交至 %s%s", m.name,
+             in->from, tb.name, in->letter, date, month, restored ? "（恢复原档案）" : "");
+    return event(*id, a, "receive_in", d, now);
+}

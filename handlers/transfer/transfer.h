@@ -91,6 +91,8 @@ enum transfer_reason {
     TR_CLOSED,        /* done or cancelled */
     TR_BAD_VALIDITY,  /* validity outside 1..validity_max_days */
     TR_REASON_NEEDED, /* cancel without a reason */
+    TR_DUPLICATE,     /* receive: the phone belongs to a current member (id in other) */
+    TR_BAD_FROM,      /* receive: the sender is inside zhibu or does not resolve (detail) */
     TR_DENIED,        /* not the member nor a secretary with the right (refusal set) */
 };
 
@@ -212,6 +214,29 @@ int transfer_renew(const struct actor *a, int64_t id, int validity_days, int64_t
 /* transfer_cancel - stop an unfinished transfer (a manager), keeping its trail. */
 int transfer_cancel(const struct actor *a, int64_t id, const char *reason, int64_t now,
                     struct transfer_why *why) ZB_MUST_USE;
+
+/* What transfer_receive needs: a member transferred in from outside zhibu. */
+struct transfer_incoming {
+    const char *name;   /* the member's name */
+    const char *from;   /* the sending organisation's full name (outside zhibu) */
+    const char *letter; /* the letter number */
+    const char *to;     /* the receiving organisation: a path or a unique name */
+    const char *phone;  /* "" or NULL: unknown */
+    int dues_paid_to;   /* a dues month (dues.h), -1 unknown */
+    int64_t issued_at;  /* the letter's date, 0: now */
+};
+
+/*
+ * transfer_receive - record a member transferred in from outside zhibu: the sender becomes (or
+ * is found as) an external node, the member is created in the receiving organisation or, when the
+ * phone matches a removed record, that record is restored there (never a duplicate: a current
+ * member with the phone is ZB_EBUSY, TR_DUPLICATE); a done transfer with one approved external
+ * step and the letter's details in its trail. The actor: the operator or an approver
+ * (transfer_approver_roles) of the receiving organisation. *id the transfer, *member the member.
+ * ZB_EINVAL / ZB_EDENIED / ZB_EBUSY with why set; ZB_EDB. Call inside a transaction.
+ */
+int transfer_receive(const struct actor *a, const struct transfer_incoming *in, int64_t now,
+                     int64_t *id, int64_t *member, struct transfer_why *why) ZB_MUST_USE;
 
 /* transfer_get - transfer id with its steps. ZB_ENOTFOUND, ZB_EDB. */
 int transfer_get(int64_t id, struct transfer *out) ZB_MUST_USE;
