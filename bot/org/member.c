@@ -55,6 +55,8 @@ static const char sql_each[] =
 static const char sql_code_get[] = "SELECT coalesce(bind_code, '') FROM members WHERE id=?1";
 static const char sql_code_set[] = "UPDATE members SET bind_code=?2 WHERE id=?1";
 static const char sql_code_taken[] = "SELECT 1 FROM members WHERE bind_code=?1";
+static const char sql_restore[] = "UPDATE members SET left_at=NULL, left_reason=NULL, "
+                                  "updated_at=?2 WHERE id=?1 AND left_at IS NOT NULL";
 static const char sql_by_code[] = "SELECT id FROM members WHERE bind_code=?1 AND left_at IS NULL";
 static const char sql_remove[] = "UPDATE members SET left_at=?2, left_reason=nullif(?3, ''), "
                                  "bind_code=NULL, updated_at=?2 WHERE id=?1 AND left_at IS NULL";
@@ -944,6 +946,20 @@ int member_remove(int64_t id, const char *reason, int64_t now)
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_text(st, 3, reason ? reason : "", -1, SQLITE_STATIC);
+    int rc = store_exec_done(st);
+    if (rc)
+        return rc;
+    return sqlite3_changes(store_db()) == 1 ? ZB_OK : ZB_ENOTFOUND;
+}
+
+int member_restore(int64_t id, int64_t now)
+{
+    assert(store_in_tx());
+    sqlite3_stmt *st = store_stmt(sql_restore);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
     int rc = store_exec_done(st);
     if (rc)
         return rc;

@@ -175,6 +175,10 @@ int member_code_renew(int64_t id) ZB_MUST_USE;
  * member_by_code leave it out. ZB_ENOTFOUND when no such member or already removed. Call
  * inside a transaction. */
 int member_remove(int64_t id, const char *reason, int64_t now) ZB_MUST_USE;
+/* member_restore - put removed member id back on the registry at now (left_at and its reason
+ * cleared; no binding code until member_code_renew). ZB_ENOTFOUND when no such removed member.
+ * Call inside a transaction. */
+int member_restore(int64_t id, int64_t now) ZB_MUST_USE;
 /* member_by_code - the member whose code is code into *id; ZB_ENOTFOUND. */
 int member_by_code(const char *code, int64_t *id) ZB_MUST_USE;
 

@@ -71,13 +71,16 @@ static int fail_why(struct api_ctx *c, int rc, const struct transfer_why *why)
         return rc;
     char text[API_NOTE_MAX];
     transfer_why_text(rc, why, text, sizeof text);
-    const char *field = why->reason == TR_NO_MEMBER       ? "member_id"
+    const char *field = why->field                        ? why->field
+                        : why->reason == TR_NO_MEMBER     ? "member_id"
                         : why->reason == TR_BAD_VALIDITY  ? "validity_days"
                         : why->reason == TR_REASON_NEEDED ? "reason"
                         : why->reason == TR_DENIED        ? NULL
                                                           : "to";
     return api_fail(c, rc == ZB_ETOOBIG ? ZB_EINVAL : rc, field, text);
 }
+
+static int emit_created(struct api_ctx *c, int64_t id, int64_t member);
 
 static int api_start(struct api_ctx *c)
 {
@@ -92,20 +95,55 @@ static int api_start(struct api_ctx *c)
     struct transfer_new n = {
         .member_id = member, .to = to, .reason = reason, .validity_days = (int)validity};
     struct transfer_why why = {0};
-    int64_t id = 0, now = clock_now();
-    int rc = transfer_start(c->actor, &n, now, &id, &why);
+    int64_t id = 0;
+    int rc = transfer_start(c->actor, &n, clock_now(), &id, &why);
     if (rc)
         return fail_why(c, rc, &why);
+    return emit_created(c, id, 0);
+}
+
+/* emit_created - 201 with transfer id (and the member, when a new one was recorded). */
+static int emit_created(struct api_ctx *c, int64_t id, int64_t member)
+{
     struct transfer *t = malloc(sizeof *t);
     if (!t)
         return ZB_EDB;
-    rc = transfer_get(id, t);
+    int64_t now = clock_now();
+    int rc = transfer_get(id, t);
     if (!rc) {
+        cJSON *j = transfer_json(t, now);
+        if (member)
+            cJSON_AddNumberToObject(j, "new_member_id", (double)member);
         c->status = 201;
-        rc = api_emit(c, transfer_json(t, now));
+        rc = api_emit(c, j);
     }
     free(t);
     return rc;
+}
+
+static int api_receive(struct api_ctx *c)
+{
+    struct jsonbody_err e = {0};
+    struct transfer_incoming in = {.phone = "", .dues_paid_to = -1};
+    const char *dues = NULL, *date = NULL;
+    if (jsonbody_str(c->body, "name", true, MEMBER_NAME_MAX, &in.name, &e) ||
+        jsonbody_str(c->body, "from", true, BRANCH_PATH_MAX, &in.from, &e) ||
+        jsonbody_str(c->body, "letter", true, TRANSFER_LETTER_MAX, &in.letter, &e) ||
+        jsonbody_str(c->body, "to", true, BRANCH_PATH_MAX, &in.to, &e) ||
+        jsonbody_str(c->body, "phone", false, 32, &in.phone, &e) ||
+        jsonbody_str(c->body, "dues_paid_to", false, 16, &dues, &e) ||
+        jsonbody_str(c->body, "date", false, 32, &date, &e))
+        return api_fail(c, ZB_EINVAL, e.field, e.message);
+    if (dues && dues[0] && dues_month_parse(dues, &in.dues_paid_to))
+        return api_fail(c, ZB_EINVAL, "dues_paid_to", "党费交至请写年月，如 2026-05");
+    if (date && date[0] && transfer_letter_date(date, &in.issued_at))
+        return api_fail(c, ZB_EINVAL, "date", "介绍信日期请写成 2026-05-20");
+    struct transfer_why why = {0};
+    int64_t id = 0, member = 0;
+    int rc = transfer_receive(c->actor, &in, clock_now(), &id, &member, &why);
+    if (rc)
+        return fail_why(c, rc, &why);
+    return emit_created(c, id, member);
 }
 
 static int api_show(struct api_ctx *c)
@@ -138,6 +176,12 @@ const struct api_route transfer_api_routes[TRANSFER_API_COUNT] = {
      .handler = api_start,
      .summary = "Start a transfer of organisation relations: {\"to\", \"reason\", \"member_id\"?, "
                 "\"validity_days\"?}"},
+    {.method = API_POST,
+     .pattern = "/api/v1/transfers/incoming",
+     .writes = true,
+     .handler = api_receive,
+     .summary = "Record a member transferred in from outside zhibu: {\"name\", \"from\", "
+                "\"letter\", \"to\", \"phone\"?, \"dues_paid_to\"?, \"date\"?}"},
     {.method = API_GET,
      .pattern = "/api/v1/transfers/{id}",
      .handler = api_show,

@@ -64,6 +64,9 @@ void transfer_why_text(int rc, const struct transfer_why *w, char *out, size_t o
     case TR_BAD_FROM:
         snprintf(out, outsz, "转出组织不对：%s", w->detail);
         return;
+    case TR_BAD_INCOMING:
+        snprintf(out, outsz, "%s", w->detail);
+        return;
     case TR_DENIED:
         snprintf(out, outsz, "%s", w->refusal ? w->refusal : "没有权限");
         return;

@@ -162,16 +162,9 @@ static int cmd_receive(struct cli_ctx *c)
         fprintf(c->err, "错误：--dues-paid-to 请写年月，如 2026-05\n");
         return 2;
     }
-    if (date) {
-        struct tm tm = {0};
-        const char *end = strptime(date, "%Y-%m-%d", &tm);
-        if (!end || *end) {
-            fprintf(c->err, "错误：--date 请写日期，如 2026-05-20\n");
-            return 2;
-        }
-        tm.tm_hour = 12;
-        tm.tm_isdst = -1;
-        k.in.issued_at = (int64_t)mktime(&tm);
+    if (date && transfer_letter_date(date, &k.in.issued_at)) {
+        fprintf(c->err, "错误：--date 请写日期，如 2026-05-20\n");
+        return 2;
     }
     int rc = store_tx_run(receive_tx, &k);
     if (rc)
@@ -387,6 +380,7 @@ const struct cli_command transfer_cli[] = {
      .summary = "登记从系统外转入的党员（转入组织的书记或组织委员）",
      .opts = receive_opts,
      .needs_store = true,
+     .action = &transfer_manage,
      .run = cmd_receive},
     {.noun = "transfer",
      .verb = "start",

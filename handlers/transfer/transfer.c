@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1501,6 +1502,33 @@ static const char sql_s_received[] =
     "INSERT INTO transfer_steps(transfer_id, seq, org_id, state, opened_at, decided_at, "
     "decided_by) VALUES(?1, 1, ?2, 'approved', ?3, ?3, ?4)";
 
+int transfer_letter_date(const char *s, int64_t *t)
+{
+    char iso[16];
+    struct tm tm = {0};
+    if (member_parse_date(s, iso, sizeof iso))
+        return ZB_EINVAL;
+    if (sscanf(iso, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return ZB_EINVAL;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    time_t v = mktime(&tm);
+    if (v == (time_t)-1)
+        return ZB_EINVAL;
+    *t = (int64_t)v;
+    return ZB_OK;
+}
+
+static int bad_incoming(struct transfer_why *why, const char *field, const char *text)
+{
+    why->reason = TR_BAD_INCOMING;
+    why->field = field;
+    snprintf(why->detail, sizeof why->detail, "%s", text);
+    return ZB_EINVAL;
+}
+
 /* sender_of - the external node named from, added when missing. */
 static int sender_of(const char *from, int64_t now, int64_t *org, struct transfer_why *why)
 {
@@ -1516,6 +1544,7 @@ static int sender_of(const char *from, int64_t now, int64_t *org, struct transfe
     }
     if (rc == ZB_EINVAL || rc == ZB_ETOOBIG) {
         why->reason = TR_BAD_FROM;
+        why->field = "from";
         return ZB_EINVAL;
     }
     if (!rc)
@@ -1523,6 +1552,7 @@ static int sender_of(const char *from, int64_t now, int64_t *org, struct transfe
     if (!rc && !b.external) {
         snprintf(why->detail, sizeof why->detail, "%s 在本系统内，请用发起转接", b.name);
         why->reason = TR_BAD_FROM;
+        why->field = "from";
         return ZB_EINVAL;
     }
     return rc;
@@ -1536,15 +1566,10 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
     *id = *member = 0;
     int64_t to = 0, from = 0;
     struct branch tb;
-    if (!in->name || !in->name[0] || strlen(in->name) > MEMBER_NAME_MAX) {
-        why->reason = TR_NO_MEMBER;
-        return ZB_EINVAL;
-    }
-    if (!in->letter || !in->letter[0] || strlen(in->letter) > TRANSFER_LETTER_MAX) {
-        why->reason = TR_REASON_NEEDED;
-        snprintf(why->detail, sizeof why->detail, "介绍信编号");
-        return ZB_EINVAL;
-    }
+    if (!in->name || !in->name[0] || strlen(in->name) > MEMBER_NAME_MAX)
+        return bad_incoming(why, "name", "请写姓名（不超过 20 个字）");
+    if (!in->letter || !in->letter[0] || strlen(in->letter) > TRANSFER_LETTER_MAX)
+        return bad_incoming(why, "letter", "请写介绍信编号（不超过 32 个字母或数字）");
     int rc = branch_resolve(in->to ? in->to : "", &to, why->detail, sizeof why->detail);
     if (rc == ZB_EDB)
         return rc;
@@ -1554,22 +1579,14 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
         why->reason = TR_NO_TARGET;
         return ZB_EINVAL;
     }
-    bool lead = false;
-    if (a->kind != ACTOR_OPERATOR) {
-        if (actor_is_member(a) && (rc = is_lead(a->member_id, to, &lead)))
-            return rc;
-        if (!lead) {
+    if ((rc = role_can(a, &transfer_manage, to, &why->refusal))) {
+        if (rc == ZB_EDENIED)
             why->reason = TR_DENIED;
-            why->refusal = "只有转入组织的书记或组织委员可以登记系统外转入";
-            return ZB_EDENIED;
-        }
+        return rc;
     }
     char phone[MEMBER_PHONE_MAX + 1] = "";
-    if (in->phone && in->phone[0] && member_parse_phone(in->phone, phone, sizeof phone)) {
-        why->reason = TR_NO_MEMBER;
-        snprintf(why->detail, sizeof why->detail, "手机号不对");
-        return ZB_EINVAL;
-    }
+    if (in->phone && in->phone[0] && member_parse_phone(in->phone, phone, sizeof phone))
+        return bad_incoming(why, "phone", "手机号不对，请写 11 位手机号");
     struct member m;
     member_init(&m);
     if (phone[0]) {
@@ -1577,6 +1594,7 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
         rc = member_find_phone(phone, &found);
         if (!rc && !(rc = member_get(found, &m)) && !m.left_at) {
             why->reason = TR_DUPLICATE;
+            why->field = "phone";
             why->other = found;
             return ZB_EBUSY;
         }
@@ -1594,9 +1612,12 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
     m.roles = 0;
     m.left_at = 0;
     bool restored = m.id != 0;
+    if (restored && ((rc = member_restore(m.id, now)) || (rc = member_code_renew(m.id))))
+        return rc;
     rc = restored ? member_update(&m, now) : member_insert(&m, now);
     if (rc == ZB_EBUSY) {
         why->reason = TR_DUPLICATE;
+        why->field = "phone";
         return rc;
     }
     if (rc)
@@ -1625,7 +1646,11 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
     sqlite3_bind_text(st, 4, a->label, -1, SQLITE_TRANSIENT);
     if ((rc = store_exec_done(st)))
         return rc;
-    char month[16] = "不详", date[16], d[TRANSFER_REASON_MAX];
+    struct branch fb;
+    if ((rc = branch_get(from, &fb)))
+        return rc;
+    char month[16] = "不详", date[16];
+    char d[MEMBER_NAME_MAX + 2 * BRANCH_NAME_MAX + TRANSFER_LETTER_MAX + 160];
     if (in->dues_paid_to >= 0)
         dues_month_text(in->dues_paid_to, month, sizeof month);
     time_t tt = (time_t)issued;
@@ -1633,6 +1658,6 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
     localtime_r(&tt, &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     snprintf(d, sizeof d, "%s 由系统外 %s 转入 %s，介绍信 %s，开具 %s，党费交至 %s%s", m.name,
-             in->from, tb.name, in->letter, date, month, restored ? "（恢复原档案）" : "");
+             fb.name, tb.name, in->letter, date, month, restored ? "（恢复原档案）" : "");
     return event(*id, a, "receive_in", d, now);
 }

@@ -93,6 +93,7 @@ enum transfer_reason {
     TR_REASON_NEEDED, /* cancel without a reason */
     TR_DUPLICATE,     /* receive: the phone belongs to a current member (id in other) */
     TR_BAD_FROM,      /* receive: the sender is inside zhibu or does not resolve (detail) */
+    TR_BAD_INCOMING,  /* receive: a name, letter number or phone not acceptable (detail) */
     TR_DENIED,        /* not the member nor a secretary with the right (refusal set) */
 };
 
@@ -101,6 +102,7 @@ struct transfer_why {
     const char *refusal;               /* TR_DENIED: what role_can said (static) */
     char detail[BRANCH_ERR_MAX + 200]; /* TR_NO_TARGET, TR_NO_ROUTE, TR_BAD_HOP */
     int64_t other;                     /* TR_OPEN_ALREADY: that transfer */
+    const char *field;                 /* receive: the input at fault ("name", "phone", ...) */
 };
 
 /* A computed route. */
@@ -226,13 +228,17 @@ struct transfer_incoming {
     int64_t issued_at;  /* the letter's date, 0: now */
 };
 
+/* transfer_letter_date - a letter's date (2026-05-20, 2026/5/20, 2026年5月20日) as noon local
+ * time into *t. ZB_EINVAL for anything else. */
+int transfer_letter_date(const char *s, int64_t *t) ZB_MUST_USE;
+
 /*
  * transfer_receive - record a member transferred in from outside zhibu: the sender becomes (or
  * is found as) an external node, the member is created in the receiving organisation or, when the
  * phone matches a removed record, that record is restored there (never a duplicate: a current
  * member with the phone is ZB_EBUSY, TR_DUPLICATE); a done transfer with one approved external
- * step and the letter's details in its trail. The actor: the operator or an approver
- * (transfer_approver_roles) of the receiving organisation. *id the transfer, *member the member.
+ * step and the letter's details in its trail. The actor: the operator, or one allowed
+ * transfer_manage over the receiving organisation. *id the transfer, *member the member.
  * ZB_EINVAL / ZB_EDENIED / ZB_EBUSY with why set; ZB_EDB. Call inside a transaction.
  */
 int transfer_receive(const struct actor *a, const struct transfer_incoming *in, int64_t now,

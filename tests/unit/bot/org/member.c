@@ -298,6 +298,20 @@ static void test_remove_keeps_the_record(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(member_remove(a.id, NULL, 300), ZB_ENOTFOUND); /* once */
     assert_int_equal(member_remove(9999, NULL, 300), ZB_ENOTFOUND);
+    /* put back (a member transferred in again): counted again, a fresh code, once only */
+    assert_int_equal(member_restore(a.id, 400), ZB_OK);
+    assert_int_equal(member_get(a.id, &got), ZB_OK);
+    assert_int_equal(got.left_at, 0);
+    assert_string_equal(got.left_reason, "");
+    int again = 0;
+    assert_int_equal(member_each(0, count_each, &again), ZB_OK);
+    assert_int_equal(again, before);
+    assert_int_equal(member_code_renew(a.id), ZB_OK);
+    char fresh[8];
+    assert_int_equal(member_code(a.id, fresh, sizeof fresh), ZB_OK);
+    assert_int_equal(member_by_code(fresh, &id), ZB_OK);
+    assert_int_equal(id, a.id);
+    assert_int_equal(member_restore(a.id, 500), ZB_ENOTFOUND);
     store_rollback();
 }
 

@@ -5,7 +5,8 @@
  * flow through the inbox (who may start and decide, a return and resubmission, the letter issued
  * by the first step and re-issued by a 组织部, the member moved with roles dropped, an external
  * receiver leaving the registry), the letter's validity at its edges, reminders of idle steps at
- * the day they fall due, letters warned and expired, renewal, cancel keeping the trail, privacy.
+ * the day they fall due, letters warned and expired, renewal, cancel keeping the trail, privacy,
+ * and a member received from outside zhibu (who may, duplicates, a returning member restored).
  */
 #include "tests/unit/unit_db.h"
 
@@ -446,6 +447,119 @@ static void test_cancel_keeps_trail(void **state)
     assert_int_equal(cur, 0);
 }
 
+static int receive(const struct actor *a, struct transfer_incoming *in, int64_t *id, int64_t *m,
+                   struct transfer_why *why)
+{
+    assert_int_equal(store_begin(), ZB_OK);
+    int rc = transfer_receive(a, in, T0, id, m, why);
+    if (rc)
+        store_rollback();
+    else
+        assert_int_equal(store_commit(), ZB_OK);
+    return rc;
+}
+
+static void test_receive_from_outside(void **state)
+{
+    (void)state;
+    struct actor sec = actor_member(cz_sec, "cli"), plain = actor_member(other, "cli");
+    struct transfer_why why;
+    int64_t id = 0, m = 0, issued = 0;
+    assert_int_equal(transfer_letter_date("2026年9月1日", &issued), ZB_OK);
+    struct transfer_incoming in = {.name = "罗晓梅",
+                                   .from = "外市水务局党委/调度室支部",
+                                   .letter = "外水组〔2026〕17号",
+                                   .to = "船闸支部",
+                                   .phone = "139 0000 1111",
+                                   .dues_paid_to = 2026 * 12 + 7,
+                                   .issued_at = issued};
+    /* a plain member, and a secretary of another branch, may not */
+    assert_int_equal(receive(&plain, &in, &id, &m, &why), ZB_EDENIED);
+    assert_int_equal(why.reason, TR_DENIED);
+    struct actor far = actor_member(sz_sec, "cli");
+    assert_int_equal(receive(&far, &in, &id, &m, &why), ZB_EDENIED);
+
+    assert_int_equal(receive(&sec, &in, &id, &m, &why), ZB_OK);
+    assert_true(id > 0 && m > 0);
+    struct member got;
+    assert_int_equal(member_get(m, &got), ZB_OK);
+    assert_int_equal(got.branch_id, cz);
+    assert_int_equal(got.roles, 0);
+    assert_string_equal(got.phone, "13900001111");
+    struct transfer t;
+    assert_int_equal(transfer_get(id, &t), ZB_OK);
+    assert_int_equal(t.status, TS_DONE);
+    assert_int_equal(t.to_org, cz);
+    assert_string_equal(t.letter_no, "外水组〔2026〕17号");
+    assert_int_equal(t.dues_paid_through, 2026 * 12 + 7);
+    assert_int_equal(t.issued_at, issued);
+    struct branch from;
+    assert_int_equal(branch_get(t.from_org, &from), ZB_OK);
+    assert_true(from.external);
+    assert_string_equal(from.name, "调度室支部");
+    assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='transfer_receive_in' "
+                                 "AND target='transfer:%lld' AND detail LIKE '%%2026-08%%'",
+                                 (long long)id),
+                     1);
+
+    /* the same phone again is a duplicate, never a second record */
+    int64_t id2 = 0;
+    assert_int_equal(receive(&sec, &in, &id2, &m, &why), ZB_EBUSY);
+    assert_int_equal(why.reason, TR_DUPLICATE);
+    assert_string_equal(why.field, "phone");
+    assert_int_equal(why.other, got.id);
+
+    /* a sender inside zhibu, a receiver outside it, bad input: each named */
+    in.phone = "";
+    in.from = "码头支部";
+    assert_int_equal(receive(&sec, &in, &id2, &m, &why), ZB_EINVAL);
+    assert_int_equal(why.reason, TR_BAD_FROM);
+    in.from = "外市水务局党委/调度室支部";
+    in.to = "外省港航局党委/调度支部";
+    assert_int_equal(receive(&sec, &in, &id2, &m, &why), ZB_EINVAL);
+    assert_int_equal(why.reason, TR_NO_TARGET);
+    in.to = "船闸支部";
+    in.phone = "12345";
+    assert_int_equal(receive(&sec, &in, &id2, &m, &why), ZB_EINVAL);
+    assert_string_equal(why.field, "phone");
+    in.phone = "";
+    in.letter = "";
+    assert_int_equal(receive(&sec, &in, &id2, &m, &why), ZB_EINVAL);
+    assert_string_equal(why.field, "letter");
+
+    /* someone who once left comes back: the old record is restored, not duplicated */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE members SET left_at=5, left_reason='转出', branch_id=%lld, "
+             "roles='secretary' WHERE phone='13900001111'",
+             (long long)cz2);
+    unit_db_exec(sql);
+    in.letter = "外水组〔2026〕30号";
+    in.phone = "13900001111";
+    int64_t m2 = 0;
+    assert_int_equal(receive(&sec, &in, &id2, &m2, &why), ZB_OK);
+    assert_int_equal(m2, got.id);
+    assert_int_equal(member_get(m2, &got), ZB_OK);
+    assert_int_equal(got.left_at, 0);
+    assert_int_equal(got.branch_id, cz);
+    assert_int_equal(got.roles, 0);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM members WHERE phone='13900001111'"), 1);
+    /* the sender is reused, not added twice */
+    assert_int_equal(unit_db_int("SELECT count(*) FROM branches WHERE name='调度室支部'"), 1);
+
+    /* the operator may, anywhere */
+    struct actor op = actor_operator();
+    in.name = "周立";
+    in.phone = NULL;
+    in.to = "实验中学支部";
+    assert_int_equal(receive(&op, &in, &id2, &m2, &why), ZB_OK);
+
+    /* letter dates */
+    assert_int_equal(transfer_letter_date("2026-13-01", &issued), ZB_EINVAL);
+    assert_int_equal(transfer_letter_date("昨天", &issued), ZB_EINVAL);
+    assert_int_equal(transfer_letter_date("2026/5/20", &issued), ZB_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_flow),
         cmocka_unit_test(test_outside_reissue_remind_expire),
         cmocka_unit_test(test_cancel_keeps_trail),
+        cmocka_unit_test(test_receive_from_outside),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
