@@ -377,7 +377,7 @@ const struct cli_command transfer_cli[] = {
      .verb = "receive",
      .usage = "--name 姓名 --from 转出组织 --letter 编号 --to 组织 [--phone 手机号] "
               "[--dues-paid-to 年-月] [--date 日期]",
-     .summary = "登记从系统外转入的党员（转入组织的书记或组织委员）",
+     .summary = "登记从系统外转入的党员（转入组织的书记、副书记或组织委员）",
      .opts = receive_opts,
      .needs_store = true,
      .action = &transfer_manage,

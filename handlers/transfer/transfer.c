@@ -649,6 +649,13 @@ int transfer_may_see(const struct actor *a, const struct transfer *t)
         return a->kind == ACTOR_OPERATOR || a->kind == ACTOR_SYSTEM ? ZB_OK : ZB_EDENIED;
     if (a->member_id == t->member_id)
         return ZB_OK;
+    const int64_t ends[] = {t->from_org, t->to_org}; /* the secretaries of both ends */
+    for (size_t i = 0; i < 2; i++) {
+        bool yes = false;
+        int rc = is_lead(a->member_id, ends[i], &yes);
+        if (rc || yes)
+            return rc;
+    }
     for (size_t i = 0; i < t->n_steps; i++) {
         bool yes = false;
         int64_t org = 0;
@@ -1641,7 +1648,7 @@ int transfer_receive(const struct actor *a, const struct transfer_incoming *in, 
     if (!(st = store_stmt(sql_s_received)))
         return ZB_EDB;
     sqlite3_bind_int64(st, 1, *id);
-    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 2, to); /* the one step: the receiving side took the letter */
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_text(st, 4, a->label, -1, SQLITE_TRANSIENT);
     if ((rc = store_exec_done(st)))

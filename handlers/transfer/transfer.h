@@ -236,9 +236,9 @@ int transfer_letter_date(const char *s, int64_t *t) ZB_MUST_USE;
  * transfer_receive - record a member transferred in from outside zhibu: the sender becomes (or
  * is found as) an external node, the member is created in the receiving organisation or, when the
  * phone matches a removed record, that record is restored there (never a duplicate: a current
- * member with the phone is ZB_EBUSY, TR_DUPLICATE); a done transfer with one approved external
- * step and the letter's details in its trail. The actor: the operator, or one allowed
- * transfer_manage over the receiving organisation. *id the transfer, *member the member.
+ * member with the phone is ZB_EBUSY, TR_DUPLICATE); a done transfer with one approved step (the
+ * receiving organisation's) and the letter's details in its trail. The actor: the operator, or one
+ * allowed transfer_manage over the receiving organisation. *id the transfer, *member the member.
  * ZB_EINVAL / ZB_EDENIED / ZB_EBUSY with why set; ZB_EDB. Call inside a transaction.
  */
 int transfer_receive(const struct actor *a, const struct transfer_incoming *in, int64_t now,

@@ -378,6 +378,7 @@ static void openapi_document(void **state)
         {"get", "/api/v1/dues/ledger"},
         {"post", "/api/v1/dues/payments"},
         {"post", "/api/v1/transfers"},
+        {"post", "/api/v1/transfers/incoming"},
         {"get", "/api/v1/transfers/{id}"},
     };
     struct rest_reply *r = call("GET", "/api/v1/openapi.json", NULL, NULL);

@@ -287,12 +287,94 @@ static void test_cli(void **state)
         1);
 }
 
+static void test_receive_from_outside(void **state)
+{
+    (void)state;
+    /* the CLI: a plain member may not; the operator records one, with the letter's details */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "receive", "--name", "罗晓梅",
+                            "--from", "外市水务局党委", "--letter", "外水组〔2026〕17号", "--to",
+                            "船闸支部", "--as", "5", NULL),
+                     1);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "receive", "--name", "罗晓梅",
+                            "--from", "外市水务局党委", "--to", "船闸支部", NULL),
+                     2);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "receive", "--name", "罗晓梅",
+                            "--from", "外市水务局党委", "--letter", "外水组〔2026〕17号", "--to",
+                            "船闸支部", "--phone", "139 0000 1111", "--dues-paid-to", "2026-08",
+                            "--date", "2026年9月1日", NULL),
+                     0);
+    assert_non_null(strstr(out, "已登记转入"));
+    assert_non_null(strstr(out, "外水组〔2026〕17号"));
+    long long m = db("SELECT id FROM members WHERE name='罗晓梅'");
+    assert_true(m > 0);
+    assert_int_equal(db("SELECT b.name='船闸支部' FROM members m JOIN branches b ON "
+                        "b.id=m.branch_id WHERE m.id=%lld",
+                        m),
+                     1);
+    assert_int_equal(db("SELECT count(*) FROM transfers WHERE member_id=%lld AND status='done' "
+                        "AND letter_no='外水组〔2026〕17号'",
+                        m),
+                     1);
+    assert_int_equal(db("SELECT external FROM branches WHERE name='外市水务局党委'"), 1);
+    /* the same phone again: refused, nothing added */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "receive", "--name", "罗晓梅",
+                            "--from", "外市水务局党委", "--letter", "外水组〔2026〕18号", "--to",
+                            "船闸支部", "--phone", "13900001111", NULL),
+                     1);
+    assert_int_equal(db("SELECT count(*) FROM members WHERE name='罗晓梅'"), 1);
+    /* the new member is on the registry and can be given a binding code */
+    char mid[24];
+    snprintf(mid, sizeof mid, "%lld", m);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "member", "show", mid, NULL), 0);
+    assert_non_null(strstr(out, "罗晓梅"));
+    assert_null(strstr(out, "13900001111")); /* masked */
+
+    /* REST: the branch's secretary records one; a plain member may not; bad input is named */
+    char li[64], zhao[64];
+    token_of("1", li, sizeof li);
+    token_of("5", zhao, sizeof zhao);
+    static const char body[] = "{\"name\":\"韩冬\",\"from\":\"外省港航局党委/调度支部\","
+                               "\"letter\":\"港组〔2026〕5号\",\"to\":\"船闸支部\","
+                               "\"dues_paid_to\":\"2026-07\",\"date\":\"2026-08-20\"}";
+    assert_int_equal(api("POST", "/api/v1/transfers/incoming", zhao, body), 403);
+    assert_int_equal(db("SELECT count(*) FROM members WHERE name='韩冬'"), 0);
+    assert_int_equal(api("POST", "/api/v1/transfers/incoming", li,
+                         "{\"name\":\"韩冬\",\"from\":\"外省港航局党委\",\"to\":\"船闸支部\"}"),
+                     400);
+    assert_non_null(strstr(out, "\"field\":\"letter\""));
+    assert_int_equal(api("POST", "/api/v1/transfers/incoming", li,
+                         "{\"name\":\"韩冬\",\"from\":\"外省港航局党委\",\"letter\":\"x1\","
+                         "\"to\":\"船闸支部\",\"dues_paid_to\":\"七月\"}"),
+                     400);
+    assert_non_null(strstr(out, "\"field\":\"dues_paid_to\""));
+    assert_int_equal(api("POST", "/api/v1/transfers/incoming", li,
+                         "{\"name\":\"韩冬\",\"from\":\"船闸支部\",\"letter\":\"x1\","
+                         "\"to\":\"船闸支部\"}"),
+                     400);
+    assert_non_null(strstr(out, "\"field\":\"from\""));
+    assert_int_equal(api("POST", "/api/v1/transfers/incoming", li, body), 201);
+    assert_non_null(strstr(out, "\"status\":\"done\""));
+    assert_non_null(strstr(out, "\"new_member_id\":"));
+    assert_non_null(strstr(out, "\"dues_paid_through\":\"2026-07\""));
+    long long t = db("SELECT max(id) FROM transfers");
+    assert_int_equal(db("SELECT count(*) FROM audit WHERE action='transfer_receive_in' AND "
+                        "target='transfer:%lld' AND actor='member:1'",
+                        t),
+                     1);
+    /* the trail is visible to the receiving secretary */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/transfers/%lld", t);
+    assert_int_equal(api("GET", path, li, NULL), 200);
+    assert_non_null(strstr(out, "港组〔2026〕5号"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain_by_chat),
         cmocka_unit_test(test_rest_dues_remind_expire),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_receive_from_outside),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -493,6 +493,8 @@ static void test_receive_from_outside(void **state)
     assert_string_equal(t.letter_no, "外水组〔2026〕17号");
     assert_int_equal(t.dues_paid_through, 2026 * 12 + 7);
     assert_int_equal(t.issued_at, issued);
+    assert_int_equal(transfer_may_see(&sec, &t), ZB_OK); /* the receiving secretary */
+    assert_int_equal(transfer_may_see(&far, &t), ZB_EDENIED);
     struct branch from;
     assert_int_equal(branch_get(t.from_org, &from), ZB_OK);
     assert_true(from.external);
