@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/base/buf.h"
 #include "bot/base/xmalloc.h"
+
+#define REPLY_PLAIN_MAX (256 * 1024) /* bytes of a reply as plain text */
 
 static char *dup_or_null(const char *s)
 {
@@ -153,4 +156,25 @@ int reply_kind_parse(const char *s)
     if (strcmp(s, "news") == 0)
         return REPLY_NEWS;
     return -1;
+}
+
+char *reply_plain_text(const struct reply *r)
+{
+    if (r->kind == REPLY_TEXT)
+        return xstrdup(r->text ? r->text : "");
+    if (r->kind != REPLY_NEWS)
+        return NULL;
+    struct buf b;
+    buf_init(&b, REPLY_PLAIN_MAX);
+    for (size_t i = 0; i < r->n_articles; i++) {
+        const struct article *a = &r->articles[i];
+        int rc = buf_appendf(&b, "%s【%s】", i ? "\n\n" : "", a->title ? a->title : "");
+        if (!rc && a->description && *a->description)
+            rc = buf_appendf(&b, "\n%s", a->description);
+        if (!rc && a->url && *a->url)
+            rc = buf_appendf(&b, "\n%s", a->url);
+        if (rc)
+            break; /* at the cap: what fits is sent */
+    }
+    return buf_steal(&b);
 }

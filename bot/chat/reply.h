@@ -41,6 +41,10 @@ void reply_free(struct reply *r);
 char *reply_encode(const struct reply *r);
 /* reply_decode - rebuild a reply from its kind and reply_encode() string; ZB_EPARSE if damaged. */
 int reply_decode(enum reply_kind kind, const char *s, struct reply *out) ZB_MUST_USE;
+/* reply_plain_text - r as plain text for platforms without rich replies (QQ, the mini-program):
+ * text as it is, news as one block per article ("【title】", description, link). NULL for
+ * REPLY_NONE; caller frees. */
+char *reply_plain_text(const struct reply *r);
 /* reply_kind_name / reply_kind_parse - "none", "text", "news". parse returns -1 when unknown. */
 const char *reply_kind_name(enum reply_kind k);
 int reply_kind_parse(const char *s);

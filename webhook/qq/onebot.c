@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/chat/reply.h"
 #include "bot/base/charset.h"
 #include "bot/base/clock.h"
 #include "bot/chat/group_rules.h"
@@ -279,7 +280,7 @@ struct delivery {
 static int deliver(void *arg, const struct event *ev, const struct reply *r, int64_t now)
 {
     struct delivery *d = arg;
-    char *text = qq_reply_text(r);
+    char *text = reply_plain_text(r);
     if (!text)
         return ZB_OK;
     struct qq_parts parts;
@@ -309,7 +310,7 @@ static int deliver(void *arg, const struct event *ev, const struct reply *r, int
 /* render_quick - the quick-operation answer to a message: its first part, or 204. */
 static int render_quick(const struct reply *r, bool group, struct http_response *resp)
 {
-    char *text = qq_reply_text(r);
+    char *text = reply_plain_text(r);
     struct qq_parts parts = {0};
     if (text)
         qq_split(text, &parts);

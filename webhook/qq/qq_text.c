@@ -8,8 +8,7 @@
 #include "bot/chat/router.h"
 #include "bot/base/xmalloc.h"
 
-#define REPLY_TEXT_MAX (256 * 1024)
-#define CUT_MARK       "……"
+#define CUT_MARK "……"
 
 void qq_parts_free(struct qq_parts *p)
 {
@@ -61,27 +60,6 @@ void qq_split(const char *text, struct qq_parts *out)
             out->part[out->n - 1] = lastp;
         }
     }
-}
-
-char *qq_reply_text(const struct reply *r)
-{
-    if (r->kind == REPLY_TEXT)
-        return xstrdup(r->text ? r->text : "");
-    if (r->kind != REPLY_NEWS)
-        return NULL;
-    struct buf b;
-    buf_init(&b, REPLY_TEXT_MAX);
-    for (size_t i = 0; i < r->n_articles; i++) {
-        const struct article *a = &r->articles[i];
-        int rc = buf_appendf(&b, "%s【%s】", i ? "\n\n" : "", a->title ? a->title : "");
-        if (!rc && a->description && *a->description)
-            rc = buf_appendf(&b, "\n%s", a->description);
-        if (!rc && a->url && *a->url)
-            rc = buf_appendf(&b, "\n%s", a->url);
-        if (rc)
-            break; /* at the cap: what fits is sent */
-    }
-    return buf_steal(&b);
 }
 
 /* space_len - bytes of the whitespace character at p (ASCII or U+3000), 0 when none. */

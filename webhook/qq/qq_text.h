@@ -15,7 +15,6 @@
 #include <stddef.h>
 
 #include "bot/base/err.h"
-#include "bot/chat/reply.h"
 
 #define QQ_PART_CHARS 1500 /* one QQ message at most, in characters */
 #define QQ_MAX_PARTS  5    /* messages in answer to one */
@@ -36,10 +35,6 @@ struct qq_parts {
  */
 void qq_split(const char *text, struct qq_parts *out);
 void qq_parts_free(struct qq_parts *p);
-
-/* qq_reply_text - r as the plain text a QQ member reads: text as it is, news as one block per
- * article ("【title】", description, link). NULL for REPLY_NONE; caller frees. */
-char *qq_reply_text(const struct reply *r);
 
 /*
  * qq_strip_prefix - when text starts with prefix (a non-empty prefix "#" also matches the

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/chat/reply.h"
 #include "bot/base/charset.h"
 #include "bot/base/clock.h"
 #include "bot/chat/group_rules.h"
@@ -349,7 +350,7 @@ static int deliver(void *arg, const struct event *ev, const struct reply *r, int
         reply_to = event_ref;
     }
     d->pushed = 0;
-    char *text = qq_reply_text(r);
+    char *text = reply_plain_text(r);
     if (!text)
         return ZB_OK;
     if (!reply_to && !d->cfg->qqbot.active_push) {

@@ -26,7 +26,7 @@
 #include "webhook/http/async.h"
 #include "webhook/http/metrics.h"
 #include "webhook/http/replay.h"
-#include "webhook/qq/qq_text.h"
+#include "bot/chat/reply.h"
 #include "webhook/wechat/wechat_check.h"
 #include "webhook/wechat/wechat_crypto.h"
 #include "webhook/wechat/wechat_mode.h"
@@ -244,7 +244,7 @@ static int deliver(void *arg, const struct event *ev, const struct reply *r, int
 {
     (void)arg;
     (void)now;
-    char *text = qq_reply_text(r);
+    char *text = reply_plain_text(r);
     if (!text || !*text) {
         free(text);
         return ZB_OK;

@@ -62,12 +62,31 @@ static void test_limits_and_damage(void **state)
     assert_int_equal(reply_kind_parse("bogus"), -1);
 }
 
+static void test_news_as_text(void **state)
+{
+    (void)state;
+    struct reply r = {0};
+    assert_int_equal(reply_add_article(&r, "标题一", "说明", NULL, "https://a"), ZB_OK);
+    assert_int_equal(reply_add_article(&r, "标题二", NULL, NULL, NULL), ZB_OK);
+    char *s = reply_plain_text(&r);
+    assert_string_equal(s, "【标题一】\n说明\nhttps://a\n\n【标题二】");
+    free(s);
+    reply_free(&r);
+    assert_null(reply_plain_text(&r));
+    reply_text(&r, "文字");
+    s = reply_plain_text(&r);
+    assert_string_equal(s, "文字");
+    free(s);
+    reply_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_round_trip),
         cmocka_unit_test(test_news_round_trip),
         cmocka_unit_test(test_limits_and_damage),
+        cmocka_unit_test(test_news_as_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,30 +156,12 @@ static void test_prefix_and_trim(void **state)
     free(t);
 }
 
-static void test_news_as_text(void **state)
-{
-    (void)state;
-    struct reply r = {0};
-    assert_int_equal(reply_add_article(&r, "标题一", "说明", NULL, "https://a"), ZB_OK);
-    assert_int_equal(reply_add_article(&r, "标题二", NULL, NULL, NULL), ZB_OK);
-    char *s = qq_reply_text(&r);
-    assert_string_equal(s, "【标题一】\n说明\nhttps://a\n\n【标题二】");
-    free(s);
-    reply_free(&r);
-    assert_null(qq_reply_text(&r));
-    reply_text(&r, "文字");
-    s = qq_reply_text(&r);
-    assert_string_equal(s, "文字");
-    free(s);
-    reply_free(&r);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_short_and_empty), cmocka_unit_test(test_lines_and_more),
         cmocka_unit_test(test_page_bound),      cmocka_unit_test(test_too_many_parts_cut),
-        cmocka_unit_test(test_prefix_and_trim), cmocka_unit_test(test_news_as_text),
+        cmocka_unit_test(test_prefix_and_trim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
