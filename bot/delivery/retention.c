@@ -5,19 +5,25 @@
 #include "bot/delivery/outbox.h"
 #include "bot/delivery/scheduler.h"
 #include "bot/chat/session.h"
+#include "bot/org/apisession.h"
+
+#define API_SESSION_GRACE_S (7 * 86400) /* an expired token is still known as such for a week */
 
 static long keep;
 
 static int sweep(const struct sched_tick *t, void *arg)
 {
     (void)arg;
-    int sessions = 0, rows = 0;
+    int sessions = 0, rows = 0, tokens = 0;
     int rc = session_sweep(t->now, &sessions);
+    if (rc == ZB_OK)
+        rc = apisession_sweep(t->now - API_SESSION_GRACE_S, &tokens);
     if (rc == ZB_OK && keep > 0)
         rc = outbox_sweep(t->now - (int64_t)keep * 86400, &rows);
     if (rc == ZB_OK)
-        log_info("retention: removed %d expired sessions/pages and %d old sent messages", sessions,
-                 rows);
+        log_info("retention: removed %d expired sessions/pages, %d old API tokens and %d old sent "
+                 "messages",
+                 sessions, tokens, rows);
     return rc;
 }
 

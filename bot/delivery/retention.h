@@ -1,7 +1,8 @@
 /*
  * retention.h - the daily clean-up job of the scheduler: expired conversations and "+ more"
- * pages, and delivered outbox rows older than outbox.keep_days (failed and unreachable rows are
- * kept: secretaries follow them up). Runs once a day at 04:00 in the configured time zone.
+ * pages, REST tokens a week past their expiry or revocation, and delivered outbox rows older than
+ * outbox.keep_days (failed and unreachable rows are kept: secretaries follow them up). Runs once a
+ * day at 04:00 in the configured time zone.
  */
 #ifndef ZHIBU_RETENTION_H
 #define ZHIBU_RETENTION_H

@@ -1,6 +1,7 @@
 /* apisession.c - the api_sessions table (see apisession.h). */
 #include "bot/org/apisession.h"
 
+#include <assert.h>
 #include <mbedtls/sha256.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -37,6 +38,8 @@ static const char sql_find[] =
     "revoked_at IS NOT NULL FROM api_sessions WHERE token_hash=?1";
 static const char sql_revoke[] =
     "UPDATE api_sessions SET revoked_at=?2 WHERE id=?1 AND revoked_at IS NULL";
+static const char sql_sweep[] = "DELETE FROM api_sessions WHERE expires_at < ?1 OR (revoked_at IS "
+                                "NOT NULL AND revoked_at < ?1)";
 
 void apisession_hash(const char *token, char out[65])
 {
@@ -168,4 +171,17 @@ int apisession_revoke(int64_t id, int64_t now)
     if (rc)
         return rc;
     return sqlite3_changes(store_db()) ? ZB_OK : ZB_ENOTFOUND;
+}
+
+int apisession_sweep(int64_t before, int *n)
+{
+    assert(store_in_tx());
+    sqlite3_stmt *st = store_stmt(sql_sweep);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, before);
+    int rc = store_exec_done(st);
+    if (!rc && n)
+        *n = sqlite3_changes(store_db());
+    return rc;
 }

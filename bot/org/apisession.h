@@ -53,6 +53,11 @@ int apisession_find(const char *token, int64_t now, struct apisession *out) ZB_M
  * transaction. */
 int apisession_revoke(int64_t id, int64_t now) ZB_MUST_USE;
 
+/* apisession_sweep - delete sessions that expired, or were revoked, before `before` (the daily
+ * clean-up keeps a week, so a late caller still hears "expired" rather than "unknown"); their
+ * count into *n (may be NULL). Call inside a transaction. */
+int apisession_sweep(int64_t before, int *n) ZB_MUST_USE;
+
 /* apisession_hash - the stored form of token: SHA-256 as 64 lower-case hex digits in out (65
  * bytes). Exported for tests. */
 void apisession_hash(const char *token, char out[65]);

@@ -1,4 +1,5 @@
-/* Unit tests of bot/org/apisession.c: issuing, finding, expiry, revocation, hashing at rest. */
+/* Unit tests of bot/org/apisession.c: issuing, finding, expiry, revocation, hashing at rest,
+ * the clean-up of ended sessions. */
 #include "tests/unit/unit_db.h"
 
 #include "bot/org/apisession.h"
@@ -113,12 +114,38 @@ static void test_bad_tokens(void **state)
     store_rollback();
 }
 
+static void test_sweep(void **state)
+{
+    (void)state;
+    struct apisession live = {.member_id = 8}, old = {.member_id = 8}, gone = {.member_id = 8};
+    struct apisession f;
+    char t1[APISESSION_TOKEN_LEN + 1], t2[APISESSION_TOKEN_LEN + 1], t3[APISESSION_TOKEN_LEN + 1];
+    issue(&live, 8, 100000, 200000, t1); /* until 300000 */
+    issue(&old, 8, 100, 200000, t2);     /* expired at 200100 */
+    issue(&gone, 8, 100000, 200000, t3);
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(apisession_revoke(gone.id, 200050), ZB_OK);
+    int n = -1;
+    /* the earlier tests' sessions all ended long before; ours not before 200050 */
+    assert_int_equal(apisession_sweep(200050, &n), ZB_OK);
+    assert_true(n >= 1);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM api_sessions"), 3);
+    /* before 200101: the revoked one (200050) and the expired one (200100) go, the live stays */
+    assert_int_equal(apisession_sweep(200101, &n), ZB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(unit_db_int("SELECT id FROM api_sessions"), live.id);
+    assert_int_equal(store_commit(), ZB_OK);
+    assert_int_equal(apisession_find(t1, 200200, &f), ZB_OK);
+    assert_int_equal(apisession_find(t2, 200200, &f), ZB_ESIG); /* no longer known at all */
+    assert_int_equal(apisession_find(t3, 200200, &f), ZB_ESIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_issue_find), cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_revoke),     cmocka_unit_test(test_at_rest),
-        cmocka_unit_test(test_bad_tokens),
+        cmocka_unit_test(test_bad_tokens), cmocka_unit_test(test_sweep),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
