@@ -113,18 +113,21 @@ static int setup(void **state)
     (void)state;
     if (unit_db_open("http-async"))
         return -1;
-    snprintf(listen_at, sizeof listen_at, "127.0.0.1:%d", 20000 + (int)(getpid() % 20000));
-    snprintf(base, sizeof base, "http://%s", listen_at);
     cfg.listen = listen_at;
     cfg.body_limit = 65536;
     cfg.connection_limit = 64;
     cfg.threads = 2;
     char err[256];
-    if (server_start(&cfg, routes, 1, &srv, err, sizeof err)) {
-        fprintf(stderr, "server_start: %s\n", err);
-        return -1;
+    /* a port from the pid; one taken by another process meanwhile is retried on the next few */
+    for (int i = 0; i < 16; i++) {
+        int port = 20000 + (int)((getpid() + i * 1009) % 20000);
+        snprintf(listen_at, sizeof listen_at, "127.0.0.1:%d", port);
+        snprintf(base, sizeof base, "http://%s", listen_at);
+        if (server_start(&cfg, routes, 1, &srv, err, sizeof err) == 0)
+            return 0;
     }
-    return 0;
+    fprintf(stderr, "server_start: %s\n", err);
+    return -1;
 }
 
 static int teardown(void **state)
