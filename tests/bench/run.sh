@@ -590,16 +590,16 @@ BENCH_ACCOUNT=gh_zhibu_bench # tests/bench/gen.c's BENCH_ACCOUNT, the pools' ToU
 
 # tasks: a task from the secretary to BENCH_BROADCAST (10,000) members of one branch - odd ones
 # bound WeChat identities, even ones OneBot - sent over REST one second into two concurrent wrk
-# loads that share the threads and connections: the plaintext WeChat chat pool (the `tasks` row:
-# chat replies during the broadcast; compare its p99 with wechat_plain, the same pool and total
-# connections without the broadcast) and the WeChat members answering 收到 in private chat (`gen
-# receipt`, the `tasks_receipts` row: webhook req/s and latency of the receipts, and receipts/s:
-# distinct receipts recorded in task_recipients over the seconds of the wrk run). A 收到 before
-# the task has reached the member is answered kindly and not counted; the pool repeats every
-# member once per pass, and a repeat is answered as already recorded. The notes say how long the
-# fan-out (queued through notify, one batch per writer transaction), the delivery to the fake
-# platforms and the receipts took. The platforms' rate limits are 0 here (no limit), as in
-# scenario_delivery.
+# runs (counted from when both have loaded their pools) that share the threads and connections:
+# the plaintext WeChat chat pool (the `tasks` row: chat replies during the broadcast; compare its
+# p99 with wechat_plain, the same pool and total connections without the broadcast) and the
+# WeChat members answering 收到 in private chat (`gen receipt`, the `tasks_receipts` row: webhook
+# req/s and latency of the receipts, and receipts/s: distinct receipts recorded in
+# task_recipients over the seconds of the wrk run). A 收到 before the task has reached the member
+# is answered kindly and not counted; the pool repeats every member once per pass, and a repeat
+# is answered as already recorded. The notes say how long the fan-out (queued through notify,
+# one batch per writer transaction), the delivery to the fake platforms and the receipts took.
+# The platforms' rate limits are 0 here (no limit), as in scenario_delivery.
 scenario_tasks() {
     local n=${BENCH_BROADCAST:-10000} dir="$TMP/tasks" i fport="" fake_pid p rp token
     local wx=$(((n + 1) / 2)) # members 1, 3, 5 ... are the WeChat ones
@@ -649,9 +649,16 @@ scenario_tasks() {
     token=$("$OUT/server" api token --member 1 --config "$dir/zhibu.json")
     start_server tasks "$OUT/server" serve --config "$dir/zhibu.json" ||
         { kill "$fake_pid"; return 1; }
-    # one second into wrk's run, the secretary sends the task; then watch it go out and the
-    # receipts come in, until both are complete or the run is over ($dir/stop)
+    # one second after both wrk have loaded their pools (each wrk thread writes its ready file
+    # then), the secretary sends the task; then watch it go out and the receipts come in, until
+    # both are complete or the run is over ($dir/stop)
     (
+        for i in $(seq 600); do
+            [ -e "$TMP/ready.tasks/ready.$((chat_t - 1))" ] &&
+                [ -e "$TMP/ready.tasks_receipts/ready.$((side_t - 1))" ] && break
+            [ -e "$dir/stop" ] && break
+            sleep 0.05
+        done
         sleep 1
         t0=$(date +%s.%N)
         curl -s -o /dev/null -H "Authorization: Bearer $token" -X POST \
@@ -680,7 +687,7 @@ scenario_tasks() {
                 n, (q > 0 ? sprintf(sec, q - a) : "-"), s, n, b - a
             printf "receipts: the first %s after the task was sent, ", (f > 0 ? sprintf(sec, f - a) : "never")
             if (l > 0)
-                printf "all %d WeChat members answered by %.2f s (%.0f receipts/s from the first to the last)\n",
+                printf "all %d WeChat members answered by %.2f s (about %.0f receipts/s from the first to the last, watched every 50 ms)\n",
                     w, l - a, (l > f ? w / (l - f) : 0)
             else
                 printf "%d of %d WeChat members when watching stopped\n", g, w
