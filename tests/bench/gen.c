@@ -20,8 +20,15 @@
  *        "2" is followed by QUIZ_ANSWERS answers from the same member ("A", "B", "对", "1",
  *        ...), FOLLOW_GAP requests apart, so quiz rounds are started, answered and finished.
  *
+ * receipt: `gen receipt N OUT TOKEN APP_ID FIRST USERS` writes a plaintext pool of members
+ *        answering a task: every request is "收到" in private chat from one of the bench openids
+ *        of users FIRST..FIRST+USERS-1 (the members tests/bench/run.sh's tasks scenario binds).
+ *        The pool goes through them in passes, each pass a fresh shuffle of all USERS, so every
+ *        member answers once per pass and a wrk run that outlasts a pass repeats them (receipts
+ *        are idempotent: a repeat is answered, not counted again).
+ *
  * File format (text, one request a line, no line contains a tab or newline of its own):
- *   # zhibu-bench-pool mode=plain|aes|chat n=N
+ *   # zhibu-bench-pool mode=plain|aes|chat|receipt n=N
  *   PATH_AND_QUERY <TAB> BODY
  *
  * `gen members DB N` adds N members to the demo branch (DEMO_BRANCH_PATH, which `zhibu demo seed`
@@ -44,17 +51,20 @@
 
 #include "bot/base/buf.h"
 #include "bot/base/rand.h"
+#include "bot/base/xmalloc.h"
 #include "handlers/members/demo.h"
 #include "webhook/wechat/wechat_crypto.h"
 #include "webhook/wechat/wechat_xml.h"
 
-#define POOL_MAX       10000000    /* most requests one pool may hold */
-#define POOL_USERS     5000        /* distinct FromUserName values (plain, aes) */
-#define CHAT_USERS_MAX 100000      /* most bench members `gen members` adds or a chat pool uses */
-#define QUIZ_ANSWERS   5           /* answers owed after "答题": quiz.questions' default */
-#define FOLLOW_GAP     256         /* requests between "留言" and the member's follow-up */
-#define REQUEST_MAX    (16 * 1024) /* cap of one request's path, query or body */
-#define BENCH_ACCOUNT  "gh_zhibu_bench"
+#define POOL_MAX          10000000 /* most requests one pool may hold */
+#define POOL_USERS        5000     /* distinct FromUserName values (plain, aes) */
+#define CHAT_USERS_MAX    100000   /* most bench members `gen members` adds or a chat pool uses */
+#define RECEIPT_FIRST_MAX 1000000  /* highest first bench user of a receipt pool */
+#define RECEIPT_WORD      "收到"   /* what a member answers to a task */
+#define QUIZ_ANSWERS      5        /* answers owed after "答题": quiz.questions' default */
+#define FOLLOW_GAP        256      /* requests between "留言" and the member's follow-up */
+#define REQUEST_MAX       (16 * 1024) /* cap of one request's path, query or body */
+#define BENCH_ACCOUNT     "gh_zhibu_bench"
 
 /* A content choice and its weight out of the weights' sum. */
 struct choice {
@@ -99,6 +109,8 @@ struct gen {
     FILE *out;                          /* the pool file being written */
     bool aes;                           /* safe mode */
     bool chat;                          /* the study and quiz mix (plaintext) */
+    bool receipt;                       /* members answering 收到 (plaintext) */
+    int first;                          /* the first bench user (receipt) */
     const struct choice *mix;           /* the contents drawn from */
     int nmix;                           /* their count */
     int users;                          /* distinct FromUserName values */
@@ -226,7 +238,7 @@ static int generate(struct gen *g, long n)
 {
     for (int i = 0; i < FOLLOW_GAP; i++)
         g->follow_user[i] = -1;
-    const char *mode = g->chat ? "chat" : g->aes ? "aes" : "plain";
+    const char *mode = g->chat ? "chat" : g->aes ? "aes" : g->receipt ? "receipt" : "plain";
     if (fprintf(g->out, "# zhibu-bench-pool mode=%s n=%ld\n", mode, n) < 0)
         return ZB_EIO;
     for (long i = 0; i < n; i++) {
@@ -259,6 +271,33 @@ static int generate(struct gen *g, long n)
     return ZB_OK;
 }
 
+/*
+ * generate_receipts - n requests of RECEIPT_WORD from users first..first+users-1, in passes
+ * over all of them, each pass shuffled (Fisher-Yates over order, which holds users entries).
+ */
+static int generate_receipts(struct gen *g, long n, int *order)
+{
+    if (fprintf(g->out, "# zhibu-bench-pool mode=receipt n=%ld\n", n) < 0)
+        return ZB_EIO;
+    for (int i = 0; i < g->users; i++)
+        order[i] = g->first + i;
+    for (long i = 0; i < n; i++) {
+        int k = (int)(i % g->users);
+        if (k == 0) {
+            for (int j = g->users - 1; j > 0; j--) {
+                int r = (int)(next_rand(g) % (uint64_t)(j + 1));
+                int t = order[j];
+                order[j] = order[r];
+                order[r] = t;
+            }
+        }
+        int rc = write_request(g, order[k], RECEIPT_WORD);
+        if (rc)
+            return rc;
+    }
+    return ZB_OK;
+}
+
 /* whole - argument s as a whole number in 1..max, or -1. */
 static long whole(const char *s, long max)
 {
@@ -267,10 +306,12 @@ static long whole(const char *s, long max)
     return end == s || *end || v < 1 || v > max ? -1 : v;
 }
 
+/* cmd_gen - the plain, aes, chat and receipt pools (argv as main's; receipt has 8 arguments). */
 static int cmd_gen(char **argv)
 {
     struct gen g = {.aes = strcmp(argv[1], "aes") == 0,
                     .chat = strcmp(argv[1], "chat") == 0,
+                    .receipt = strcmp(argv[1], "receipt") == 0,
                     .mix = contents,
                     .nmix = NCONTENTS,
                     .users = POOL_USERS,
@@ -278,6 +319,7 @@ static int cmd_gen(char **argv)
                     .app_id = argv[5]};
     long n = whole(argv[2], POOL_MAX);
     int status = 1;
+    int *order = NULL; /* receipt: the current pass's users */
     if (n < 0) {
         fprintf(stderr, "gen: N must be 1..%d\n", POOL_MAX);
         return 2;
@@ -292,10 +334,23 @@ static int cmd_gen(char **argv)
         g.mix = chat_contents;
         g.nmix = (int)(sizeof chat_contents / sizeof chat_contents[0]);
     }
+    if (g.receipt) {
+        long first = strcmp(argv[6], "0") == 0 ? 0 : whole(argv[6], RECEIPT_FIRST_MAX);
+        long users = whole(argv[7], CHAT_USERS_MAX);
+        if (first < 0 || users < 0) {
+            fprintf(stderr, "gen: FIRST must be 0..%d and USERS 1..%d\n", RECEIPT_FIRST_MAX,
+                    CHAT_USERS_MAX);
+            return 2;
+        }
+        g.first = (int)first;
+        g.users = (int)users;
+    }
     if (g.aes && wechat_key_decode(argv[6], g.key)) {
         fprintf(stderr, "gen: AES_KEY must be 43 letters and digits\n");
         return 2;
     }
+    if (g.receipt)
+        order = xcalloc((size_t)g.users, sizeof *order);
     snprintf(g.ts, sizeof g.ts, "%lld", (long long)time(NULL));
     g.msg_id = (rand_u64() >> 12) + 1; /* a fresh range per pool, far from UINT64_MAX */
     g.prng = rand_u64();
@@ -307,17 +362,22 @@ static int cmd_gen(char **argv)
         perror(argv[3]);
         goto done;
     }
-    int rc = generate(&g, n);
+    int rc = g.receipt ? generate_receipts(&g, n, order) : generate(&g, n);
     if (fclose(g.out) != 0 && !rc)
         rc = ZB_EIO;
     if (rc) {
         fprintf(stderr, "gen: writing %s failed: %s\n", argv[3], zb_strerror(rc));
         goto done;
     }
-    printf("pool mode=%s n=%ld %s=%ld follow_ups=%ld users=%d\n", argv[1], g.n_requests,
-           g.chat ? "quiz_starts" : "leave", g.n_leave, g.n_follow, g.users);
+    if (g.receipt)
+        printf("pool mode=receipt n=%ld users=%d first=%d passes=%ld\n", g.n_requests, g.users,
+               g.first, (g.n_requests + g.users - 1) / g.users);
+    else
+        printf("pool mode=%s n=%ld %s=%ld follow_ups=%ld users=%d\n", argv[1], g.n_requests,
+               g.chat ? "quiz_starts" : "leave", g.n_leave, g.n_follow, g.users);
     status = 0;
 done:
+    free(order);
     buf_free(&g.xml);
     buf_free(&g.body);
     buf_free(&g.query);
@@ -477,6 +537,8 @@ int main(int argc, char **argv)
     if (argc == 7 && (strcmp(argv[1], "plain") == 0 || strcmp(argv[1], "aes") == 0 ||
                       strcmp(argv[1], "chat") == 0))
         return cmd_gen(argv);
+    if (argc == 8 && strcmp(argv[1], "receipt") == 0)
+        return cmd_gen(argv);
     if (argc == 4 && strcmp(argv[1], "members") == 0)
         return cmd_members(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "rows") == 0)
@@ -484,8 +546,9 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "usage: %s plain|aes N OUT TOKEN APP_ID AES_KEY\n"
             "       %s chat N OUT TOKEN APP_ID USERS\n"
+            "       %s receipt N OUT TOKEN APP_ID FIRST USERS\n"
             "       %s members DATABASE N\n"
             "       %s rows DATABASE\n",
-            argv[0], argv[0], argv[0], argv[0]);
+            argv[0], argv[0], argv[0], argv[0], argv[0]);
     return 2;
 }

@@ -17,9 +17,9 @@
 #   BENCH_THREADS [2]  BENCH_CONNECTIONS [50]  BENCH_DURATION [10] seconds
 #   BENCH_POOL [20000 per second of duration] requests per pool
 #   BENCH_PORT [18480] first port tried
-#   BENCH_SCENARIOS [ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery]
+#   BENCH_SCENARIOS [ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery tasks]
 #   BENCH_CHAT_MEMBERS [500] bound members sending the chat_mix pool
-#   BENCH_SCENARIOS [ceiling wechat_plain wechat_aes onebot_group qqbot delivery tasks]
+#   BENCH_BROADCAST [10000] members of the delivery and tasks broadcasts
 #   BENCH_KEEP [0] 1 keeps the temporary directory (configs, databases, logs, pools)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,9 +29,8 @@ CONNECTIONS=${BENCH_CONNECTIONS:-50}
 DURATION=${BENCH_DURATION:-10}
 POOL=${BENCH_POOL:-$((DURATION * 20000))}
 PORT=${BENCH_PORT:-18480}
-SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery}
+SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain chat_mix wechat_aes onebot_group qqbot delivery tasks}
 CHAT_MEMBERS=${BENCH_CHAT_MEMBERS:-500}
-SCENARIOS=${BENCH_SCENARIOS:-ceiling wechat_plain wechat_aes onebot_group qqbot delivery tasks}
 WRK_TIMEOUT=2s # a request slower than this counts as a wrk timeout
 
 # Targets from the issue.
@@ -177,9 +176,28 @@ field() { # field NAME LINE - the value of NAME=... in a BENCH line
     echo "${v:-0}"
 }
 
+# start_side LABEL POOL_FILE THREADS CONNECTIONS - a second wrk (the side load) replaying
+# POOL_FILE against the server on $PORT for DURATION, in the background; the next measure waits
+# for it before stopping the server and counts its requests in the events check. Sets SIDE_PID
+# and SIDE_OUT (its output, with the BENCH line).
+start_side() {
+    local label=$1 pool=$2 t=$3 c=$4
+    mkdir "$TMP/ready.$label"
+    SIDE_OUT="$TMP/wrk.$label.txt"
+    echo "bench: $label: wrk -t$t -c$c -d${DURATION}s on 127.0.0.1:$PORT (beside the next load)"
+    timeout $((DURATION + 300)) wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout "$WRK_TIMEOUT" \
+        -s tests/bench/pool.lua "http://127.0.0.1:$PORT/" -- "$pool" "$t" "$TMP/ready.$label" \
+        >"$SIDE_OUT" 2>&1 &
+    SIDE_PID=$!
+}
+SIDE_PID=
+SIDE_OUT=
+SIDE_LINE=
+
 # measure LABEL POOL_FILE TARGET_SHARE_PERCENT DATABASE [ENDPOINT] - run wrk against the server
-# on $PORT, stop the server, record a row. TARGET_SHARE_PERCENT and DATABASE are "-" for the
-# ceiling. ENDPOINT is the /metrics endpoint and platform label (default wechat).
+# on $PORT (beside the side load if start_side started one: SIDE_LINE receives its BENCH line,
+# empty when it failed), stop the server, record a row. TARGET_SHARE_PERCENT and DATABASE are
+# "-" for the ceiling. ENDPOINT is the /metrics endpoint and platform label (default wechat).
 measure() {
     local label=$1 pool=$2 target_share=$3 db=$4 endpoint=${5:-wechat}
     local ready="$TMP/ready.$label" out="$TMP/wrk.$label.txt" line status=0
@@ -189,6 +207,19 @@ measure() {
         --timeout "$WRK_TIMEOUT" -s tests/bench/pool.lua "http://127.0.0.1:$PORT/" \
         -- "$pool" "$THREADS" "$ready" >"$out" 2>&1 || status=$?
     line=$(grep '^BENCH ' "$out" || true)
+    SIDE_LINE=
+    if [ -n "$SIDE_PID" ]; then
+        local side_status=0
+        wait "$SIDE_PID" || side_status=$?
+        SIDE_PID=
+        SIDE_LINE=$(grep '^BENCH ' "$SIDE_OUT" || true)
+        if [ -z "$SIDE_LINE" ] || [ $side_status != 0 ]; then
+            echo "bench: $label: the side wrk failed (exit $side_status):" >&2
+            tail -20 "$SIDE_OUT" >&2
+            SIDE_LINE=
+            FAILED=1
+        fi
+    fi
     local alive=1
     kill -0 "$SERVER_PID" 2>/dev/null || alive=0
     local rss metrics="" ticks
@@ -241,9 +272,12 @@ measure() {
         else
             verdict="MISS (${miss[*]})"
         fi
-        check_rows "$label" "$db" "$requests" "$sent" "$wrapped" "$poolsz" "$metrics" "$endpoint"
+        check_rows "$label" "$db" $((requests + $(field requests "$SIDE_LINE"))) \
+            $((sent + $(field sent "$SIDE_LINE"))) $((wrapped + $(field wrapped "$SIDE_LINE"))) \
+            $((poolsz + $(field pool "$SIDE_LINE"))) "$metrics" "$endpoint"
     fi
-    NOTES+=("$label: server CPU $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    NOTES+=("$label: server CPU $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
+        -v n=$((requests + $(field requests "$SIDE_LINE"))) \
         'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }') us per request (user+system, all threads)")
     [ "$sock" = "connect 0, read 0, write 0, timeout 0" ] || NOTES+=("$label: wrk socket errors: $sock")
     local warnings
@@ -549,15 +583,38 @@ scenario_delivery() {
     NOTES+=("delivery: $sent of $n broadcast messages sent in ${secs}s from start-up; req/s is msg/s")
 }
 
-# tasks: a task from the secretary to BENCH_BROADCAST (10,000) members of one branch, sent over
-# REST while wrk replays the plaintext WeChat pool: the row is the chat replies during the
-# broadcast (compare p99 with wechat_plain, the same pool without it); the note says how long the
-# fan-out (queued through notify, one batch per writer transaction) and the delivery to the fake
-# platforms took. The platforms' rate limits are 0 here (no limit), as in scenario_delivery.
+# The tasks scenario's WeChat members are gen's bench users from RECEIPT_FIRST on (users 0..4999
+# send the plain pool, unbound, so the two loads' senders are disjoint), on the pools' account.
+RECEIPT_FIRST=100000
+BENCH_ACCOUNT=gh_zhibu_bench # tests/bench/gen.c's BENCH_ACCOUNT, the pools' ToUserName
+
+# tasks: a task from the secretary to BENCH_BROADCAST (10,000) members of one branch - odd ones
+# bound WeChat identities, even ones OneBot - sent over REST one second into two concurrent wrk
+# runs (counted from when both have loaded their pools) that share the threads and connections:
+# the plaintext WeChat chat pool (the `tasks` row: chat replies during the broadcast; compare its
+# p99 with wechat_plain, the same pool and total connections without the broadcast) and the
+# WeChat members answering 收到 in private chat (`gen receipt`, the `tasks_receipts` row: webhook
+# req/s and latency of the receipts, and receipts/s: distinct receipts recorded in
+# task_recipients over the seconds of the wrk run). A 收到 before the task has reached the member
+# is answered kindly and not counted; the pool repeats every member once per pass, and a repeat
+# is answered as already recorded. The notes say how long the fan-out (queued through notify,
+# one batch per writer transaction), the delivery to the fake platforms and the receipts took.
+# The platforms' rate limits are 0 here (no limit), as in scenario_delivery.
 scenario_tasks() {
-    local n=${BENCH_BROADCAST:-10000} dir="$TMP/tasks" i fport="" fake_pid p token
+    local n=${BENCH_BROADCAST:-10000} dir="$TMP/tasks" i fport="" fake_pid p rp token
+    local wx=$(((n + 1) / 2)) # members 1, 3, 5 ... are the WeChat ones
+    local side_t=$((THREADS / 2)) side_c=$((CONNECTIONS / 2)) chat_t chat_c
+    [ "$side_t" -ge 1 ] || side_t=1
+    [ "$side_c" -ge "$side_t" ] || side_c=$side_t
+    chat_t=$((THREADS - side_t))
+    [ "$chat_t" -ge 1 ] || chat_t=1
+    chat_c=$((CONNECTIONS - side_c))
+    [ "$chat_c" -ge "$chat_t" ] || chat_c=$chat_t
     mkdir -p "$dir"
     p=$(pool plain)
+    rp="$TMP/pool.receipt"
+    "$OUT/gen" receipt "$POOL" "$rp" "$TOKEN" "$APP_ID" "$RECEIPT_FIRST" "$wx" >"$rp.summary"
+    echo "bench: $(cat "$rp.summary")" >&2
     make -s --no-print-directory build/release/tests/fakes/fake_platform
     build/release/tests/fakes/fake_platform --port-file "$dir/fake.port" --wechat-appid "$APP_ID" \
         --wechat-secret bench-secret --onebot-token bench-ob >"$dir/fake.log" 2>&1 &
@@ -584,41 +641,82 @@ scenario_tasks() {
            SELECT i, 'm' || i, (SELECT id FROM branches WHERE name = '压测支部'),
                   CASE WHEN i = 1 THEN 'secretary' ELSE '' END, 0, 0 FROM k;
          INSERT INTO identities(platform, account, ext_id, member_id, first_seen, last_seen)
-           SELECT CASE WHEN id % 2 THEN 'wechat' ELSE 'onebot' END, '',
-                  CASE WHEN id % 2 THEN 'oBench' || id ELSE CAST(100000 + id AS TEXT) END,
+           SELECT CASE WHEN id % 2 THEN 'wechat' ELSE 'onebot' END,
+                  CASE WHEN id % 2 THEN '$BENCH_ACCOUNT' ELSE '' END,
+                  CASE WHEN id % 2 THEN printf('oBench%022d', $RECEIPT_FIRST + id / 2)
+                       ELSE CAST(100000 + id AS TEXT) END,
                   id, 0, 0 FROM members;"
     token=$("$OUT/server" api token --member 1 --config "$dir/zhibu.json")
     start_server tasks "$OUT/server" serve --config "$dir/zhibu.json" ||
         { kill "$fake_pid"; return 1; }
-    # one second into wrk's run, the secretary sends the task; then watch it go out
+    # one second after both wrk have loaded their pools (each wrk thread writes its ready file
+    # then), the secretary sends the task; then watch it go out and the receipts come in, until
+    # both are complete or the run is over ($dir/stop)
     (
+        for i in $(seq 600); do
+            [ -e "$TMP/ready.tasks/ready.$((chat_t - 1))" ] &&
+                [ -e "$TMP/ready.tasks_receipts/ready.$((side_t - 1))" ] && break
+            [ -e "$dir/stop" ] && break
+            sleep 0.05
+        done
         sleep 1
         t0=$(date +%s.%N)
         curl -s -o /dev/null -H "Authorization: Bearer $token" -X POST \
             -d '{"text":"请于本周五前完成第三季度学习，回复收到确认"}' \
             "http://127.0.0.1:$PORT/api/v1/tasks"
-        queued_at="" sent=0
-        for i in $(seq 600); do
-            [ -n "$queued_at" ] || [ "$(sqlite3 "$dir/zhibu.db" \
-                "SELECT count(*) FROM task_recipients" 2>/dev/null || echo 0)" -lt "$n" ] ||
-                queued_at=$(date +%s.%N)
-            sent=$(sqlite3 "$dir/zhibu.db" \
-                "SELECT count(*) FROM outbox WHERE status='sent' AND idem_key LIKE 'task:%'" \
-                2>/dev/null || echo 0)
-            [ "$sent" -ge "$n" ] && break
+        queued_at="" first_at="" all_at="" queued=0 sent=0 got=0
+        for i in $(seq 1200); do
+            read -r queued sent got < <(sqlite3 -separator ' ' "$dir/zhibu.db" \
+                "SELECT (SELECT count(*) FROM task_recipients),
+                        (SELECT count(*) FROM outbox WHERE status='sent' AND idem_key LIKE 'task:%'),
+                        (SELECT count(*) FROM task_recipients WHERE received_at > 0)" \
+                2>/dev/null || echo "$queued $sent $got")
+            now=$(date +%s.%N)
+            [ -n "$queued_at" ] || [ "$queued" -lt "$n" ] || queued_at=$now
+            [ -n "$first_at" ] || [ "$got" -lt 1 ] || first_at=$now
+            [ -n "$all_at" ] || [ "$got" -lt "$wx" ] || all_at=$now
+            [ "$sent" -ge "$n" ] && [ -n "$all_at" ] && break
+            [ -e "$dir/stop" ] && break
             sleep 0.05
         done
         t1=$(date +%s.%N)
-        awk -v a="$t0" -v q="${queued_at:-0}" -v b="$t1" -v s="$sent" -v n="$n" 'BEGIN {
-            printf "tasks: %d recipients queued in %s s, %d of %d delivered in %.2f s (rate limits 0)\n",
-                n, (q > 0 ? sprintf("%.2f", q - a) : "-"), s, n, b - a }' >"$dir/broadcast.txt"
+        awk -v a="$t0" -v q="${queued_at:-0}" -v b="$t1" -v s="$sent" -v n="$n" \
+            -v f="${first_at:-0}" -v l="${all_at:-0}" -v w="$wx" -v g="$got" 'BEGIN {
+            sec = "%.2f s"
+            printf "tasks: %d recipients queued in %s, %d of %d delivered in %.2f s (rate limits 0); ",
+                n, (q > 0 ? sprintf(sec, q - a) : "-"), s, n, b - a
+            printf "receipts: the first %s after the task was sent, ", (f > 0 ? sprintf(sec, f - a) : "never")
+            if (l > 0)
+                printf "all %d WeChat members answered by %.2f s (about %.0f receipts/s from the first to the last, watched every 50 ms)\n",
+                    w, l - a, (l > f ? w / (l - f) : 0)
+            else
+                printf "%d of %d WeChat members when watching stopped\n", g, w
+        }' >"$dir/broadcast.txt"
     ) &
     local watcher=$!
-    measure tasks "$p" 20 "$dir/zhibu.db"
+    start_side tasks_receipts "$rp" "$side_t" "$side_c"
+    THREADS=$chat_t CONNECTIONS=$chat_c measure tasks "$p" 0 "$dir/zhibu.db"
+    : >"$dir/stop"
     wait "$watcher" 2>/dev/null || true
     kill "$fake_pid" 2>/dev/null || true
     wait "$fake_pid" 2>/dev/null || true
-    NOTES+=("$(cat "$dir/broadcast.txt" 2>/dev/null || echo "tasks: the broadcast did not finish before the server stopped") (the row: chat replies during it; compare p99 with wechat_plain)")
+    NOTES+=("$(cat "$dir/broadcast.txt" 2>/dev/null || echo "tasks: the broadcast did not finish before the server stopped")")
+    NOTES+=("tasks: the row is the chat pool on $chat_c connections during the broadcast, beside the receipts on $side_c; compare its p99 with wechat_plain ($CONNECTIONS connections of chat, no broadcast); judged on non-2xx and p99 only")
+    local last=$((${#R_NAME[@]} - 1))
+    [ -n "$SIDE_LINE" ] && [ $last -ge 0 ] && [ "${R_NAME[$last]}" = tasks ] || return 0
+    local got secs rate
+    got=$(sqlite3 "$dir/zhibu.db" "SELECT count(*) FROM task_recipients WHERE received_at > 0 AND channel = 'wechat'")
+    secs=$(awk -v u="$(field duration_us "$SIDE_LINE")" 'BEGIN { printf "%.2f", u / 1e6 }')
+    rate=$(awk -v g="$got" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? g / s : 0) }')
+    R_NAME+=("tasks_receipts")
+    R_RPS+=("$(printf '%.0f' "$(field rps "$SIDE_LINE")")")
+    R_P50+=("$(awk -v u="$(field p50_us "$SIDE_LINE")" 'BEGIN { printf "%.2f ms", u / 1000 }')")
+    R_P99+=("$(awk -v u="$(field p99_us "$SIDE_LINE")" 'BEGIN { printf "%.2f ms", u / 1000 }')")
+    R_NON2XX+=("$(field non2xx "$SIDE_LINE")")
+    R_RSS+=("${R_RSS[$last]}")
+    R_SHARE+=("-")
+    R_VERDICT+=("receipts/s $rate ($got distinct of $wx in ${secs}s; req/s: 收到 webhooks)")
+    NOTES+=("tasks_receipts: $(field requests "$SIDE_LINE") 收到 answered ($(field sent "$SIDE_LINE") sent, a $(field pool "$SIDE_LINE")-request pool of $wx members in shuffled passes); $got distinct receipts recorded (channel wechat); RSS is the tasks server's")
 }
 
 # ---- main -----------------------------------------------------------------------------------
@@ -648,7 +746,8 @@ for n in "${NOTES[@]}"; do
 done
 echo "  (non-2xx is wrk's count of responses with status >= 400; targets: wechat_plain >= 20% of"
 echo "   the ceiling, chat_mix >= 20% like wechat_plain, wechat_aes >= 15%, onebot_group >= 20%,"
-echo "   qqbot >= 10%; a MISS is reported, not failed)"
+echo "   qqbot >= 10%, tasks none (it shares the server with the receipts); a MISS is reported,"
+echo "   not failed)"
 if [ $FAILED != 0 ]; then
     echo "bench: a server failed to start or died, or wrk failed (see above)" >&2
     exit 1
