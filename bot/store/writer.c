@@ -39,6 +39,8 @@ static size_t n_hooks;
 static bool running, stopping;
 static _Atomic int last_rc; /* ZB_OK, or the code of the last batch that failed to commit */
 static unsigned ckpt_due;
+static _Atomic unsigned long long st_tx, st_over; /* writer_stats, written by the writer only */
+static _Atomic int64_t st_tx_max_us, st_job_max_us;
 static _Atomic unsigned long long n_jobs; /* jobs run, for the log line and the checkpointer */
 static unsigned long long n_batches;      /* transactions, for the shutdown log line */
 static unsigned long long ckpt_seen_jobs; /* n_jobs at the checkpointer's last round */
@@ -142,9 +144,32 @@ static void wait_work(void)
     }
 }
 
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* note_max - *slot = max(*slot, v); only the writer thread writes. */
+static void note_max(_Atomic int64_t *slot, int64_t v)
+{
+    if (v > atomic_load(slot))
+        atomic_store(slot, v);
+}
+
+void writer_stats(struct writer_stats *out)
+{
+    out->transactions = atomic_load(&st_tx);
+    out->over_10ms = atomic_load(&st_over);
+    out->transaction_max_us = atomic_load(&st_tx_max_us);
+    out->job_max_us = atomic_load(&st_job_max_us);
+}
+
 /* run_batch - run the jobs of list in one transaction; every job gets its rc. */
 static void run_batch(struct writer_job *list)
 {
+    int64_t began = mono_us();
     int rc = store_begin();
     for (struct writer_job *j = list; j; j = j->next) {
         if (rc) {
@@ -155,7 +180,9 @@ static void run_batch(struct writer_job *list)
             j->rc = ZB_EDB;
             continue;
         }
+        int64_t job_began = mono_us();
         j->rc = j->fn(j->arg);
+        note_max(&st_job_max_us, mono_us() - job_began);
         if (j->rc)
             exec("ROLLBACK TO job");
         if (exec("RELEASE job") && !j->rc)
@@ -176,6 +203,11 @@ static void run_batch(struct writer_job *list)
             j->rc = ZB_EDB;
         rc = ZB_EDB;
     }
+    int64_t held = mono_us() - began;
+    note_max(&st_tx_max_us, held);
+    atomic_fetch_add(&st_tx, 1);
+    if (held > 10000)
+        atomic_fetch_add(&st_over, 1);
     atomic_store(&last_rc, rc);
     if (rc == ZB_OK)
         call_hooks();

@@ -62,6 +62,19 @@ int writer_run(int (*fn)(void *arg), void *arg) ZB_MUST_USE;
  * code of its failure (ZB_EDB): what /healthz and the watchdog report. Any thread. */
 int writer_last_result(void);
 
+/* How long the writer held the database: each transaction (a batch of jobs) from BEGIN to
+ * COMMIT, and the longest single job in one. Every request that writes waits behind at most one
+ * transaction, so these bound what a long job (a fan-out step) costs everyone else. */
+struct writer_stats {
+    unsigned long long transactions; /* batches run */
+    unsigned long long over_10ms;    /* of them, held longer than 10 ms */
+    int64_t transaction_max_us;      /* the longest, BEGIN to COMMIT */
+    int64_t job_max_us;              /* the longest single job */
+};
+
+/* writer_stats - the figures since the process started, into *out. Any thread. */
+void writer_stats(struct writer_stats *out);
+
 /* writer_stop - finish queued jobs, stop the writer and checkpoint threads, close their
  * connections. Safe to call when never started; writer_run may start it again. While the writer
  * runs, store_tx_run goes through writer_run. */

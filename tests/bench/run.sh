@@ -311,6 +311,12 @@ check_rows() {
         statuses=$(printf '%s\n' "$metrics" | sed -n "s/^zhibu_http_requests_total{endpoint=\"$ep\",status=\"\([0-9]*\)\"} \([0-9]*\)\$/\1:\2/p" | tr '\n' ' ')
         dups=$(printf '%s\n' "$metrics" | sed -n "s/^zhibu_events_duplicate_total{platform=\"$ep\"} //p")
         NOTES+=("$label: zhibu's /metrics: $ep statuses ${statuses:-none} duplicates ${dups:-?}")
+        local wtx wover wmax wjob
+        wtx=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_writer_transactions_total //p')
+        wover=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_writer_transactions_over_10ms_total //p')
+        wmax=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_writer_transaction_seconds_max //p')
+        wjob=$(printf '%s\n' "$metrics" | sed -n 's/^zhibu_writer_job_seconds_max //p')
+        [ -n "$wtx" ] && NOTES+=("$label: the writer held the database at most $(awk -v s="$wmax" 'BEGIN{printf "%.1f", s*1000}') ms at a time (longest single job $(awk -v s="$wjob" 'BEGIN{printf "%.1f", s*1000}') ms); $wover of $wtx transactions over 10 ms")
     fi
 }
 

@@ -3,6 +3,7 @@
 #include "bot/base/clock.h"
 #include "bot/chat/router.h"
 #include "bot/delivery/stats.h"
+#include "bot/store/writer.h"
 
 #include <stdatomic.h>
 
@@ -92,6 +93,29 @@ static int render_delivery(struct buf *b)
     return rc;
 }
 
+/* render_writer - how long the writer thread held the database (bot/store/writer.h). */
+static int render_writer(struct buf *b)
+{
+    struct writer_stats w;
+    writer_stats(&w);
+    return buf_appendf(
+        b,
+        "# HELP zhibu_writer_transactions_total Writer transactions (batches of jobs).\n"
+        "# TYPE zhibu_writer_transactions_total counter\n"
+        "zhibu_writer_transactions_total %llu\n"
+        "# HELP zhibu_writer_transactions_over_10ms_total Writer transactions held over 10 ms.\n"
+        "# TYPE zhibu_writer_transactions_over_10ms_total counter\n"
+        "zhibu_writer_transactions_over_10ms_total %llu\n"
+        "# HELP zhibu_writer_transaction_seconds_max The longest writer transaction, BEGIN to "
+        "COMMIT.\n# TYPE zhibu_writer_transaction_seconds_max gauge\n"
+        "zhibu_writer_transaction_seconds_max %.6f\n"
+        "# HELP zhibu_writer_job_seconds_max The longest single writer job.\n"
+        "# TYPE zhibu_writer_job_seconds_max gauge\n"
+        "zhibu_writer_job_seconds_max %.6f\n",
+        w.transactions, w.over_10ms, (double)w.transaction_max_us / 1e6,
+        (double)w.job_max_us / 1e6);
+}
+
 int metrics_render(struct buf *b)
 {
     int rc = buf_appendz(b, "# HELP zhibu_http_requests_total HTTP requests by endpoint and "
@@ -156,5 +180,7 @@ int metrics_render(struct buf *b)
                          platform_name((enum platform)p), router_collisions((enum platform)p));
     if (!rc)
         rc = render_delivery(b);
+    if (!rc)
+        rc = render_writer(b);
     return rc;
 }

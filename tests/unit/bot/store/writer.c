@@ -270,11 +270,36 @@ static void wal_truncated_when_idle(void **state)
     assert_int_equal(sb.st_mode & 077, 0);
 }
 
+static int slow_fn(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 15 * 1000000L};
+    nanosleep(&ts, NULL);
+    return 0;
+}
+
+static void stats_count_long_holds(void **state)
+{
+    (void)state;
+    struct writer_stats a, b;
+    int v = 700;
+    assert_int_equal(writer_run(run_fn, &v), 0);
+    writer_stats(&a);
+    assert_true(a.transactions >= 1);
+    assert_int_equal(writer_run(slow_fn, NULL), 0); /* held at least 15 ms */
+    writer_stats(&b);
+    assert_int_equal(b.transactions, a.transactions + 1);
+    assert_int_equal(b.over_10ms, a.over_10ms + 1);
+    assert_true(b.job_max_us >= 15000);
+    assert_true(b.transaction_max_us >= b.job_max_us);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(batch_commits_once_and_failure_alone),
         cmocka_unit_test(hook_once_per_commit),
+        cmocka_unit_test(stats_count_long_holds),
         cmocka_unit_test(submit_after_orders_by_due_time),
         cmocka_unit_test(stop_finishes_queued_jobs),
         cmocka_unit_test(wal_truncated_when_idle),
