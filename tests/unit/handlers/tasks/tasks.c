@@ -511,7 +511,7 @@ static void test_receipt_hook(void **state)
 
 /* quoted - the hook for a group message from member in group quoting message quote (not
  * addressed to zhibu unless scope is SCOPE_ALL); whether it was taken as a receipt. */
-static bool quoted(int64_t member, const char *group, const char *quote, enum scope scope,
+static bool quoted(int64_t member, const char *group, const char *quote, enum event_scope scope,
                    bool *silent)
 {
     struct event ev = {.platform = PLATFORM_ONEBOT,
@@ -592,6 +592,18 @@ static void test_quoted_receipt(void **state)
     assert_true(quoted(outsider, "5100", "-4242", SCOPE_KEYWORDS, &silent)); /* again */
     assert_true(silent);
     assert_int_equal(received(outsider, t), 123); /* idempotent: the first time stays */
+
+    /* addressed to zhibu: a quote of a post names its task (not the newest open one); without
+     * a quote, the newest open task as before */
+    int64_t t2 = send_task(&op, "航道支部", NULL, "航道支部的第二条通知", 0, T0, &n);
+    fan_all(TASKS_BATCH, T0);
+    assert_true(quoted(outsider, "5100", "-4242", SCOPE_ALL, &silent));
+    assert_true(silent);
+    assert_int_equal(received(outsider, t), 123);
+    assert_int_equal(received(outsider, t2), 0);
+    assert_true(quoted(outsider, "5100", "77", SCOPE_ALL, &silent));
+    assert_true(silent);
+    assert_int_equal(received(outsider, t2), T0 + 9000);
 }
 
 /* page - tasks_page for member's signed link to task (expires at exp; sig_tamper flips a
