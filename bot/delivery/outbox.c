@@ -46,7 +46,8 @@ static const char sql_finish[] =
     "channel=coalesce(?4, channel), target=coalesce(?5, target), "
     "seq=CASE WHEN ?6 IS NULL THEN seq ELSE ?7 END, reply_to=coalesce(?6, reply_to), closed=?8, "
     "error_code=?9, error_text=?10, attempts=max(0, attempts-?11), "
-    "sent_at=CASE WHEN ?2='sent' THEN ?12 ELSE sent_at END, updated_at=?12 WHERE id=?1";
+    "sent_at=CASE WHEN ?2='sent' THEN ?12 ELSE sent_at END, updated_at=?12, "
+    "platform_msg_id=coalesce(?13, platform_msg_id) WHERE id=?1";
 static const char sql_next_due[] = "SELECT min(next_try_at) FROM outbox WHERE status='pending'";
 static const char sql_cs_count[] =
     "SELECT count(*) FROM outbox WHERE channel='wechat_cs' AND target=?1 AND status='sent' "
@@ -429,6 +430,7 @@ int outbox_finish(const struct outbox_result *res, size_t n, int64_t now)
         bind_opt(st, 10, r->error_text);
         sqlite3_bind_int(st, 11, r->uncount ? 1 : 0);
         sqlite3_bind_int64(st, 12, now);
+        bind_opt(st, 13, r->msg_id);
         if (store_exec_done(st)) {
             store_rollback();
             return ZB_EDB;

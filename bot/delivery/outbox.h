@@ -144,6 +144,7 @@ struct outbox_result {
     const char *error_code; /* platform code or our own ("http_500", "timeout"); NULL = none */
     const char *error_text; /* reason, Chinese or the platform's errmsg; NULL = none */
     int uncount;            /* 1: the attempt does not count (shutdown, token refresh) */
+    const char *msg_id;     /* "sent": the platform's id of the message, or NULL (none kept) */
 };
 
 /* outbox_finish - write n results in one transaction at time now. */

@@ -51,6 +51,7 @@ struct pending {
     struct outbox_result r;
     char target[160];
     char reply_to[160];
+    char msg_id[SEND_MSGID_MAX + 1]; /* the platform's id of the sent message, "" for none */
     struct send_error err;
 };
 
@@ -169,6 +170,7 @@ static void write_results(struct sender *s)
         rs[i].reply_to = p->reply_to[0] ? p->reply_to : NULL;
         rs[i].error_code = p->err.code[0] ? p->err.code : NULL;
         rs[i].error_text = p->err.text[0] ? p->err.text : NULL;
+        rs[i].msg_id = p->msg_id[0] ? p->msg_id : NULL;
     }
     if (outbox_finish(rs, s->nresults, clock_now()))
         log_error("sender: could not record %zu results; they are sent again after a restart",
@@ -227,9 +229,21 @@ static void job_release(struct job *j)
     j->state = JOB_FREE;
 }
 
-/* end_job - record the outcome for j and free it. */
+/* msg_id_ok - whether a client's message id is worth keeping: 1..SEND_MSGID_MAX printable
+ * ASCII bytes, no space (a garbled or over-long id is dropped, the row still counts as sent). */
+static bool msg_id_ok(const char *id)
+{
+    size_t n = 0;
+    for (; id[n] && n <= SEND_MSGID_MAX; n++)
+        if ((unsigned char)id[n] <= 0x20 || (unsigned char)id[n] >= 0x7f)
+            return false;
+    return n > 0 && n <= SEND_MSGID_MAX;
+}
+
+/* end_job - record the outcome for j and free it; msg_id (NULL or "" for none) is the
+ * platform's id of the message on SEND_OK. */
 static void end_job(struct sender *s, struct job *j, enum send_outcome o,
-                    const struct send_error *e)
+                    const struct send_error *e, const char *msg_id)
 {
     int64_t now = clock_now();
     const struct sender_config *c = s->cfg;
@@ -239,6 +253,8 @@ static void end_job(struct sender *s, struct job *j, enum send_outcome o,
     case SEND_OK:
         p = result(s, j, "sent");
         s->sent++;
+        if (msg_id && msg_id_ok(msg_id))
+            snprintf(p->msg_id, sizeof p->msg_id, "%s", msg_id);
         if (j->route.ch == CH_WXMINI_SUBSCRIBE && grants_use(j->route.target, j->route.template_id))
             log_warn("sender: #%lld: could not spend the subscription grant", (long long)j->row.id);
         break;
@@ -293,7 +309,7 @@ static void route_job(struct sender *s, struct job *j, int64_t now)
     if (j->row.expires_at && now > j->row.expires_at) {
         snprintf(e.code, sizeof e.code, "expired");
         snprintf(e.text, sizeof e.text, "已过期，未发送");
-        end_job(s, j, SEND_FATAL, &e);
+        end_job(s, j, SEND_FATAL, &e, NULL);
         return;
     }
     int rc = channel_choose(&s->cfg->rules, &j->row, now, &j->route, why, sizeof why);
@@ -315,7 +331,7 @@ static void route_job(struct sender *s, struct job *j, int64_t now)
     }
     snprintf(e.code, sizeof e.code, "%s", rc == ZB_EDB ? "db" : "invalid");
     snprintf(e.text, sizeof e.text, "%s", rc == ZB_EDB ? "数据库错误" : why);
-    end_job(s, j, rc == ZB_EDB ? SEND_RETRY : SEND_FATAL, &e);
+    end_job(s, j, rc == ZB_EDB ? SEND_RETRY : SEND_FATAL, &e, NULL);
 }
 
 static void claim(struct sender *s, int64_t now_ms)
@@ -364,7 +380,7 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
     enum send_outcome o = cl->prepare(cl->ctx, &j->row, &j->route, clock_now(), &j->req, &e);
     if (o != SEND_OK) {
         stats_send(j->route.platform, o);
-        end_job(s, j, o == SEND_TOKEN ? SEND_RETRY : o, &e);
+        end_job(s, j, o == SEND_TOKEN ? SEND_RETRY : o, &e, NULL);
         return;
     }
     curl_slist_free_all(j->headers);
@@ -384,7 +400,7 @@ static void start_job(struct sender *s, struct job *j, int64_t now_ms)
     if (curl_multi_add_handle(s->multi, h) != CURLM_OK) {
         snprintf(e.code, sizeof e.code, "curl");
         snprintf(e.text, sizeof e.text, "无法发起请求");
-        end_job(s, j, SEND_RETRY, &e);
+        end_job(s, j, SEND_RETRY, &e, NULL);
         return;
     }
     j->state = JOB_FLYING;
@@ -415,6 +431,7 @@ static void done(struct sender *s, struct job *j, CURLcode cc, int64_t now_ms)
 {
     const struct send_client *cl = s->cfg->client[j->route.platform];
     struct send_error e = {0};
+    char msg_id[SEND_MSGID_MAX + 1] = "";
     enum send_outcome o;
     long status = 0;
     curl_multi_remove_handle(s->multi, j->easy);
@@ -430,7 +447,8 @@ static void done(struct sender *s, struct job *j, CURLcode cc, int64_t now_ms)
                  curl_easy_strerror(cc));
     } else {
         curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
-        o = cl->judge(cl->ctx, &j->route, &j->req, status, buf_str(&j->resp), j->resp.len, &e);
+        o = cl->judge(cl->ctx, &j->route, &j->req, status, buf_str(&j->resp), j->resp.len, msg_id,
+                      &e);
     }
     stats_send(j->route.platform, o);
     if (o == SEND_RATE)
@@ -440,7 +458,7 @@ static void done(struct sender *s, struct job *j, CURLcode cc, int64_t now_ms)
         start_job(s, j, now_ms); /* at once, with a new token */
         return;
     }
-    end_job(s, j, o, &e);
+    end_job(s, j, o, &e, o == SEND_OK ? msg_id : NULL);
 }
 
 static void run_curl(struct sender *s, int64_t now_ms)

@@ -26,8 +26,9 @@
 #include "bot/chat/event.h"
 #include "bot/delivery/outbox.h"
 
-#define SEND_BODY_MAX (64 * 1024) /* largest request body a client may build */
-#define SEND_RESP_MAX (64 * 1024) /* largest response body read; more is a transport error */
+#define SEND_BODY_MAX  (64 * 1024) /* largest request body a client may build */
+#define SEND_RESP_MAX  (64 * 1024) /* largest response body read; more is a transport error */
+#define SEND_MSGID_MAX 127         /* longest platform message id kept from an answer, bytes */
 
 enum send_outcome {
     SEND_OK = 0, /* delivered (or the platform says it already was) */
@@ -67,10 +68,13 @@ struct send_client {
     /*
      * judge - the outcome of an answer: HTTP status and body (NUL-terminated, len bytes). On
      * SEND_TOKEN the client has dropped the token of req->token_gen. err is set unless SEND_OK.
+     * On SEND_OK the client may copy the platform's id of the sent message into msg_id
+     * (SEND_MSGID_MAX + 1 bytes, "" on entry), only whole: an id that does not fit is left
+     * out. The sender keeps it with the row when it is printable ASCII without spaces.
      */
     enum send_outcome (*judge)(void *ctx, const struct channel_route *rt,
                                const struct send_request *req, long status, const char *body,
-                               size_t len, struct send_error *err);
+                               size_t len, char *msg_id, struct send_error *err);
 };
 
 struct sender_config {

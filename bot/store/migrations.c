@@ -234,6 +234,11 @@ static const char *const core_steps[] = {
      * 工委, 'orgdept' a 组织部) and whether it lies outside zhibu (it only receives transfers). */
     "ALTER TABLE branches ADD COLUMN kind TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE branches ADD COLUMN external INTEGER NOT NULL DEFAULT 0;",
+
+    /* 10: the platform's id of a sent message, from the send API's answer (OneBot
+     * data.message_id, the QQ open platform's id), so that a group message quoting it can be
+     * matched to what zhibu posted; NULL when the answer carried none. */
+    "ALTER TABLE outbox ADD COLUMN platform_msg_id TEXT;",
 };
 
 const struct migration_set migrations_core = {

@@ -332,16 +332,17 @@ int tasks_receipt_hook(struct handler_ctx *c, const char *word, bool *handled, b
     const char *rest = NULL;
     if (c->arg[0] && !parse_id(c->arg, &id, &rest))
         return ZB_OK; /* 收到 followed by other words: not ours */
-    if (group && c->ev->scope != SCOPE_ALL) {
-        /* not addressed to zhibu: a receipt only when it quotes a message while exactly one of
-         * the member's open tasks was posted into this group (the platform id of our post is
-         * not kept, so any quote stands for that post); else 收到 among members */
-        if (!c->ev->quote_id || id)
-            return ZB_OK;
-        int rc = tasks_quoted_open(c->member_id, platform_name(c->ev->platform), c->ev->group, &id);
-        if (rc || !id)
+    if (group && c->ev->scope != SCOPE_ALL && id)
+        return ZB_OK; /* 收到 ID not addressed to zhibu: among members */
+    if (group && !id && c->ev->quote_id) {
+        /* a quote of a task's post into this group acknowledges that task, addressed or not */
+        int rc = tasks_quoted(c->member_id, platform_name(c->ev->platform), c->ev->group,
+                              c->ev->quote_id, &id);
+        if (rc)
             return rc;
     }
+    if (group && c->ev->scope != SCOPE_ALL && !id)
+        return ZB_OK; /* not addressed to zhibu and quoting no post of ours: 收到 among members */
     struct tasks_receipt_result r;
     int rc = tasks_receipt(c->member_id, id, channel_of(c), c->now, &r);
     if (rc == ZB_EDB)

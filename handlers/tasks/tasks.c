@@ -460,7 +460,8 @@ static int fan_one(const struct member *m, void *arg)
 }
 
 /* post_group - the task posted once into a QQ group bound to its organisation (or one below):
- * members there see it where they talk; their 收到 there counts when it addresses zhibu. */
+ * members there see it where they talk; their 收到 there counts when it addresses zhibu or
+ * quotes this post (the sender keeps the platform's id of the post with its row). */
 static int post_group(void *arg, const char *platform, const char *group)
 {
     const struct fan_call *k = arg;
@@ -618,32 +619,29 @@ int tasks_receipt(int64_t member_id, int64_t task_id, const char *channel, int64
     return rc;
 }
 
-/* the member's open tasks whose post into the group is in the outbox (post_group's key) */
-static const char sql_quoted_open[] =
-    "SELECT r.task_id FROM task_recipients r WHERE r.member_id = ?1 AND r.received_at = 0 "
-    "AND EXISTS (SELECT 1 FROM outbox o WHERE o.idem_key = "
-    "'task:' || r.task_id || ':group:' || ?2 || ':' || ?3) ORDER BY r.task_id DESC LIMIT 2";
+/* the member's task whose post into the group (post_group's key) went out as message ?4 */
+static const char sql_quoted[] =
+    "SELECT r.task_id FROM task_recipients r JOIN outbox o ON o.idem_key = "
+    "'task:' || r.task_id || ':group:' || ?2 || ':' || ?3 "
+    "WHERE r.member_id = ?1 AND o.platform_msg_id = ?4 ORDER BY r.task_id DESC LIMIT 1";
 
-int tasks_quoted_open(int64_t member_id, const char *platform, const char *group, int64_t *task_id)
+int tasks_quoted(int64_t member_id, const char *platform, const char *group, const char *quote_id,
+                 int64_t *task_id)
 {
     assert(store_in_tx());
     *task_id = 0;
-    sqlite3_stmt *st = store_stmt(sql_quoted_open);
+    sqlite3_stmt *st = store_stmt(sql_quoted);
     if (!st)
         return ZB_EDB;
     sqlite3_bind_int64(st, 1, member_id);
     sqlite3_bind_text(st, 2, platform, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
-    int n = 0, rc;
-    int64_t first = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (n++ == 0)
-            first = sqlite3_column_int64(st, 0);
+    sqlite3_bind_text(st, 4, quote_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *task_id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return ZB_EDB;
-    *task_id = n == 1 ? first : 0;
-    return ZB_OK;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }
 
 int tasks_proxy_receipt(const struct actor *a, int64_t task_id, const char *name, int64_t now,

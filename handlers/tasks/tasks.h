@@ -136,13 +136,14 @@ int tasks_receipt(int64_t member_id, int64_t task_id, const char *channel, int64
                   struct tasks_receipt_result *r) ZB_MUST_USE;
 
 /*
- * tasks_quoted_open - the one task a group message that quotes another may acknowledge: member's
- * unanswered tasks that were posted into group on platform ("onebot", "qqbot"). *task_id is that
- * task when there is exactly one, else 0 (none, or several: the quote is ambiguous, since the
- * platform id of our own post is not kept). ZB_EDB on failure. In a transaction.
+ * tasks_quoted - the task a group message quoting platform message quote_id acknowledges: the
+ * task member received whose post into group on platform ("onebot", "qqbot") was delivered with
+ * that platform message id (outbox.platform_msg_id of the post's row). *task_id is 0 when the
+ * quote is of anything else, or the post's id was not kept. Answered tasks count too (the
+ * receipt is then idempotent). ZB_EDB on failure. In a transaction.
  */
-int tasks_quoted_open(int64_t member_id, const char *platform, const char *group,
-                      int64_t *task_id) ZB_MUST_USE;
+int tasks_quoted(int64_t member_id, const char *platform, const char *group, const char *quote_id,
+                 int64_t *task_id) ZB_MUST_USE;
 
 /*
  * tasks_proxy_receipt - a (group leader or committee) records the receipt of task_id for the member

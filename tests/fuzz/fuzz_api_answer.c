@@ -25,11 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct onebot_answer o;
     if (onebot_api_parse(s, size, &o) == ZB_OK)
-        assert(strlen(o.message) < sizeof o.message && strlen(o.status) < sizeof o.status);
+        assert(strlen(o.message) < sizeof o.message && strlen(o.status) < sizeof o.status &&
+               strlen(o.message_id) <= SEND_MSGID_MAX);
     struct qqbot_answer q;
     if (qqbot_api_parse(s, size, &q) == ZB_OK) {
         assert(q.expires_in >= 0 && q.expires_in <= 1000000000);
-        assert(strlen(q.id) < sizeof q.id);
+        assert(strlen(q.id) <= SEND_MSGID_MAX);
         (void)qqbot_api_classify(200, q.code);
     }
     return 0;

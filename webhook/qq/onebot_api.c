@@ -28,6 +28,13 @@ int onebot_api_parse(const char *body, size_t len, struct onebot_answer *out)
     const char *const names[] = {"wording", "message", "msg"};
     for (size_t i = 0; i < 3 && !out->message[0]; i++)
         api_str(j, names[i], out->message, sizeof out->message);
+    const cJSON *id =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "data"), "message_id");
+    if (cJSON_IsNumber(id) && id->valuedouble > -1e15 && id->valuedouble < 1e15 &&
+        id->valuedouble == (double)(long long)id->valuedouble)
+        snprintf(out->message_id, sizeof out->message_id, "%lld", (long long)id->valuedouble);
+    else if (cJSON_IsString(id) && strlen(id->valuestring) < sizeof out->message_id)
+        snprintf(out->message_id, sizeof out->message_id, "%s", id->valuestring);
     rc = ZB_OK;
 done:
     cJSON_Delete(j);
@@ -74,7 +81,7 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
 
 static enum send_outcome judge(void *ctx, const struct channel_route *rt,
                                const struct send_request *req, long status, const char *body,
-                               size_t len, struct send_error *err)
+                               size_t len, char *msg_id, struct send_error *err)
 {
     (void)ctx;
     (void)rt;
@@ -94,8 +101,10 @@ static enum send_outcome judge(void *ctx, const struct channel_route *rt,
         snprintf(err->text, sizeof err->text, "OneBot 的应答无法解析");
         return SEND_RETRY;
     }
-    if (a.retcode == 0 || a.retcode == 1) /* ok, or queued by the implementation */
+    if (a.retcode == 0 || a.retcode == 1) { /* ok, or queued by the implementation */
+        snprintf(msg_id, SEND_MSGID_MAX + 1, "%s", a.message_id);
         return SEND_OK;
+    }
     snprintf(err->code, sizeof err->code, "retcode_%ld", a.retcode);
     snprintf(err->text, sizeof err->text, "OneBot 发送失败（retcode %ld）%.200s", a.retcode,
              a.message);

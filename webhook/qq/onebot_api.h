@@ -19,9 +19,14 @@ struct onebot_answer {
     char status[16];   /* "ok", "async", "failed" */
     long retcode;      /* 0 ok, 1 async, others failed */
     char message[256]; /* "wording" or "message" or "msg" of a failure, "" when none */
+    char message_id[SEND_MSGID_MAX + 1]; /* data.message_id of a send, "" when absent or odd */
 };
 
-/* onebot_api_parse - ZB_EPARSE unless body is an object with a numeric retcode. */
+/*
+ * onebot_api_parse - ZB_EPARSE unless body is an object with a numeric retcode. message_id is
+ * data.message_id as decimal when it is a whole number (int32 in v11, negative in go-cqhttp),
+ * or a string that fits; otherwise "" (the answer is still good).
+ */
 int onebot_api_parse(const char *body, size_t len, struct onebot_answer *out) ZB_MUST_USE;
 
 /* onebot_api_client - a client for cfg (which must outlive it); free with onebot_api_free. */

@@ -64,7 +64,7 @@ int qqbot_api_parse(const char *body, size_t len, struct qqbot_answer *out)
     out->expires_in = e;
     api_str(j, "message", out->message, sizeof out->message);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-    if (cJSON_IsString(id))
+    if (cJSON_IsString(id) && strlen(id->valuestring) < sizeof out->id) /* whole, or none */
         snprintf(out->id, sizeof out->id, "%s", id->valuestring);
     rc = ZB_OK;
 done:
@@ -191,7 +191,7 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
 
 static enum send_outcome judge(void *ctx, const struct channel_route *rt,
                                const struct send_request *req, long status, const char *body,
-                               size_t len, struct send_error *err)
+                               size_t len, char *msg_id, struct send_error *err)
 {
     struct qqbot_api *q = ctx;
     (void)rt;
@@ -205,8 +205,10 @@ static enum send_outcome judge(void *ctx, const struct channel_route *rt,
         return SEND_RETRY;
     }
     enum send_outcome o = qqbot_api_classify(status, a.code);
-    if (o == SEND_OK)
+    if (o == SEND_OK) {
+        snprintf(msg_id, SEND_MSGID_MAX + 1, "%s", a.id);
         return o;
+    }
     const char *why = reason(a.code);
     if (a.code)
         snprintf(err->code, sizeof err->code, "%ld", a.code);

@@ -23,7 +23,7 @@
 struct qqbot_answer {
     long code;                       /* "code" (or "err_code") of an error, 0 when absent */
     char message[256];               /* its "message" */
-    char id[128];                    /* the sent message's id */
+    char id[SEND_MSGID_MAX + 1];     /* the sent message's id; "" when absent or too long */
     char access_token[APITOKEN_MAX]; /* token answers */
     int64_t expires_in;              /* token answers: from a string or a number */
 };

@@ -380,10 +380,11 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
 
 static enum send_outcome judge(void *ctx, const struct channel_route *rt,
                                const struct send_request *req, long status, const char *body,
-                               size_t len, struct send_error *err)
+                               size_t len, char *msg_id, struct send_error *err)
 {
     struct wechat_api *w = ctx;
     (void)rt;
+    (void)msg_id; /* WeChat's msgid is of no use to zhibu: nothing quotes it */
     struct wechat_answer a;
     if (status != 200) {
         snprintf(err->code, sizeof err->code, "http_%ld", status);

@@ -510,8 +510,9 @@ static void test_receipt_hook(void **state)
 }
 
 /* quoted - the hook for a group message from member in group quoting message quote (not
- * addressed to zhibu); whether it was taken as a receipt. */
-static bool quoted(int64_t member, const char *group, const char *quote, bool *silent)
+ * addressed to zhibu unless scope is SCOPE_ALL); whether it was taken as a receipt. */
+static bool quoted(int64_t member, const char *group, const char *quote, enum event_scope scope,
+                   bool *silent)
 {
     struct event ev = {.platform = PLATFORM_ONEBOT,
                        .kind = EV_TEXT,
@@ -519,12 +520,13 @@ static bool quoted(int64_t member, const char *group, const char *quote, bool *s
                        .group = group,
                        .text = "收到",
                        .msg_key = "kq",
-                       .scope = SCOPE_KEYWORDS,
+                       .scope = scope,
                        .quote_id = quote};
     struct handler_ctx c = {
         .ev = &ev, .norm = "收到", .arg = "", .now = T0 + 9000, .member_id = member};
     struct reply out = {0};
     bool handled = false;
+    *silent = false;
     assert_int_equal(store_begin(), ZB_OK);
     assert_int_equal(tasks_receipt_hook(&c, "收到", &handled, silent, &out), ZB_OK);
     assert_int_equal(store_commit(), ZB_OK);
@@ -532,8 +534,18 @@ static bool quoted(int64_t member, const char *group, const char *quote, bool *s
     return handled;
 }
 
-/* A 收到 in a bound group that quotes the task's post counts, silently; one that quotes
- * nothing, or is sent in a group the task was not posted to, does not. */
+/* received - when member's receipt of task was recorded (0: not yet). */
+static long long received(int64_t member, int64_t task)
+{
+    return unit_db_int("SELECT received_at FROM task_recipients WHERE member_id = %lld AND "
+                       "task_id = %lld",
+                       (long long)member, (long long)task);
+}
+
+/* A 收到 in a bound group counts, silently, only when it quotes the task's own post there: the
+ * post's platform message id as the sender kept it. A quote of any other message, of a post
+ * whose id was not kept, or in a group the task was not posted to, is chatter; so is a quote
+ * by someone the task was not sent to. Quoting the post again stays one receipt. */
 static void test_quoted_receipt(void **state)
 {
     (void)state;
@@ -545,23 +557,53 @@ static void test_quoted_receipt(void **state)
     int n = 0;
     int64_t t = send_task(&op, "航道支部", NULL, "航道支部的通知", 0, T0, &n);
     fan_all(TASKS_BATCH, T0);
-    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE idem_key = "
-                                 "'task:%lld:group:onebot:5100'",
-                                 (long long)t),
-                     1);
+    char key[64];
+    snprintf(key, sizeof key, "task:%lld:group:onebot:5100", (long long)t);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE idem_key = '%s'", key), 1);
     bool silent = false;
-    assert_false(quoted(outsider, "5100", NULL, &silent)); /* no quote: chatter */
-    assert_false(quoted(outsider, "5200", "77", &silent)); /* not posted there */
-    assert_int_equal(unit_db_int("SELECT received_at FROM task_recipients WHERE member_id = %lld "
-                                 "AND task_id = %lld",
-                                 (long long)outsider, (long long)t),
-                     0);
-    assert_true(quoted(outsider, "5100", "77", &silent)); /* quotes the post: a receipt */
+    assert_false(quoted(outsider, "5100", NULL, SCOPE_KEYWORDS, &silent)); /* no quote */
+    assert_false(quoted(outsider, "5100", "77", SCOPE_KEYWORDS, &silent)); /* id not kept */
+    assert_int_equal(received(outsider, t), 0);
+
+    /* the sender kept the post's id: only a quote of that id counts */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE outbox SET status = 'sent', platform_msg_id = '-4242' WHERE idem_key = '%s'",
+             key);
+    unit_db_exec(sql);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE platform_msg_id = '-4242' "
+                                 "AND idem_key = '%s'",
+                                 key),
+                     1);
+    assert_false(quoted(outsider, "5100", "77", SCOPE_KEYWORDS, &silent));    /* another msg */
+    assert_false(quoted(outsider, "5100", "-424", SCOPE_KEYWORDS, &silent));  /* a prefix */
+    assert_false(quoted(outsider, "5200", "-4242", SCOPE_KEYWORDS, &silent)); /* other group */
+    assert_false(quoted(plain, "5100", "-4242", SCOPE_KEYWORDS, &silent));    /* not theirs */
+    assert_int_equal(received(outsider, t), 0);
+    assert_int_equal(received(plain, t), -1); /* no row: never sent to them */
+    assert_true(quoted(outsider, "5100", "-4242", SCOPE_KEYWORDS, &silent)); /* the post */
     assert_true(silent);
-    assert_int_equal(unit_db_int("SELECT received_at FROM task_recipients WHERE member_id = %lld "
-                                 "AND task_id = %lld",
-                                 (long long)outsider, (long long)t),
-                     T0 + 9000);
+    assert_int_equal(received(outsider, t), T0 + 9000);
+    snprintf(sql, sizeof sql,
+             "UPDATE task_recipients SET received_at = 123 WHERE member_id = %lld AND "
+             "task_id = %lld",
+             (long long)outsider, (long long)t);
+    unit_db_exec(sql);
+    assert_true(quoted(outsider, "5100", "-4242", SCOPE_KEYWORDS, &silent)); /* again */
+    assert_true(silent);
+    assert_int_equal(received(outsider, t), 123); /* idempotent: the first time stays */
+
+    /* addressed to zhibu: a quote of a post names its task (not the newest open one); without
+     * a quote, the newest open task as before */
+    int64_t t2 = send_task(&op, "航道支部", NULL, "航道支部的第二条通知", 0, T0, &n);
+    fan_all(TASKS_BATCH, T0);
+    assert_true(quoted(outsider, "5100", "-4242", SCOPE_ALL, &silent));
+    assert_true(silent);
+    assert_int_equal(received(outsider, t), 123);
+    assert_int_equal(received(outsider, t2), 0);
+    assert_true(quoted(outsider, "5100", "77", SCOPE_ALL, &silent));
+    assert_true(silent);
+    assert_int_equal(received(outsider, t2), T0 + 9000);
 }
 
 /* page - tasks_page for member's signed link to task (expires at exp; sig_tamper flips a
