@@ -169,8 +169,8 @@ void writer_stats(struct writer_stats *out)
 /* run_batch - run the jobs of list in one transaction; every job gets its rc. */
 static void run_batch(struct writer_job *list)
 {
-    int64_t began = mono_us();
     int rc = store_begin();
+    int64_t began = mono_us(); /* held from here: the wait for the lock is not the writer's */
     for (struct writer_job *j = list; j; j = j->next) {
         if (rc) {
             j->rc = rc;

@@ -26,7 +26,7 @@
 #include "bot/store/migrations.h"
 
 #define TASKS_TEXT_MAX     1000 /* bytes of a task's text */
-#define TASKS_BATCH        200  /* recipients queued by one fan-out step */
+#define TASKS_BATCH        50   /* recipients queued by one fan-out step */
 #define TASKS_REMIND_BATCH 500  /* reminders queued by one job run per task and round */
 #define TASKS_LIST_MAX     20   /* a member's recent tasks listed */
 #define TASKS_HITS_MAX     8    /* sensitive words reported */
