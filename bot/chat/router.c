@@ -427,15 +427,34 @@ static int route(struct handler_ctx *c, const struct router_opts *o, struct repl
         free(norm);
         return rc;
     }
+    /* a picture, a location or an unrecognised voice in the middle of a conversation: the
+     * session takes it if it says so, and is never replaced by the answer to it */
+    char *sname = NULL, *state = NULL;
+    int rc = ev->scope == SCOPE_ALL ? session_get(ev, c->now, &sname, &state) : ZB_ENOTFOUND;
+    if (rc != ZB_OK && rc != ZB_ENOTFOUND)
+        return rc;
+    const struct handler *s = rc == ZB_OK ? by_name(sname) : NULL;
+    rc = ZB_OK;
+    if (s && s->on_session && (s->session_events & EVBIT(ev->kind))) {
+        *h = s;
+        int ok = allowed(c, s, out);
+        rc = ok > 0 ? s->on_session(c, state, out) : ok;
+        goto done;
+    }
+    c->pending = s && !s->fallback && s->on_session ? s : NULL;
     for (size_t i = 0; i < n_handlers; i++) {
         const struct handler *x = handlers[i];
         if ((x->events & EVBIT(ev->kind)) && !(x->fallback && ev->scope != SCOPE_ALL)) {
             *h = x;
             int ok = allowed(c, x, out);
-            return ok > 0 ? x->on_message(c, out) : ok;
+            rc = ok > 0 ? x->on_message(c, out) : ok;
+            goto done;
         }
     }
-    return ZB_OK; /* recorded only */
+done: /* otherwise recorded only */
+    free(sname);
+    free(state);
+    return rc;
 }
 
 static int exec(const char *sql)

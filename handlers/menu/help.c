@@ -128,8 +128,34 @@ static int offer_media(struct handler_ctx *c, const char *prefix, struct reply *
     return rc;
 }
 
+/* still_open - a picture, voice or location came in while another handler's conversation
+ * (a quiz round) is open: say what was received and how to go on; the conversation stays. */
+static int still_open(struct handler_ctx *c, const char *got, struct reply *out)
+{
+    const struct handler *p = c->pending;
+    if (p->menu_label)
+        reply_textf(out, "%s您正在进行“%s”，请接着用文字回复。\n回复 0 退出。", got, p->menu_label);
+    else
+        reply_textf(out, "%s您还有一项操作没有完成，请接着用文字回复。\n回复 0 退出。", got);
+    return ZB_OK;
+}
+
 static int fallback_on_message(struct handler_ctx *c, struct reply *out)
 {
+    if (c->pending && c->ev->kind != EV_TEXT) {
+        switch (c->ev->kind) {
+        case EV_VOICE:
+            return still_open(c, "抱歉，没有听清您的语音。\n", out);
+        case EV_IMAGE:
+            return still_open(c, "已收到您的图片。\n", out);
+        case EV_LOCATION:
+            return still_open(c, "已收到您的位置。\n", out);
+        case EV_LINK:
+            return still_open(c, "已收到您分享的链接。\n", out);
+        default:
+            return still_open(c, "已收到。\n", out);
+        }
+    }
     switch (c->ev->kind) {
     case EV_VOICE:
         return offer_media(
