@@ -120,11 +120,66 @@ static void test_picture_during_feedback_is_kept(void **state)
     free(t);
 }
 
+/* A CLICK whose key no handler owns (a menu published before an upgrade) gets the menu, and
+ * its key is never offered to the branch as a 留言. */
+static void test_stale_menu_button(void **state)
+{
+    (void)state;
+    char *xml = e2e_wx_xml("o_older_click", "event", (long long)time(NULL), NULL, "Event", "CLICK",
+                           "EventKey", "old_key_v1", NULL);
+    char *r = e2e_wx_reply_ok(srv, E2E_SAFE, xml);
+    free(xml);
+    assert_contains(r, "菜单按钮已停用");
+    assert_contains(r, E2E_MENU_HEAD);
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    assert_not_contains(r, "转给支部");
+    free(r);
+    r = say("o_older_click", "转给支部");
+    assert_not_contains(r, "已转给支部");
+    free(r);
+    assert_int_equal(e2e_db_int(srv, "SELECT count(*) FROM feedback WHERE user_id='o_older_click'"),
+                     0);
+}
+
+/* "+" with nothing more to show, and a number the menu does not have, get a kind answer. */
+static void test_kind_answers(void **state)
+{
+    (void)state;
+    char *r = say(OPENID, "+");
+    assert_contains(r, "没有更多内容了");
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    free(r);
+    r = say(OPENID, "９");
+    assert_contains(r, "菜单里没有这个数字");
+    assert_contains(r, E2E_MENU_HEAD);
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    free(r);
+}
+
+/* 甲 and "选B" answer a quiz question like A and B. */
+static void test_quiz_answer_words(void **state)
+{
+    (void)state;
+    free(say(OPENID, "答题"));
+    const char *forms[] = {"甲", "选B", "我选 a", "答案是１"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char *r = say(OPENID, forms[i]);
+        print_message("  \"%s\"\n", forms[i]);
+        assert_not_contains(r, "没看懂您的答案");
+        assert_contains(r, "回答");
+        free(r);
+    }
+    free(say(OPENID, "0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_picture_during_quiz_keeps_the_round),
         cmocka_unit_test(test_picture_during_feedback_is_kept),
+        cmocka_unit_test(test_stale_menu_button),
+        cmocka_unit_test(test_kind_answers),
+        cmocka_unit_test(test_quiz_answer_words),
     };
     return cmocka_run_group_tests_name("e2e_chat_older", tests, setup, teardown);
 }
