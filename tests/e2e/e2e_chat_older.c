@@ -172,6 +172,29 @@ static void test_quiz_answer_words(void **state)
     free(say(OPENID, "0"));
 }
 
+/* "好的👌" is 好的, "帮 助" is 帮助, and 0 after a "没看懂" does not claim an operation was left. */
+static void test_emoji_spaces_and_exit(void **state)
+{
+    (void)state;
+    char *r = say(OPENID, "谢谢👍");
+    assert_contains(r, "不客气");
+    free(r);
+    r = say(OPENID, "帮 助");
+    assert_contains(r, E2E_MENU_HEAD);
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    free(r);
+    r = say(OPENID, "学 习");
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    free(r);
+    r = say(OPENID, "今天天气怎么样");
+    assert_contains(r, NOT_UNDERSTOOD);
+    free(r);
+    r = say(OPENID, "0");
+    assert_contains(r, E2E_MENU_HEAD);
+    assert_not_contains(r, "已退出当前操作");
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_stale_menu_button),
         cmocka_unit_test(test_kind_answers),
         cmocka_unit_test(test_quiz_answer_words),
+        cmocka_unit_test(test_emoji_spaces_and_exit),
     };
     return cmocka_run_group_tests_name("e2e_chat_older", tests, setup, teardown);
 }
