@@ -110,7 +110,8 @@ static uint32_t fold(uint32_t cp)
     return cp;
 }
 
-/* is_edge_punct - whether a folded cp is trimmed from either end of a message. '+' is not. */
+/* is_edge_punct - whether a folded cp is trimmed from either end of a message: punctuation and
+ * emoji. '+' is not. */
 static bool is_edge_punct(uint32_t cp)
 {
     switch (cp) {
@@ -131,9 +132,11 @@ static bool is_edge_punct(uint32_t cp)
     case 0x201D: /* ” */
     case 0x2018: /* ‘ */
     case 0x2019: /* ’ */
+    case 0xFE0F: /* emoji presentation selector */
+    case 0x200D: /* zero-width joiner inside an emoji */
         return true;
-    default:
-        return false;
+    default: /* emoji and pictographs: "好的👌", "收到🙏" */
+        return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF);
     }
 }
 
@@ -251,7 +254,8 @@ static int numeral_value(const char *s, size_t n)
  * Rules, in the order a character meets them: invalid UTF-8 and NUL are dropped; full-width
  * ASCII becomes half-width and U+3000 a space; ASCII letters are lower-cased; whitespace runs
  * (space, tab, CR, LF, U+3000, NBSP) become one space; leading and trailing spaces and edge
- * punctuation (. , ! ? ; : ~ ' " 。 、 … · “ ” ‘ ’, plus full-width forms via the first rule)
+ * punctuation (. , ! ? ; : ~ ' " 。 、 … · “ ” ‘ ’, plus full-width forms via the first rule) and
+ * emoji (U+1F000..U+1FAFF, U+2600..U+27BF, with their selector U+FE0F and joiner U+200D)
  * are trimmed, but a message with nothing else keeps its first mark alone ("？？" -> "?",
  * "。" -> "。"); a run of DIGIT_RUN_MIN or more single Chinese digits becomes ASCII digits
  * ("绑定二零五五四三" -> "绑定205543"); finally a whole message that is a Chinese numeral

@@ -125,6 +125,8 @@ static const struct handler *match(const char *norm, const char **arg)
     return NULL;
 }
 
+static size_t utf8_chars(const char *s);
+
 /* strip_reply_word - members echo our prompts ("回复 1", "回复“帮助”"): the rest after a
  * leading "回复" when it is a menu number or a whole keyword, else norm itself. */
 static const char *strip_reply_word(const char *norm)
@@ -141,6 +143,29 @@ static const char *strip_reply_word(const char *norm)
     if (*rest && (menu_number(rest) >= 0 || (match(rest, &arg) && !*arg)))
         return rest;
     return norm;
+}
+
+/* unspaced - a keyword of two or more characters typed with spaces inside ("学 习", "帮 助"):
+ * the keyword (static, from the table) when norm without its spaces is one, else NULL. */
+static const char *unspaced(const char *norm)
+{
+    if (!strchr(norm, ' '))
+        return NULL;
+    char squeezed[64];
+    size_t n = 0;
+    for (const char *p = norm; *p; p++) {
+        if (*p == ' ')
+            continue;
+        if (n + 1 >= sizeof squeezed)
+            return NULL; /* longer than any keyword */
+        squeezed[n++] = *p;
+    }
+    squeezed[n] = '\0';
+    for (size_t i = 0; i < n_handlers; i++)
+        for (const char *const *k = handlers[i]->keywords; k && *k; k++)
+            if (utf8_chars(*k) >= 2 && strcmp(squeezed, *k) == 0)
+                return *k;
+    return NULL;
 }
 
 static const struct handler *fallback(void)
@@ -338,6 +363,11 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
     c->norm = strip_reply_word(c->norm);
     const char *arg;
     const struct handler *m = match(c->norm, &arg);
+    const char *word = m ? NULL : unspaced(c->norm);
+    if (word) {
+        c->norm = word;
+        m = match(word, &arg);
+    }
     if (ev->scope != SCOPE_ALL && m && *arg && !(m->private_only && ev->group))
         m = NULL; /* overheard: only a message that is wholly a keyword (or one that must be
                      told it belongs in a private chat: "绑定 123456" posted in a group) */
@@ -380,7 +410,7 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
             goto done;
         }
         if (!group) {
-            c->left_session = true;
+            c->left_session = !(s && s->fallback); /* the fallback's offer is no operation */
             rc = session_clear(ev);
         } else if (!s || !s->on_session) { /* one member's "帮助" leaves the activity running */
             rc = router_group_session_end(c);
@@ -427,15 +457,34 @@ static int route(struct handler_ctx *c, const struct router_opts *o, struct repl
         free(norm);
         return rc;
     }
+    /* a picture, a location or an unrecognised voice in the middle of a conversation: the
+     * session takes it if it says so, and is never replaced by the answer to it */
+    char *sname = NULL, *state = NULL;
+    int rc = ev->scope == SCOPE_ALL ? session_get(ev, c->now, &sname, &state) : ZB_ENOTFOUND;
+    if (rc != ZB_OK && rc != ZB_ENOTFOUND)
+        return rc;
+    const struct handler *s = rc == ZB_OK ? by_name(sname) : NULL;
+    rc = ZB_OK;
+    if (s && s->on_session && (s->session_events & EVBIT(ev->kind))) {
+        *h = s;
+        int ok = allowed(c, s, out);
+        rc = ok > 0 ? s->on_session(c, state, out) : ok;
+        goto done;
+    }
+    c->pending = s && !s->fallback && s->on_session ? s : NULL;
     for (size_t i = 0; i < n_handlers; i++) {
         const struct handler *x = handlers[i];
         if ((x->events & EVBIT(ev->kind)) && !(x->fallback && ev->scope != SCOPE_ALL)) {
             *h = x;
             int ok = allowed(c, x, out);
-            return ok > 0 ? x->on_message(c, out) : ok;
+            rc = ok > 0 ? x->on_message(c, out) : ok;
+            goto done;
         }
     }
-    return ZB_OK; /* recorded only */
+done: /* otherwise recorded only */
+    free(sname);
+    free(state);
+    return rc;
 }
 
 static int exec(const char *sql)

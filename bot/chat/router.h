@@ -50,6 +50,9 @@ struct handler_ctx {
     bool left_session;      /* an open session was closed by this message (help keywords) */
     bool group_activity;    /* on_session runs for the group's activity, not the sender's own */
     int64_t member_id;      /* the member the sender's identity is bound to, 0 when unbound */
+    const struct handler *pending; /* a non-text event arrived while this handler's session
+                                      (not taking such events) is open: it stays open, so the
+                                      answer must not start another; NULL when none */
 };
 
 struct handler {
@@ -62,6 +65,8 @@ struct handler {
     int menu_no;                 /* number in the menu, 1..99; 0 = not listed */
     const char *menu_label;      /* the menu line's text */
     unsigned events;             /* EVBIT()s of non-text events it answers */
+    unsigned session_events;     /* EVBIT()s of non-text events its open session takes (a
+                                    picture sent while writing a 留言); others leave it open */
     const struct role_action *action; /* checked with role_can before it runs; NULL = none */
     bool session_numbers; /* its open session asks for a number ("回复 1 确认"): a menu
                              number goes to on_session instead of leaving it */

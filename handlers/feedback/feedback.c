@@ -6,6 +6,7 @@
 #include "handlers/feedback/feedback.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -249,18 +250,51 @@ static int feedback_on_message(struct handler_ctx *c, struct reply *out)
     return router_session_begin(c, &feedback_handler, "");
 }
 
+#define PIECE_MAX (FEEDBACK_MAX_BYTES + 32) /* a media tag and what the platform gave */
+
+/* piece - what a message adds to the 留言: the text, or for a picture, voice, file, location
+ * or link a tag the secretary reads plus the platform's link, label or title, into buf. */
+static const char *piece(const struct event *ev, char *buf, size_t size)
+{
+    const char *tag;
+    switch (ev->kind) {
+    case EV_TEXT:
+        return ev->text;
+    case EV_IMAGE:
+        tag = "[图片]";
+        break;
+    case EV_VOICE:
+        tag = "[语音]";
+        break;
+    case EV_LOCATION:
+        tag = "[位置]";
+        break;
+    case EV_LINK:
+        tag = "[链接]";
+        break;
+    default:
+        tag = "[文件]";
+        break;
+    }
+    int n = snprintf(buf, size, "%s%s%s", tag, *ev->text ? " " : "", ev->text);
+    if (n < 0 || (size_t)n >= size)
+        snprintf(buf, size, "%s", tag);
+    return buf;
+}
+
 static int feedback_on_session(struct handler_ctx *c, const char *state, struct reply *out)
 {
+    char buf[PIECE_MAX];
+    const char *text = piece(c->ev, buf, sizeof buf);
     if (!*state) /* the first message of the 留言 */
-        return save(c, c->ev->text, true, out);
+        return save(c, text, true, out);
     if (strcmp(c->norm, DONE_WORD) == 0 || strcmp(c->norm, "说完了") == 0) {
         reply_text(out, "好的，您的留言已完整转给支部。\n回复 0 返回菜单。");
         return router_session_end(c);
     }
-    int rc = feedback_append(strtoll(state, NULL, 10), c->ev->text);
-    if (rc == ZB_ETOOBIG || rc == ZB_ENOTFOUND) { /* full, or already answered: a new one */
-        return save(c, c->ev->text, true, out);
-    }
+    int rc = feedback_append(strtoll(state, NULL, 10), text);
+    if (rc == ZB_ETOOBIG || rc == ZB_ENOTFOUND) /* full, or already answered: a new one */
+        return save(c, text, true, out);
     if (rc)
         return rc;
     reply_text(out, "已补充到您的留言里。说完了回复“好了”。");
@@ -275,6 +309,8 @@ const struct handler feedback_handler = {
     .menu_label = "给支部留言",
     .on_message = feedback_on_message,
     .on_session = feedback_on_session,
+    .session_events =
+        EVBIT(EV_IMAGE) | EVBIT(EV_VOICE) | EVBIT(EV_LOCATION) | EVBIT(EV_LINK) | EVBIT(EV_MEDIA),
 };
 
 #define LIST_MAX 4096

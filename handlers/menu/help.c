@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "bot/base/textfmt.h"
 #include "handlers/feedback/feedback.h"
 
 #define MENU_MAX 4096
@@ -128,8 +129,34 @@ static int offer_media(struct handler_ctx *c, const char *prefix, struct reply *
     return rc;
 }
 
+/* still_open - a picture, voice or location came in while another handler's conversation
+ * (a quiz round) is open: say what was received and how to go on; the conversation stays. */
+static int still_open(struct handler_ctx *c, const char *got, struct reply *out)
+{
+    const struct handler *p = c->pending;
+    if (p->menu_label)
+        reply_textf(out, "%s您正在进行“%s”，请接着用文字回复。\n回复 0 退出。", got, p->menu_label);
+    else
+        reply_textf(out, "%s您还有一项操作没有完成，请接着用文字回复。\n回复 0 退出。", got);
+    return ZB_OK;
+}
+
 static int fallback_on_message(struct handler_ctx *c, struct reply *out)
 {
+    if (c->pending && c->ev->kind != EV_TEXT) {
+        switch (c->ev->kind) {
+        case EV_VOICE:
+            return still_open(c, "抱歉，没有听清您的语音。\n", out);
+        case EV_IMAGE:
+            return still_open(c, "已收到您的图片。\n", out);
+        case EV_LOCATION:
+            return still_open(c, "已收到您的位置。\n", out);
+        case EV_LINK:
+            return still_open(c, "已收到您分享的链接。\n", out);
+        default:
+            return still_open(c, "已收到。\n", out);
+        }
+    }
     switch (c->ev->kind) {
     case EV_VOICE:
         return offer_media(
@@ -143,6 +170,16 @@ static int fallback_on_message(struct handler_ctx *c, struct reply *out)
     case EV_MEDIA:
         return offer_media(c, "已收到。\n", out);
     default:
+        if (c->ev->kind == EV_MENU_CLICK) /* a button of a menu the account no longer has */
+            return menu_reply(c, "这个菜单按钮已停用，请回复下面的数字或文字。\n\n", out);
+        if (!*c->norm) /* a bare @ in a group, or nothing but spaces */
+            return menu_reply(c, "", out);
+        if (strcmp(c->norm, "+") == 0 || strcmp(c->norm, "更多") == 0) { /* no pages kept */
+            reply_text(out, "没有更多内容了。\n回复 0 查看菜单。");
+            return ZB_OK;
+        }
+        if (textfmt_digits(c->norm, 1, 2, true)) /* a number the menu does not have */
+            return menu_reply(c, "菜单里没有这个数字，请从下面选一个：\n\n", out);
         for (const char *const *w = forward_words; *w; w++)
             if (strcmp(c->norm, *w) == 0) { /* nothing kept (any more) to pass on */
                 reply_text(out, "请直接发送“留言”加您想说的话，例如：留言 路灯坏了\n"

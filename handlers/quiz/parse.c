@@ -119,9 +119,21 @@ static size_t sep_len(const char *p)
     return 0;
 }
 
+/* stem - 0..7 for the ordinal stems 甲 乙 丙 丁 戊 己 庚 辛 at p (how Chinese exam papers
+ * label options, so older members answer 甲 for A), -1 otherwise. */
+static int stem(const char *p)
+{
+    static const char *const stems[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"};
+    for (int i = 0; i < (int)(sizeof stems / sizeof stems[0]); i++)
+        if (strncmp(p, stems[i], strlen(stems[i])) == 0)
+            return i;
+    return -1;
+}
+
 /*
- * letters - text as a set of option letters (A.., a.., full-width Ａ/ａ, digits 1..9 as A..)
- * within n options, sorted, into out. false when anything else is there or nothing is.
+ * letters - text as a set of option letters (A.., a.., full-width Ａ/ａ, digits 1..9 as A..,
+ * 甲 乙 丙 丁 ... as A..) within n options, sorted, into out. false when anything else is there
+ * or nothing is.
  */
 static bool letters(const char *text, size_t n, char out[QUIZ_OPTIONS_MAX + 1])
 {
@@ -150,6 +162,8 @@ static bool letters(const char *text, size_t n, char out[QUIZ_OPTIONS_MAX + 1])
         else if (c == 0xEF && (unsigned char)p[1] == 0xBC && (unsigned char)p[2] >= 0x91 &&
                  (unsigned char)p[2] <= 0x99) /* １..９ */
             idx = (unsigned char)p[2] - 0x91, p += 3;
+        else if ((idx = stem(p)) >= 0)
+            p += strlen("甲");
         else
             return false;
         if (idx < 0 || (size_t)idx >= n)
@@ -180,6 +194,17 @@ int quiz_parse_answer(const struct quiz_question *q, const char *text,
         tmp[(size_t)(t - tmp) + len - 3] = '\0';
     else if (len >= 1 && t[len - 1] == '.')
         tmp[(size_t)(t - tmp) + len - 1] = '\0';
+    /* "选A", "我选 B", "答案是：C": the words members put before the letter */
+    static const char *const lead[] = {"我选", "选择", "答案是", "答案", "选", NULL};
+    for (const char *const *w = lead; *w; w++)
+        if (strncmp(t, *w, strlen(*w)) == 0 && t[strlen(*w)]) {
+            t += strlen(*w);
+            while (*t == ' ' || *t == ':')
+                t++;
+            if (strncmp(t, "：", strlen("：")) == 0)
+                t += strlen("：");
+            break;
+        }
     if (q->kind == QUIZ_TRUEFALSE) {
         int v = bool_word(t);
         if (v < 0) {

@@ -110,7 +110,8 @@ int quiz_import(const struct actor *a, struct quiz_bank *b, int64_t org_id, cons
                 int64_t now, int64_t *batch_id, int64_t *decision_id) ZB_MUST_USE;
 
 /* quiz_parse_answer - a member's answer to q as sorted letters into out ("AC"): letters (a/A/Ａ),
- * numbers (1 = A), 对/错 是/否 √/× for true/false, "AC" or "A C". ZB_EINVAL when it is not one. */
+ * numbers (1 = A), 甲/乙/丙/丁 (= A..D), 对/错 是/否 √/× for true/false, "AC" or "A C", after an
+ * optional 选 / 我选 / 选择 / 答案 / 答案是. ZB_EINVAL when it is not one. */
 int quiz_parse_answer(const struct quiz_question *q, const char *text,
                       char out[QUIZ_OPTIONS_MAX + 1]) ZB_MUST_USE;
 

@@ -193,15 +193,15 @@ static void test_group_addressing(void **state)
     (void)state;
     const char *g = "666", *u = "34567890";
     long long before = e2e_db_int(srv, "SELECT count(*) FROM events WHERE group_id='666'");
-    expect(u, g, "今天下午几点开会？", NULL);            /* chatter: left alone */
-    expect(u, g, "帮助一下", NULL);                      /* not the whole message */
-    expect(u, g, "[CQ:at,qq=42] 帮助", NULL);            /* an @ of someone else */
-    expect(u, g, "[CQ:at,qq=all] 帮助", NULL);           /* @全体成员 is not an @ of zhibu */
-    expect(u, g, "帮助", E2E_MENU_HEAD);                 /* a whole-message keyword */
-    expect(u, g, "０", E2E_MENU_HEAD);                   /* a menu number */
-    expect(u, g, "#菜单", E2E_MENU_HEAD);                /* the prefix */
-    expect(u, g, "＃ 菜单", E2E_MENU_HEAD);              /* the full-width prefix */
-    expect(u, g, "[CQ:at,qq=" QQ_OB_SELF "]", FALLBACK); /* an @ and nothing else */
+    expect(u, g, "今天下午几点开会？", NULL);  /* chatter: left alone */
+    expect(u, g, "帮助一下", NULL);            /* not the whole message */
+    expect(u, g, "[CQ:at,qq=42] 帮助", NULL);  /* an @ of someone else */
+    expect(u, g, "[CQ:at,qq=all] 帮助", NULL); /* @全体成员 is not an @ of zhibu */
+    expect(u, g, "帮助", E2E_MENU_HEAD);       /* a whole-message keyword */
+    expect(u, g, "０", E2E_MENU_HEAD);         /* a menu number */
+    expect(u, g, "#菜单", E2E_MENU_HEAD);      /* the prefix */
+    expect(u, g, "＃ 菜单", E2E_MENU_HEAD);    /* the full-width prefix */
+    expect(u, g, "[CQ:at,qq=" QQ_OB_SELF "]", E2E_MENU_HEAD); /* an @ alone: the menu */
     expect(u, g, "[CQ:at,qq=" QQ_OB_SELF "] 在吗", FALLBACK);
     expect(u, g, "[CQ:image,file=a.jpg,url=http://x/a.jpg]", NULL); /* a picture overheard */
     /* every one of them is logged; the ones left alone with no handler and no reply */

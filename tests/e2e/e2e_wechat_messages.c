@@ -25,6 +25,8 @@
 #define PROMPT_FEEDBACK "请直接发送您想对支部说的话"
 #define FEEDBACK_SAVED  "已收到您的留言"
 #define NOT_UNDERSTOOD  "抱歉，没看懂您的意思。"
+#define NO_MORE         "没有更多内容了。"
+#define NOT_IN_MENU     "菜单里没有这个数字"
 #define VOICE_UNHEARD   "抱歉，没有听清您的语音。"
 #define LEFT_SESSION    "已退出当前操作"
 #define WELCOME         "欢迎关注"
@@ -218,9 +220,9 @@ static const struct norm_case norm_cases[] = {
     {"１", "只对已绑定的党员开放", NULL, "study"}, /* menu item 1: members only */
     {"一", "只对已绑定的党员开放", NULL, "study"},
     {"学习。", "只对已绑定的党员开放", NULL, "study"},
-    {"十", NOT_UNDERSTOOD, NULL, "fallback"},
+    {"十", NOT_IN_MENU, NOT_UNDERSTOOD, "fallback"}, /* 10: the menu stops at 8 */
     {"今天天气怎么样", NOT_UNDERSTOOD, NULL, "fallback"},
-    {"+", NOT_UNDERSTOOD, NULL, "fallback"}, /* no pages waiting */
+    {"+", NO_MORE, NOT_UNDERSTOOD, "fallback"}, /* no pages waiting */
 };
 
 static void test_normaliser_through_the_wire(void **state)
@@ -651,7 +653,7 @@ static void test_more_pages(void **state)
     assert_true(pages >= 4);
     /* all pages taken: "+" is no longer special */
     char *r = say("o_pages", "+");
-    assert_contains(r, NOT_UNDERSTOOD);
+    assert_contains(r, NO_MORE);
     free(r);
     free(text);
 }
@@ -665,7 +667,7 @@ static void test_more_pages_expire(void **state)
                                  "strftime('%%s','now') - 1)"),
                      0);
     char *r = say("o_pages_old", "+");
-    assert_contains(r, NOT_UNDERSTOOD);
+    assert_contains(r, NO_MORE);
     assert_not_contains(r, "旧的内容");
     free(r);
 }
@@ -683,7 +685,7 @@ static void test_more_pages_dropped_by_new_request(void **state)
     assert_menu(r);
     free(r);
     r = say("o_pages_drop", "+");
-    assert_contains(r, NOT_UNDERSTOOD);
+    assert_contains(r, NO_MORE);
     assert_not_contains(r, "没看完的内容");
     free(r);
 }

@@ -142,7 +142,10 @@ static const struct norm_case cases[] = {
     CASE("a\xf8\x88\x80\x80\x80" "b", "ab"),          /* 5-byte form */
     CASE("a\0b", "ab"),                              /* NUL */
     CASE("\xef\xbc\xa1\xef\xbc", "a"),                /* full-width A, then a cut one */
-    CASE("赞\xf0\x9f\x91\x8d", "赞\xf0\x9f\x91\x8d"),  /* valid 4-byte kept */
+    CASE("赞\xf0\x9f\x91\x8d好", "赞\xf0\x9f\x91\x8d好"), /* valid 4-byte kept */
+    CASE("好的\xf0\x9f\x91\x8c", "好的"),                   /* a trailing emoji is trimmed */
+    CASE("\xf0\x9f\x99\x8f收到\xf0\x9f\x99\x8f\xf0\x9f\x8f\xbb", "收到"), /* and a leading one */
+    CASE("\xe2\x9c\x8c\xef\xb8\x8f", "\xe2\x9c\x8c"), /* an emoji alone keeps its first mark */
     CASE("\xef\xbf\xbf", "\xef\xbf\xbf"),            /* U+FFFF is a valid scalar */
     CASE("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"),    /* U+10FFFF, the last one */
 };

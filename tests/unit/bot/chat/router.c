@@ -72,6 +72,10 @@ static int help_on_message(struct handler_ctx *c, struct reply *out)
 
 static int fallback_on_message(struct handler_ctx *c, struct reply *out)
 {
+    if (c->pending) { /* a picture while another handler's session is open */
+        reply_textf(out, "fallback:%s pending=%s", event_kind_name(c->ev->kind), c->pending->name);
+        return ZB_OK;
+    }
     reply_textf(out, "fallback:%s", event_kind_name(c->ev->kind));
     return ZB_OK;
 }
@@ -350,6 +354,34 @@ static void test_session_resume_and_leave(void **state)
     assert_string_equal(other, "fallback:text");
     free(other);
     expect("help", "left+menu");
+}
+
+/* A picture or an unheard voice in the middle of a session is answered by the fallback, which
+ * is told the session stays open, and the next text still goes to the session. */
+static void test_media_keeps_session(void **state)
+{
+    (void)state;
+    expect("ask", "请回答");
+    char *img = say_as("u1", EV_IMAGE, "http://pic", NULL);
+    assert_string_equal(img, "fallback:image pending=ask");
+    free(img);
+    char *voice = say_as("u1", EV_VOICE, "", NULL);
+    assert_string_equal(voice, "fallback:voice pending=ask");
+    free(voice);
+    expect("x", "state=q1 answer=x");
+    img = say_as("u1", EV_IMAGE, "http://pic", NULL); /* no session: nothing pending */
+    assert_string_equal(img, "fallback:image");
+    free(img);
+}
+
+/* A keyword typed with spaces inside ("回 声") is the keyword; other spaced text is not. */
+static void test_spaced_keyword(void **state)
+{
+    (void)state;
+    expect("回 声", "echo:");
+    expect(" 回　声 。", "echo:");
+    expect("回 声 你好", "fallback:text"); /* not a whole keyword once squeezed */
+    expect("1 2", "fallback:text");        /* numbers are not squeezed into a menu number */
 }
 
 static void test_session_expiry(void **state)
@@ -1030,6 +1062,8 @@ int main(void)
         cmocka_unit_test(test_keywords_and_menu),
         cmocka_unit_test(test_dedupe_runs_handler_once),
         cmocka_unit_test(test_session_resume_and_leave),
+        cmocka_unit_test(test_media_keeps_session),
+        cmocka_unit_test(test_spaced_keyword),
         cmocka_unit_test(test_session_expiry),
         cmocka_unit_test(test_events_route_by_kind),
         cmocka_unit_test(test_long_reply_pages),

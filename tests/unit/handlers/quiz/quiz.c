@@ -103,7 +103,8 @@ static void test_answer_forms(void **state)
     (void)state;
     struct quiz_question q = {.kind = QUIZ_SINGLE, .n_options = 4, .answer = "B"};
     char out[QUIZ_OPTIONS_MAX + 1];
-    const char *ok_b[] = {"B", "b", "Ｂ", "ｂ", "2", "２", " b ", "B。", NULL};
+    const char *ok_b[] = {"B",  "b",   "Ｂ",     "ｂ",       "2",       "２",     " b ", "B。",
+                          "乙", "选b", "我选 b", "答案是:b", "答案：B", "选择２", NULL};
     for (size_t i = 0; ok_b[i]; i++) {
         assert_int_equal(quiz_parse_answer(&q, ok_b[i], out), ZB_OK);
         assert_string_equal(out, "B");
@@ -112,15 +113,19 @@ static void test_answer_forms(void **state)
     assert_int_equal(quiz_parse_answer(&q, "AB", out), ZB_EINVAL); /* single: one letter */
     assert_int_equal(quiz_parse_answer(&q, "对", out), ZB_EINVAL); /* not true/false */
     assert_int_equal(quiz_parse_answer(&q, "", out), ZB_EINVAL);
+    assert_int_equal(quiz_parse_answer(&q, "选", out), ZB_EINVAL);     /* a lead word alone */
+    assert_int_equal(quiz_parse_answer(&q, "答案", out), ZB_EINVAL);   /* the same */
+    assert_int_equal(quiz_parse_answer(&q, "戊", out), ZB_EINVAL);     /* the fifth of four */
+    assert_int_equal(quiz_parse_answer(&q, "选甲乙", out), ZB_EINVAL); /* single: one */
     q.kind = QUIZ_MULTIPLE;
-    const char *ok_ac[] = {"AC", "ca", "A C", "a、c", "A,C", "1 3", "ＡＣ", NULL};
+    const char *ok_ac[] = {"AC", "ca", "A C", "a、c", "A,C", "1 3", "ＡＣ", "甲丙", "选 a c", NULL};
     for (size_t i = 0; ok_ac[i]; i++) {
         assert_int_equal(quiz_parse_answer(&q, ok_ac[i], out), ZB_OK);
         assert_string_equal(out, "AC");
     }
     q.kind = QUIZ_TRUEFALSE;
     q.n_options = 2;
-    const char *yes[] = {"对", "是", "√", "A", "1", "正确", NULL};
+    const char *yes[] = {"对", "是", "√", "A", "1", "正确", "选对", "甲", NULL};
     const char *no[] = {"错", "否", "×", "B", "2", "x", NULL};
     for (size_t i = 0; yes[i]; i++) {
         assert_int_equal(quiz_parse_answer(&q, yes[i], out), ZB_OK);
