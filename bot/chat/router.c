@@ -58,12 +58,16 @@ int router_init(const struct handler *const *table, size_t n, long session_ttl_s
                           b->name);
                 return ZB_EINVAL;
             }
-            for (const char *const *ka = a->keywords; ka && *ka; ka++)
-                for (const char *const *kb = b->keywords; kb && *kb; kb++)
-                    if (strcmp(*ka, *kb) == 0) {
-                        log_error("router: keyword %s claimed by %s and %s", *ka, a->name, b->name);
-                        return ZB_EINVAL;
-                    }
+            const char *const *const wa[] = {a->keywords, a->initials};
+            const char *const *const wb[] = {b->keywords, b->initials};
+            for (int x = 0; x < 4; x++)
+                for (const char *const *ka = wa[x / 2]; ka && *ka; ka++)
+                    for (const char *const *kb = wb[x % 2]; kb && *kb; kb++)
+                        if (strcmp(*ka, *kb) == 0) {
+                            log_error("router: keyword %s claimed by %s and %s", *ka, a->name,
+                                      b->name);
+                            return ZB_EINVAL;
+                        }
         }
     }
     handlers = table;
@@ -165,6 +169,16 @@ static const char *unspaced(const char *norm)
         for (const char *const *k = handlers[i]->keywords; k && *k; k++)
             if (utf8_chars(*k) >= 2 && strcmp(squeezed, *k) == 0)
                 return *k;
+    return NULL;
+}
+
+/* by_initials - the handler whose pinyin initials are norm ("xx"), NULL when none. */
+static const struct handler *by_initials(const char *norm)
+{
+    for (size_t i = 0; i < n_handlers; i++)
+        for (const char *const *k = handlers[i]->initials; k && *k; k++)
+            if (strcmp(norm, *k) == 0)
+                return handlers[i];
     return NULL;
 }
 
@@ -424,6 +438,11 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
     }
     if (!for_us)
         goto done;
+    if (!m && ev->scope == SCOPE_ALL && !click && (m = by_initials(c->norm))) {
+        arg = "";
+        if (m->keywords && m->keywords[0])
+            c->norm = m->keywords[0]; /* the handler sees the word the initials stand for */
+    }
     if (!m && ev->scope == SCOPE_ALL && !click)
         for (size_t i = 0; i < n_handlers && !m; i++)
             if (handlers[i]->accepts && handlers[i]->accepts(c)) {

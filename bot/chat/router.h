@@ -59,6 +59,10 @@ struct handler {
     const char *name;            /* stable id, stored in sessions and the event log */
     const char *const *keywords; /* normalised keywords, NULL-terminated; may be NULL */
     bool takes_arg;              /* also match "keyword ARG" and "keyword123" (ARG in ctx->arg) */
+    const char *const *initials; /* pinyin initials that name it too ("xx" for 学习), lower
+                                    case, NULL-terminated; only a whole message addressed to
+                                    zhibu outside any conversation (a quiz answer "cd" stays an
+                                    answer); may be NULL */
     bool leaves_session;         /* its keywords close any open session (help, cancel) */
     bool fallback;               /* answers text that nothing else matched */
     bool members_only;           /* only for senders bound to a member (see above) */

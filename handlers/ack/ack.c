@@ -58,5 +58,6 @@ static int ack_on_message(struct handler_ctx *c, struct reply *out)
 const struct handler ack_handler = {
     .name = "ack",
     .keywords = ack_words,
+    .initials = (const char *const[]){"sd", NULL},
     .on_message = ack_on_message,
 };

@@ -197,6 +197,7 @@ static int pay_on_message(struct handler_ctx *c, struct reply *out)
 const struct handler dues_handler = {
     .name = "dues",
     .keywords = dues_keywords,
+    .initials = (const char *const[]){"df", NULL},
     .members_only = true,
     .menu_no = 3,
     .menu_label = "党费",

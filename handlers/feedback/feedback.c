@@ -304,6 +304,7 @@ static int feedback_on_session(struct handler_ctx *c, const char *state, struct 
 const struct handler feedback_handler = {
     .name = "feedback",
     .keywords = feedback_keywords,
+    .initials = (const char *const[]){"ly", NULL},
     .takes_arg = true,
     .menu_no = 7,
     .menu_label = "给支部留言",

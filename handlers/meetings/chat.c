@@ -377,6 +377,7 @@ static int on_session(struct handler_ctx *c, const char *state, struct reply *ou
 const struct handler meetings_handler = {
     .name = "meetings",
     .keywords = words,
+    .initials = (const char *const[]){"hy", NULL},
     .takes_arg = true,
     .members_only = true,
     .menu_no = 4,

@@ -151,6 +151,7 @@ static bool bind_accepts(const struct handler_ctx *c)
 const struct handler bind_handler = {
     .name = "bind",
     .keywords = bind_keywords,
+    .initials = (const char *const[]){"bd", NULL},
     .takes_arg = true,
     .private_only = true,
     .accepts = bind_accepts,

@@ -77,6 +77,7 @@ static int me_on_message(struct handler_ctx *c, struct reply *out)
 const struct handler me_handler = {
     .name = "me",
     .keywords = me_keywords,
+    .initials = (const char *const[]){"wd", NULL},
     .members_only = true,
     .menu_no = 8,
     .menu_label = "我的信息",

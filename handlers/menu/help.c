@@ -66,6 +66,7 @@ static int help_on_message(struct handler_ctx *c, struct reply *out)
 const struct handler help_handler = {
     .name = "help",
     .keywords = help_keywords,
+    .initials = (const char *const[]){"bz", "cd", NULL},
     .leaves_session = true,
     .on_message = help_on_message,
 };

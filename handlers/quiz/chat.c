@@ -42,6 +42,18 @@ static int show(struct buf *b, const struct quiz_question *q, int seq, int n)
     }
 }
 
+/* several_letters - text would be an answer to q if q allowed more than one letter ("CD" to a
+ * single-choice question). */
+static bool several_letters(const struct quiz_question *q, const char *text)
+{
+    if (q->kind == QUIZ_MULTIPLE)
+        return false;
+    struct quiz_question m = *q;
+    m.kind = QUIZ_MULTIPLE;
+    char out[QUIZ_OPTIONS_MAX + 1];
+    return quiz_parse_answer(&m, text, out) == ZB_OK && strlen(out) > 1;
+}
+
 static int begin_round(struct handler_ctx *c, int rc, const struct quiz_round *r, bool wrong,
                        struct reply *out)
 {
@@ -118,7 +130,10 @@ static int quiz_on_session(struct handler_ctx *c, const char *state, struct repl
         /* not an answer: ask again, the round stays open */
         rc = quiz_round_question(id, r.answered + 1, &res->q);
         if (rc == ZB_OK)
-            rc = buf_appendz(&b, "没看懂您的答案。\n") ?: show(&b, &res->q, r.answered + 1, r.n);
+            rc = buf_appendz(&b, several_letters(&res->q, c->norm)
+                                     ? "这是单选题，请只回复一个字母。\n"
+                                     : "没看懂您的答案。\n")
+                     ?: show(&b, &res->q, r.answered + 1, r.n);
         if (rc == ZB_OK)
             rc = buf_appendz(&b, "\n回复 0 退出答题。");
         goto done;
@@ -289,6 +304,7 @@ static int answers_on_message(struct handler_ctx *c, struct reply *out)
 const struct handler quiz_handler = {
     .name = "quiz",
     .keywords = quiz_words,
+    .initials = (const char *const[]){"dt", NULL},
     .menu_no = 2,
     .menu_label = "答题",
     .members_only = true,

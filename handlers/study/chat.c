@@ -210,6 +210,7 @@ static const char *const kw_points[] = {"积分", NULL};
 const struct handler study_handler = {
     .name = "study",
     .keywords = kw_study,
+    .initials = (const char *const[]){"xx", NULL},
     .takes_arg = true,
     .members_only = true,
     .menu_no = 1,

@@ -186,6 +186,7 @@ static int notice_on_session(struct handler_ctx *c, const char *state, struct re
 const struct handler tasks_notice_handler = {
     .name = "tasks",
     .keywords = notice_words,
+    .initials = (const char *const[]){"tz", NULL},
     .takes_arg = true,
     .members_only = true,
     .menu_no = 5,

@@ -223,6 +223,7 @@ static int todo_on_session(struct handler_ctx *c, const char *state, struct repl
 const struct handler todo_handler = {
     .name = "todo",
     .keywords = words,
+    .initials = (const char *const[]){"db", NULL},
     .takes_arg = true,
     .members_only = true,
     .command = "待办",

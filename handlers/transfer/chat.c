@@ -344,6 +344,7 @@ static int on_progress(struct handler_ctx *c, struct reply *out)
 const struct handler transfer_handler = {
     .name = "transfer",
     .keywords = start_words,
+    .initials = (const char *const[]){"zgx", NULL},
     .members_only = true,
     .menu_no = 6,
     .menu_label = "转关系",
@@ -356,6 +357,7 @@ const struct handler transfer_handler = {
 const struct handler transfer_progress_handler = {
     .name = "transfer_progress",
     .keywords = progress_words,
+    .initials = (const char *const[]){"jd", NULL},
     .members_only = true,
     .on_message = on_progress,
 };

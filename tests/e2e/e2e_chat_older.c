@@ -195,6 +195,49 @@ static void test_emoji_spaces_and_exit(void **state)
     free(r);
 }
 
+/* Pinyin initials: "xx" is 学习, "df" 党费, "dt" 答题; inside the quiz "cd" stays an answer
+ * (not 菜单). */
+static void test_pinyin_initials(void **state)
+{
+    (void)state;
+    char *r = say(OPENID, "XX");
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    assert_contains(r, "学习");
+    free(r);
+    r = say(OPENID, "df");
+    assert_contains(r, "党费");
+    assert_not_contains(r, NOT_UNDERSTOOD);
+    free(r);
+    r = say(OPENID, "dt");
+    assert_contains(r, "第 1/");
+    free(r);
+    /* "cd" in the quiz is never the menu (here: to whatever question came first) */
+    r = say(OPENID, "cd");
+    assert_not_contains(r, E2E_MENU_HEAD);
+    free(r);
+    /* to a single-choice question it is told to pick one: fresh rounds until one opens with a
+     * single-choice question (38 of the 65 in the bank) */
+    bool single_seen = false;
+    for (int i = 0; i < 20 && !single_seen; i++) {
+        free(say(OPENID, "0"));
+        char *q = say(OPENID, "dt");
+        bool single = strstr(q, "（单选）") != NULL;
+        free(q);
+        if (!single)
+            continue;
+        q = say(OPENID, "cd");
+        assert_contains(q, "这是单选题，请只回复一个字母");
+        assert_contains(q, "第 1/");
+        free(q);
+        single_seen = true;
+    }
+    assert_true(single_seen);
+    free(say(OPENID, "0"));
+    r = say(OPENID, "cd");
+    assert_contains(r, E2E_MENU_HEAD); /* outside the quiz it is the menu */
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_kind_answers),
         cmocka_unit_test(test_quiz_answer_words),
         cmocka_unit_test(test_emoji_spaces_and_exit),
+        cmocka_unit_test(test_pinyin_initials),
     };
     return cmocka_run_group_tests_name("e2e_chat_older", tests, setup, teardown);
 }

@@ -190,8 +190,10 @@ static const char *const quiz_kw[] = {"quiz", NULL};
 static const char *const mquiz_kw[] = {"mquiz", NULL};
 static const char *const guard_kw[] = {"guard", NULL};
 
+static const char *const echo_ini[] = {"hs", NULL};
 static const struct handler echo_handler = {.name = "echo",
                                             .keywords = echo_kw,
+                                            .initials = echo_ini,
                                             .takes_arg = true,
                                             .menu_no = 1,
                                             .menu_label = "回声",
@@ -382,6 +384,42 @@ static void test_spaced_keyword(void **state)
     expect(" 回　声 。", "echo:");
     expect("回 声 你好", "fallback:text"); /* not a whole keyword once squeezed */
     expect("1 2", "fallback:text");        /* numbers are not squeezed into a menu number */
+}
+
+/* Pinyin initials ("hs" for 回声) name a handler only outside a conversation, only when the
+ * message is addressed to zhibu, and the handler sees the word they stand for. */
+static void test_pinyin_initials(void **state)
+{
+    (void)state;
+    expect("hs", "echo:");
+    expect("ＨＳ", "echo:");            /* folded and lower-cased first */
+    expect("hs 你好", "fallback:text"); /* whole messages only */
+    expect("ask", "请回答");
+    expect("hs", "state=q1 answer=hs"); /* inside a conversation it is an answer */
+    struct event ev = {.platform = PLATFORM_WECHAT,
+                       .kind = EV_TEXT,
+                       .account = "gh",
+                       .user = "u7",
+                       .group = "g1",
+                       .scope = SCOPE_KEYWORDS,
+                       .text = "hs",
+                       .msg_key = "k-initials-group"};
+    struct reply r;
+    bool dup;
+    assert_int_equal(router_dispatch(&ev, 200, &r, &dup), ZB_OK);
+    assert_int_equal(r.kind, REPLY_NONE); /* overheard in a group: left alone */
+    reply_free(&r);
+    static const char *const clash_ini[] = {"hs", NULL};
+    static const struct handler clash = {
+        .name = "clash", .initials = clash_ini, .on_message = echo_on_message};
+    const struct handler *const bad[] = {&echo_handler, &clash};
+    assert_int_equal(router_init(bad, 2, 600), ZB_EINVAL);
+    static const char *const kw_clash[] = {"hs", NULL};
+    static const struct handler clash2 = {
+        .name = "clash2", .keywords = kw_clash, .on_message = echo_on_message};
+    const struct handler *const bad2[] = {&clash2, &echo_handler};
+    assert_int_equal(router_init(bad2, 2, 600), ZB_EINVAL);
+    assert_int_equal(router_init(table, sizeof table / sizeof table[0], 600), ZB_OK);
 }
 
 static void test_session_expiry(void **state)
@@ -1064,6 +1102,7 @@ int main(void)
         cmocka_unit_test(test_session_resume_and_leave),
         cmocka_unit_test(test_media_keeps_session),
         cmocka_unit_test(test_spaced_keyword),
+        cmocka_unit_test(test_pinyin_initials),
         cmocka_unit_test(test_session_expiry),
         cmocka_unit_test(test_events_route_by_kind),
         cmocka_unit_test(test_long_reply_pages),
