@@ -321,12 +321,22 @@ const struct handler tasks_proxy_handler = {
     .on_message = proxy_on_message,
 };
 
+/* receipt_word - the ways members write 收到 (after the normaliser dropped punctuation). */
+static bool receipt_word(const char *word)
+{
+    static const char *const words[] = {"收到", "收到了", "已收到", "好的收到", "收到收到", NULL};
+    for (const char *const *w = words; *w; w++)
+        if (strcmp(word, *w) == 0)
+            return true;
+    return false;
+}
+
 int tasks_receipt_hook(struct handler_ctx *c, const char *word, bool *handled, bool *silent,
                        struct reply *out)
 {
     *handled = false;
     *silent = false;
-    if (strcmp(word, "收到") != 0 || c->member_id <= 0)
+    if (!receipt_word(word) || c->member_id <= 0)
         return ZB_OK;
     bool group = c->ev->group != NULL;
     int64_t id = 0;
