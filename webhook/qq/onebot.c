@@ -95,7 +95,11 @@ static enum event_kind kind_of(const struct cq_seg *g, const char **text)
         *text = t ? t : "";
         return EV_LINK;
     }
-    return EV_MEDIA; /* video, file, face, json, ...: acknowledged */
+    if (type_is(g, "face")) { /* a QQ face alone (a thumbs-up, a smile): a nod, like 👍 */
+        *text = "[表情]";
+        return EV_TEXT;
+    }
+    return EV_MEDIA; /* video, file, json, ...: acknowledged */
 }
 
 /*

@@ -121,7 +121,8 @@ static void test_kinds(void **state)
     } cases[] = {
         {"[CQ:image,file=a.jpg,url=http://x/a.jpg]", EV_IMAGE, "http://x/a.jpg"},
         {"[CQ:record,file=a.silk]", EV_VOICE, ""},
-        {"[CQ:face,id=14]", EV_MEDIA, ""},
+        {"[CQ:face,id=14]", EV_TEXT, "[表情]"}, /* a face alone is a nod */
+        {"[CQ:video,file=a.mp4]", EV_MEDIA, ""},
         {"[CQ:share,url=http://a,title=标题&#44;二]", EV_LINK, "标题,二"},
         {"[CQ:location,lat=1,lon=2,title=会场]", EV_LOCATION, "会场"},
         {"看图[CQ:image,file=a.jpg]", EV_TEXT, "看图"},
