@@ -24,8 +24,12 @@ int jsonbody_parse(const char *body, size_t len, size_t cap, cJSON **out)
         return ZB_ETOOBIG;
     if (!charset_json_text_ok(body, len)) /* the edge's one UTF-8 rule: no \u0000 cutting text */
         return ZB_EPARSE;
-    cJSON *j = cJSON_ParseWithLength(body, len);
-    if (!cJSON_IsObject(j)) {
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(body, len, &end, false);
+    /* one object and then only white space: "{...} junk" or "{...}{...}" is not one body */
+    while (j && end && end < body + len && strchr(" \t\r\n", *end) && *end)
+        end++;
+    if (!cJSON_IsObject(j) || !end || end != body + len) {
         cJSON_Delete(j);
         return ZB_EPARSE;
     }

@@ -28,7 +28,8 @@ struct jsonbody_err {
 /*
  * jsonbody_parse - body (len bytes) as a JSON object into *out (caller frees with cJSON_Delete).
  * ZB_ETOOBIG when len > cap or nesting passes JSONBODY_DEPTH_MAX, ZB_EPARSE when it is not a
- * JSON object in valid UTF-8 (empty bodies included).
+ * JSON object in valid UTF-8 (empty bodies included), or when anything but white space follows
+ * the object.
  */
 int jsonbody_parse(const char *body, size_t len, size_t cap, cJSON **out) ZB_MUST_USE;
 

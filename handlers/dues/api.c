@@ -152,6 +152,25 @@ static int api_ledger(struct api_ctx *c)
     return api_emit(c, o);
 }
 
+/* pay_field - the request field a refusal of dues_pay is about: the member (not found, out of
+ * scope), the proxy (not found, the member themself), the note, or else the months. */
+static const char *pay_field(const struct dues_payment *p, const struct dues_why *why)
+{
+    struct member m;
+    switch (why->reason) {
+    case DUES_R_NEED_NOTE:
+        return "note";
+    case DUES_R_DENIED:
+        return "member_id";
+    case DUES_R_NO_MEMBER: /* the member is looked up first; a proxy only when they exist */
+        return p->proxy_id && member_get(p->member_id, &m) == ZB_OK ? "proxy_id" : "member_id";
+    case DUES_R_BAD_VALUE:
+        return p->proxy_id && p->proxy_id == p->member_id ? "proxy_id" : "months";
+    default:
+        return "months";
+    }
+}
+
 static int api_pay(struct api_ctx *c)
 {
     struct jsonbody_err e = {0};
@@ -180,7 +199,7 @@ static int api_pay(struct api_ctx *c)
     struct dues_why why;
     int rc = dues_pay(c->actor, &p, clock_now(), &r, &why);
     if (rc)
-        return refused(c, rc, &why, why.reason == DUES_R_NEED_NOTE ? "note" : "months");
+        return refused(c, rc, &why, pay_field(&p, &why));
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "payment_id", (double)r.payment_id);
     add_yuan(o, "amount", r.amount_fen);

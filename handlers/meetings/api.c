@@ -280,8 +280,10 @@ static int api_minutes(struct api_ctx *c)
     if (!c->body || jsonbody_str(c->body, "text", true, MEETINGS_MINUTES_MAX, &text, &e))
         return api_fail(c, ZB_EINVAL, c->body ? e.field : "text", c->body ? e.message : "缺少纪要");
     int rc = meetings_minutes(c->actor, id, text, clock_now());
+    if (rc == ZB_EINVAL)
+        return api_fail(c, rc, "text", "纪要不能为空");
     if (rc)
-        return manage_fail(c, rc == ZB_EINVAL ? ZB_EINVAL : rc, NULL);
+        return manage_fail(c, rc, NULL);
     char *stored = NULL;
     if ((rc = meetings_minutes_get(c->actor, id, &stored)))
         return manage_fail(c, rc, NULL);

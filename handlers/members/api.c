@@ -17,6 +17,7 @@
 #include "bot/api/problem.h"
 #include "bot/base/clock.h"
 #include "bot/base/textfmt.h"
+#include "bot/chat/normalize.h"
 #include "handlers/members/members.h"
 
 #define PATCH_FIELDS_MAX 16  /* fields changed by one PATCH */
@@ -100,7 +101,10 @@ static int api_bind(struct api_ctx *c)
     struct bind_outcome o = {0};
     int64_t now = clock_now();
     char msg[API_NOTE_MAX];
-    int rc = binding_redeem(&who, code, c->session->platform, now, &o);
+    /* the code as chat's 绑定 takes it: full-width digits, ideographic spaces, 一二三 spelled */
+    char *typed = normalize_text(code, strlen(code));
+    int rc = binding_redeem(&who, typed, c->session->platform, now, &o);
+    free(typed);
     switch (rc) {
     case ZB_OK: {
         struct member m;

@@ -83,8 +83,16 @@ static int api_answer(struct api_ctx *c)
     if (jsonbody_int(c->body, "seq", false, 1, QUIZ_ROUND_MAX, &seq, &e) ||
         jsonbody_str(c->body, "answer", true, 32, &answer, &e))
         return api_fail(c, ZB_EINVAL, e.field, e.message);
+    struct quiz_round r;
+    int rc = quiz_round_get(c->actor->member_id, id, &r);
+    if (rc == ZB_ENOTFOUND)
+        return api_fail(c, rc, "id", "没有这轮答题");
+    if (rc)
+        return rc;
+    if (seq > r.n)
+        return api_fail(c, ZB_ENOTFOUND, "seq", "这轮答题没有这道题");
     struct quiz_result *res = xcalloc(1, sizeof *res);
-    int rc = quiz_round_answer(c->actor->member_id, id, (int)seq, answer, clock_now(), res);
+    rc = quiz_round_answer(c->actor->member_id, id, (int)seq, answer, clock_now(), res);
     switch (rc) {
     case ZB_OK:
         break;

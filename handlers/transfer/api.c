@@ -77,7 +77,10 @@ static int fail_why(struct api_ctx *c, int rc, const struct transfer_why *why)
                         : why->reason == TR_REASON_NEEDED ? "reason"
                         : why->reason == TR_DENIED        ? NULL
                                                           : "to";
-    return api_fail(c, rc == ZB_ETOOBIG ? ZB_EINVAL : rc, field, text);
+    /* an open transfer already, or a phone another member has: a conflict (409), never "too
+     * many requests" (429), which a client would retry */
+    int code = rc == ZB_ETOOBIG ? ZB_EINVAL : rc == ZB_EBUSY ? ZB_EDONE : rc;
+    return api_fail(c, code, field, text);
 }
 
 static int emit_created(struct api_ctx *c, int64_t id, int64_t member);

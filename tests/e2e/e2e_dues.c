@@ -150,7 +150,14 @@ static void api_routes(void **state)
     assert_non_null(strstr(r->body, "\"amount\":\"15.00\""));
     expect(call("POST", "/api/v1/dues/payments", org, body), 400, "invalid", "months");
     snprintf(body, sizeof body, "{\"member_id\":12,\"months\":\"%s\"}", m0);
-    expect(call("POST", "/api/v1/dues/payments", org, body), 403, "forbidden", NULL);
+    expect(call("POST", "/api/v1/dues/payments", org, body), 403, "forbidden", "member_id");
+    /* the field at fault is the member or the proxy, not the months */
+    snprintf(body, sizeof body, "{\"member_id\":9999,\"months\":\"%s\"}", m0);
+    expect(call("POST", "/api/v1/dues/payments", org, body), 404, "not_found", "member_id");
+    snprintf(body, sizeof body, "{\"member_id\":9,\"proxy_id\":9999,\"months\":\"%s\"}", m0);
+    expect(call("POST", "/api/v1/dues/payments", org, body), 404, "not_found", "proxy_id");
+    snprintf(body, sizeof body, "{\"member_id\":9,\"proxy_id\":9,\"months\":\"%s\"}", m0);
+    expect(call("POST", "/api/v1/dues/payments", org, body), 400, "invalid", "proxy_id");
     r = call("GET", "/api/v1/dues", late, NULL);
     assert_non_null(strstr(r->body, "\"arrears_months\":3"));
     assert_int_equal(

@@ -296,6 +296,10 @@ static void test_rest(void **state)
     assert_int_equal(api("GET", "/api/v1/meetings/3/attendance", li, NULL), 200);
     assert_non_null(strstr(out, "\"met\":false"));
     assert_non_null(strstr(out, "\"exempt\""));
+    /* empty minutes: the text is at fault, not the time */
+    assert_int_equal(api("PUT", "/api/v1/meetings/3/minutes", li, "{\"text\":\"\"}"), 400);
+    assert_non_null(strstr(out, "\"field\":\"text\""));
+    assert_null(strstr(out, "时间"));
     assert_int_equal(api("PUT", "/api/v1/meetings/3/minutes", li, "{\"text\":\"三、表决。\"}"),
                      200);
     assert_non_null(strstr(out, "三、表决。"));

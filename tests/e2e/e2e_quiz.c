@@ -350,6 +350,9 @@ static void rest_routes(void **state)
     cJSON_Delete(j);
     char path[96];
     snprintf(path, sizeof path, "/api/v1/quiz/%lld/answer", rid);
+    /* a question the round does not have: the seq is at fault, not the round */
+    assert_int_equal(call("POST", path, tok, "{\"seq\": 6, \"answer\": \"A\"}", &b), 404);
+    assert_contains(b.data, "\"field\":\"seq\"");
     assert_int_equal(call("POST", path, tok, "{\"seq\": 1, \"answer\": \"乱答\"}", &b), 400);
     assert_contains(b.data, "\"field\":\"answer\"");
     assert_int_equal(call("POST", path, tok, "{\"seq\": 1, \"answer\": \"Z\"}", &b), 400);

@@ -228,6 +228,12 @@ static void test_rest_dues_remind_expire(void **state)
     assert_non_null(strstr(out, "\"org\":\"市委组织部\""));
     assert_non_null(strstr(out, "\"validity_days\":30"));
     assert_null(strstr(out, "\"dues_arrears_months\":0"));
+    /* a second one while the first is open is a conflict (409), not "too many requests" (429),
+     * which a client would retry */
+    assert_int_equal(api("POST", "/api/v1/transfers", ma,
+                         "{\"to\":\"外省某市港航管理局党委\",\"reason\":\"工作单位变动\"}"),
+                     409);
+    assert_non_null(strstr(out, "\"code\":\"conflict\""));
     long long id = db("SELECT max(id) FROM transfers");
     char path[64];
     snprintf(path, sizeof path, "/api/v1/transfers/%lld", id);

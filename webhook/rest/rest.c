@@ -190,14 +190,31 @@ void rest_problem(struct http_response *resp, int status, int code, const char *
     }
 }
 
+/* The edge's refusals under the prefix: the status, the problem code and its Chinese message
+ * (the same words as the door's own 404 and 405). */
+static const struct {
+    int status;
+    int code;
+    const char *message;
+} edge_refusals[] = {
+    {400, ZB_EPARSE, "请求格式不对"},
+    {404, ZB_ENOTFOUND, "没有这个接口"},
+    {405, ZB_EINVAL, "不支持这种请求方法"},
+    {413, ZB_ETOOBIG, "内容太长"},
+    {414, ZB_ETOOBIG, "请求地址太长"},
+    {429, ZB_EBUSY, "请求太频繁，请稍后再试"},
+    {503, ZB_EBUSY, "服务器正在重启，请稍后再试"},
+};
+
 void rest_error(struct http_response *resp, int status, const char *why)
 {
     log_warn("http %d: %s", status, why);
-    int code = status == 413 ? ZB_ETOOBIG : status == 429 ? ZB_EBUSY : ZB_EIO;
-    const char *msg = status == 413   ? "内容太长"
-                      : status == 503 ? "服务器正在重启，请稍后再试"
-                                      : NULL;
-    rest_problem(resp, status, code, NULL, msg);
+    for (size_t i = 0; i < sizeof edge_refusals / sizeof edge_refusals[0]; i++)
+        if (edge_refusals[i].status == status) {
+            rest_problem(resp, status, edge_refusals[i].code, NULL, edge_refusals[i].message);
+            return;
+        }
+    rest_problem(resp, status, status >= 500 ? ZB_EDB : ZB_EINVAL, NULL, NULL);
 }
 
 void rest_call_free(void *p)

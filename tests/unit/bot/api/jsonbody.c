@@ -18,19 +18,17 @@ static void test_parse_caps(void **state)
     const char ok[] = "{\"a\":1}";
     assert_int_equal(jsonbody_parse(ok, strlen(ok), 64, &j), ZB_OK);
     cJSON_Delete(j);
+    const char spaced[] = " {\"a\":1} \r\n\t";
+    assert_int_equal(jsonbody_parse(spaced, strlen(spaced), 64, &j), ZB_OK);
+    cJSON_Delete(j);
     assert_int_equal(jsonbody_parse(ok, strlen(ok), 6, &j), ZB_ETOOBIG);
     assert_null(j);
     /* ... and the edge's one UTF-8 rule: an escaped NUL (which would cut the text where it
      * stands) and half a surrogate pair are refused like invalid bytes */
-    const char *bad[] = {"",
-                         "[]",
-                         "1",
-                         "\"x\"",
-                         "{",
-                         "{\"a\":}",
-                         "{\"a\":\"\xff\"}",
-                         "{\"name\":\"\\u5f20\\u4e09\\u0000\\u8bf4\"}",
-                         "{\"a\":\"\\ud800\"}"};
+    const char *bad[] = {"", "[]", "1", "\"x\"", "{", "{\"a\":}", "{\"a\":\"\xff\"}",
+                         "{\"name\":\"\\u5f20\\u4e09\\u0000\\u8bf4\"}", "{\"a\":\"\\ud800\"}",
+                         /* one object and nothing after it but white space */
+                         "{\"a\":1} trailing", "{\"a\":1}{\"a\":2}", "{\"a\":1},"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(jsonbody_parse(bad[i], strlen(bad[i]), 64, &j), ZB_EPARSE);
         assert_null(j);

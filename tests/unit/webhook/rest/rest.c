@@ -137,6 +137,34 @@ static void test_refusal_body(void **state)
     buf_free(&r.body);
 }
 
+/* The edge's own refusals under the prefix (405 for HEAD or OPTIONS, 404, 400, 414) are not
+ * upstream failures: each says what is wrong in Chinese with its own code. */
+static void test_edge_refusals(void **state)
+{
+    (void)state;
+    static const struct {
+        int status;
+        const char *code, *message;
+    } cases[] = {
+        {405, "\"code\":\"invalid\"", "不支持这种请求方法"},
+        {404, "\"code\":\"not_found\"", "没有这个接口"},
+        {400, "\"code\":\"malformed\"", "请求格式不对"},
+        {414, "\"code\":\"too_big\"", "请求地址太长"},
+        {503, "\"code\":\"busy\"", "服务器正在重启"},
+        {500, "\"code\":\"internal\"", "服务器出错"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct http_response r = {0};
+        buf_init(&r.body, 4096);
+        rest_error(&r, cases[i].status, "edge");
+        assert_int_equal(r.status, cases[i].status);
+        assert_non_null(strstr(buf_str(&r.body), cases[i].code));
+        assert_non_null(strstr(buf_str(&r.body), cases[i].message));
+        assert_null(strstr(buf_str(&r.body), "upstream"));
+        buf_free(&r.body);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_refused),
         cmocka_unit_test(test_bearer),
         cmocka_unit_test(test_refusal_body),
+        cmocka_unit_test(test_edge_refusals),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
