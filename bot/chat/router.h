@@ -218,8 +218,9 @@ size_t router_paginate(const char *text, size_t max);
 size_t router_split(const char *text, size_t max_bytes, size_t max_chars);
 
 /* What an unbound sender gets for a members-only handler. */
-#define ROUTER_MEMBERS_ONLY_TEXT                                                                   \
-    "这项功能只对已绑定的党员开放。请发送“绑定 六位绑定码”完成绑定（绑定码向支部书记索取）。"
+#define ROUTER_MEMBERS_ONLY_TEXT                                                                                                              \
+    "这项功能只对已绑定的党员开放。请发送“绑定 六位绑定码”完成绑定（绑定码向支部书记索取）。\n" \
+    "回复 0 返回菜单。"
 
 /* The line appended to a page that has more after it. */
 #define ROUTER_MORE_LINE "\n……\n回复 + 查看更多"
