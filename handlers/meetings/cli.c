@@ -156,12 +156,25 @@ static int minutes_tx(void *arg)
     return meetings_minutes(k->c->actor, k->id, k->text, clock_now());
 }
 
+/* held_fail - a refused change or cancel of a meeting that took place gets its own sentence. */
+static int held_fail(struct cli_ctx *c, int64_t id, int rc)
+{
+    bool held = false;
+    if (rc == ZB_EINVAL && meetings_held(id, clock_now(), &held) == ZB_OK && held) {
+        fprintf(c->err,
+                "错误：会议 %lld 已经开过（有人签到或已有纪要），已记入台账，不能变更或取消\n",
+                (long long)id);
+        return 1;
+    }
+    return fail(c, rc);
+}
+
 static int run_cancel(struct cli_ctx *c)
 {
     struct id_call k = {.c = c, .id = id_word(c)};
     int rc = k.id ? store_tx_run(cancel_tx, &k) : ZB_EINVAL;
     if (rc)
-        return k.id ? fail(c, rc) : 2;
+        return k.id ? held_fail(c, k.id, rc) : 2;
     fprintf(c->out, "已取消会议 %lld，并通知参会人\n", (long long)k.id);
     return 0;
 }
@@ -178,7 +191,7 @@ static int run_change(struct cli_ctx *c)
     }
     int rc = store_tx_run(change_tx, &k);
     if (rc)
-        return fail(c, rc);
+        return held_fail(c, k.id, rc);
     fprintf(c->out, "已变更会议 %lld，并重新通知参会人\n", (long long)k.id);
     return 0;
 }
