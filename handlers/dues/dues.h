@@ -171,7 +171,8 @@ struct dues_why {
 };
 
 /*
- * dues_member_find - the member called name inside the actor's scope for dues_record. ZB_ENOTFOUND
+ * dues_member_find - the member called name (or numbered name, when it is all digits: the way to
+ * pick one of several namesakes) inside the actor's scope for dues_record. ZB_ENOTFOUND
  * (DUES_R_NO_MEMBER) when none, ZB_EINVAL (DUES_R_AMBIGUOUS, with ids) when several.
  */
 int dues_member_find(const struct actor *a, const char *name, int64_t *id,
