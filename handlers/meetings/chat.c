@@ -21,6 +21,19 @@ static bool starts(const char *s, const char *w)
     return strncmp(s, w, strlen(w)) == 0;
 }
 
+/* Answers to "回复 1 确认发出，回复 0 取消" (normalized: full-width digits are ASCII). */
+static const char *const confirm_yes[] = {"1",    "确认", "确定", "确认发出", "发出", "发", "是",
+                                          "是的", "对",   "好",   "可以",     "行",   "ok", NULL};
+static const char *const confirm_no[] = {"取消", "不", "不发", "否", "算了", "不要", NULL};
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    return false;
+}
+
 /* the meeting id at the start of arg, 0 when none; *rest after it */
 static int64_t id_of(const char *arg, const char **rest)
 {
@@ -367,11 +380,27 @@ static int on_session(struct handler_ctx *c, const char *state, struct reply *ou
     int rc = router_session_end(c);
     if (rc)
         return rc;
-    if (strcmp(c->norm, "1") != 0) {
+    if (in_list(c->norm, confirm_yes))
+        return confirm(c, state, out);
+    if (in_list(c->norm, confirm_no)) {
         reply_text(out, "已取消，会议没有发出。回复 0 返回菜单。");
         return ZB_OK;
     }
-    return confirm(c, state, out);
+    const char *kw = NULL; /* a new meeting command drops the draft; the longest word wins */
+    for (size_t i = 0; words[i]; i++)
+        if (starts(c->norm, words[i]) && (!kw || strlen(words[i]) > strlen(kw)))
+            kw = words[i];
+    if (kw) {
+        c->arg = c->norm + strlen(kw);
+        while (*c->arg == ' ')
+            c->arg++;
+        return on_message(c, out);
+    }
+    /* neither yes nor no: the draft waits, and the question is asked again */
+    if ((rc = router_session_begin(c, &meetings_handler, state)))
+        return rc;
+    reply_text(out, "会议还没有发出。回复 1 确认发出，回复 0 取消。");
+    return ZB_OK;
 }
 
 const struct handler meetings_handler = {

@@ -115,7 +115,7 @@ static void test_schedule_by_chat(void **state)
     say_has("10001", "会议 明天 15:00 支部党员大会 三楼会议室 学习新修订的党章", "回复 1 确认发出");
     assert_non_null(strstr(out, "支部党员大会"));
     assert_non_null(strstr(out, "15:00"));
-    say_has("10001", "1", "已安排会议（编号 3）");
+    say_has("10001", "确认", "已安排会议（编号 3）"); /* a word, not only the digit */
     assert_int_equal(db("SELECT starts_at FROM meetings WHERE id = 3"), start);
     assert_int_equal(db("SELECT count(*) FROM notify_items WHERE kind = 'meeting.notice' AND "
                         "idem_key LIKE 'meeting:3:r1:%%:notice'"),
@@ -124,6 +124,8 @@ static void test_schedule_by_chat(void **state)
     say_has("10005", "会议 明天 15:00 党课 礼堂", "回复 1 确认发出");
     say_has("10005", "1", "只有支部书记");
     say_has("10001", "会议 周五 9:30 支委会 书记办公室", "回复 1 确认发出");
+    say_has("10001", "地点再想想", "还没有发出"); /* neither yes nor no: asked again, not dropped */
+    assert_int_equal(db("SELECT count(*) FROM meetings"), 3);
     say_has("10001", "算了", "已取消");
     assert_int_equal(db("SELECT count(*) FROM meetings"), 3);
 }
