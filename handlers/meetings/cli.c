@@ -10,7 +10,9 @@
 #include "bot/store/store.h"
 #include "handlers/meetings/meetings.h"
 
-static int64_t branch_of(struct cli_ctx *c)
+/* branch_of - the --branch option's 支部, or the --as member's; 0 after saying why, with the exit
+ * status in *status (2 when --branch is missing: a usage error; 1 when it names no branch). */
+static int64_t branch_of(struct cli_ctx *c, int *status)
 {
     const char *name = cli_str(c->args, "--branch");
     char err[BRANCH_ERR_MAX];
@@ -19,10 +21,13 @@ static int64_t branch_of(struct cli_ctx *c)
         if (actor_is_member(c->actor) && meetings_member_branch(c->actor->member_id, &id) == ZB_OK)
             return id;
         fprintf(c->err, "错误：请用 --branch 指定支部\n");
+        cli_usage(c->err, c->cmd);
+        *status = 2;
         return 0;
     }
     if (branch_resolve(name, &id, err, sizeof err)) {
         fprintf(c->err, "错误：%s\n", err);
+        *status = 1;
         return 0;
     }
     return id;
@@ -101,9 +106,10 @@ static int run_add(struct cli_ctx *c)
         fprintf(c->err, "错误：--at 时间格式应为 \"2026-12-01 15:00\"\n");
         return 2;
     }
-    int64_t branch = branch_of(c);
+    int status = 1;
+    int64_t branch = branch_of(c, &status);
     if (!branch)
-        return 1;
+        return status;
     struct add_call call = {.c = c,
                             .nm = {.org_id = branch,
                                    .kind = (enum meeting_kind)k,
@@ -351,9 +357,10 @@ static int run_report(struct cli_ctx *c)
         fprintf(c->err, "错误：--quarter 应写成 2026Q4\n");
         return 2;
     }
-    int64_t branch = branch_of(c);
+    int status = 1;
+    int64_t branch = branch_of(c, &status);
     if (!branch)
-        return 1;
+        return status;
     struct meetings_report_row rows[MEETINGS_REPORT_MAX];
     size_t n = 0;
     bool quiet = false;

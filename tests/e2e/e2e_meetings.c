@@ -220,6 +220,20 @@ static void test_reminders_and_cancel(void **state)
                      0);
     assert_non_null(strstr(out, "党课\t已开 1 / 应开 1\t1月1日"));
     assert_non_null(strstr(out, "支部党员大会\t已开 0 / 应开 1 未达标"));
+    /* the operator must name the branch: a usage error (2), with the usage */
+    assert_int_equal(
+        du_cli(&srv, out, sizeof out, "meeting", "report", "--quarter", "2020Q1", NULL), 2);
+    /* a meeting that took place (someone checked in) stays in the ledger */
+    char held[24];
+    snprintf(held, sizeof held, "%lld", (long long)db("SELECT max(id) FROM meetings"));
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "checkin", held, "李建国", NULL), 0);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "cancel", held, NULL), 1);
+    assert_int_equal(
+        du_cli(&srv, out, sizeof out, "meeting", "change", held, "--place", "食堂", NULL), 1);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "report", "--branch", "船闸支部",
+                            "--quarter", "2020Q1", NULL),
+                     0);
+    assert_non_null(strstr(out, "党课\t已开 1 / 应开 1\t1月1日"));
 }
 
 /* api - method path with a bearer token (NULL: none) and body; the status, body into out. */
