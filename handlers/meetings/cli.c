@@ -374,8 +374,8 @@ static int run_report(struct cli_ctx *c)
         fprintf(c->err, "错误：无法写入 %s\n", csv);
         return 1;
     }
-    if (f)
-        fprintf(f, "类型,党小组,已开,应开,统计期,日期\n");
+    if (f) /* with the UTF-8 BOM, so that Excel opens it as UTF-8 */
+        fprintf(f, "\xEF\xBB\xBF类型,党小组,已开,应开,统计期,日期\n");
     fprintf(c->out, "%d年第%d季度 三会一课台账\n", year, q);
     for (size_t i = 0; i < n; i++) {
         const struct meetings_report_row *r = &rows[i];

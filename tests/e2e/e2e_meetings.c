@@ -220,6 +220,14 @@ static void test_reminders_and_cancel(void **state)
                      0);
     assert_non_null(strstr(out, "党课\t已开 1 / 应开 1\t1月1日"));
     assert_non_null(strstr(out, "支部党员大会\t已开 0 / 应开 1 未达标"));
+    /* --csv: UTF-8 with the BOM, for Excel */
+    char csv[512];
+    snprintf(csv, sizeof csv, "%s/report.csv", fake.dir);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "report", "--branch", "船闸支部",
+                            "--quarter", "2020Q1", "--csv", csv, NULL),
+                     0);
+    assert_true(du_file_has(csv, "\xEF\xBB\xBF类型,党小组,已开,应开"));
+    assert_true(du_file_has(csv, "党课,,1,1,本季度"));
     /* the operator must name the branch: a usage error (2), with the usage */
     assert_int_equal(
         du_cli(&srv, out, sizeof out, "meeting", "report", "--quarter", "2020Q1", NULL), 2);
