@@ -92,10 +92,20 @@ const char *transfer_status_id(enum transfer_status s)
     return (unsigned)s < 5 ? status_ids[s] : "open";
 }
 
+/* The statuses as a secretary reads them; status_short is what one types (--status 已过期). */
+static const char *const status_cn[] = {"办理中", "已退回", "介绍信已过期", "已完成", "已撤销"};
+static const char *const status_short[] = {"办理中", "已退回", "已过期", "已完成", "已撤销"};
+
+const char *transfer_status_text(enum transfer_status s)
+{
+    return (unsigned)s < 5 ? status_cn[s] : status_cn[0];
+}
+
 int transfer_status_parse(const char *s)
 {
     for (int i = 0; i < 5; i++)
-        if (strcmp(s, status_ids[i]) == 0)
+        if (strcmp(s, status_ids[i]) == 0 || strcmp(s, status_cn[i]) == 0 ||
+            strcmp(s, status_short[i]) == 0)
             return i;
     return -1;
 }
@@ -1487,7 +1497,7 @@ int transfer_export_csv(int year, FILE *f)
         csv_field(f, v, false);
         csv_field(f, d1, false);
         csv_field(f, d2, false);
-        csv_field(f, status_ids[t->status], false);
+        csv_field(f, transfer_status_text(t->status), false);
         csv_field(f, t->reason, false);
         csv_field(f, buf_str(&steps), true);
         buf_free(&steps);

@@ -267,6 +267,11 @@ static void test_cli(void **state)
                      0);
     assert_non_null(strstr(out, "何宇航"));
     assert_null(strstr(out, "马晨阳"));
+    assert_non_null(strstr(out, "\t已完成\t")); /* the secretary reads Chinese, not "done" */
+    assert_null(strstr(out, "done"));
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "list", "--status", "已完成", NULL),
+                     0);
+    assert_non_null(strstr(out, "何宇航"));
     assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "show", "1", "--as", "5", NULL), 1);
     char year[16], csv[512];
     time_t t = (time_t)t0;
@@ -279,6 +284,9 @@ static void test_cli(void **state)
     assert_true(du_file_has(csv, "\"何宇航\",\"市级机关工委/市交通运输局党委/市航道处党总支/"
                                  "船闸支部\",\"市级机关工委/市教育局党委/实验中学支部\""));
     assert_true(du_file_has(csv, "市航道处党总支 同意 吴建华"));
+    assert_true(du_file_has(csv, "\xEF\xBB\xBF编号,党员")); /* Excel reads the BOM as UTF-8 */
+    assert_true(du_file_has(csv, ",\"已完成\","));
+    assert_false(du_file_has(csv, "\"done\""));
     assert_int_equal(du_cli(&srv, out, sizeof out, "branch", "move", "实验中学支部", "--to",
                             "市级机关工委/市交通运输局党委", NULL),
                      0);
