@@ -174,14 +174,60 @@ static int checkin(struct handler_ctx *c, const char *arg, struct reply *out)
     }
 }
 
+/*
+ * leave_target - "请假 4 出差": the member's upcoming meeting 4 (as numbered in the 会议 list) and
+ * the reason after it; a number that is not one of their meetings ("请假 3天 出差") stays part of
+ * the reason. *id 0 (the next meeting) otherwise; *others the count of their other meetings.
+ */
+static int leave_target(struct handler_ctx *c, const char *arg, int64_t *id, const char **reason,
+                        size_t *others)
+{
+    struct meetings_row rows[10];
+    size_t n = 0;
+    *id = 0;
+    *reason = arg;
+    *others = 0;
+    int rc = meetings_for_member(c->member_id, c->now, false, rows, 10, &n);
+    if (rc)
+        return rc;
+    *others = n > 1 ? n - 1 : 0;
+    size_t digits = strspn(arg, "0123456789");
+    if (digits == 0 || digits > 9 || (arg[digits] != ' ' && arg[digits] != '\0'))
+        return ZB_OK;
+    int64_t want = strtoll(arg, NULL, 10);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].m.id == want) {
+            *id = want;
+            *reason = arg + digits;
+            while (**reason == ' ')
+                (*reason)++;
+        }
+    return ZB_OK;
+}
+
 static int take_leave(struct handler_ctx *c, const char *arg, struct reply *out)
 {
     struct meeting m;
-    int rc = meetings_leave(c->member_id, 0, arg, c->now, &m);
+    int64_t id = 0;
+    const char *reason = arg;
+    size_t others = 0;
+    int rc = leave_target(c, arg, &id, &reason, &others);
+    if (rc)
+        return rc;
+    rc = meetings_leave(c->member_id, id, reason, c->now, &m);
     switch (rc) {
-    case ZB_OK:
-        reply_textf(out, "已为您请假：%s。", meeting_kind_name(m.kind));
+    case ZB_OK: {
+        char when[64];
+        when_format(m.starts_at, when, sizeof when);
+        if (others && !id)
+            reply_textf(out,
+                        "已为您请假：%s %s。\n您还有其他会议，要为其中一个请假，请回复 请假 "
+                        "编号 原因（编号见“会议”列表）。",
+                        meeting_kind_name(m.kind), when);
+        else
+            reply_textf(out, "已为您请假：%s %s。", meeting_kind_name(m.kind), when);
         return ZB_OK;
+    }
     case ZB_EINVAL:
         reply_text(out, "请写明原因，例如：请假 出差");
         return ZB_OK;

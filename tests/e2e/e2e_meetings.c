@@ -137,6 +137,12 @@ static void test_member_checkin_leave_proxy(void **state)
     say_has("10005", "会议", "三楼会议室");
     say_has("10005", "签到", "现在没有可以签到的会议");
     say_has("10006", "请假 出差", "已为您请假");
+    assert_non_null(strstr(out, "请假 编号 原因")); /* 孙立新 has another meeting: how to pick it */
+    /* "请假 2 原因" picks meeting 2 from the 会议 list; the reason is what follows the number */
+    say_has("10006", "请假 2 家里有事", "已为您请假：主题党日");
+    assert_int_equal(db("SELECT count(*) FROM meeting_attendees WHERE meeting_id = 2 AND "
+                        "member_id = 6 AND state = 'leave' AND reason = '家里有事'"),
+                     1);
     set_now(start - 10 * 60);
     say_has("10005", "签到", "签到成功");
     say_has("10005", "签到", "已经签到");
