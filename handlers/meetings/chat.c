@@ -290,8 +290,9 @@ static int proxy(struct handler_ctx *c, const struct actor *a, const char *arg, 
     }
 }
 
-static int attendance(const struct actor *a, int64_t id, struct reply *out)
+static int attendance(const struct actor *a, int64_t id, int64_t now, struct reply *out)
 {
+    bool listed = false;
     struct meetings_sheet s;
     int rc = meetings_attendance(a, id, &s);
     if (rc == ZB_ENOTFOUND || rc == ZB_EDENIED) {
@@ -302,16 +303,23 @@ static int attendance(const struct actor *a, int64_t id, struct reply *out)
         return rc;
     struct buf b;
     buf_init(&b, REPLY_MAX);
-    rc = buf_appendf(&b, "%s 出勤：实到 %d，请假 %d，缺席 %d", meeting_kind_name(s.m.kind),
-                     s.present, s.leave, s.absent);
+    const char *absent = s.m.starts_at > now ? "未签到" : "缺席"; /* nobody is absent yet */
+    rc = buf_appendf(&b, "%s 出勤：实到 %d，请假 %d，%s %d", meeting_kind_name(s.m.kind), s.present,
+                     s.leave, absent, s.absent);
     if (rc == ZB_OK && s.exempt)
         rc = buf_appendf(&b, "，免于统计 %d", s.exempt);
     if (rc == ZB_OK && s.has_quorum)
         rc = buf_appendf(&b, "\n应到有表决权 %d 人，到会 %d 人，%s", s.quorum_due, s.quorum_present,
                          s.quorum_met ? "达到法定人数。" : "未达到法定人数。");
-    for (size_t i = 0; rc == ZB_OK && i < s.n; i++)
-        if (s.people[i].state == AS_INVITED && !s.people[i].exempt)
-            rc = buf_appendf(&b, "%s%s", i ? " " : "\n缺席：", s.people[i].name);
+    for (size_t i = 0; rc == ZB_OK && i < s.n; i++) {
+        if (s.people[i].state != AS_INVITED || s.people[i].exempt)
+            continue;
+        if (listed)
+            rc = buf_appendf(&b, " %s", s.people[i].name);
+        else /* the heading comes with the first name, whoever precedes it */
+            rc = buf_appendf(&b, "\n%s：%s", absent, s.people[i].name);
+        listed = true;
+    }
     if (rc == ZB_OK || rc == ZB_ETOOBIG)
         reply_text(out, buf_str(&b));
     buf_free(&b);
@@ -390,7 +398,7 @@ static int on_message(struct handler_ctx *c, struct reply *out)
             reply_text(out, "请发送：出勤 会议编号");
             return ZB_OK;
         }
-        return attendance(&a, id, out);
+        return attendance(&a, id, c->now, out);
     }
     if (starts(c->norm, "纪要")) {
         int64_t id = id_of(arg, &rest);

@@ -229,6 +229,8 @@ static int run_attendance(struct cli_ctx *c)
     char w[64];
     when_format(s.m.starts_at, w, sizeof w);
     fprintf(c->out, "%s %s %s\n", meeting_kind_name(s.m.kind), w, s.m.place);
+    /* before the start nobody is absent yet: they have not checked in */
+    const char *absent = s.m.starts_at > clock_now() ? "未签到" : "缺席";
     for (size_t i = 0; i < s.n; i++) {
         const struct meetings_person *p = &s.people[i];
         char t[64] = "";
@@ -239,9 +241,9 @@ static int run_attendance(struct cli_ctx *c)
         else if (p->state == AS_LEAVE)
             fprintf(c->out, "%s\t请假\t%s\t%s\n", p->name, p->reason, how_text(p->how));
         else
-            fprintf(c->out, "%s\t%s\n", p->name, p->exempt ? "免于统计" : "缺席");
+            fprintf(c->out, "%s\t%s\n", p->name, p->exempt ? "免于统计" : absent);
     }
-    fprintf(c->out, "实到 %d，请假 %d，缺席 %d，免于统计 %d\n", s.present, s.leave, s.absent,
+    fprintf(c->out, "实到 %d，请假 %d，%s %d，免于统计 %d\n", s.present, s.leave, absent, s.absent,
             s.exempt);
     if (s.has_quorum)
         fprintf(c->out, "法定人数：应到 %d，到会 %d，%s\n", s.quorum_due, s.quorum_present,

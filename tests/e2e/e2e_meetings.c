@@ -117,6 +117,12 @@ static void test_schedule_by_chat(void **state)
     assert_non_null(strstr(out, "15:00"));
     say_has("10001", "确认", "已安排会议（编号 3）"); /* a word, not only the digit */
     assert_int_equal(db("SELECT starts_at FROM meetings WHERE id = 3"), start);
+    /* before the start nobody is absent yet */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "attendance", "3", NULL), 0);
+    assert_non_null(strstr(out, "李建国\t未签到"));
+    assert_null(strstr(out, "缺席"));
+    say_has("10001", "出勤 3", "未签到 10");
+    assert_null(strstr(out, "缺席"));
     assert_int_equal(db("SELECT count(*) FROM notify_items WHERE kind = 'meeting.notice' AND "
                         "idem_key LIKE 'meeting:3:r1:%%:notice'"),
                      12);
@@ -168,6 +174,7 @@ static void test_attendance_and_minutes(void **state)
     (void)state;
     /* present: 赵海燕, 王丽娜, 何宇航 (probationary); voting: 8 full members not exempt */
     say_has("10001", "出勤 3", "实到 3，请假 1，缺席 6，免于统计 2");
+    assert_non_null(strstr(out, "\n缺席："));
     assert_non_null(strstr(out, "应到有表决权 8 人，到会 2 人，未达到法定人数"));
     say_has("10005", "出勤 3", "只有支部书记");
     assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "attendance", "3", NULL), 0);
