@@ -118,6 +118,9 @@ int dues_why_text(const struct dues_why *w, char *out, size_t outsz)
     case DUES_R_REVERSED:
         snprintf(out, outsz, "这笔记录已冲正过，或本身就是冲正记录");
         break;
+    case DUES_R_NO_PAYMENT:
+        snprintf(out, outsz, "没有这个缴费记录号（登记缴费时给出的记录号）");
+        break;
     case DUES_R_BAD_VALUE:
         snprintf(out, outsz, "填写的内容不在允许范围内");
         break;

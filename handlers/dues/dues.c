@@ -763,7 +763,7 @@ int dues_reverse(const struct actor *a, int64_t payment_id, const char *reason, 
     }
     sqlite3_reset(st);
     if (step == SQLITE_DONE) {
-        why->reason = DUES_R_NO_MEMBER;
+        why->reason = DUES_R_NO_PAYMENT;
         return ZB_ENOTFOUND;
     }
     if (step != SQLITE_ROW)
