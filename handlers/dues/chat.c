@@ -133,6 +133,10 @@ int dues_why_text(const struct dues_why *w, char *out, size_t outsz)
 static int pay_on_message(struct handler_ctx *c, struct reply *out)
 {
     bool proxy = strncmp(c->norm, "代缴", strlen("代缴")) == 0;
+    if (c->ev->group) { /* a receipt names the member and the amount: not for the whole group */
+        reply_text(out, "为保护个人信息，请私聊我登记缴费。");
+        return ZB_OK;
+    }
     if (!*c->arg) {
         reply_text(out, PAY_USAGE);
         return ZB_OK;

@@ -110,6 +110,18 @@ static void test_pay_forms(void **state)
         unit_db_int("SELECT count(*) FROM dues_payments WHERE member_id=%lld", (long long)zhang2),
         1);
     chat_expect("o_org", "缴费 99999 2026-11", "没有找到", NULL);
+    /* in a group: nothing recorded, no member's amount shown to the group */
+    char code[8], bindcmd[32];
+    chat_code(organizer, code);
+    snprintf(bindcmd, sizeof bindcmd, "绑定 %s", code);
+    free(chat_event(PLATFORM_ONEBOT, "20001", NULL, EV_TEXT, bindcmd));
+    long long before = unit_db_int("SELECT count(*) FROM dues_payments");
+    snprintf(cmd, sizeof cmd, "缴费 陈组织 %s", m1);
+    got = chat_event(PLATFORM_ONEBOT, "20001", "30001", EV_TEXT, cmd);
+    assert_non_null(strstr(got, "请私聊"));
+    assert_null(strstr(got, "已登记"));
+    free(got);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM dues_payments"), before);
     /* malformed */
     chat_expect("o_org", "缴费", "用法：缴费 姓名 月份", NULL);
     chat_expect("o_org", "缴费 赵党员 十一月", "月份格式不对", "用法", NULL);
