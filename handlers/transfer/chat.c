@@ -48,6 +48,9 @@ void transfer_why_text(int rc, const struct transfer_why *w, char *out, size_t o
     case TR_NOT_EXPIRED:
         snprintf(out, outsz, "介绍信还在有效期内，不需要重开");
         return;
+    case TR_NO_LETTER:
+        snprintf(out, outsz, "介绍信还没有开具（转出组织同意后开具），不需要重开");
+        break;
     case TR_CLOSED:
         snprintf(out, outsz, "这件转接已经办完或已撤销");
         return;

@@ -286,6 +286,11 @@ static int cmd_renew(struct cli_ctx *c)
 
 static int cmd_cancel(struct cli_ctx *c)
 {
+    if (!cli_str(c->args, "--reason")) { /* a missing option is a usage error */
+        fprintf(c->err, "错误：请用 --reason 写明撤销原因\n");
+        cli_usage(c->err, c->cmd);
+        return 2;
+    }
     return simple(c, OP_CANCEL, "已撤销（经过保留）");
 }
 

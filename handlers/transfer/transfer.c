@@ -981,7 +981,10 @@ int transfer_resubmit(const struct actor *a, int64_t id, int64_t now, struct tra
         return ZB_EDB;
     int rc = load_for(a, id, t, false, why);
     int i = rc ? -1 : pending_step(t);
-    if (!rc && (t->status != TS_RETURNED || i < 0)) {
+    if (!rc && (t->status == TS_DONE || t->status == TS_CANCELLED)) {
+        why->reason = TR_CLOSED;
+        rc = ZB_EINVAL;
+    } else if (!rc && (t->status != TS_RETURNED || i < 0)) {
         why->reason = TR_NOT_RETURNED;
         rc = ZB_EINVAL;
     }
@@ -1033,9 +1036,15 @@ int transfer_renew(const struct actor *a, int64_t id, int validity_days, int64_t
     if (!t)
         return ZB_EDB;
     int rc = load_for(a, id, t, true, why);
-    if (!rc && t->status != TS_EXPIRED &&
-        !(t->status == TS_OPEN && t->expires_at &&
-          t->expires_at - now <= (int64_t)cfg.expiry_warn_days * DAY)) {
+    if (!rc && (t->status == TS_DONE || t->status == TS_CANCELLED)) {
+        why->reason = TR_CLOSED;
+        rc = ZB_EINVAL;
+    } else if (!rc && t->status == TS_OPEN && !t->expires_at) {
+        why->reason = TR_NO_LETTER;
+        rc = ZB_EINVAL;
+    } else if (!rc && t->status != TS_EXPIRED &&
+               !(t->status == TS_OPEN && t->expires_at &&
+                 t->expires_at - now <= (int64_t)cfg.expiry_warn_days * DAY)) {
         why->reason = TR_NOT_EXPIRED;
         rc = ZB_EINVAL;
     }

@@ -95,6 +95,7 @@ enum transfer_reason {
     TR_BAD_FROM,      /* receive: the sender is inside zhibu or does not resolve (detail) */
     TR_BAD_INCOMING,  /* receive: a name, letter number or phone not acceptable (detail) */
     TR_DENIED,        /* not the member nor a secretary with the right (refusal set) */
+    TR_NO_LETTER,     /* renew: no letter issued yet (the sender has not agreed) */
 };
 
 struct transfer_why {

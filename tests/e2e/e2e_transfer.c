@@ -273,6 +273,8 @@ static void test_cli(void **state)
                      0);
     assert_non_null(strstr(out, "何宇航"));
     assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "show", "1", "--as", "5", NULL), 1);
+    /* cancel without --reason: a usage error, before anything is looked up */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "cancel", "1", NULL), 2);
     char year[16], csv[512];
     time_t t = (time_t)t0;
     struct tm tm;
