@@ -258,6 +258,14 @@ static void test_rest_dues_remind_expire(void **state)
     snprintf(did, sizeof did, "%lld", id);
     assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "renew", did, NULL), 0);
     assert_int_equal(db("SELECT status='open' FROM transfers WHERE id=%lld", id), 1);
+    /* the CLI's decide takes the Chinese verbs the chat uses */
+    long long next = db("SELECT decision_id FROM transfer_steps WHERE transfer_id=%lld AND "
+                        "state='open'",
+                        id);
+    snprintf(did, sizeof did, "%lld", next);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "decide", did, "同意", NULL), 0);
+    assert_non_null(strstr(out, "已同意待办"));
+    assert_int_equal(db("SELECT state='approved' FROM decisions WHERE id=%lld", next), 1);
 }
 
 static void test_cli(void **state)
