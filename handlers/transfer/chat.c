@@ -219,7 +219,11 @@ static int ask_reason(struct handler_ctx *c, struct reply *out)
         if (rc == ZB_EDB)
             return rc;
         char text[600];
-        transfer_why_text(rc, &why, text, sizeof text);
+        if (why.reason == TR_NO_ROUTE || why.reason == TR_BAD_HOP || why.reason == TR_TOO_LONG)
+            /* the detail names transfer.routes: the administrator's business, not the member's */
+            snprintf(text, sizeof text, "系统里还没有设好转往这个组织的路线");
+        else
+            transfer_why_text(rc, &why, text, sizeof text);
         reply_textf(out, "暂时无法办理：%s。\n请联系支部书记。回复 0 返回菜单。", text);
         return ZB_OK;
     }

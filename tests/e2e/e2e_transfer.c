@@ -132,6 +132,10 @@ static void test_chain_by_chat(void **state)
 {
     (void)state;
     say_has("10011", "进度", "没有正在办理");
+    /* no route configured: the member is told so plainly, without the configuration's grammar */
+    say_has("10011", "6", "请回复要转入的组织名称");
+    say_has("10011", "市委组织部", "系统里还没有设好转往这个组织的路线");
+    assert_null(strstr(out, "transfer.routes"));
     say_has("10011", "6", "请回复要转入的组织名称");
     say_has("10011", "没有这个支部", "请重新回复组织名称");
     say_has("10011", "实验中学支部", "5 实验中学支部");
