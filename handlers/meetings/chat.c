@@ -425,10 +425,22 @@ static int on_message(struct handler_ctx *c, struct reply *out)
 static int on_session(struct handler_ctx *c, const char *state, struct reply *out)
 {
     struct actor a = actor_member(c->member_id, platform_name(c->ev->platform));
+    const char *kw = NULL; /* the longest meeting word the message starts with */
+    for (size_t i = 0; words[i]; i++)
+        if (starts(c->norm, words[i]) && (!kw || strlen(words[i]) > strlen(kw)))
+            kw = words[i];
+    const char *after = kw ? c->norm + strlen(kw) : NULL;
+    while (after && *after == ' ')
+        after++;
     if (starts(state, "min|")) {
         int rc = router_session_end(c);
         if (rc)
             return rc;
+        /* "会议", "出勤 4", "签到 1234": a command, never minutes (they would replace real ones) */
+        if (kw && strspn(after, "0123456789") == strlen(after)) {
+            c->arg = after;
+            return on_message(c, out);
+        }
         return minutes(c, &a, strtoll(state + 4, NULL, 10), c->ev->text, out);
     }
     int rc = router_session_end(c);
@@ -440,14 +452,8 @@ static int on_session(struct handler_ctx *c, const char *state, struct reply *ou
         reply_text(out, "已取消，会议没有发出。回复 0 返回菜单。");
         return ZB_OK;
     }
-    const char *kw = NULL; /* a new meeting command drops the draft; the longest word wins */
-    for (size_t i = 0; words[i]; i++)
-        if (starts(c->norm, words[i]) && (!kw || strlen(words[i]) > strlen(kw)))
-            kw = words[i];
-    if (kw) {
-        c->arg = c->norm + strlen(kw);
-        while (*c->arg == ' ')
-            c->arg++;
+    if (kw) { /* a new meeting command drops the draft */
+        c->arg = after;
         return on_message(c, out);
     }
     /* neither yes nor no: the draft waits, and the question is asked again */

@@ -189,6 +189,13 @@ static void test_attendance_and_minutes(void **state)
     assert_non_null(strstr(out, "一、学习新修订的党章。\n二、讨论。"));
     assert_null(strstr(out, "周桂兰"));
     assert_int_equal(db("SELECT count(*) FROM audit WHERE action = 'meeting.minutes'"), 2);
+    /* asked for minutes again, the secretary sends a command instead: it runs, and the minutes
+     * stay as they were */
+    say_has("10001", "纪要 3", "下一条消息");
+    say_has("10001", "出勤 3", "出勤：实到 3");
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "minutes", "3", NULL), 0);
+    assert_non_null(strstr(out, "一、学习新修订的党章。\n二、讨论。"));
+    assert_int_equal(db("SELECT count(*) FROM audit WHERE action = 'meeting.minutes'"), 2);
 }
 
 static void test_reminders_and_cancel(void **state)
