@@ -239,6 +239,11 @@ static bool noun_known(const struct cli_table *t, const char *noun)
     return false;
 }
 
+bool cli_noun_known(const struct cli_table *t, const char *noun)
+{
+    return noun_known(t, noun);
+}
+
 void cli_help(FILE *f, const struct cli_table *t, const char *noun)
 {
     if (noun) {
