@@ -239,6 +239,11 @@ static bool noun_known(const struct cli_table *t, const char *noun)
     return false;
 }
 
+bool cli_noun_known(const struct cli_table *t, const char *noun)
+{
+    return noun_known(t, noun);
+}
+
 void cli_help(FILE *f, const struct cli_table *t, const char *noun)
 {
     if (noun) {
@@ -408,8 +413,11 @@ int cli_main(const struct cli_table *t, int argc, char **argv)
     bool noun_ok = false;
     const struct cli_command *cmd = find(t, argc, argv, &skip, &noun_ok);
     if (!cmd) {
-        if (noun_ok) {
-            fprintf(stderr, "错误：未知命令 %s %s\n\n", argv[1], argc > 2 ? argv[2] : "");
+        if (noun_ok && (argc < 3 || argv[2][0] == '-')) {
+            fprintf(stderr, "错误：%s 后面要写做什么，可用的命令如下\n\n", argv[1]);
+            cli_help(stderr, t, argv[1]);
+        } else if (noun_ok) {
+            fprintf(stderr, "错误：未知命令 %s %s\n\n", argv[1], argv[2]);
             cli_help(stderr, t, argv[1]);
         } else {
             fprintf(stderr, "错误：未知命令 %s\n\n", argv[1]);

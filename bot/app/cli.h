@@ -41,6 +41,8 @@ void cli_args_free(struct cli_args *a);
 
 /* cli_help - `zhibu help` (cmd NULL) or `zhibu NOUN help` (noun set) from the table, to f. */
 void cli_help(FILE *f, const struct cli_table *t, const char *noun);
+/* cli_noun_known - t has a command whose noun is noun. */
+bool cli_noun_known(const struct cli_table *t, const char *noun);
 
 /* cli_main - run argv (argv[0] the program) against t; the exit status: 0 done, 1 failed, 2
  * wrong usage. */

@@ -48,10 +48,15 @@ static struct cli_table table; /* every command: the engine's and the capabiliti
 static int cmd_help(struct cli_ctx *c)
 {
     const char *what = cli_word(c->args, 0);
-    if (what && strcmp(what, "config") == 0)
+    if (what && strcmp(what, "config") == 0) {
         config_print_doc(stdout);
-    else
+    } else if (what && !cli_noun_known(&table, what)) {
+        fprintf(stderr, "错误：没有名为 %s 的命令\n\n", what);
+        cli_help(stderr, &table, NULL);
+        return 2;
+    } else {
         cli_help(stdout, &table, what);
+    }
     return 0;
 }
 

@@ -215,7 +215,8 @@ int binding_code_exposed(const char *code, const char *channel, int64_t now, boo
         return rc;
     snprintf(target, sizeof target, "member:%lld", (long long)id);
     if ((rc = member_code_renew(id)) ||
-        (rc = audit_write("system", "code_exposed", target, "posted in a group", channel, now)))
+        (rc = audit_write("system", "code_exposed", target, "绑定码发在群里，已换新码", channel,
+                          now)))
         return rc;
     if (renewed)
         *renewed = true;

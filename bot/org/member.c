@@ -181,6 +181,28 @@ static bool trim(const char *s, char *out, size_t outsz)
     return true;
 }
 
+/*
+ * fold_fullwidth - full-width ASCII forms (U+FF01..U+FF5E: "１３９", "．", "－", "／", "＋"), as
+ * a Chinese input method types them, become ASCII in place. For numbers, phones and dates only:
+ * text fields keep what was typed.
+ */
+static void fold_fullwidth(char *t)
+{
+    char *w = t;
+    for (const unsigned char *r = (const unsigned char *)t; *r;) {
+        unsigned cp = r[0] == 0xEF && (r[1] == 0xBC || r[1] == 0xBD) && r[2]
+                          ? ((r[1] & 0x3Fu) << 6 | (r[2] & 0x3Fu)) + 0xF000u
+                          : 0;
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            *w++ = (char)(cp - 0xFEE0);
+            r += 3;
+        } else {
+            *w++ = (char)*r++;
+        }
+    }
+    *w = '\0';
+}
+
 static bool ends_with(const char *s, size_t n, const char *suffix)
 {
     size_t m = strlen(suffix);
@@ -249,6 +271,7 @@ int member_parse_fen(const char *s, int64_t *fen)
     char t[64];
     if (!trim(s, t, sizeof t) || !t[0])
         return ZB_EINVAL;
+    fold_fullwidth(t);
     const char *p = t;
     if (strncmp(p, "\xc2\xa5", 2) == 0) /* ¥ */
         p += 2;
@@ -306,9 +329,13 @@ void member_format_fen(int64_t fen, char *out, size_t outsz)
 
 int member_parse_phone(const char *s, char *out, size_t outsz)
 {
-    char d[32];
+    char d[32], folded[64];
     size_t n = 0;
-    const char *p = s;
+    if (strlen(s) >= sizeof folded)
+        return ZB_EINVAL;
+    memcpy(folded, s, strlen(s) + 1);
+    fold_fullwidth(folded);
+    const char *p = folded;
     for (size_t k; (k = is_space_at(p)) > 0;)
         p += k;
     if (*p == '+') {
@@ -404,6 +431,7 @@ int member_parse_date(const char *s, char *out, size_t outsz)
     char t[64];
     if (!trim(s, t, sizeof t))
         return ZB_EINVAL;
+    fold_fullwidth(t);
     const char *p = t;
     int y, m, d;
     if (!number(&p, 4, &y) || !date_sep(&p) || !number(&p, 2, &m) || !date_sep(&p) ||
@@ -586,6 +614,7 @@ int member_field_set(struct member *m, enum member_field f, const char *value, c
             return ZB_OK;
         }
         int y, now = this_year();
+        fold_fullwidth(v);
         if (birth_year(v, &y) || y < 1900 || y > now - 18) {
             snprintf(err, errsz, "“%s”不是出生年份（1900 至 %d 之间的四位数字）", v, now - 18);
             return ZB_EINVAL;

@@ -118,6 +118,9 @@ int dues_why_text(const struct dues_why *w, char *out, size_t outsz)
     case DUES_R_REVERSED:
         snprintf(out, outsz, "这笔记录已冲正过，或本身就是冲正记录");
         break;
+    case DUES_R_NO_PAYMENT:
+        snprintf(out, outsz, "没有这个缴费记录号（登记缴费时给出的记录号）");
+        break;
     case DUES_R_BAD_VALUE:
         snprintf(out, outsz, "填写的内容不在允许范围内");
         break;
@@ -130,6 +133,10 @@ int dues_why_text(const struct dues_why *w, char *out, size_t outsz)
 static int pay_on_message(struct handler_ctx *c, struct reply *out)
 {
     bool proxy = strncmp(c->norm, "代缴", strlen("代缴")) == 0;
+    if (c->ev->group) { /* a receipt names the member and the amount: not for the whole group */
+        reply_text(out, "为保护个人信息，请私聊我登记缴费。");
+        return ZB_OK;
+    }
     if (!*c->arg) {
         reply_text(out, PAY_USAGE);
         return ZB_OK;
@@ -154,8 +161,10 @@ static int pay_on_message(struct handler_ctx *c, struct reply *out)
     if (rc == ZB_EINVAL && why.reason == DUES_R_AMBIGUOUS) {
         struct buf b;
         buf_init(&b, DUES_REPLY_MAX);
-        int r2 = buf_appendf(&b, "有 %zu 位党员同名，请用 zhibu dues pay --member 编号 登记：\n",
-                             why.n_ids);
+        char mt[8];
+        dues_month_text(cmd.months[0], mt, sizeof mt);
+        int r2 = buf_appendf(&b, "有 %zu 位党员同名，请把姓名换成编号再发一次，例如：%s %lld %s\n",
+                             why.n_ids, proxy ? "代缴" : "缴费", (long long)why.ids[0], mt);
         for (size_t i = 0; !r2 && i < why.n_ids; i++) {
             struct member m;
             char branch[MEMBER_SHOW_MAX];
@@ -181,6 +190,9 @@ static int pay_on_message(struct handler_ctx *c, struct reply *out)
         return ZB_OK;
     }
     char y[24], ex[24];
+    struct member who;
+    if (member_get(p.member_id, &who) == ZB_OK)
+        snprintf(cmd.name, sizeof cmd.name, "%s", who.name); /* a number becomes the name */
     dues_yuan(rcpt.amount_fen, y, sizeof y);
     dues_yuan(rcpt.expected_fen, ex, sizeof ex);
     if (rcpt.noted)

@@ -529,6 +529,12 @@ static const struct cli_opt ledger_opts[] = {
     {"--csv", CLI_STR, 0, 0, "文件", "写成 CSV（UTF-8 带 BOM，Excel 可直接打开）"},
     {0},
 };
+static const struct cli_opt disclosure_opts[] = {
+    /* a short notice: no --csv to ignore */
+    {"--branch", CLI_STR, 0, 0, "组织", "支部（路径或唯一名称）"},
+    {"--year", CLI_INT, 1949, 2100, "年份", "年份，默认今年"},
+    {0},
+};
 
 const struct cli_command dues_cli[] = {
     {.noun = "dues",
@@ -623,7 +629,7 @@ const struct cli_command dues_cli[] = {
      .verb = "disclosure",
      .usage = "[--branch 组织] [--year 年份]",
      .summary = "年度党费收缴情况公示",
-     .opts = ledger_opts,
+     .opts = disclosure_opts,
      .needs_store = true,
      .action = &dues_view,
      .run = cmd_disclosure},

@@ -143,13 +143,29 @@ static int audit(const struct actor *a, const char *action, int64_t member_id, c
     return audit_write(a->label, action, target, detail, a->channel, now);
 }
 
+/* number_of - a member number written as 1 to 18 ASCII digits; 0 otherwise. */
+static int64_t number_of(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 18 || s[n])
+        return 0;
+    return strtoll(s, NULL, 10);
+}
+
 int dues_member_find(const struct actor *a, const char *name, int64_t *id, struct dues_why *why)
 {
     why_clear(why);
     int64_t ids[DUES_AMBIG_MAX + 8];
     size_t n = 0, in = 0;
-    int rc = member_find_name(name, -1, ids, sizeof ids / sizeof ids[0], &n);
-    if (rc)
+    int rc;
+    int64_t number = number_of(name);
+    if (number) {
+        struct member m;
+        if ((rc = member_get(number, &m)) && rc != ZB_ENOTFOUND)
+            return rc;
+        if (rc == ZB_OK && m.left_at == 0)
+            ids[n++] = number;
+    } else if ((rc = member_find_name(name, -1, ids, sizeof ids / sizeof ids[0], &n)))
         return rc;
     for (size_t i = 0; i < n; i++) {
         struct member m;
@@ -747,7 +763,7 @@ int dues_reverse(const struct actor *a, int64_t payment_id, const char *reason, 
     }
     sqlite3_reset(st);
     if (step == SQLITE_DONE) {
-        why->reason = DUES_R_NO_MEMBER;
+        why->reason = DUES_R_NO_PAYMENT;
         return ZB_ENOTFOUND;
     }
     if (step != SQLITE_ROW)

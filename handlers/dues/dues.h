@@ -147,16 +147,17 @@ enum dues_parse_err dues_pay_parse(const char *text, bool proxy, struct dues_pay
 /* Why a domain call was refused, for the faces. */
 enum dues_reason {
     DUES_R_NONE = 0,
-    DUES_R_DENIED,    /* role_can refused: refusal says why */
-    DUES_R_NO_MEMBER, /* no such member */
-    DUES_R_AMBIGUOUS, /* the name matches several members: ids[] */
-    DUES_R_FUTURE,    /* a month after this one */
-    DUES_R_PAID,      /* a month is paid already: month */
-    DUES_R_NO_BILL,   /* no bill can be made for a month (no income, before joining): month */
-    DUES_R_BACKPAY,   /* more than backpay_max past months without confirm */
-    DUES_R_NEED_NOTE, /* the amount differs from the bills and there is no note */
-    DUES_R_BAD_VALUE, /* an amount, month or text out of range */
-    DUES_R_REVERSED,  /* the payment was reversed already, or is itself a correction */
+    DUES_R_DENIED,     /* role_can refused: refusal says why */
+    DUES_R_NO_MEMBER,  /* no such member */
+    DUES_R_AMBIGUOUS,  /* the name matches several members: ids[] */
+    DUES_R_FUTURE,     /* a month after this one */
+    DUES_R_PAID,       /* a month is paid already: month */
+    DUES_R_NO_BILL,    /* no bill can be made for a month (no income, before joining): month */
+    DUES_R_BACKPAY,    /* more than backpay_max past months without confirm */
+    DUES_R_NEED_NOTE,  /* the amount differs from the bills and there is no note */
+    DUES_R_BAD_VALUE,  /* an amount, month or text out of range */
+    DUES_R_REVERSED,   /* the payment was reversed already, or is itself a correction */
+    DUES_R_NO_PAYMENT, /* no payment with that record number */
 };
 
 #define DUES_AMBIG_MAX 4 /* namesakes shown */
@@ -171,7 +172,8 @@ struct dues_why {
 };
 
 /*
- * dues_member_find - the member called name inside the actor's scope for dues_record. ZB_ENOTFOUND
+ * dues_member_find - the member called name (or numbered name, when it is all digits: the way to
+ * pick one of several namesakes) inside the actor's scope for dues_record. ZB_ENOTFOUND
  * (DUES_R_NO_MEMBER) when none, ZB_EINVAL (DUES_R_AMBIGUOUS, with ids) when several.
  */
 int dues_member_find(const struct actor *a, const char *name, int64_t *id,
@@ -275,7 +277,8 @@ int dues_pay(const struct actor *a, const struct dues_payment *p, int64_t now,
 
 /*
  * dues_reverse - a correcting entry for payment_id: its months are unpaid again, the ledger
- * shows both. reason required. DUES_R_REVERSED when already reversed or itself a correction.
+ * shows both. reason required. DUES_R_REVERSED when already reversed or itself a correction;
+ * ZB_ENOTFOUND (DUES_R_NO_PAYMENT) when there is no such payment.
  * dues_record; audited. Inside a transaction. *rev_id gets the correction's row.
  */
 int dues_reverse(const struct actor *a, int64_t payment_id, const char *reason, int64_t now,

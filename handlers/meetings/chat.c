@@ -21,6 +21,19 @@ static bool starts(const char *s, const char *w)
     return strncmp(s, w, strlen(w)) == 0;
 }
 
+/* Answers to "回复 1 确认发出，回复 0 取消" (normalized: full-width digits are ASCII). */
+static const char *const confirm_yes[] = {"1",    "确认", "确定", "确认发出", "发出", "发", "是",
+                                          "是的", "对",   "好",   "可以",     "行",   "ok", NULL};
+static const char *const confirm_no[] = {"取消", "不", "不发", "否", "算了", "不要", NULL};
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    return false;
+}
+
 /* the meeting id at the start of arg, 0 when none; *rest after it */
 static int64_t id_of(const char *arg, const char **rest)
 {
@@ -161,14 +174,60 @@ static int checkin(struct handler_ctx *c, const char *arg, struct reply *out)
     }
 }
 
+/*
+ * leave_target - "请假 4 出差": the member's upcoming meeting 4 (as numbered in the 会议 list) and
+ * the reason after it; a number that is not one of their meetings ("请假 3天 出差") stays part of
+ * the reason. *id 0 (the next meeting) otherwise; *others the count of their other meetings.
+ */
+static int leave_target(struct handler_ctx *c, const char *arg, int64_t *id, const char **reason,
+                        size_t *others)
+{
+    struct meetings_row rows[10];
+    size_t n = 0;
+    *id = 0;
+    *reason = arg;
+    *others = 0;
+    int rc = meetings_for_member(c->member_id, c->now, false, rows, 10, &n);
+    if (rc)
+        return rc;
+    *others = n > 1 ? n - 1 : 0;
+    size_t digits = strspn(arg, "0123456789");
+    if (digits == 0 || digits > 9 || (arg[digits] != ' ' && arg[digits] != '\0'))
+        return ZB_OK;
+    int64_t want = strtoll(arg, NULL, 10);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].m.id == want) {
+            *id = want;
+            *reason = arg + digits;
+            while (**reason == ' ')
+                (*reason)++;
+        }
+    return ZB_OK;
+}
+
 static int take_leave(struct handler_ctx *c, const char *arg, struct reply *out)
 {
     struct meeting m;
-    int rc = meetings_leave(c->member_id, 0, arg, c->now, &m);
+    int64_t id = 0;
+    const char *reason = arg;
+    size_t others = 0;
+    int rc = leave_target(c, arg, &id, &reason, &others);
+    if (rc)
+        return rc;
+    rc = meetings_leave(c->member_id, id, reason, c->now, &m);
     switch (rc) {
-    case ZB_OK:
-        reply_textf(out, "已为您请假：%s。", meeting_kind_name(m.kind));
+    case ZB_OK: {
+        char when[64];
+        when_format(m.starts_at, when, sizeof when);
+        if (others && !id)
+            reply_textf(out,
+                        "已为您请假：%s %s。\n您还有其他会议，要为其中一个请假，请回复 请假 "
+                        "编号 原因（编号见“会议”列表）。",
+                        meeting_kind_name(m.kind), when);
+        else
+            reply_textf(out, "已为您请假：%s %s。", meeting_kind_name(m.kind), when);
         return ZB_OK;
+    }
     case ZB_EINVAL:
         reply_text(out, "请写明原因，例如：请假 出差");
         return ZB_OK;
@@ -231,8 +290,9 @@ static int proxy(struct handler_ctx *c, const struct actor *a, const char *arg, 
     }
 }
 
-static int attendance(const struct actor *a, int64_t id, struct reply *out)
+static int attendance(const struct actor *a, int64_t id, int64_t now, struct reply *out)
 {
+    bool listed = false;
     struct meetings_sheet s;
     int rc = meetings_attendance(a, id, &s);
     if (rc == ZB_ENOTFOUND || rc == ZB_EDENIED) {
@@ -243,16 +303,23 @@ static int attendance(const struct actor *a, int64_t id, struct reply *out)
         return rc;
     struct buf b;
     buf_init(&b, REPLY_MAX);
-    rc = buf_appendf(&b, "%s 出勤：实到 %d，请假 %d，缺席 %d", meeting_kind_name(s.m.kind),
-                     s.present, s.leave, s.absent);
+    const char *absent = s.m.starts_at > now ? "未签到" : "缺席"; /* nobody is absent yet */
+    rc = buf_appendf(&b, "%s 出勤：实到 %d，请假 %d，%s %d", meeting_kind_name(s.m.kind), s.present,
+                     s.leave, absent, s.absent);
     if (rc == ZB_OK && s.exempt)
         rc = buf_appendf(&b, "，免于统计 %d", s.exempt);
     if (rc == ZB_OK && s.has_quorum)
         rc = buf_appendf(&b, "\n应到有表决权 %d 人，到会 %d 人，%s", s.quorum_due, s.quorum_present,
                          s.quorum_met ? "达到法定人数。" : "未达到法定人数。");
-    for (size_t i = 0; rc == ZB_OK && i < s.n; i++)
-        if (s.people[i].state == AS_INVITED && !s.people[i].exempt)
-            rc = buf_appendf(&b, "%s%s", i ? " " : "\n缺席：", s.people[i].name);
+    for (size_t i = 0; rc == ZB_OK && i < s.n; i++) {
+        if (s.people[i].state != AS_INVITED || s.people[i].exempt)
+            continue;
+        if (listed)
+            rc = buf_appendf(&b, " %s", s.people[i].name);
+        else /* the heading comes with the first name, whoever precedes it */
+            rc = buf_appendf(&b, "\n%s：%s", absent, s.people[i].name);
+        listed = true;
+    }
     if (rc == ZB_OK || rc == ZB_ETOOBIG)
         reply_text(out, buf_str(&b));
     buf_free(&b);
@@ -331,7 +398,7 @@ static int on_message(struct handler_ctx *c, struct reply *out)
             reply_text(out, "请发送：出勤 会议编号");
             return ZB_OK;
         }
-        return attendance(&a, id, out);
+        return attendance(&a, id, c->now, out);
     }
     if (starts(c->norm, "纪要")) {
         int64_t id = id_of(arg, &rest);
@@ -358,20 +425,42 @@ static int on_message(struct handler_ctx *c, struct reply *out)
 static int on_session(struct handler_ctx *c, const char *state, struct reply *out)
 {
     struct actor a = actor_member(c->member_id, platform_name(c->ev->platform));
+    const char *kw = NULL; /* the longest meeting word the message starts with */
+    for (size_t i = 0; words[i]; i++)
+        if (starts(c->norm, words[i]) && (!kw || strlen(words[i]) > strlen(kw)))
+            kw = words[i];
+    const char *after = kw ? c->norm + strlen(kw) : NULL;
+    while (after && *after == ' ')
+        after++;
     if (starts(state, "min|")) {
         int rc = router_session_end(c);
         if (rc)
             return rc;
+        /* "会议", "出勤 4", "签到 1234": a command, never minutes (they would replace real ones) */
+        if (kw && strspn(after, "0123456789") == strlen(after)) {
+            c->arg = after;
+            return on_message(c, out);
+        }
         return minutes(c, &a, strtoll(state + 4, NULL, 10), c->ev->text, out);
     }
     int rc = router_session_end(c);
     if (rc)
         return rc;
-    if (strcmp(c->norm, "1") != 0) {
+    if (in_list(c->norm, confirm_yes))
+        return confirm(c, state, out);
+    if (in_list(c->norm, confirm_no)) {
         reply_text(out, "已取消，会议没有发出。回复 0 返回菜单。");
         return ZB_OK;
     }
-    return confirm(c, state, out);
+    if (kw) { /* a new meeting command drops the draft */
+        c->arg = after;
+        return on_message(c, out);
+    }
+    /* neither yes nor no: the draft waits, and the question is asked again */
+    if ((rc = router_session_begin(c, &meetings_handler, state)))
+        return rc;
+    reply_text(out, "会议还没有发出。回复 1 确认发出，回复 0 取消。");
+    return ZB_OK;
 }
 
 const struct handler meetings_handler = {

@@ -10,7 +10,9 @@
 #include "bot/store/store.h"
 #include "handlers/meetings/meetings.h"
 
-static int64_t branch_of(struct cli_ctx *c)
+/* branch_of - the --branch option's 支部, or the --as member's; 0 after saying why, with the exit
+ * status in *status (2 when --branch is missing: a usage error; 1 when it names no branch). */
+static int64_t branch_of(struct cli_ctx *c, int *status)
 {
     const char *name = cli_str(c->args, "--branch");
     char err[BRANCH_ERR_MAX];
@@ -19,10 +21,13 @@ static int64_t branch_of(struct cli_ctx *c)
         if (actor_is_member(c->actor) && meetings_member_branch(c->actor->member_id, &id) == ZB_OK)
             return id;
         fprintf(c->err, "错误：请用 --branch 指定支部\n");
+        cli_usage(c->err, c->cmd);
+        *status = 2;
         return 0;
     }
     if (branch_resolve(name, &id, err, sizeof err)) {
         fprintf(c->err, "错误：%s\n", err);
+        *status = 1;
         return 0;
     }
     return id;
@@ -101,9 +106,10 @@ static int run_add(struct cli_ctx *c)
         fprintf(c->err, "错误：--at 时间格式应为 \"2026-12-01 15:00\"\n");
         return 2;
     }
-    int64_t branch = branch_of(c);
+    int status = 1;
+    int64_t branch = branch_of(c, &status);
     if (!branch)
-        return 1;
+        return status;
     struct add_call call = {.c = c,
                             .nm = {.org_id = branch,
                                    .kind = (enum meeting_kind)k,
@@ -156,12 +162,25 @@ static int minutes_tx(void *arg)
     return meetings_minutes(k->c->actor, k->id, k->text, clock_now());
 }
 
+/* held_fail - a refused change or cancel of a meeting that took place gets its own sentence. */
+static int held_fail(struct cli_ctx *c, int64_t id, int rc)
+{
+    bool held = false;
+    if (rc == ZB_EINVAL && meetings_held(id, clock_now(), &held) == ZB_OK && held) {
+        fprintf(c->err,
+                "错误：会议 %lld 已经开过（有人签到或已有纪要），已记入台账，不能变更或取消\n",
+                (long long)id);
+        return 1;
+    }
+    return fail(c, rc);
+}
+
 static int run_cancel(struct cli_ctx *c)
 {
     struct id_call k = {.c = c, .id = id_word(c)};
     int rc = k.id ? store_tx_run(cancel_tx, &k) : ZB_EINVAL;
     if (rc)
-        return k.id ? fail(c, rc) : 2;
+        return k.id ? held_fail(c, k.id, rc) : 2;
     fprintf(c->out, "已取消会议 %lld，并通知参会人\n", (long long)k.id);
     return 0;
 }
@@ -178,7 +197,7 @@ static int run_change(struct cli_ctx *c)
     }
     int rc = store_tx_run(change_tx, &k);
     if (rc)
-        return fail(c, rc);
+        return held_fail(c, k.id, rc);
     fprintf(c->out, "已变更会议 %lld，并重新通知参会人\n", (long long)k.id);
     return 0;
 }
@@ -210,6 +229,8 @@ static int run_attendance(struct cli_ctx *c)
     char w[64];
     when_format(s.m.starts_at, w, sizeof w);
     fprintf(c->out, "%s %s %s\n", meeting_kind_name(s.m.kind), w, s.m.place);
+    /* before the start nobody is absent yet: they have not checked in */
+    const char *absent = s.m.starts_at > clock_now() ? "未签到" : "缺席";
     for (size_t i = 0; i < s.n; i++) {
         const struct meetings_person *p = &s.people[i];
         char t[64] = "";
@@ -220,9 +241,9 @@ static int run_attendance(struct cli_ctx *c)
         else if (p->state == AS_LEAVE)
             fprintf(c->out, "%s\t请假\t%s\t%s\n", p->name, p->reason, how_text(p->how));
         else
-            fprintf(c->out, "%s\t%s\n", p->name, p->exempt ? "免于统计" : "缺席");
+            fprintf(c->out, "%s\t%s\n", p->name, p->exempt ? "免于统计" : absent);
     }
-    fprintf(c->out, "实到 %d，请假 %d，缺席 %d，免于统计 %d\n", s.present, s.leave, s.absent,
+    fprintf(c->out, "实到 %d，请假 %d，%s %d，免于统计 %d\n", s.present, s.leave, absent, s.absent,
             s.exempt);
     if (s.has_quorum)
         fprintf(c->out, "法定人数：应到 %d，到会 %d，%s\n", s.quorum_due, s.quorum_present,
@@ -338,9 +359,10 @@ static int run_report(struct cli_ctx *c)
         fprintf(c->err, "错误：--quarter 应写成 2026Q4\n");
         return 2;
     }
-    int64_t branch = branch_of(c);
+    int status = 1;
+    int64_t branch = branch_of(c, &status);
     if (!branch)
-        return 1;
+        return status;
     struct meetings_report_row rows[MEETINGS_REPORT_MAX];
     size_t n = 0;
     bool quiet = false;
@@ -354,8 +376,8 @@ static int run_report(struct cli_ctx *c)
         fprintf(c->err, "错误：无法写入 %s\n", csv);
         return 1;
     }
-    if (f)
-        fprintf(f, "类型,党小组,已开,应开,统计期,日期\n");
+    if (f) /* with the UTF-8 BOM, so that Excel opens it as UTF-8 */
+        fprintf(f, "\xEF\xBB\xBF类型,党小组,已开,应开,统计期,日期\n");
     fprintf(c->out, "%d年第%d季度 三会一课台账\n", year, q);
     for (size_t i = 0; i < n; i++) {
         const struct meetings_report_row *r = &rows[i];

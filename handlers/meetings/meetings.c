@@ -129,6 +129,8 @@ static const char sql_due[] =
 static const char sql_last_held[] =
     "SELECT coalesce(max(starts_at), 0) FROM meetings WHERE branch_id = ?1 AND"
     " status = 'scheduled' AND starts_at <= ?2";
+static const char sql_any_present[] =
+    "SELECT 1 FROM meeting_attendees WHERE meeting_id = ?1 AND state = 'present' LIMIT 1";
 static const char sql_branches_with_meetings[] =
     "SELECT DISTINCT branch_id FROM meetings ORDER BY branch_id";
 
@@ -440,6 +442,37 @@ static int editable(const struct actor *actor, const struct role_action *act, in
     return role_can(actor, act, m->org_id, &refusal);
 }
 
+/*
+ * took_place - whether meeting m is on the record as held: it has started and someone checked in,
+ * or its minutes are stored. Such a meeting is part of the ledger (台账) and may be neither moved
+ * nor cancelled. *out is set; ZB_EDB when the lookup fails.
+ */
+static int took_place(const struct meeting *m, int64_t now, bool *out)
+{
+    *out = m->has_minutes;
+    if (*out || m->starts_at > now)
+        return ZB_OK;
+    sqlite3_stmt *st = store_stmt(sql_any_present);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, m->id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ZB_EDB;
+    *out = rc == SQLITE_ROW;
+    return ZB_OK;
+}
+
+int meetings_held(int64_t id, int64_t now, bool *held)
+{
+    struct meeting m;
+    int rc = meetings_get(id, &m);
+    if (rc)
+        return rc;
+    return took_place(&m, now, held);
+}
+
 int meetings_change(const struct actor *actor, int64_t id, int64_t starts_at, const char *place,
                     int64_t now)
 {
@@ -450,7 +483,11 @@ int meetings_change(const struct actor *actor, int64_t id, int64_t starts_at, co
         return rc;
     if (m.status == MS_CANCELLED)
         return ZB_EDONE;
-    if ((starts_at && starts_at <= now) || (place && (!*place || strlen(place) > WHEN_WORD_MAX)))
+    bool held = false;
+    if ((rc = took_place(&m, now, &held)))
+        return rc;
+    if (held || (starts_at && starts_at <= now) ||
+        (place && (!*place || strlen(place) > WHEN_WORD_MAX)))
         return ZB_EINVAL;
     sqlite3_stmt *st = store_stmt(sql_change);
     if (!st)
@@ -475,6 +512,11 @@ int meetings_cancel(const struct actor *actor, int64_t id, int64_t now)
         return rc;
     if (m.status == MS_CANCELLED)
         return ZB_EDONE;
+    bool held = false;
+    if ((rc = took_place(&m, now, &held)))
+        return rc;
+    if (held)
+        return ZB_EINVAL;
     sqlite3_stmt *st = store_stmt(sql_cancel);
     if (!st)
         return ZB_EDB;

@@ -101,13 +101,17 @@ int meetings_get(int64_t id, struct meeting *out) ZB_MUST_USE;
 /*
  * meetings_change - move meeting id to starts_at (0: keep) and/or place (NULL: keep); bumps its
  * revision so reminders are worked out afresh, and notifies the attendees again. ZB_EDONE for a
- * cancelled meeting; ZB_EINVAL for a past time; ZB_EDENIED; ZB_ENOTFOUND.
+ * cancelled meeting; ZB_EINVAL for a past time, or for a meeting that took place (started with
+ * someone checked in, or with minutes: it belongs to the ledger); ZB_EDENIED; ZB_ENOTFOUND.
  */
 int meetings_change(const struct actor *actor, int64_t id, int64_t starts_at, const char *place,
                     int64_t now) ZB_MUST_USE;
 /* meetings_cancel - cancel it and tell the attendees; pending reminders are not sent.
- * ZB_EDONE when cancelled already. */
+ * ZB_EDONE when cancelled already; ZB_EINVAL when it took place (see meetings_change). */
 int meetings_cancel(const struct actor *actor, int64_t id, int64_t now) ZB_MUST_USE;
+/* meetings_held - *held: meeting id took place (started with someone checked in, or minutes
+ * stored) by now, so it can no longer be changed or cancelled. ZB_ENOTFOUND; ZB_EDB. */
+int meetings_held(int64_t id, int64_t now, bool *held) ZB_MUST_USE;
 
 /* meetings_set_code - a fresh 4-digit check-in code for meeting id into code (size > 4). */
 int meetings_set_code(const struct actor *actor, int64_t id, char *code, size_t codesz,

@@ -31,7 +31,8 @@ static int line(const struct members_row *row, void *arg)
     member_mask_phone(m->phone, phone, sizeof phone);
     r->n++;
     r->bound += n > 0;
-    return buf_appendf(&r->b, "%d. %s%s%s%s %s%s\n", r->n, m->name,
+    /* the member's number, not a running index: 缴费 and the CLI take it */
+    return buf_appendf(&r->b, "%lld %s%s%s%s %s%s\n", (long long)m->id, m->name,
                        m->status == STATUS_PROBATIONARY ? "（预备）" : "", roles[0] ? " " : "",
                        roles, phone[0] ? phone : "无手机号", n ? "" : " 未绑定");
 }
@@ -61,7 +62,9 @@ static int roster_on_message(struct handler_ctx *c, struct reply *out)
     if (!rc)
         rc = branch_path(root, path, sizeof path);
     if (!rc)
-        rc = buf_appendf(&r.b, "【%s 党员名单】\n%s共 %d 人，已绑定 %d 人。\n回复 0 返回菜单。",
+        rc = buf_appendf(&r.b,
+                         "【%s 党员名单】\n编号 姓名 职务 手机号\n%s共 %d 人，已绑定 %d "
+                         "人。\n回复 0 返回菜单。",
                          path, buf_str(&rows.b), rows.n, rows.bound);
     if (!rc)
         reply_text(out, buf_str(&r.b));

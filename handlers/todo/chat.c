@@ -49,8 +49,8 @@ static bool in(const char *w, const char *const *list, size_t n)
     return false;
 }
 
-/* word_use - what the keyword that starts norm does; the longest keyword wins. */
-static enum word_use word_use(const char *norm)
+/* longest_word - the longest keyword that starts norm, NULL when none. */
+static const char *longest_word(const char *norm)
 {
     const char *best = NULL;
     for (size_t i = 0; words[i]; i++) {
@@ -58,6 +58,13 @@ static enum word_use word_use(const char *norm)
         if (strncmp(norm, words[i], len) == 0 && (!best || len > strlen(best)))
             best = words[i];
     }
+    return best;
+}
+
+/* word_use - what the keyword that starts norm does; the longest keyword wins. */
+static enum word_use word_use(const char *norm)
+{
+    const char *best = longest_word(norm);
     if (!best)
         return USE_NONE;
     if (in(best, list_base, 2))
@@ -213,6 +220,14 @@ static int todo_on_session(struct handler_ctx *c, const char *state, struct repl
     int rc = router_session_end(c);
     if (rc)
         return rc;
+    /* "同意 21", "退回 21 ...", "待办": a new inbox command, never the reason */
+    const char *kw = longest_word(c->norm);
+    if (kw && word_use(c->norm) != USE_NONE) {
+        c->arg = c->norm + strlen(kw);
+        while (*c->arg == ' ')
+            c->arg++;
+        return todo_on_message(c, out);
+    }
     if (!*c->norm) {
         reply_text(out, "退回需要写明原因。\n回复“待办”重新开始");
         return ZB_OK;

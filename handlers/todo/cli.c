@@ -61,8 +61,10 @@ static int run_decide(struct cli_ctx *c)
         cli_usage(c->err, c->cmd);
         return 2;
     }
-    bool approve = verb && strcmp(verb, "approve") == 0;
-    if (!approve && !(verb && strcmp(verb, "return") == 0)) {
+    /* the verbs in English or as the inbox says them in chat */
+    bool approve = verb && (strcmp(verb, "approve") == 0 || strcmp(verb, "同意") == 0 ||
+                            strcmp(verb, "通过") == 0 || strcmp(verb, "批准") == 0);
+    if (!approve && !(verb && (strcmp(verb, "return") == 0 || strcmp(verb, "退回") == 0))) {
         fprintf(c->err, "错误：第二个词只能是 approve（同意）或 return（退回）\n");
         cli_usage(c->err, c->cmd);
         return 2;
@@ -87,7 +89,9 @@ static int run_decide(struct cli_ctx *c)
                 d.state == TODO_APPROVED ? "同意" : "退回");
         return 1;
     case ZB_EDENIED:
-        fprintf(c->err, "错误：%s 不能处理待办 %lld（用 --as 成员编号 以有权处理的党员身份）\n",
+        fprintf(c->err,
+                "错误：%s 不能处理待办 %lld：不由这个身份处理，或它的事项已撤销、办完（用 --as "
+                "成员编号 以有权处理的党员身份）\n",
                 c->actor->label, id);
         return 1;
     case ZB_ETOOBIG:
@@ -117,7 +121,7 @@ const struct cli_command todo_cli[] = {
      .run = run_todo},
     {.noun = "decide",
      .usage = "编号 approve|return [原因]",
-     .summary = "同意（approve）或退回（return，须写原因）一项待办",
+     .summary = "同意（approve 或 同意）或退回（return 或 退回，须写原因）一项待办",
      .min_words = 2,
      .max_words = -1,
      .needs_store = true,

@@ -48,6 +48,9 @@ void transfer_why_text(int rc, const struct transfer_why *w, char *out, size_t o
     case TR_NOT_EXPIRED:
         snprintf(out, outsz, "介绍信还在有效期内，不需要重开");
         return;
+    case TR_NO_LETTER:
+        snprintf(out, outsz, "介绍信还没有开具（转出组织同意后开具），不需要重开");
+        break;
     case TR_CLOSED:
         snprintf(out, outsz, "这件转接已经办完或已撤销");
         return;
@@ -216,7 +219,11 @@ static int ask_reason(struct handler_ctx *c, struct reply *out)
         if (rc == ZB_EDB)
             return rc;
         char text[600];
-        transfer_why_text(rc, &why, text, sizeof text);
+        if (why.reason == TR_NO_ROUTE || why.reason == TR_BAD_HOP || why.reason == TR_TOO_LONG)
+            /* the detail names transfer.routes: the administrator's business, not the member's */
+            snprintf(text, sizeof text, "系统里还没有设好转往这个组织的路线");
+        else
+            transfer_why_text(rc, &why, text, sizeof text);
         reply_textf(out, "暂时无法办理：%s。\n请联系支部书记。回复 0 返回菜单。", text);
         return ZB_OK;
     }

@@ -211,7 +211,7 @@ static int cmd_list(struct cli_ctx *c)
     const char *s = cli_str(c->args, "--status");
     int status = s ? transfer_status_parse(s) : -1;
     if (s && status < 0) {
-        fprintf(c->err, "错误：--status 只能是 open、returned、expired、done 或 cancelled\n");
+        fprintf(c->err, "错误：--status 只能是 办理中、已退回、已过期、已完成 或 已撤销\n");
         return 2;
     }
     int64_t *ids = calloc(TRANSFER_LIST_MAX, sizeof *ids);
@@ -236,7 +236,7 @@ static int cmd_list(struct cli_ctx *c)
         for (size_t k = 0; k < t->n_steps; k++)
             done += t->steps[k].state == SS_APPROVED;
         fprintf(c->out, "%lld\t%s\t%s\t%s → %s\t%zu/%zu\t%s\n", (long long)t->id,
-                transfer_status_id(t->status), m.name, from, to, done, t->n_steps,
+                transfer_status_text(t->status), m.name, from, to, done, t->n_steps,
                 t->letter_no[0] ? t->letter_no : "-");
     }
     free(t);
@@ -286,6 +286,11 @@ static int cmd_renew(struct cli_ctx *c)
 
 static int cmd_cancel(struct cli_ctx *c)
 {
+    if (!cli_str(c->args, "--reason")) { /* a missing option is a usage error */
+        fprintf(c->err, "错误：请用 --reason 写明撤销原因\n");
+        cli_usage(c->err, c->cmd);
+        return 2;
+    }
     return simple(c, OP_CANCEL, "已撤销（经过保留）");
 }
 
@@ -306,6 +311,8 @@ static int cmd_export(struct cli_ctx *c)
         fprintf(c->err, "错误：无法写入 %s\n", path);
         return 1;
     }
+    if (f != c->out)
+        fputs("\xEF\xBB\xBF", f); /* UTF-8 BOM: Excel then opens the file as UTF-8 */
     int rc = transfer_export_csv((int)year, f);
     if (f != c->out && fclose(f) && !rc)
         rc = ZB_EIO;
@@ -334,7 +341,7 @@ static const struct cli_opt list_opts[] = {
     {.name = "--status",
      .type = CLI_STR,
      .metavar = "状态",
-     .help = "open、returned、expired、done 或 cancelled"},
+     .help = "办理中、已退回、已过期、已完成 或 已撤销"},
     {0},
 };
 static const struct cli_opt renew_opts[] = {

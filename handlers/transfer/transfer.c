@@ -92,10 +92,20 @@ const char *transfer_status_id(enum transfer_status s)
     return (unsigned)s < 5 ? status_ids[s] : "open";
 }
 
+/* The statuses as a secretary reads them; status_short is what one types (--status 已过期). */
+static const char *const status_cn[] = {"办理中", "已退回", "介绍信已过期", "已完成", "已撤销"};
+static const char *const status_short[] = {"办理中", "已退回", "已过期", "已完成", "已撤销"};
+
+const char *transfer_status_text(enum transfer_status s)
+{
+    return (unsigned)s < 5 ? status_cn[s] : status_cn[0];
+}
+
 int transfer_status_parse(const char *s)
 {
     for (int i = 0; i < 5; i++)
-        if (strcmp(s, status_ids[i]) == 0)
+        if (strcmp(s, status_ids[i]) == 0 || strcmp(s, status_cn[i]) == 0 ||
+            strcmp(s, status_short[i]) == 0)
             return i;
     return -1;
 }
@@ -971,7 +981,10 @@ int transfer_resubmit(const struct actor *a, int64_t id, int64_t now, struct tra
         return ZB_EDB;
     int rc = load_for(a, id, t, false, why);
     int i = rc ? -1 : pending_step(t);
-    if (!rc && (t->status != TS_RETURNED || i < 0)) {
+    if (!rc && (t->status == TS_DONE || t->status == TS_CANCELLED)) {
+        why->reason = TR_CLOSED;
+        rc = ZB_EINVAL;
+    } else if (!rc && (t->status != TS_RETURNED || i < 0)) {
         why->reason = TR_NOT_RETURNED;
         rc = ZB_EINVAL;
     }
@@ -1023,9 +1036,15 @@ int transfer_renew(const struct actor *a, int64_t id, int validity_days, int64_t
     if (!t)
         return ZB_EDB;
     int rc = load_for(a, id, t, true, why);
-    if (!rc && t->status != TS_EXPIRED &&
-        !(t->status == TS_OPEN && t->expires_at &&
-          t->expires_at - now <= (int64_t)cfg.expiry_warn_days * DAY)) {
+    if (!rc && (t->status == TS_DONE || t->status == TS_CANCELLED)) {
+        why->reason = TR_CLOSED;
+        rc = ZB_EINVAL;
+    } else if (!rc && t->status == TS_OPEN && !t->expires_at) {
+        why->reason = TR_NO_LETTER;
+        rc = ZB_EINVAL;
+    } else if (!rc && t->status != TS_EXPIRED &&
+               !(t->status == TS_OPEN && t->expires_at &&
+                 t->expires_at - now <= (int64_t)cfg.expiry_warn_days * DAY)) {
         why->reason = TR_NOT_EXPIRED;
         rc = ZB_EINVAL;
     }
@@ -1487,7 +1506,7 @@ int transfer_export_csv(int year, FILE *f)
         csv_field(f, v, false);
         csv_field(f, d1, false);
         csv_field(f, d2, false);
-        csv_field(f, status_ids[t->status], false);
+        csv_field(f, transfer_status_text(t->status), false);
         csv_field(f, t->reason, false);
         csv_field(f, buf_str(&steps), true);
         buf_free(&steps);

@@ -95,6 +95,7 @@ enum transfer_reason {
     TR_BAD_FROM,      /* receive: the sender is inside zhibu or does not resolve (detail) */
     TR_BAD_INCOMING,  /* receive: a name, letter number or phone not acceptable (detail) */
     TR_DENIED,        /* not the member nor a secretary with the right (refusal set) */
+    TR_NO_LETTER,     /* renew: no letter issued yet (the sender has not agreed) */
 };
 
 struct transfer_why {
@@ -261,9 +262,12 @@ int transfer_events(int64_t id, struct transfer_event *out, size_t max, size_t *
 /* transfer_approvers - the members who decide a step at org (书记, 组织委员), at most max. */
 int transfer_approvers(int64_t org, int64_t *ids, size_t max, size_t *n) ZB_MUST_USE;
 
-/* transfer_status_id / _parse - open|returned|expired|done|cancelled; parse gives -1. */
+/* transfer_status_id / _parse - open|returned|expired|done|cancelled; parse also takes the Chinese
+ * (办理中 已退回 已过期 已完成 已撤销) and gives -1 for anything else. */
 const char *transfer_status_id(enum transfer_status s);
 int transfer_status_parse(const char *s);
+/* transfer_status_text - the status in Chinese (办理中 ... 已撤销), for CLI output and exports. */
+const char *transfer_status_text(enum transfer_status s);
 /* transfer_days_left - whole days left on t's letter at now (negative past it); 0 unissued. */
 int transfer_days_left(const struct transfer *t, int64_t now);
 

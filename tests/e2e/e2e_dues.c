@@ -185,6 +185,10 @@ static void ledger_csv_and_jobs(void **state)
     assert_int_equal(
         du_cli(&srv, out, sizeof out, "dues", "disclosure", "--branch", "船闸支部", NULL), 0);
     assert_non_null(strstr(out, "党费收缴情况公示"));
+    /* the notice has no CSV form: --csv is refused as a usage error, not silently ignored */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "dues", "disclosure", "--branch", "船闸支部",
+                            "--csv", path, NULL),
+                     2);
     /* bills: running twice bills once */
     long long bills = du_db_int(&srv, "SELECT count(*) FROM dues_bills");
     assert_int_equal(du_cli(&srv, out, sizeof out, "jobs", "run", "dues.bill", NULL), 0);

@@ -115,8 +115,14 @@ static void test_schedule_by_chat(void **state)
     say_has("10001", "会议 明天 15:00 支部党员大会 三楼会议室 学习新修订的党章", "回复 1 确认发出");
     assert_non_null(strstr(out, "支部党员大会"));
     assert_non_null(strstr(out, "15:00"));
-    say_has("10001", "1", "已安排会议（编号 3）");
+    say_has("10001", "确认", "已安排会议（编号 3）"); /* a word, not only the digit */
     assert_int_equal(db("SELECT starts_at FROM meetings WHERE id = 3"), start);
+    /* before the start nobody is absent yet */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "attendance", "3", NULL), 0);
+    assert_non_null(strstr(out, "李建国\t未签到"));
+    assert_null(strstr(out, "缺席"));
+    say_has("10001", "出勤 3", "未签到 10");
+    assert_null(strstr(out, "缺席"));
     assert_int_equal(db("SELECT count(*) FROM notify_items WHERE kind = 'meeting.notice' AND "
                         "idem_key LIKE 'meeting:3:r1:%%:notice'"),
                      12);
@@ -124,6 +130,8 @@ static void test_schedule_by_chat(void **state)
     say_has("10005", "会议 明天 15:00 党课 礼堂", "回复 1 确认发出");
     say_has("10005", "1", "只有支部书记");
     say_has("10001", "会议 周五 9:30 支委会 书记办公室", "回复 1 确认发出");
+    say_has("10001", "地点再想想", "还没有发出"); /* neither yes nor no: asked again, not dropped */
+    assert_int_equal(db("SELECT count(*) FROM meetings"), 3);
     say_has("10001", "算了", "已取消");
     assert_int_equal(db("SELECT count(*) FROM meetings"), 3);
 }
@@ -135,6 +143,12 @@ static void test_member_checkin_leave_proxy(void **state)
     say_has("10005", "会议", "三楼会议室");
     say_has("10005", "签到", "现在没有可以签到的会议");
     say_has("10006", "请假 出差", "已为您请假");
+    assert_non_null(strstr(out, "请假 编号 原因")); /* 孙立新 has another meeting: how to pick it */
+    /* "请假 2 原因" picks meeting 2 from the 会议 list; the reason is what follows the number */
+    say_has("10006", "请假 2 家里有事", "已为您请假：主题党日");
+    assert_int_equal(db("SELECT count(*) FROM meeting_attendees WHERE meeting_id = 2 AND "
+                        "member_id = 6 AND state = 'leave' AND reason = '家里有事'"),
+                     1);
     set_now(start - 10 * 60);
     say_has("10005", "签到", "签到成功");
     say_has("10005", "签到", "已经签到");
@@ -160,6 +174,7 @@ static void test_attendance_and_minutes(void **state)
     (void)state;
     /* present: 赵海燕, 王丽娜, 何宇航 (probationary); voting: 8 full members not exempt */
     say_has("10001", "出勤 3", "实到 3，请假 1，缺席 6，免于统计 2");
+    assert_non_null(strstr(out, "\n缺席："));
     assert_non_null(strstr(out, "应到有表决权 8 人，到会 2 人，未达到法定人数"));
     say_has("10005", "出勤 3", "只有支部书记");
     assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "attendance", "3", NULL), 0);
@@ -173,6 +188,13 @@ static void test_attendance_and_minutes(void **state)
     assert_non_null(strstr(out, "请假：孙立新（出差）"));
     assert_non_null(strstr(out, "一、学习新修订的党章。\n二、讨论。"));
     assert_null(strstr(out, "周桂兰"));
+    assert_int_equal(db("SELECT count(*) FROM audit WHERE action = 'meeting.minutes'"), 2);
+    /* asked for minutes again, the secretary sends a command instead: it runs, and the minutes
+     * stay as they were */
+    say_has("10001", "纪要 3", "下一条消息");
+    say_has("10001", "出勤 3", "出勤：实到 3");
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "minutes", "3", NULL), 0);
+    assert_non_null(strstr(out, "一、学习新修订的党章。\n二、讨论。"));
     assert_int_equal(db("SELECT count(*) FROM audit WHERE action = 'meeting.minutes'"), 2);
 }
 
@@ -218,6 +240,28 @@ static void test_reminders_and_cancel(void **state)
                      0);
     assert_non_null(strstr(out, "党课\t已开 1 / 应开 1\t1月1日"));
     assert_non_null(strstr(out, "支部党员大会\t已开 0 / 应开 1 未达标"));
+    /* --csv: UTF-8 with the BOM, for Excel */
+    char csv[512];
+    snprintf(csv, sizeof csv, "%s/report.csv", fake.dir);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "report", "--branch", "船闸支部",
+                            "--quarter", "2020Q1", "--csv", csv, NULL),
+                     0);
+    assert_true(du_file_has(csv, "\xEF\xBB\xBF类型,党小组,已开,应开"));
+    assert_true(du_file_has(csv, "党课,,1,1,本季度"));
+    /* the operator must name the branch: a usage error (2), with the usage */
+    assert_int_equal(
+        du_cli(&srv, out, sizeof out, "meeting", "report", "--quarter", "2020Q1", NULL), 2);
+    /* a meeting that took place (someone checked in) stays in the ledger */
+    char held[24];
+    snprintf(held, sizeof held, "%lld", (long long)db("SELECT max(id) FROM meetings"));
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "checkin", held, "李建国", NULL), 0);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "cancel", held, NULL), 1);
+    assert_int_equal(
+        du_cli(&srv, out, sizeof out, "meeting", "change", held, "--place", "食堂", NULL), 1);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "report", "--branch", "船闸支部",
+                            "--quarter", "2020Q1", NULL),
+                     0);
+    assert_non_null(strstr(out, "党课\t已开 1 / 应开 1\t1月1日"));
 }
 
 /* api - method path with a bearer token (NULL: none) and body; the status, body into out. */

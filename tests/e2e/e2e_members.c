@@ -378,6 +378,12 @@ static void test_parser_and_help(void **state)
     has(err, "--limit 需要 1 到 1000000 的整数");
     assert_int_equal(cli("member", "frob"), 2);
     has(err, "未知命令 member frob");
+    assert_int_equal(cli("help", "xyz"), 2); /* an unknown noun is said to be one */
+    has(err, "没有名为 xyz 的命令");
+    assert_int_equal(cli("meeting"), 2); /* a noun alone: its commands, not "未知命令 --config" */
+    has(err, "meeting 后面要写做什么");
+    has(err, "用法：zhibu meeting add");
+    lacks(err, "未知命令");
     assert_int_equal(cli("member", "help"), 0);
     has(out, "用法：zhibu member bind 编号");
     has(out, "--unmask");

@@ -132,6 +132,10 @@ static void test_chain_by_chat(void **state)
 {
     (void)state;
     say_has("10011", "进度", "没有正在办理");
+    /* no route configured: the member is told so plainly, without the configuration's grammar */
+    say_has("10011", "6", "请回复要转入的组织名称");
+    say_has("10011", "市委组织部", "系统里还没有设好转往这个组织的路线");
+    assert_null(strstr(out, "transfer.routes"));
     say_has("10011", "6", "请回复要转入的组织名称");
     say_has("10011", "没有这个支部", "请重新回复组织名称");
     say_has("10011", "实验中学支部", "5 实验中学支部");
@@ -264,6 +268,14 @@ static void test_rest_dues_remind_expire(void **state)
     snprintf(did, sizeof did, "%lld", id);
     assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "renew", did, NULL), 0);
     assert_int_equal(db("SELECT status='open' FROM transfers WHERE id=%lld", id), 1);
+    /* the CLI's decide takes the Chinese verbs the chat uses */
+    long long next = db("SELECT decision_id FROM transfer_steps WHERE transfer_id=%lld AND "
+                        "state='open'",
+                        id);
+    snprintf(did, sizeof did, "%lld", next);
+    assert_int_equal(du_cli(&srv, out, sizeof out, "decide", did, "同意", NULL), 0);
+    assert_non_null(strstr(out, "已同意待办"));
+    assert_int_equal(db("SELECT state='approved' FROM decisions WHERE id=%lld", next), 1);
 }
 
 static void test_cli(void **state)
@@ -273,7 +285,14 @@ static void test_cli(void **state)
                      0);
     assert_non_null(strstr(out, "何宇航"));
     assert_null(strstr(out, "马晨阳"));
+    assert_non_null(strstr(out, "\t已完成\t")); /* the secretary reads Chinese, not "done" */
+    assert_null(strstr(out, "done"));
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "list", "--status", "已完成", NULL),
+                     0);
+    assert_non_null(strstr(out, "何宇航"));
     assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "show", "1", "--as", "5", NULL), 1);
+    /* cancel without --reason: a usage error, before anything is looked up */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "transfer", "cancel", "1", NULL), 2);
     char year[16], csv[512];
     time_t t = (time_t)t0;
     struct tm tm;
@@ -285,6 +304,9 @@ static void test_cli(void **state)
     assert_true(du_file_has(csv, "\"何宇航\",\"市级机关工委/市交通运输局党委/市航道处党总支/"
                                  "船闸支部\",\"市级机关工委/市教育局党委/实验中学支部\""));
     assert_true(du_file_has(csv, "市航道处党总支 同意 吴建华"));
+    assert_true(du_file_has(csv, "\xEF\xBB\xBF编号,党员")); /* Excel reads the BOM as UTF-8 */
+    assert_true(du_file_has(csv, ",\"已完成\","));
+    assert_false(du_file_has(csv, "\"done\""));
     assert_int_equal(du_cli(&srv, out, sizeof out, "branch", "move", "实验中学支部", "--to",
                             "市级机关工委/市交通运输局党委", NULL),
                      0);

@@ -1,6 +1,6 @@
 /*
  * audit.c - unit tests for bot/audit.c: rows written as given, listed with the since and actor
- * filters and the limit, oldest first, action names in Chinese.
+ * filters and the limit, oldest first, action names in Chinese (the capabilities' too).
  */
 #include "tests/unit/unit_db.h"
 
@@ -81,10 +81,42 @@ static void test_write_and_list(void **state)
     free(last);
 }
 
+/* The capabilities' actions (dues, meetings, transfers, tasks, study) read in Chinese too: every
+ * action id written by the code has a name, and none is shown as its English id. */
+static void test_capability_actions_in_chinese(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {
+        "dues_pay",        "dues_reverse",     "dues_relief",       "dues_voluntary",
+        "dues_income",     "dues_approval",    "meeting.add",       "meeting.change",
+        "meeting.cancel",  "meeting.code",     "meeting.proxy",     "meeting.minutes",
+        "transfer_start",  "transfer_approve", "transfer_return",   "transfer_resubmit",
+        "transfer_issue",  "transfer_reissue", "transfer_receive",  "transfer_cancel",
+        "transfer_expire", "task_send",        "task_approve",      "task_proxy",
+        "task_report",     "study.submit",     "study.approve",     "study.return",
+        "study.retire",    "study.subscribe",  "study.unsubscribe", "publish",
+        "feedback_answer", "group_bind",       "group_unbind",      "branch_move",
+        "branch_kind",     "code_exposed",     "wechat_menu",
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        const char *name = audit_action_name(ids[i]);
+        if (strcmp(name, ids[i]) == 0)
+            fail_msg("audit action %s has no Chinese name", ids[i]);
+        assert_true((unsigned char)name[0] >= 0x80);
+    }
+    assert_int_equal(
+        audit_write("member:1", "dues_pay", "member:5", "2026-11 43.80 元", "wechat", 1), ZB_OK);
+    char *all = print(0, NULL, 10);
+    assert_non_null(strstr(all, "登记缴费"));
+    assert_null(strstr(all, "dues_pay"));
+    free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_and_list),
+        cmocka_unit_test(test_capability_actions_in_chinese),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

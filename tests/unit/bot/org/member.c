@@ -46,6 +46,8 @@ static void test_money_in_fen(void **state)
     assert_int_equal(fen(" ¥5000元 "), 500000);
     assert_int_equal(fen("￥10000.00"), 1000000);
     assert_int_equal(fen("0"), 0);
+    assert_int_equal(fen("３０００．０１"), 300001); /* full-width, as an input method types it */
+    assert_int_equal(fen("￥３０００元"), 300000);
     assert_int_equal(fen("10000000.00"), MEMBER_FEN_MAX);
     bad_fen("");
     bad_fen("-1");
@@ -76,6 +78,10 @@ static void test_phones_and_masks(void **state)
     assert_string_equal(p, "13800138000");
     assert_int_equal(member_parse_phone("8613800138000", p, sizeof p), ZB_OK);
     assert_string_equal(p, "13800138000");
+    assert_int_equal(member_parse_phone("１３８００１３８０００", p, sizeof p), ZB_OK);
+    assert_string_equal(p, "13800138000");
+    assert_int_equal(member_parse_phone("＋８６ １３８－００１３－８０００", p, sizeof p), ZB_OK);
+    assert_string_equal(p, "13800138000");
     assert_int_equal(member_parse_phone("0512-66881234", p, sizeof p), ZB_OK);
     assert_string_equal(p, "051266881234");
     assert_int_equal(member_parse_phone("１３８００１３８０００", p, sizeof p),
@@ -103,6 +109,8 @@ static void test_dates(void **state)
     assert_int_equal(member_parse_date("2015-07-01", d, sizeof d), ZB_OK);
     assert_string_equal(d, "2015-07-01");
     assert_int_equal(member_parse_date("2015/7/1", d, sizeof d), ZB_OK);
+    assert_string_equal(d, "2015-07-01");
+    assert_int_equal(member_parse_date("２０１５年７月１日", d, sizeof d), ZB_OK);
     assert_string_equal(d, "2015-07-01");
     assert_int_equal(member_parse_date("2015年7月1日", d, sizeof d), ZB_OK);
     assert_string_equal(d, "2015-07-01");

@@ -2,7 +2,8 @@
  * chat.c - unit tests for handlers/dues/chat.c through the real router: 党费 and 3 show this
  * month's amount, its working and the arrears; 缴费 records in each form (one month, a range
  * with a total, without an amount, 代缴 由, a differing amount with 备注), refuses a plain member,
- * namesakes (both shown), malformed commands (with the grammar), and a paid month.
+ * namesakes (both shown, then one picked by number), malformed commands (with the grammar), and a
+ * paid month.
  */
 #include "tests/unit/handlers/chat.h"
 
@@ -99,7 +100,28 @@ static void test_pay_forms(void **state)
     snprintf(id2, sizeof id2, "编号 %lld 张三", (long long)zhang2);
     assert_non_null(strstr(got, id1));
     assert_non_null(strstr(got, id2));
+    assert_non_null(strstr(got, "换成编号")); /* in chat, not a CLI command */
+    assert_null(strstr(got, "zhibu"));
     free(got);
+    /* ... and the number picks one of them; the receipt names the member */
+    snprintf(cmd, sizeof cmd, "缴费 %lld %s", (long long)zhang2, m0);
+    chat_expect("o_org", cmd, "已登记：张三 1 个月党费 30.00 元", NULL);
+    assert_int_equal(
+        unit_db_int("SELECT count(*) FROM dues_payments WHERE member_id=%lld", (long long)zhang2),
+        1);
+    chat_expect("o_org", "缴费 99999 2026-11", "没有找到", NULL);
+    /* in a group: nothing recorded, no member's amount shown to the group */
+    char code[8], bindcmd[32];
+    chat_code(organizer, code);
+    snprintf(bindcmd, sizeof bindcmd, "绑定 %s", code);
+    free(chat_event(PLATFORM_ONEBOT, "20001", NULL, EV_TEXT, bindcmd));
+    long long before = unit_db_int("SELECT count(*) FROM dues_payments");
+    snprintf(cmd, sizeof cmd, "缴费 陈组织 %s", m1);
+    got = chat_event(PLATFORM_ONEBOT, "20001", "30001", EV_TEXT, cmd);
+    assert_non_null(strstr(got, "请私聊"));
+    assert_null(strstr(got, "已登记"));
+    free(got);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM dues_payments"), before);
     /* malformed */
     chat_expect("o_org", "缴费", "用法：缴费 姓名 月份", NULL);
     chat_expect("o_org", "缴费 赵党员 十一月", "月份格式不对", "用法", NULL);
@@ -109,7 +131,7 @@ static void test_pay_forms(void **state)
     chat_expect("o_org", "缴费 没这人 2026-11", "没有找到", NULL);
     /* the member sees the payment */
     chat_expect("o_zhao", "党费", "已交", NULL);
-    assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='dues_pay'"), 4);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='dues_pay'"), 5);
 }
 
 int main(void)

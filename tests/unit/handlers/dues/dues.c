@@ -13,6 +13,7 @@
 #include "bot/org/branch.h"
 #include "bot/org/member.h"
 #include "bot/org/role.h"
+#include "handlers/dues/chat.h"
 #include "handlers/dues/dues.h"
 #include "handlers/dues/migrations.h"
 
@@ -265,6 +266,12 @@ static void test_arrears_across_year_and_reverse(void **state)
     assert_int_equal(dues_reverse(&org, r2.payment_id, "again", at(2026, 2, 11), &rev, &why),
                      ZB_EDONE);
     assert_int_equal(dues_reverse(&org, rev, "again", at(2026, 2, 11), &rev, &why), ZB_EDONE);
+    /* an unknown record number is said to be one, not "no such member" */
+    assert_int_equal(dues_reverse(&org, 987654, "记错", at(2026, 2, 11), &rev, &why), ZB_ENOTFOUND);
+    assert_int_equal(why.reason, DUES_R_NO_PAYMENT);
+    char text[128];
+    assert_int_equal(dues_why_text(&why, text, sizeof text), ZB_OK);
+    assert_non_null(strstr(text, "缴费记录号"));
     commit();
     s = status(zhang, M(2026, 2));
     assert_int_equal(s.arrears_months, 5);

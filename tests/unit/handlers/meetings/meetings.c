@@ -264,6 +264,35 @@ static void test_reminders_change_cancel(void **state)
     assert_int_equal(meetings_change(&a, id, start + 2 * 86400, NULL, NOW), ZB_EDONE);
 }
 
+/* A meeting that took place (started, someone checked in) stays in the ledger: it can be neither
+ * cancelled nor moved; one nobody came to can still be cancelled after its start. */
+static void test_held_meeting_kept(void **state)
+{
+    (void)state;
+    struct actor a = actor_member(sec, "wechat");
+    int64_t start = local(2026, 12, 3, 15, 0);
+    int64_t id = add(&a, MK_GENERAL, NULL, start, NULL);
+    int64_t empty = add(&a, MK_COMMITTEE, NULL, start, NULL);
+    char code[8];
+    struct meeting m;
+    assert_int_equal(meetings_set_code(&a, id, code, sizeof code, NOW), ZB_OK);
+    assert_int_equal(meetings_checkin(m1, id, code, "self", start - 60, &m), ZB_OK);
+    bool held = true;
+    assert_int_equal(meetings_held(id, start - 30, &held), ZB_OK);
+    assert_false(held); /* not started yet: still movable */
+    assert_int_equal(meetings_held(id, start + 3600, &held), ZB_OK);
+    assert_true(held);
+    assert_int_equal(meetings_cancel(&a, id, start + 3600), ZB_EINVAL);
+    assert_int_equal(meetings_change(&a, id, start + 86400, NULL, start + 3600), ZB_EINVAL);
+    assert_int_equal(meetings_change(&a, id, 0, "礼堂", start + 3600), ZB_EINVAL);
+    assert_int_equal(meetings_get(id, &m), ZB_OK);
+    assert_int_equal(m.status, MS_SCHEDULED);
+    assert_int_equal(m.starts_at, start);
+    assert_int_equal(meetings_held(empty, start + 3600, &held), ZB_OK);
+    assert_false(held);
+    assert_int_equal(meetings_cancel(&a, empty, start + 3600), ZB_OK);
+}
+
 static void test_report_and_minutes(void **state)
 {
     (void)state;
@@ -398,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_checkin_window_and_code),
         cmocka_unit_test(test_quorum),
         cmocka_unit_test(test_reminders_change_cancel),
+        cmocka_unit_test(test_held_meeting_kept),
         cmocka_unit_test(test_report_and_minutes),
         cmocka_unit_test(test_field_cut),
         cmocka_unit_test(test_page),

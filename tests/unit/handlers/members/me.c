@@ -81,6 +81,9 @@ static void test_roster_role_and_scope(void **state)
     assert_non_null(strstr(list, "船闸支部 党员名单"));
     assert_non_null(strstr(list, "李书记"));
     assert_non_null(strstr(list, "赵党员 138****8005"));
+    char numbered[64]; /* each line leads with the member's own number, as 缴费 编号 takes it */
+    snprintf(numbered, sizeof numbered, "\n%lld 赵党员 ", (long long)chat_plain);
+    assert_non_null(strstr(list, numbered));
     assert_null(strstr(list, "钱党员")); /* another branch: out of scope */
     assert_null(strstr(list, "13800138005"));
     assert_non_null(strstr(list, "共 2 人"));

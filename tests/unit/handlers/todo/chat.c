@@ -1,7 +1,8 @@
 /*
  * chat.c - unit tests for handlers/todo/chat.c through the real router: 待办 lists what awaits
  * the sender (or says there is nothing), 同意 ID approves (also with a kind's alias verb and a
- * Chinese numeral id), 退回 ID 原因 returns, a return without a reason asks for one, and the
+ * Chinese numeral id), 退回 ID 原因 returns, a return without a reason asks for one (and an
+ * inbox command sent then is run, not taken as the reason), and the
  * words answer bound members only.
  */
 #include "tests/unit/handlers/chat.h"
@@ -127,12 +128,32 @@ static void test_return_with_and_without_reason(void **state)
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='return'"), 2);
 }
 
+/* While the reason for 退回 is awaited, an inbox command ("同意 N", "待办") is run as itself and
+ * never recorded as the reason. */
+static void test_command_is_not_a_reason(void **state)
+{
+    (void)state;
+    int64_t a = open_review(300, chat_plain), b = open_review(301, chat_plain);
+    char msg[64];
+    snprintf(msg, sizeof msg, "退回 %lld", (long long)a);
+    chat_expect("o_li", msg, "请发送退回待办", NULL);
+    snprintf(msg, sizeof msg, "同意 %lld", (long long)b);
+    chat_expect("o_li", msg, "已同意", NULL);
+    assert_string_equal(state_of(a), "open");
+    assert_string_equal(state_of(b), "approved");
+    snprintf(msg, sizeof msg, "退回 %lld", (long long)a);
+    chat_expect("o_li", msg, "请发送退回待办", NULL);
+    chat_expect("o_li", "待办", "【待办】", NULL);
+    assert_string_equal(state_of(a), "open");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_and_nothing),
         cmocka_unit_test(test_alias_and_chinese_numeral),
         cmocka_unit_test(test_return_with_and_without_reason),
+        cmocka_unit_test(test_command_is_not_a_reason),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

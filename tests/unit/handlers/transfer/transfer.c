@@ -429,10 +429,18 @@ static void test_cancel_keeps_trail(void **state)
     int64_t id = 0;
     assert_int_equal(store_begin(), ZB_OK);
     assert_int_equal(transfer_start(&me, &n, T0, &id, &why), ZB_OK);
+    /* nothing to renew before the sender agrees: said so, not "still valid" */
+    assert_int_equal(transfer_renew(&sec, id, 0, T0, &why), ZB_EINVAL);
+    assert_int_equal(why.reason, TR_NO_LETTER);
     assert_int_equal(transfer_cancel(&me, id, "不转了", T0, &why), ZB_EDENIED);
     assert_int_equal(transfer_cancel(&sec, id, "", T0, &why), ZB_EINVAL);
     assert_int_equal(transfer_cancel(&sec, id, "本人申请撤销", T0, &why), ZB_OK);
     assert_int_equal(transfer_cancel(&sec, id, "again", T0, &why), ZB_EINVAL);
+    assert_int_equal(why.reason, TR_CLOSED);
+    /* a cancelled transfer is closed for renew and resubmit alike */
+    assert_int_equal(transfer_renew(&sec, id, 0, T0, &why), ZB_EINVAL);
+    assert_int_equal(why.reason, TR_CLOSED);
+    assert_int_equal(transfer_resubmit(&me, id, T0, &why), ZB_EINVAL);
     assert_int_equal(why.reason, TR_CLOSED);
     assert_int_equal(store_commit(), ZB_OK);
     assert_int_equal(
