@@ -351,20 +351,9 @@ int member_parse_phone(const char *s, char *out, size_t outsz)
         }
         if (*p == '-' || *p == '(' || *p == ')')
             continue;
-        /* typed on a phone in full width: ０-９, －, （, ） */
-        const unsigned char *u = (const unsigned char *)p;
-        if (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x8D || u[2] == 0x88 || u[2] == 0x89)) {
-            p += 2;
-            continue;
-        }
-        char c = *p;
-        if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99) {
-            c = (char)('0' + (u[2] - 0x90));
-            p += 2;
-        }
-        if (c < '0' || c > '9' || n + 1 >= sizeof d)
+        if (*p < '0' || *p > '9' || n + 1 >= sizeof d)
             return ZB_EINVAL;
-        d[n++] = c;
+        d[n++] = *p;
     }
     d[n] = '\0';
     const char *digits = d;
