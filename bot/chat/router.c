@@ -172,6 +172,20 @@ static const char *unspaced(const char *norm)
     return NULL;
 }
 
+const char *const router_yes_words[] = {"1",  "确认", "确定", "确认发出", "发出",   "发",
+                                        "是", "是的", "对",   "好",       "好的",   "可以",
+                                        "行", "ok",   "嗯",   "嗯嗯",     "没问题", NULL};
+const char *const router_no_words[] = {"取消", "不",   "不发", "不发了", "先不发", "否",
+                                       "算了", "不要", "不用", "不用了", "不了",   NULL};
+
+bool router_word_in(const char *norm, const char *const *list)
+{
+    for (const char *const *w = list; w && *w; w++)
+        if (strcmp(norm, *w) == 0)
+            return true;
+    return false;
+}
+
 /* by_initials - the handler whose pinyin initials are norm ("xx"), NULL when none. */
 static const struct handler *by_initials(const char *norm)
 {
@@ -404,8 +418,10 @@ static int route_text(struct handler_ctx *c, const struct router_opts *o, struct
         const struct handler *s = by_name(sname);
         /* a menu keyword leaves the conversation and does what it says; a menu number too,
          * unless the conversation asked for a number */
-        bool leave = m && (m->leaves_session ||
-                           (for_us && m != s && !(by_number && s && s->session_numbers)));
+        bool kept = s && router_word_in(c->norm, s->session_words);
+        bool leave =
+            m && !kept &&
+            (m->leaves_session || (for_us && m != s && !(by_number && s && s->session_numbers)));
         if (s && s->on_session && !leave) {
             *h = s;
             c->group_activity = group;

@@ -72,6 +72,9 @@ struct handler {
     unsigned session_events;     /* EVBIT()s of non-text events its open session takes (a
                                     picture sent while writing a 留言); others leave it open */
     const struct role_action *action; /* checked with role_can before it runs; NULL = none */
+    const char *const *session_words; /* words its open conversation keeps although another
+                                         handler claims them ("好", "ok": a yes to its
+                                         question); NULL-terminated, may be NULL */
     bool session_numbers; /* its open session asks for a number ("回复 1 确认"): a menu
                              number goes to on_session instead of leaving it */
     bool private_only;    /* left out of the menu a group sees (binding, 留言) */
@@ -216,6 +219,14 @@ size_t router_paginate(const char *text, size_t max);
  * belongs to neither part: the next part starts after it.
  */
 size_t router_split(const char *text, size_t max_bytes, size_t max_chars);
+
+/* The answers to a yes/no question ("回复 1 确认，回复 0 取消"), normalised, NULL-terminated:
+ * for a handler's session_words and its own check. "0" is not among the no words: it is the
+ * menu, which leaves any conversation. */
+extern const char *const router_yes_words[];
+extern const char *const router_no_words[];
+/* router_word_in - whether norm is one of list. */
+bool router_word_in(const char *norm, const char *const *list);
 
 /* What an unbound sender gets for a members-only handler. */
 #define ROUTER_MEMBERS_ONLY_TEXT                                                                                                              \

@@ -21,19 +21,6 @@ static bool starts(const char *s, const char *w)
     return strncmp(s, w, strlen(w)) == 0;
 }
 
-/* Answers to "回复 1 确认发出，回复 0 取消" (normalized: full-width digits are ASCII). */
-static const char *const confirm_yes[] = {"1",    "确认", "确定", "确认发出", "发出", "发", "是",
-                                          "是的", "对",   "好",   "可以",     "行",   "ok", NULL};
-static const char *const confirm_no[] = {"取消", "不", "不发", "否", "算了", "不要", NULL};
-
-static bool in_list(const char *s, const char *const *list)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(s, list[i]) == 0)
-            return true;
-    return false;
-}
-
 /* the meeting id at the start of arg, 0 when none; *rest after it */
 static int64_t id_of(const char *arg, const char **rest)
 {
@@ -446,9 +433,9 @@ static int on_session(struct handler_ctx *c, const char *state, struct reply *ou
     int rc = router_session_end(c);
     if (rc)
         return rc;
-    if (in_list(c->norm, confirm_yes))
+    if (router_word_in(c->norm, router_yes_words))
         return confirm(c, state, out);
-    if (in_list(c->norm, confirm_no)) {
+    if (router_word_in(c->norm, router_no_words)) {
         reply_text(out, "已取消，会议没有发出。回复 0 返回菜单。");
         return ZB_OK;
     }
@@ -473,5 +460,6 @@ const struct handler meetings_handler = {
     .menu_label = "会议",
     .on_message = on_message,
     .on_session = on_session,
-    .session_numbers = true, /* its confirmation asks "回复 1 确认发出" */
+    .session_numbers = true,           /* its confirmation asks "回复 1 确认发出" */
+    .session_words = router_yes_words, /* "好", "嗯" answer it; they are not 收到 here */
 };

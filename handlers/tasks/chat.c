@@ -160,8 +160,21 @@ static int notice_on_session(struct handler_ctx *c, const char *state, struct re
         return rc;
     if (sscanf(state, "confirm:%lld", &id) != 1 || id <= 0)
         return list_mine(c, out);
-    if (strcmp(c->norm, "1") != 0 && strcmp(c->norm, "确认") != 0) {
+    if (router_word_in(c->norm, router_no_words)) {
         reply_text(out, "已取消，这条通知没有发出。回复 0 返回菜单");
+        return ZB_OK;
+    }
+    for (const char *const *w = notice_words; *w; w++) { /* a new 通知 drops the draft */
+        size_t n = strlen(*w);
+        if (strncmp(c->norm, *w, n) == 0 && (c->norm[n] == ' ' || !c->norm[n])) {
+            c->arg = c->norm[n] ? c->norm + n + 1 : "";
+            return notice_on_message(c, out);
+        }
+    }
+    if (!router_word_in(c->norm, router_yes_words)) { /* neither: the draft waits, asked again */
+        if ((rc = router_session_begin(c, &tasks_notice_handler, state)))
+            return rc;
+        reply_text(out, "通知还没有发出。回复 1 确认发出，回复 0 取消。");
         return ZB_OK;
     }
     struct actor a = actor_member(c->member_id, channel_of(c));
@@ -193,7 +206,8 @@ const struct handler tasks_notice_handler = {
     .menu_label = "通知",
     .on_message = notice_on_message,
     .on_session = notice_on_session,
-    .session_numbers = true, /* its confirmation asks "回复 1 确认" */
+    .session_numbers = true,           /* its confirmation asks "回复 1 确认" */
+    .session_words = router_yes_words, /* "好", "嗯" answer it; they are not 收到 here */
 };
 
 struct names {

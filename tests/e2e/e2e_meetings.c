@@ -354,6 +354,20 @@ static void test_rest(void **state)
     assert_int_equal(api("POST", "/api/v1/meetings/999/checkin", zhao, "{}"), 404);
 }
 
+/* "好的" and "嗯" answer the confirmation: the draft is scheduled, not dropped as a 收到. */
+static void test_yes_words_confirm(void **state)
+{
+    (void)state;
+    long long before = db("SELECT count(*) FROM meetings");
+    say_has("10001", "会议 周六 9:30 支委会 书记办公室", "回复 1 确认发出");
+    say_has("10001", "好的", "已安排会议");
+    assert_null(strstr(out, "好的，收到"));
+    assert_int_equal(db("SELECT count(*) FROM meetings"), before + 1);
+    say_has("10001", "会议 周日 9:30 支委会 书记办公室", "回复 1 确认发出");
+    say_has("10001", "不用了", "已取消");
+    assert_int_equal(db("SELECT count(*) FROM meetings"), before + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_attendance_and_minutes),
         cmocka_unit_test(test_reminders_and_cancel),
         cmocka_unit_test(test_rest),
+        cmocka_unit_test(test_yes_words_confirm),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

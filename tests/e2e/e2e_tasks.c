@@ -285,6 +285,32 @@ static void test_proxy_and_report(void **state)
     assert_int_equal(cli("task", "report", "--month", "2026-13"), 2);
 }
 
+/* The confirmation keeps the draft through an unclear answer, takes "嗯" as yes (not as a
+ * 收到), and a new 通知 replaces the draft. */
+static void test_confirm_words(void **state)
+{
+    (void)state;
+    long long before = db("SELECT count(*) FROM tasks");
+    char *r = e2e_say_ok(srv, E2E_PLAIN, "o_secretary", "通知 周五交党费");
+    assert_contains(r, "回复 1 确认");
+    free(r);
+    r = e2e_say_ok(srv, E2E_PLAIN, "o_secretary", "等一下");
+    assert_contains(r, "通知还没有发出");
+    free(r);
+    r = e2e_say_ok(srv, E2E_PLAIN, "o_secretary", "通知 周六交党费");
+    assert_contains(r, "回复 1 确认"); /* a new draft */
+    free(r);
+    r = e2e_say_ok(srv, E2E_PLAIN, "o_secretary", "嗯");
+    assert_contains(r, "正在发出");
+    assert_not_contains(r, "好的，收到");
+    free(r);
+    assert_int_equal(db("SELECT count(*) FROM tasks"), before + 2);
+    assert_int_equal(
+        db("SELECT count(*) FROM tasks WHERE text = '周六交党费' AND state <> 'draft'"), 1);
+    assert_int_equal(db("SELECT count(*) FROM tasks WHERE text = '周五交党费' AND state = 'draft'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_chat_notice_with_confirmation),
         cmocka_unit_test(test_rest_receipts),
         cmocka_unit_test(test_proxy_and_report),
+        cmocka_unit_test(test_confirm_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -243,9 +243,39 @@ static const struct handler guard_handler = {.name = "guard",
                                              .on_message = guard_on_message,
                                              .on_session = guard_on_session};
 
-static const struct handler *const table[] = {
-    &echo_handler, &ask_handler,    &long_handler, &fail_handler,  &help_handler,
-    &fb_handler,   &secret_handler, &quiz_handler, &mquiz_handler, &guard_handler};
+/* nod: another handler's keyword "好"; confirm: a question whose session keeps the yes words. */
+static const struct handler confirm_handler;
+static int nod_on_message(struct handler_ctx *c, struct reply *out)
+{
+    (void)c;
+    reply_text(out, "nod");
+    return ZB_OK;
+}
+static int confirm_on_message(struct handler_ctx *c, struct reply *out)
+{
+    reply_text(out, "确认吗");
+    return router_session_begin(c, &confirm_handler, "draft");
+}
+static int confirm_on_session(struct handler_ctx *c, const char *state, struct reply *out)
+{
+    (void)state;
+    reply_textf(out, "%s:%s", router_word_in(c->norm, router_yes_words) ? "yes" : "other", c->norm);
+    return router_session_end(c);
+}
+static const char *const nod_kw[] = {"好", NULL};
+static const char *const confirm_kw[] = {"confirm", NULL};
+static const struct handler nod_handler = {
+    .name = "nod", .keywords = nod_kw, .on_message = nod_on_message};
+static const struct handler confirm_handler = {.name = "confirm",
+                                               .keywords = confirm_kw,
+                                               .session_words = router_yes_words,
+                                               .on_message = confirm_on_message,
+                                               .on_session = confirm_on_session};
+
+static const struct handler *const table[] = {&echo_handler,   &ask_handler,  &long_handler,
+                                              &fail_handler,   &help_handler, &fb_handler,
+                                              &secret_handler, &quiz_handler, &mquiz_handler,
+                                              &guard_handler,  &nod_handler,  &confirm_handler};
 
 static int seq;
 
@@ -420,6 +450,19 @@ static void test_pinyin_initials(void **state)
     const struct handler *const bad2[] = {&clash2, &echo_handler};
     assert_int_equal(router_init(bad2, 2, 600), ZB_EINVAL);
     assert_int_equal(router_init(table, sizeof table / sizeof table[0], 600), ZB_OK);
+}
+
+/* A session's session_words stay in it though another handler claims them; others leave. */
+static void test_session_words(void **state)
+{
+    (void)state;
+    expect("好", "nod"); /* outside a conversation: the other handler's keyword */
+    expect("confirm", "确认吗");
+    expect("好", "yes:好");
+    expect("confirm", "确认吗");
+    expect("echo", "echo:"); /* not one of its words: leaves as before */
+    expect("confirm", "确认吗");
+    expect("0", "left+menu"); /* help still leaves */
 }
 
 static void test_session_expiry(void **state)
@@ -1103,6 +1146,7 @@ int main(void)
         cmocka_unit_test(test_media_keeps_session),
         cmocka_unit_test(test_spaced_keyword),
         cmocka_unit_test(test_pinyin_initials),
+        cmocka_unit_test(test_session_words),
         cmocka_unit_test(test_session_expiry),
         cmocka_unit_test(test_events_route_by_kind),
         cmocka_unit_test(test_long_reply_pages),
