@@ -855,6 +855,20 @@ static const char *member_name(int64_t id, char *buf, size_t sz)
     return buf;
 }
 
+/* blank - only spaces, tabs, line breaks and U+3000 (full-width spaces). */
+static bool blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        else if (strncmp(s, "\xe3\x80\x80", 3) == 0)
+            s += 3;
+        else
+            return false;
+    }
+    return true;
+}
+
 int meetings_minutes(const struct actor *actor, int64_t id, const char *text, int64_t now)
 {
     assert(store_in_tx());
@@ -862,7 +876,7 @@ int meetings_minutes(const struct actor *actor, int64_t id, const char *text, in
     struct buf b;
     buf_init(&b, MEETINGS_MINUTES_MAX + 16 * 1024);
     int rc = ZB_OK;
-    if (!text || !*text)
+    if (!text || !*text || blank(text))
         return ZB_EINVAL;
     if (strlen(text) > MEETINGS_MINUTES_MAX)
         return ZB_ETOOBIG;

@@ -152,7 +152,7 @@ static void test_chat_notice_with_confirmation(void **state)
     r = e2e_say_ok(srv, E2E_PLAIN, "o_member5", "任务进度 2");
     assert_contains(r, "只有支部委员和党小组长可以查看通知进度");
     free(r);
-    /* anything but 1 cancels: nothing goes */
+    /* a no word cancels: nothing goes */
     r = e2e_say_ok(srv, E2E_PLAIN, "o_secretary", "任务 2099-12-05 交年度总结");
     assert_contains(r, "截止");
     free(r);
