@@ -12,6 +12,7 @@
 
 #include "bot/base/clock.h"
 #include "bot/org/branch.h"
+#include "bot/org/member.h"
 #include "bot/store/store.h"
 #include "handlers/quiz/quiz.h"
 
@@ -135,14 +136,20 @@ static int cmd_record(struct cli_ctx *c)
         fprintf(c->err, "错误：党员编号应为正整数\n");
         return 2;
     }
+    struct member m;
+    int rc = member_get(id, &m);
+    if (rc == ZB_ENOTFOUND) {
+        fprintf(c->err, "错误：没有编号为 %lld 的党员\n", id);
+        return 1;
+    }
     long days = cli_int(c->args, "--days", 7);
     struct quiz_stats s;
-    if (quiz_record(id, clock_now() - days * 86400, &s)) {
+    if (rc || quiz_record(id, clock_now() - days * 86400, &s)) {
         fprintf(c->err, "错误：读取答题记录失败（见上方日志）\n");
         return 1;
     }
-    fprintf(c->out, "近 %ld 天：答题 %d 轮，作答 %d 题，答对 %d 题，积分 %d。\n", days, s.rounds,
-            s.answered, s.right, s.points);
+    fprintf(c->out, "%s 近 %ld 天：答题 %d 轮，作答 %d 题，答对 %d 题，积分 %d。\n", m.name, days,
+            s.rounds, s.answered, s.right, s.points);
     return 0;
 }
 

@@ -374,12 +374,30 @@ static void rest_routes(void **state)
     assert_contains(b.data, "\"explanation\"");
 }
 
+/* quiz record: one member's own figures by name; a member who does not exist is an error. */
+static void cli_record(void **state)
+{
+    (void)state;
+    struct e2e_proc p;
+    assert_int_equal(
+        e2e_zhibu(srv->dir, &p, "quiz", "record", "999", "--config", srv->config_path, NULL), 0);
+    assert_int_equal(p.status, 1);
+    assert_non_null(strstr(p.err, "没有编号为 999 的党员"));
+    e2e_proc_free(&p);
+    assert_int_equal(
+        e2e_zhibu(srv->dir, &p, "quiz", "record", "6", "--config", srv->config_path, NULL), 0);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "孙立新 近 7 天：答题"));
+    e2e_proc_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(private_round),
         cmocka_unit_test(group_contest),
         cmocka_unit_test(rest_routes),
+        cmocka_unit_test(cli_record),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = cmocka_run_group_tests(tests, setup, teardown);
