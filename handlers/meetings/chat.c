@@ -277,7 +277,9 @@ static int proxy(struct handler_ctx *c, const struct actor *a, const char *arg, 
     }
 }
 
-static int attendance(const struct actor *a, int64_t id, int64_t now, struct reply *out)
+/* attendance - the sheet of meeting id; in a group only the counts (names are told in private
+ * chat: who was absent is nobody else's business). */
+static int attendance(const struct actor *a, int64_t id, int64_t now, bool group, struct reply *out)
 {
     bool listed = false;
     struct meetings_sheet s;
@@ -298,7 +300,9 @@ static int attendance(const struct actor *a, int64_t id, int64_t now, struct rep
     if (rc == ZB_OK && s.has_quorum)
         rc = buf_appendf(&b, "\n应到有表决权 %d 人，到会 %d 人，%s", s.quorum_due, s.quorum_present,
                          s.quorum_met ? "达到法定人数。" : "未达到法定人数。");
-    for (size_t i = 0; rc == ZB_OK && i < s.n; i++) {
+    if (rc == ZB_OK && group && s.absent)
+        rc = buf_appendz(&b, "\n名单请私聊小助手发送“出勤 编号”查看。");
+    for (size_t i = 0; rc == ZB_OK && !group && i < s.n; i++) {
         if (s.people[i].state != AS_INVITED || s.people[i].exempt)
             continue;
         if (listed)
@@ -385,7 +389,7 @@ static int on_message(struct handler_ctx *c, struct reply *out)
             reply_text(out, "请发送：出勤 会议编号");
             return ZB_OK;
         }
-        return attendance(&a, id, c->now, out);
+        return attendance(&a, id, c->now, c->ev->group != NULL, out);
     }
     if (starts(c->norm, "纪要")) {
         int64_t id = id_of(arg, &rest);

@@ -177,6 +177,13 @@ static void test_attendance_and_minutes(void **state)
     assert_non_null(strstr(out, "\n缺席："));
     assert_non_null(strstr(out, "应到有表决权 8 人，到会 2 人，未达到法定人数"));
     say_has("10005", "出勤 3", "只有支部书记");
+    /* asked in a group (with an @): the counts only, nobody named before the others */
+    assert_int_equal(du_cli(&srv, out, sizeof out, "say", "--platform", "onebot", "--from", "10001",
+                            "--group", "5550", "--at", "出勤 3", NULL),
+                     0);
+    assert_non_null(strstr(out, "实到 3，请假 1，缺席 6"));
+    assert_non_null(strstr(out, "名单请私聊"));
+    assert_null(strstr(out, "缺席："));
     assert_int_equal(du_cli(&srv, out, sizeof out, "meeting", "attendance", "3", NULL), 0);
     assert_non_null(strstr(out, "何宇航\t出席"));
     assert_non_null(strstr(out, "代签"));
