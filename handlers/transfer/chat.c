@@ -339,6 +339,8 @@ static int on_progress(struct handler_ctx *c, struct reply *out)
     }
     int64_t id = 0;
     int rc = transfer_current(c->member_id, &id);
+    if (!rc && !id) /* nothing open: the one finished (or cancelled) within a year, if any */
+        rc = transfer_latest(c->member_id, c->now - 366LL * 86400, &id);
     if (rc)
         return rc;
     if (!id) {

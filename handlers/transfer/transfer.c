@@ -507,6 +507,8 @@ static const char sql_events[] = "SELECT at, actor, what, detail FROM transfer_e
                                  "WHERE transfer_id=?1 ORDER BY id LIMIT ?2";
 static const char sql_current[] = "SELECT id FROM transfers WHERE member_id=?1 AND status IN "
                                   "('open', 'returned', 'expired') ORDER BY id DESC LIMIT 1";
+static const char sql_latest[] = "SELECT id FROM transfers WHERE member_id=?1 AND created_at>=?2 "
+                                 "ORDER BY id DESC LIMIT 1";
 static const char sql_list[] = "SELECT id FROM transfers WHERE (?1 = '' OR status=?1) "
                                "ORDER BY id DESC LIMIT ?2";
 static const char sql_open_steps[] =
@@ -687,6 +689,21 @@ int transfer_current(int64_t member_id, int64_t *id)
     if (!st)
         return ZB_EDB;
     sqlite3_bind_int64(st, 1, member_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
+int transfer_latest(int64_t member_id, int64_t since, int64_t *id)
+{
+    *id = 0;
+    sqlite3_stmt *st = store_stmt(sql_latest);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, member_id);
+    sqlite3_bind_int64(st, 2, since);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);

@@ -253,6 +253,9 @@ int transfer_may_see(const struct actor *a, const struct transfer *t) ZB_MUST_US
 /* transfer_current - the member's latest transfer that is not done or cancelled into *id
  * (0 when none). */
 int transfer_current(int64_t member_id, int64_t *id) ZB_MUST_USE;
+/* transfer_latest - the member's newest transfer of any status started at or after since into
+ * *id (0 when none): what 进度 shows once nothing is open. */
+int transfer_latest(int64_t member_id, int64_t since, int64_t *id) ZB_MUST_USE;
 /* transfer_list - transfers a may see, newest first, status -1 for all, at most max into out
  * (caller's array), *n the count. */
 int transfer_list(const struct actor *a, int status, int64_t *ids, size_t max,
