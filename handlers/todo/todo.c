@@ -333,3 +333,33 @@ int todo_decide(const struct actor *a, int64_t id, enum todo_verdict v, const ch
         *out = d;
     return ZB_OK;
 }
+
+int todo_close(const char *kind_id, int64_t object_id, const struct actor *a, const char *reason,
+               int64_t now)
+{
+    assert(store_in_tx());
+    sqlite3_stmt *st = store_stmt(sql_find_open);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, kind_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, object_id);
+    int rc = sqlite3_step(st);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
+    if (!(st = store_stmt(sql_decide)))
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, todo_state_id(TODO_RETURNED), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, actor_is_member(a) ? a->member_id : 0);
+    sqlite3_bind_text(st, 5, a->label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, reason ? reason : "", -1, SQLITE_STATIC);
+    if (store_exec_done(st) || sqlite3_changes(store_db()) != 1)
+        return ZB_EDB;
+    char target[48];
+    snprintf(target, sizeof target, "decision:%lld", (long long)id);
+    return audit_write(a->label, "withdraw", target, reason ? reason : "",
+                       a->channel ? a->channel : "cli", now);
+}

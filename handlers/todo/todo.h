@@ -135,6 +135,15 @@ int todo_list(const struct actor *a, struct todo_item *out, size_t max, size_t *
 int todo_decide(const struct actor *a, int64_t id, enum todo_verdict v, const char *reason,
                 int64_t now, struct decision *out) ZB_MUST_USE;
 
+/*
+ * todo_close - close the open decision of kind kind_id on object_id without a verdict, because
+ * its object went away (a cancelled transfer): stored as returned with reason and a as decider,
+ * so `同意 ID` answers "already handled"; no hook runs; audited as "withdraw". ZB_OK also when
+ * none is open; ZB_EDB. Call inside a transaction.
+ */
+int todo_close(const char *kind_id, int64_t object_id, const struct actor *a, const char *reason,
+               int64_t now) ZB_MUST_USE;
+
 /* todo_state_id - "open", "approved", "returned". */
 const char *todo_state_id(enum todo_state s);
 

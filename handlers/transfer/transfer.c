@@ -1094,8 +1094,15 @@ int transfer_cancel(const struct actor *a, int64_t id, const char *reason, int64
         why->reason = TR_REASON_NEEDED;
         rc = ZB_EINVAL;
     }
-    /* the open step's decision stays in the table but leaves every inbox: step_may refuses
-     * everyone once the transfer is cancelled */
+    /* the open step's decision is closed with the reason: it leaves every inbox, and 同意 on
+     * it says it was handled */
+    for (size_t i = 0; !rc && i < t->n_steps; i++) {
+        if (t->steps[i].state != SS_OPEN)
+            continue;
+        char why_closed[TRANSFER_REASON_MAX + 32];
+        snprintf(why_closed, sizeof why_closed, "转接已撤销：%s", reason);
+        rc = todo_close(transfer_step_kind.id, t->steps[i].id, a, why_closed, now);
+    }
     if (!rc)
         rc = set_status(id, TS_CANCELLED);
     if (!rc)

@@ -450,6 +450,22 @@ static void test_cancel_keeps_trail(void **state)
     size_t n_items = 9;
     assert_int_equal(todo_list(&sec, items, 4, &n_items, NULL), ZB_OK);
     assert_int_equal(n_items, 0); /* the cancelled step left the inbox */
+    /* and its decision is closed with the reason: deciding it says it was handled */
+    long long did = unit_db_int("SELECT decision_id FROM transfer_steps WHERE transfer_id=%lld "
+                                "AND seq=1",
+                                (long long)id);
+    assert_true(did > 0);
+    assert_int_equal(unit_db_int("SELECT count(*) FROM decisions WHERE id=%lld AND "
+                                 "state='returned' AND reason='转接已撤销：本人申请撤销'",
+                                 did),
+                     1);
+    assert_int_equal(store_begin(), ZB_OK);
+    assert_int_equal(todo_decide(&sec, did, TODO_APPROVE, NULL, T0, NULL), ZB_EDONE);
+    assert_int_equal(store_commit(), ZB_OK);
+    assert_int_equal(
+        unit_db_int("SELECT count(*) FROM audit WHERE action='withdraw' AND target='decision:%lld'",
+                    did),
+        1);
     int64_t cur = 0;
     assert_int_equal(transfer_current(who, &cur), ZB_OK);
     assert_int_equal(cur, 0);
