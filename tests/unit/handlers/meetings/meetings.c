@@ -353,7 +353,8 @@ static void test_report_and_minutes(void **state)
     assert_null(strstr(text, "老党员庚"));
     free(text);
     assert_int_equal(meetings_minutes(&a, m.id, "", later), ZB_EINVAL);
-    assert_int_equal(meetings_minutes(&a, m.id, " \n\t\xe3\x80\x80 ", later), ZB_EINVAL); /* blank */
+    assert_int_equal(meetings_minutes(&a, m.id, " \n\t\xe3\x80\x80 ", later),
+                     ZB_EINVAL); /* blank */
 }
 
 /* page_call - meetings_page on the signed URL url (its path and query) at now. */
