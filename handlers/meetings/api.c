@@ -141,6 +141,16 @@ static int manage_fail(struct api_ctx *c, int rc, const char *what)
     }
 }
 
+/* edit_fail - a refused change or cancel: a meeting that took place gets its own sentence. */
+static int edit_fail(struct api_ctx *c, int64_t id, int rc)
+{
+    bool held = false;
+    if (rc == ZB_EINVAL && meetings_held(id, clock_now(), &held) == ZB_OK && held)
+        return api_fail(c, ZB_EBUSY, "id",
+                        "会议已经开过（有人签到或已有纪要），已记入台账，不能变更或取消");
+    return manage_fail(c, rc, NULL);
+}
+
 /* at_of - "at": Unix seconds or "2026-12-01 15:00"; 0 when absent, -1 when malformed */
 static int64_t at_of(const cJSON *body)
 {
@@ -211,7 +221,9 @@ static int api_change(struct api_ctx *c)
         return api_fail(c, ZB_EINVAL, "at", "时间格式应为 2026-12-01 15:00");
     int rc = meetings_change(c->actor, id, at, place, clock_now());
     struct meeting m;
-    if (rc || (rc = meetings_get(id, &m)))
+    if (rc)
+        return edit_fail(c, id, rc);
+    if ((rc = meetings_get(id, &m)))
         return manage_fail(c, rc, NULL);
     return api_emit(c, meeting_json(&m));
 }
@@ -223,7 +235,9 @@ static int api_cancel(struct api_ctx *c)
         return api_fail(c, ZB_EINVAL, "id", "编号应为正整数");
     int rc = meetings_cancel(c->actor, id, clock_now());
     struct meeting m;
-    if (rc || (rc = meetings_get(id, &m)))
+    if (rc)
+        return edit_fail(c, id, rc);
+    if ((rc = meetings_get(id, &m)))
         return manage_fail(c, rc, NULL);
     return api_emit(c, meeting_json(&m));
 }
