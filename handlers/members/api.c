@@ -18,6 +18,7 @@
 #include "bot/base/clock.h"
 #include "bot/base/textfmt.h"
 #include "bot/chat/normalize.h"
+#include "bot/org/role.h"
 #include "handlers/members/members.h"
 
 #define PATCH_FIELDS_MAX 16  /* fields changed by one PATCH */
@@ -41,13 +42,26 @@ static int why_fail(struct api_ctx *c, int rc, const struct members_why *why, co
     }
 }
 
-/* member_json - the record as the API shows it: every field by its English id, phones
- * masked, unknown values left out. */
-static int member_json(const struct member *m, cJSON **out)
+/* sees_income - the monthly income is for the member themself and for those who keep the dues
+ * (members.edit over the member's organisation: 书记, 副书记, 组织委员), not every viewer. */
+static bool sees_income(const struct actor *a, const struct member *m, bool self)
+{
+    const char *refusal;
+    if (self || (actor_is_member(a) && a->member_id == m->id))
+        return true;
+    return role_can(a, &members_edit, m->branch_id, &refusal) == ZB_OK;
+}
+
+/* member_json - the record as a (self: the member themself) may see it: every field by its
+ * English id, phones masked, the income only as sees_income allows, unknown values left out. */
+static int member_json(const struct actor *a, const struct member *m, bool self, cJSON **out)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddNumberToObject(j, "id", (double)m->id);
+    bool income = sees_income(a, m, self);
     for (int f = 0; f < MF_COUNT; f++) {
+        if (f == MF_INCOME && !income)
+            continue;
         char v[MEMBER_SHOW_MAX];
         int rc = member_field_show(m, (enum member_field)f, false, v, sizeof v);
         if (rc) {
@@ -109,7 +123,7 @@ static int api_bind(struct api_ctx *c)
     case ZB_OK: {
         struct member m;
         cJSON *j;
-        if ((rc = member_get(o.member_id, &m)) || (rc = member_json(&m, &j)))
+        if ((rc = member_get(o.member_id, &m)) || (rc = member_json(c->actor, &m, true, &j)))
             return rc;
         cJSON *root = cJSON_CreateObject();
         cJSON_AddItemToObject(root, "member", j);
@@ -147,7 +161,7 @@ static int api_me(struct api_ctx *c)
     int rc = member_get(c->actor->member_id, &m);
     if (rc == ZB_ENOTFOUND)
         return api_fail(c, rc, NULL, "名册中没有您的记录");
-    if (rc || (rc = member_json(&m, &j)))
+    if (rc || (rc = member_json(c->actor, &m, true, &j)))
         return rc;
     return api_emit(c, j);
 }
@@ -156,15 +170,16 @@ static int api_me(struct api_ctx *c)
 
 /* One page being built: the array and the last id in it. */
 struct page {
-    cJSON *arr;   /* the members */
-    int64_t last; /* the id of the last one */
+    const struct actor *a; /* who asks */
+    cJSON *arr;            /* the members */
+    int64_t last;          /* the id of the last one */
 };
 
 static int list_row(const struct members_row *r, void *arg)
 {
     struct page *p = arg;
     cJSON *j;
-    int rc = member_json(r->m, &j);
+    int rc = member_json(p->a, r->m, false, &j);
     if (!rc) {
         cJSON_AddItemToArray(p->arr, j);
         p->last = r->m->id;
@@ -197,7 +212,7 @@ static int api_members(struct api_ctx *c)
         return rc;
     struct members_why why = {0};
     cJSON *root = cJSON_CreateObject();
-    struct page p = {cJSON_AddArrayToObject(root, "members"), 0};
+    struct page p = {c->actor, cJSON_AddArrayToObject(root, "members"), 0};
     int n = 0;
     rc =
         members_browse(c->actor, c->query(c, "branch"), after, (long)limit, list_row, &p, &n, &why);
@@ -226,7 +241,7 @@ static int api_member(struct api_ctx *c)
         return ZB_ETOOBIG;
     rc = members_show(c->actor, id, false, card, &why);
     if (!rc)
-        rc = member_json(&card->m, &j);
+        rc = member_json(c->actor, &card->m, false, &j);
     if (!rc) {
         cJSON *ids = cJSON_AddArrayToObject(j, "identities");
         for (size_t i = 0; i < card->n_ids; i++)
@@ -272,7 +287,7 @@ static int api_member_patch(struct api_ctx *c)
     }
     struct member m;
     cJSON *j;
-    if ((rc = member_get(id, &m)) || (rc = member_json(&m, &j))) {
+    if ((rc = member_get(id, &m)) || (rc = member_json(c->actor, &m, false, &j))) {
         cJSON_Delete(changes);
         return rc;
     }

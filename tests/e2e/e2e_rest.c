@@ -249,10 +249,24 @@ static void member_routes(void **state)
     r = call("GET", "/api/v1/members/2", sec, NULL);
     expect(r, 200, NULL, NULL);
     assert_non_null(strstr(r->body, "138****8002"));
+    assert_non_null(strstr(r->body, "\"monthly_income\"")); /* the secretary sees the income */
     expect(call("GET", "/api/v1/members/12", sec, NULL), 403, "forbidden", NULL);
     expect(call("GET", "/api/v1/members/999", sec, NULL), 404, "not_found", NULL);
     expect(call("GET", "/api/v1/members/abc", sec, NULL), 400, "invalid", "id");
     expect(call("GET", "/api/v1/members/2", plain, NULL), 403, "forbidden", NULL);
+    /* the income: the secretary sees it; a 纪检委员 and 党小组长 (member 4) sees the list but
+     * not the income of others, only their own */
+    char disc[64];
+    token_of("4", NULL, disc, sizeof disc);
+    r = call("GET", "/api/v1/members", disc, NULL);
+    expect(r, 200, NULL, NULL);
+    assert_non_null(strstr(r->body, "李建国"));
+    const char *inc = strstr(r->body, "monthly_income"); /* their own row only */
+    assert_non_null(inc);
+    assert_null(strstr(inc + 1, "monthly_income"));
+    r = call("GET", "/api/v1/me", disc, NULL);
+    expect(r, 200, NULL, NULL);
+    assert_non_null(strstr(r->body, "\"monthly_income\""));
     /* PATCH: same validation and audit as `zhibu member set` */
     r = call("PATCH", "/api/v1/members/6", sec, "{\"post\":\"调度员\",\"education\":\"大专\"}");
     expect(r, 200, NULL, NULL);
