@@ -146,7 +146,7 @@ static int edit_fail(struct api_ctx *c, int64_t id, int rc)
 {
     bool held = false;
     if (rc == ZB_EINVAL && meetings_held(id, clock_now(), &held) == ZB_OK && held)
-        return api_fail(c, ZB_EBUSY, "id",
+        return api_fail(c, ZB_EDONE, "id",
                         "会议已经开过（有人签到或已有纪要），已记入台账，不能变更或取消");
     return manage_fail(c, rc, NULL);
 }

@@ -347,6 +347,15 @@ static void test_rest(void **state)
     assert_int_equal(api("GET", "/api/v1/meetings/3/attendance", li, NULL), 200);
     assert_non_null(strstr(out, "\"met\":false"));
     assert_non_null(strstr(out, "\"exempt\""));
+    /* meeting 3 took place (check-ins, minutes): neither moved nor cancelled, and said why */
+    assert_int_equal(api("PATCH", "/api/v1/meetings/3", li, "{\"place\":\"二楼\"}"), 409);
+    assert_non_null(strstr(out, "已经开过"));
+    assert_non_null(strstr(out, "\"field\":\"id\""));
+    assert_int_equal(api("DELETE", "/api/v1/meetings/3", li, NULL), 409);
+    assert_non_null(strstr(out, "已经开过"));
+    assert_int_equal(db("SELECT count(*) FROM meetings WHERE id = 3 AND status = 'scheduled' AND "
+                        "place = '三楼会议室'"),
+                     1);
     /* empty minutes: the text is at fault, not the time */
     assert_int_equal(api("PUT", "/api/v1/meetings/3/minutes", li, "{\"text\":\"\"}"), 400);
     assert_non_null(strstr(out, "\"field\":\"text\""));
