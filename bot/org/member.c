@@ -551,6 +551,29 @@ static int text_field(const char *v, char *dst, size_t dstsz, const char *label,
     return ZB_OK;
 }
 
+/* squeeze_name - a trimmed name with the spaces Excel users pad Chinese names with ("李  四",
+ * "王　明" to line up with three-character names) removed: a run of spaces between two
+ * non-ASCII characters is dropped, any other run becomes one ASCII space ("Mary Ann"). */
+static void squeeze_name(char *s)
+{
+    char *w = s;
+    const char *r = s;
+    while (*r) {
+        size_t k = is_space_at(r);
+        if (!k) {
+            *w++ = *r++;
+            continue;
+        }
+        while ((k = is_space_at(r)) > 0)
+            r += k;
+        bool cjk_before = w > s && ((unsigned char)w[-1] & 0x80);
+        bool cjk_after = ((unsigned char)*r & 0x80) != 0;
+        if (!(cjk_before && cjk_after) && *r)
+            *w++ = ' ';
+    }
+    *w = '\0';
+}
+
 int member_field_set(struct member *m, enum member_field f, const char *value, char *err,
                      size_t errsz)
 {
@@ -569,6 +592,7 @@ int member_field_set(struct member *m, enum member_field f, const char *value, c
             snprintf(err, errsz, "姓名不能为空");
             return ZB_EINVAL;
         }
+        squeeze_name(v);
         return text_field(v, m->name, sizeof m->name, "姓名", err, errsz);
     case MF_PHONE:
         if (!v[0]) {

@@ -203,6 +203,12 @@ static void test_field_validation(void **state)
     set_bad(&m, MF_POST, "一\x01二", "控制字符");
     set_bad(&m, MF_PHONE, "123", "手机号");
     set_bad(&m, MF_PHONE, "1.38E+10", "科学计数法");
+    set_ok(&m, MF_NAME, " 李  四 "); /* padded in Excel to line up with three-character names */
+    assert_string_equal(m.name, "李四");
+    set_ok(&m, MF_NAME, "王\xe3\x80\x80明");
+    assert_string_equal(m.name, "王明");
+    set_ok(&m, MF_NAME, "Mary   Ann");
+    assert_string_equal(m.name, "Mary Ann");
     set_bad(&m, MF_NAME, "\xff\xfe", "编码");
     char err[MEMBER_ERR_MAX];
     assert_int_equal(member_field_set(&m, MF_BRANCH, "x", err, sizeof err), ZB_EINVAL);
