@@ -5,6 +5,9 @@
  *                        Excel wrote as numbers (13800138003.0, 1.3800138001E+10) imports with
  *                        the names and phones as meant; a lossy 1.38E+10 is refused with a
  *                        sentence saying Excel dropped the digits, and nothing is written
+ *   group_move_keeps_members   a 党小组 with members is not moved under another 支部 (its
+ *                        members would sit in a 支部 that does not hold their 党小组); an
+ *                        empty one moves
  *   errors_in_chinese    a missing CSV or config file and a backup into a missing directory are
  *                        explained in Chinese, never with the C library's English
  */
@@ -78,6 +81,46 @@ static void import_excel_forms(void **state)
     e2e_server_free(s);
 }
 
+/* run - zhibu with up to five words (NULL-padded) and the config; whether stderr says the move
+ * was refused. */
+static int run(struct e2e_server *s, int want, const char *a, const char *b, const char *c,
+               const char *d, const char *e)
+{
+    const char *w[5] = {a, b, c, d, e}, *cf = "--config", *cp = s->config_path;
+    const char *v[8] = {0};
+    int n = 0;
+    for (int i = 0; i < 5 && w[i]; i++)
+        v[n++] = w[i];
+    v[n++] = cf;
+    v[n++] = cp;
+    struct e2e_proc p;
+    assert_int_equal(e2e_zhibu(s->dir, &p, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], NULL),
+                     0);
+    assert_status(&p, want);
+    int refused = strstr(p.err, "不能移到别的支部") != NULL;
+    e2e_proc_free(&p);
+    return refused;
+}
+
+static void group_move_keeps_members(void **state)
+{
+    (void)state;
+    struct e2e_server *s = e2e_server_new(NULL);
+    assert_non_null(s);
+    run(s, 0, "branch", "add", "工委/甲支部/第一党小组", NULL, NULL);
+    run(s, 0, "branch", "add", "工委/甲支部/第二党小组", NULL, NULL);
+    run(s, 0, "branch", "add", "工委/乙支部", NULL, NULL);
+    run(s, 0, "member", "add", "钱七", "支部=甲支部", "党小组=第一党小组");
+    assert_true(run(s, 1, "branch", "move", "第一党小组", "--to", "乙支部"));
+    char *where = e2e_db_text(s, "SELECT b.name FROM branches b JOIN branches g ON "
+                                 "g.parent_id=b.id WHERE g.name='第一党小组'");
+    assert_non_null(where);
+    assert_string_equal(where, "甲支部");
+    free(where);
+    assert_false(run(s, 0, "branch", "move", "第二党小组", "--to", "乙支部"));
+    e2e_server_free(s);
+}
+
 static void errors_in_chinese(void **state)
 {
     (void)state;
@@ -113,6 +156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(import_excel_forms),
+        cmocka_unit_test(group_move_keeps_members),
         cmocka_unit_test(errors_in_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
