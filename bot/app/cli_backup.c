@@ -19,6 +19,10 @@ static int run_backup(struct cli_ctx *c)
         fprintf(c->err, "错误：%s 已存在，备份不会覆盖已有文件\n", dest);
         return 1;
     }
+    if (rc == ZB_EIO) {
+        fprintf(c->err, "错误：无法创建 %s（目录不存在或没有写权限）\n", dest);
+        return 1;
+    }
     if (rc) {
         fprintf(c->err, "错误：备份到 %s 失败（见上方日志）\n", dest);
         return 1;

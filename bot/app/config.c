@@ -665,11 +665,29 @@ static int walk(struct config *c, const cJSON *obj, const char *prefix, char *er
     return ZB_OK;
 }
 
+/* open_why - why fopen failed, in the operator's words (strerror is English). */
+static const char *open_why(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "文件不存在";
+    case EACCES:
+    case EPERM:
+        return "没有读取权限";
+    case EISDIR:
+        return "这是一个目录，不是文件";
+    case ENOTDIR:
+        return "路径中有一段不是目录";
+    default:
+        return "打开失败";
+    }
+}
+
 static char *read_file(const char *path, char *err, size_t errsz)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errsz, "无法打开：%s", strerror(errno));
+        snprintf(err, errsz, "无法打开：%s", open_why(errno));
         return NULL;
     }
     char *data = xmalloc(CONFIG_MAX_FILE + 1);

@@ -327,6 +327,56 @@ void member_format_fen(int64_t fen, char *out, size_t outsz)
     snprintf(out, outsz, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
 }
 
+/* excel_number - a phone cell Excel wrote as a number: "13800138000.0" or "1.3800138001E+10".
+ * Returns 1 with the integer's digits in out (outsz >= 32) when every digit is known, -1 when
+ * the scientific form dropped digits ("1.38E+10": the mantissa is shorter than the number, so
+ * the trailing zeros are Excel's, not the member's), 0 when s is not such a number. */
+static int excel_number(const char *s, char *out, size_t outsz)
+{
+    char mant[32];
+    size_t n = 0, before = 0;
+    bool dot = false;
+    const char *p = s;
+    for (; *p && *p != 'E' && *p != 'e'; p++) {
+        if (*p == '.' && !dot) {
+            dot = true;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || n + 1 >= sizeof mant)
+            return 0;
+        mant[n++] = *p;
+        before += !dot;
+    }
+    mant[n] = '\0';
+    if (n == 0 || before == 0)
+        return 0;
+    long exp = 0;
+    if (*p) { /* at E */
+        p++;
+        if (*p == '+')
+            p++;
+        if (*p < '0' || *p > '9')
+            return 0;
+        for (; *p >= '0' && *p <= '9' && exp < 100; p++)
+            exp = exp * 10 + (*p - '0');
+        if (*p || exp >= 20)
+            return 0;
+    } else if (!dot) {
+        return 0; /* plain digits: the caller's ordinary path */
+    }
+    size_t int_len = before + (size_t)exp; /* digits of the integer part */
+    if (int_len + 1 > outsz || int_len >= sizeof mant)
+        return 0;
+    for (size_t i = int_len; i < n; i++) /* a fraction must be zeros */
+        if (mant[i] != '0')
+            return 0;
+    if (n < int_len)
+        return -1;
+    memcpy(out, mant, int_len);
+    out[int_len] = '\0';
+    return 1;
+}
+
 int member_parse_phone(const char *s, char *out, size_t outsz)
 {
     char d[32], folded[64];
@@ -338,7 +388,10 @@ int member_parse_phone(const char *s, char *out, size_t outsz)
     const char *p = folded;
     for (size_t k; (k = is_space_at(p)) > 0;)
         p += k;
-    if (*p == '+') {
+    char num[32];
+    if (excel_number(p, num, sizeof num) == 1)
+        p = num;
+    else if (*p == '+') {
         if (strncmp(p, "+86", 3) != 0)
             return ZB_EINVAL;
         p += 3;
@@ -498,6 +551,29 @@ static int text_field(const char *v, char *dst, size_t dstsz, const char *label,
     return ZB_OK;
 }
 
+/* squeeze_name - a trimmed name with the spaces Excel users pad Chinese names with ("李  四",
+ * "王　明" to line up with three-character names) removed: a run of spaces between two
+ * non-ASCII characters is dropped, any other run becomes one ASCII space ("Mary Ann"). */
+static void squeeze_name(char *s)
+{
+    char *w = s;
+    const char *r = s;
+    while (*r) {
+        size_t k = is_space_at(r);
+        if (!k) {
+            *w++ = *r++;
+            continue;
+        }
+        while ((k = is_space_at(r)) > 0)
+            r += k;
+        bool cjk_before = w > s && ((unsigned char)w[-1] & 0x80);
+        bool cjk_after = ((unsigned char)*r & 0x80) != 0;
+        if (!(cjk_before && cjk_after) && *r)
+            *w++ = ' ';
+    }
+    *w = '\0';
+}
+
 int member_field_set(struct member *m, enum member_field f, const char *value, char *err,
                      size_t errsz)
 {
@@ -516,6 +592,7 @@ int member_field_set(struct member *m, enum member_field f, const char *value, c
             snprintf(err, errsz, "姓名不能为空");
             return ZB_EINVAL;
         }
+        squeeze_name(v);
         return text_field(v, m->name, sizeof m->name, "姓名", err, errsz);
     case MF_PHONE:
         if (!v[0]) {
@@ -523,7 +600,14 @@ int member_field_set(struct member *m, enum member_field f, const char *value, c
             return ZB_OK;
         }
         if (member_parse_phone(v, m->phone, sizeof m->phone)) {
-            snprintf(err, errsz, "“%s”不是有效的手机号（11 位）或带区号的固定电话", v);
+            char num[32];
+            if (excel_number(v, num, sizeof num) == -1)
+                snprintf(err, errsz,
+                         "“%s”是 Excel 的科学计数法，号码后几位已丢失；请把手机号这一列设为“文本”，"
+                         "填好号码后重新另存",
+                         v);
+            else
+                snprintf(err, errsz, "“%s”不是有效的手机号（11 位）或带区号的固定电话", v);
             return ZB_EINVAL;
         }
         return ZB_OK;

@@ -468,13 +468,31 @@ static int cmd_unbind(struct cli_ctx *c)
     return bind_or_unbind(c, false);
 }
 
+/* open_why - why fopen failed, in the operator's words (strerror is English). */
+static const char *open_why(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "文件不存在";
+    case EACCES:
+    case EPERM:
+        return "没有读取权限";
+    case EISDIR:
+        return "这是一个目录，不是文件";
+    case ENOTDIR:
+        return "路径中有一段不是目录";
+    default:
+        return "打开失败";
+    }
+}
+
 /* read_file - the whole file (at most CSV_MAX_FILE bytes) into *data (caller frees). */
 static int read_file(const char *path, char **data, size_t *len)
 {
     *data = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "错误：无法打开 %s：%s\n", path, strerror(errno));
+        fprintf(stderr, "错误：无法打开 %s：%s\n", path, open_why(errno));
         return 1;
     }
     char *buf = xmalloc((size_t)CSV_MAX_FILE + 1);

@@ -648,6 +648,43 @@ int members_branch_kind(const struct actor *a, const char *path, int kind, bool 
     return audit_write(a->label, "branch_kind", target, detail, a->channel, now_s());
 }
 
+struct outside {
+    int64_t branch; /* the 支部 the 党小组 would sit in */
+    int n;          /* its members whose 支部 is another */
+};
+
+static int count_outside(const struct member *m, void *arg)
+{
+    struct outside *o = arg;
+    o->n += m->branch_id != o->branch;
+    return 0;
+}
+
+/* group_keeps_members - 1 (why->detail set) when node is a 党小组 with members and up is
+ * not their 支部: its members' 支部 would no longer hold their 党小组, and moving members
+ * between branches is theirs to decide one by one (member set, or a transfer). 0 when the move
+ * may go on; a negative code on failure. */
+static int group_keeps_members(int64_t node, int64_t up, struct members_why *why)
+{
+    struct branch b;
+    struct outside o = {.branch = up, .n = 0};
+    int rc = branch_get(node, &b);
+    if (rc)
+        return rc;
+    if (b.level != BRANCH_GROUP || b.parent_id == up)
+        return 0;
+    if ((rc = member_each(node, count_outside, &o)))
+        return rc;
+    int n = o.n;
+    if (n == 0)
+        return 0;
+    snprintf(why->detail, sizeof why->detail,
+             "党小组“%s”还有 %d 名党员，不能移到别的支部。请先用 member set 编号 支部 "
+             "调整这些党员，或新建一个党小组",
+             b.name, n);
+    return 1;
+}
+
 int members_branch_move(const struct actor *a, const char *path, const char *parent, char *old_path,
                         char *new_path, struct members_why *why)
 {
@@ -661,6 +698,8 @@ int members_branch_move(const struct actor *a, const char *path, const char *par
         rc = check(a, &members_edit, up, why);
     if (!rc)
         rc = branch_path(node, old_path, BRANCH_PATH_MAX + 1);
+    if (!rc && (rc = group_keeps_members(node, up, why)) > 0)
+        rc = ZB_EINVAL;
     if (!rc && branch_move(node, up, why->detail, sizeof why->detail))
         rc = ZB_EINVAL;
     if (!rc)

@@ -91,6 +91,17 @@ static void test_phones_and_masks(void **state)
     assert_int_equal(member_parse_phone("12800138000", p, sizeof p), ZB_EINVAL); /* 12x */
     assert_int_equal(member_parse_phone("+1 2025550123", p, sizeof p), ZB_EINVAL);
     assert_int_equal(member_parse_phone("138OO138000", p, sizeof p), ZB_EINVAL);
+    /* Excel's number forms of a phone cell: exact ones are read, lossy ones refused */
+    assert_int_equal(member_parse_phone("13800138003.0", p, sizeof p), ZB_OK);
+    assert_string_equal(p, "13800138003");
+    assert_int_equal(member_parse_phone("1.3800138001E+10", p, sizeof p), ZB_OK);
+    assert_string_equal(p, "13800138001");
+    assert_int_equal(member_parse_phone("1.38001380010e10", p, sizeof p), ZB_OK);
+    assert_string_equal(p, "13800138001");
+    assert_int_equal(member_parse_phone("1.38E+10", p, sizeof p), ZB_EINVAL);
+    assert_int_equal(member_parse_phone("1.3800138E+10", p, sizeof p), ZB_EINVAL);
+    assert_int_equal(member_parse_phone("13800138003.5", p, sizeof p), ZB_EINVAL);
+    assert_int_equal(member_parse_phone("1.3800138001E+11", p, sizeof p), ZB_EINVAL);
     member_mask_phone("13800135678", m, sizeof m);
     assert_string_equal(m, "138****5678");
     member_mask_phone("051266881234", m, sizeof m);
@@ -191,6 +202,13 @@ static void test_field_validation(void **state)
     assert_string_equal(m.post, "运行科 调度员");
     set_bad(&m, MF_POST, "一\x01二", "控制字符");
     set_bad(&m, MF_PHONE, "123", "手机号");
+    set_bad(&m, MF_PHONE, "1.38E+10", "科学计数法");
+    set_ok(&m, MF_NAME, " 李  四 "); /* padded in Excel to line up with three-character names */
+    assert_string_equal(m.name, "李四");
+    set_ok(&m, MF_NAME, "王\xe3\x80\x80明");
+    assert_string_equal(m.name, "王明");
+    set_ok(&m, MF_NAME, "Mary   Ann");
+    assert_string_equal(m.name, "Mary Ann");
     set_bad(&m, MF_NAME, "\xff\xfe", "编码");
     char err[MEMBER_ERR_MAX];
     assert_int_equal(member_field_set(&m, MF_BRANCH, "x", err, sizeof err), ZB_EINVAL);
