@@ -75,7 +75,7 @@ static int cmd_token(struct cli_ctx *c)
     config_free(cfg);
     rc = store_tx_run(issue, &is);
     if (rc) {
-        fprintf(c->err, "错误：无法签发令牌（%s）\n", zb_strerror(rc));
+        fprintf(c->err, "错误：无法签发令牌（%s）\n", zb_strerror_zh(rc));
         return 1;
     }
     fprintf(c->out, "%s\n", is.token);

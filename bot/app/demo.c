@@ -30,7 +30,8 @@ int demo_seed_print(FILE *out, FILE *err)
 {
     int rc = demo_run();
     if (rc) {
-        fprintf(err, "错误：演示数据写入失败：%s（见上方日志），数据库没有改动\n", zb_strerror(rc));
+        fprintf(err, "错误：演示数据写入失败：%s（见上方日志），数据库没有改动\n",
+                zb_strerror_zh(rc));
         return 1;
     }
     fprintf(out,

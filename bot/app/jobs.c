@@ -37,7 +37,7 @@ int jobs_run(const char *name, int64_t now, FILE *out, FILE *err)
         return 2;
     }
     if (rc) {
-        fprintf(err, "错误：有任务运行失败：%s（已运行 %d 个，见上方日志）\n", zb_strerror(rc),
+        fprintf(err, "错误：有任务运行失败：%s（已运行 %d 个，见上方日志）\n", zb_strerror_zh(rc),
                 ran);
         return 1;
     }

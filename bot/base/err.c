@@ -1,4 +1,4 @@
-/* err.c - descriptions of the shared error codes, for log lines. */
+/* err.c - descriptions of the shared error codes: English for log lines, Chinese for people. */
 #include "bot/base/err.h"
 
 const char *zb_strerror(int rc)
@@ -38,5 +38,45 @@ const char *zb_strerror(int rc)
         return "already done";
     default:
         return "unknown error";
+    }
+}
+
+const char *zb_strerror_zh(int rc)
+{
+    switch (rc) {
+    case ZB_OK:
+        return "成功";
+    case ZB_EINVAL:
+        return "内容不对";
+    case ZB_ETOOBIG:
+        return "超过长度或数量上限";
+    case ZB_EPARSE:
+        return "格式不对";
+    case ZB_ESIG:
+        return "签名不对";
+    case ZB_ECRYPTO:
+        return "解密失败";
+    case ZB_EAPPID:
+        return "不是本公众号的消息";
+    case ZB_ESTALE:
+        return "已过期";
+    case ZB_EDB:
+        return "数据库出错";
+    case ZB_EIO:
+        return "读写或网络出错";
+    case ZB_ENOTFOUND:
+        return "没有找到";
+    case ZB_ECONFIG:
+        return "配置有误";
+    case ZB_EDENIED:
+        return "没有权限";
+    case ZB_EBUSY:
+        return "正忙，请稍后再试";
+    case ZB_ENESTED:
+        return "内部错误（事务嵌套）";
+    case ZB_EDONE:
+        return "已经处理过了";
+    default:
+        return "未知错误";
     }
 }

@@ -30,5 +30,8 @@ enum zb_err {
 
 /* zb_strerror - a short English description of rc, for logs. Static storage; never NULL. */
 const char *zb_strerror(int rc);
+/* zb_strerror_zh - the same in plain Chinese, for what an operator or secretary reads (CLI
+ * errors). Static storage; never NULL. */
+const char *zb_strerror_zh(int rc);
 
 #endif

@@ -24,7 +24,7 @@ static int refused(struct cli_ctx *c, int rc, const struct dues_why *why)
 {
     char text[256];
     if (rc == ZB_EDB || dues_why_text(why, text, sizeof text))
-        fprintf(c->err, "错误：操作失败（%s，见上方日志）\n", zb_strerror(rc));
+        fprintf(c->err, "错误：操作失败（%s，见上方日志）\n", zb_strerror_zh(rc));
     else
         fprintf(c->err, "错误：%s\n", text);
     return 1;

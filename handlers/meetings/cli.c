@@ -64,7 +64,7 @@ static int fail(struct cli_ctx *c, int rc)
         fprintf(c->err, "错误：内容太长\n");
         return 2;
     default:
-        fprintf(c->err, "错误：操作失败：%s（见上方日志）\n", zb_strerror(rc));
+        fprintf(c->err, "错误：操作失败：%s（见上方日志）\n", zb_strerror_zh(rc));
         return 1;
     }
 }

@@ -65,7 +65,7 @@ static int run_add(struct cli_ctx *c)
         fprintf(c->err, "错误：通知太长（最多 %d 字节）\n", TASKS_TEXT_MAX);
         return 2;
     default:
-        fprintf(c->err, "错误：发通知失败：%s（见上方日志）\n", zb_strerror(rc));
+        fprintf(c->err, "错误：发通知失败：%s（见上方日志）\n", zb_strerror_zh(rc));
         return 1;
     }
     if (k.state == TASK_REVIEW) {
@@ -76,7 +76,7 @@ static int run_add(struct cli_ctx *c)
     int batches = 0;
     if ((rc = tasks_fanout_all(&batches))) {
         fprintf(c->err, "错误：通知 %lld 已保存，发送未完成（服务会继续发送）：%s\n",
-                (long long)k.id, zb_strerror(rc));
+                (long long)k.id, zb_strerror_zh(rc));
         return 1;
     }
     fprintf(c->out, "通知 %lld 已发给 %d 人\n", (long long)k.id, k.count);
@@ -138,7 +138,7 @@ static int run_status(struct cli_ctx *c)
         return 1;
     }
     if (rc) {
-        fprintf(c->err, "错误：读取失败：%s\n", zb_strerror(rc));
+        fprintf(c->err, "错误：读取失败：%s\n", zb_strerror_zh(rc));
         return 1;
     }
     fprintf(c->out, "通知 %lld（%s）：已收到 %d/%d，代收 %d，未回复 %d，联系不上 %d\n",
@@ -187,7 +187,7 @@ static int run_proxy(struct cli_ctx *c)
         fprintf(c->err, "错误：%s\n", k.refusal ? k.refusal : "无权代收（用 --as 成员编号）");
         return 1;
     default:
-        fprintf(c->err, "错误：代收失败：%s\n", zb_strerror(rc));
+        fprintf(c->err, "错误：代收失败：%s\n", zb_strerror_zh(rc));
         return 1;
     }
 }
@@ -286,7 +286,7 @@ static int run_report(struct cli_ctx *c)
         fprintf(c->err, "错误：%s\n", k.refusal ? k.refusal : "无权导出");
         return 1;
     default:
-        fprintf(c->err, "错误：导出失败：%s\n", zb_strerror(rc));
+        fprintf(c->err, "错误：导出失败：%s\n", zb_strerror_zh(rc));
         return 1;
     }
 }

@@ -106,7 +106,7 @@ static int run_decide(struct cli_ctx *c)
                 d.kind ? d.kind->label : "");
         return 1;
     default:
-        fprintf(c->err, "错误：处理失败：%s（见上方日志）\n", zb_strerror(rc));
+        fprintf(c->err, "错误：处理失败：%s（见上方日志）\n", zb_strerror_zh(rc));
         return 1;
     }
 }
