@@ -85,6 +85,7 @@ enum send_outcome wechat_api_classify(long errcode)
         return SEND_RATE;
     case 45015: /* customer-service window closed, or unsubscribed */
     case 45047: /* customer-service count exceeded */
+    case 43004: /* not following the account (unfollowed): the member's next channel */
         return SEND_CLOSED;
     case 40003: /* invalid openid */
     case 40013: /* invalid appid */
@@ -92,7 +93,6 @@ enum send_outcome wechat_api_classify(long errcode)
     case 40164: /* IP not whitelisted */
     case 40037: /* invalid template_id */
     case 41030: /* invalid page */
-    case 43004: /* not following the account */
     case 43101: /* user refused the subscription message */
     case 47001: /* malformed body */
     case 48001: /* API not authorised */
@@ -124,7 +124,7 @@ const char *wechat_api_reason(long errcode)
     case 40037:
         return "模板 ID 无效，请检查 wechat.template.*";
     case 43004:
-        return "用户未关注公众号";
+        return "用户未关注公众号（可能已取消关注）";
     case 43101:
         return "用户拒收（未订阅或订阅次数已用完）";
     case 45009:
