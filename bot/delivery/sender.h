@@ -121,4 +121,10 @@ void sender_stats(const struct sender *s, struct sender_stats *out);
  */
 int64_t sender_backoff_s(int attempt, long base, long max, uint64_t rnd);
 
+/*
+ * sender_net_reason - a short Chinese reason for a failed transfer, from libcurl's CURLcode
+ * (passed as int): what the secretary reads in `zhibu outbox`, instead of curl's English.
+ */
+const char *sender_net_reason(int curl_code);
+
 #endif

@@ -169,7 +169,7 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         goto done;
     struct wechat_answer a;
     if (status != 200 || wechat_api_parse(resp.data ? resp.data : "", resp.len, &a)) {
-        snprintf(err, errsz, "stable_token: HTTP %ld, unreadable answer", status);
+        snprintf(err, errsz, "微信取 access_token 的应答无法解析（HTTP %ld）", status);
         rc = status >= 500 || status == 200 ? ZB_EIO : ZB_ECONFIG;
         goto done;
     }
@@ -182,7 +182,7 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         goto done;
     }
     if (!a.access_token[0] || strlen(a.access_token) >= toksz) {
-        snprintf(err, errsz, "stable_token: answer without a usable access_token");
+        snprintf(err, errsz, "微信取 access_token 的应答里没有可用的 token");
         rc = ZB_EPARSE;
         goto done;
     }
