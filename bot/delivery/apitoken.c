@@ -82,7 +82,7 @@ static int fetch_once(struct apitoken *t, int64_t now, bool force, char *err, si
         t->last_force = now;
     int rc = t->fetch(t->ctx, force, tok, sizeof tok, &expires_in, err, errsz);
     if (rc == ZB_OK && (!tok[0] || expires_in <= 0)) {
-        snprintf(err, errsz, "token answer without a token or lifetime");
+        snprintf(err, errsz, "平台的应答里没有 access_token 或有效期");
         rc = ZB_EPARSE;
     }
     stats_refresh(t->name, rc == ZB_OK);
@@ -116,7 +116,7 @@ int apitoken_get(struct apitoken *t, int64_t now, const char **token, unsigned *
             if (now - t->last_force >= FORCE_GAP_S) {
                 rc = fetch_once(t, now, true, err, errsz);
             } else {
-                snprintf(err, errsz, "the platform returned the refused token again");
+                snprintf(err, errsz, "平台又给了被拒绝的 access_token，稍后再试");
                 rc = ZB_EBUSY;
             }
             if (rc)

@@ -161,9 +161,13 @@ static int wechat_route(const struct channel_rules *r, const struct outbox_row *
         }
     }
     char reason[256];
-    snprintf(reason, sizeof reason,
-             "微信 %.40s：客服消息窗口已关闭或已用完，且没有可用的「%s」模板消息或订阅通知", openid,
-             kind_cn(row->kind));
+    if (closed(row, CH_WECHAT_TEMPLATE) || closed(row, CH_WECHAT_SUBSCRIBE))
+        snprintf(reason, sizeof reason,
+                 "微信 %.40s：微信拒收模板消息或订阅通知（用户可能已取消关注公众号）", openid);
+    else
+        snprintf(reason, sizeof reason,
+                 "微信 %.40s：客服消息窗口已关闭或已用完，且没有可用的「%s」模板消息或订阅通知",
+                 openid, kind_cn(row->kind));
     why_add(why, whysz, reason);
     return ZB_ENOTFOUND;
 }

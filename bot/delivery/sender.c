@@ -109,6 +109,39 @@ int64_t sender_backoff_s(int attempt, long base, long max, uint64_t rnd)
     return j < 1 ? 1 : j;
 }
 
+const char *sender_net_reason(int curl_code)
+{
+    switch ((CURLcode)curl_code) {
+    case CURLE_OK:
+        return "正常";
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return "网络错误：找不到平台的服务器（域名解析失败）";
+    case CURLE_COULDNT_CONNECT:
+        return "网络错误：连不上平台的服务器";
+    case CURLE_OPERATION_TIMEDOUT:
+        return "平台超时未应答";
+    case CURLE_WRITE_ERROR:
+        return "平台的应答太大";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        return "网络错误：与平台的加密连接失败（证书或 TLS）";
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+        return "网络错误：连接被平台中断";
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return "平台地址无效，请检查配置中的 api_base";
+    default:
+        return "网络错误";
+    }
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
     struct job *j = arg;
@@ -442,9 +475,7 @@ static void done(struct sender *s, struct job *j, CURLcode cc, int64_t now_ms)
                  cc == CURLE_OPERATION_TIMEDOUT ? "timeout"
                  : cc == CURLE_WRITE_ERROR      ? "too_big"
                                                 : "http_conn");
-        snprintf(e.text, sizeof e.text, "%s：%s",
-                 cc == CURLE_OPERATION_TIMEDOUT ? "平台超时未应答" : "网络错误",
-                 curl_easy_strerror(cc));
+        snprintf(e.text, sizeof e.text, "%s（curl %d）", sender_net_reason(cc), (int)cc);
     } else {
         curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
         o = cl->judge(cl->ctx, &j->route, &j->req, status, buf_str(&j->resp), j->resp.len, msg_id,

@@ -10,9 +10,9 @@
  *                             failed after outbox.max_attempts with the last reason
  *   rate-limited           -> the platform's bucket pauses, the row backs off
  *   token refused          -> the client drops the token; the row is sent again at once, once
- *   channel closed (WeChat 45015/45047, ...) -> the next channel of the recipient, or unreachable
- *   never-retry (bad secret, IP not allowed, user refused) -> failed at once with the reason
- * Platform knowledge lives in the clients (webhook/wechat_api.c, onebot_api.c, qqbot_api.c),
+ *   channel closed (WeChat 45015/45047/43004, ...) -> the next channel of the recipient, or
+ * unreachable never-retry (bad secret, IP not allowed, user refused) -> failed at once with the
+ * reason Platform knowledge lives in the clients (webhook/wechat_api.c, onebot_api.c, qqbot_api.c),
  * handed in as struct send_client by the composition root; this file knows only HTTP.
  */
 #ifndef ZHIBU_SENDER_H
@@ -120,5 +120,11 @@ void sender_stats(const struct sender *s, struct sender_stats *out);
  * at least 1.
  */
 int64_t sender_backoff_s(int attempt, long base, long max, uint64_t rnd);
+
+/*
+ * sender_net_reason - a short Chinese reason for a failed transfer, from libcurl's CURLcode
+ * (passed as int): what the secretary reads in `zhibu outbox`, instead of curl's English.
+ */
+const char *sender_net_reason(int curl_code);
 
 #endif

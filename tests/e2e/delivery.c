@@ -220,10 +220,12 @@ static void channels_and_errors(void **state)
     assert_int_equal(du_server_start(&s), 0); /* creates the schema */
     assert_int_equal(
         du_db_exec(&s, "INSERT INTO members(id, name, created_at, updated_at) VALUES"
-                       "(1,'甲',0,0),(2,'乙',0,0),(3,'丙',0,0),(4,'丁',0,0);"
+                       "(1,'甲',0,0),(2,'乙',0,0),(3,'丙',0,0),(4,'丁',0,0),"
+                       "(5,'戊',0,0);"
                        "INSERT INTO identities(platform, account, ext_id, member_id, first_seen, "
                        "last_seen) VALUES('wechat','','oM1',1,0,100),('onebot','','10001',1,0,50),"
-                       "('wechat','','oM2',2,0,100),('wxmini','','mini4',4,0,100);"
+                       "('wechat','','oM2',2,0,100),('wxmini','','mini4',4,0,100),"
+                       "('wechat','','oM5',5,0,100),('onebot','','10005',5,0,50);"
                        "INSERT INTO events(platform, user_id, kind, text, msg_key, received_at) "
                        "VALUES('wechat','oM1','text','在吗','wx:1',strftime('%s','now')-600),"
                        "('qqbot','UQ1','text','你好','QMSG1',strftime('%s','now')-60);"),
@@ -256,6 +258,19 @@ static void channels_and_errors(void **state)
     assert_true(row_is(&s, "m3", "unreachable"));
     assert_true(row_is(&s, "m4", "unreachable"));
     assert_true(du_file_has(s.log, "WARN  sender: #")); /* a failure is a WARN */
+
+    /* member 5 unfollowed the official account (43004 on the template): not failed, their QQ
+     * is the next channel; a WeChat-only recipient who unfollowed is on the phone list */
+    assert_int_equal(du_fake_set(&f, "wechat_errcode=43004&errcode_count=1"), 0);
+    queue_one(&s, "unf5", RCPT_MEMBER, "5", "取消关注后");
+    assert_true(row_is(&s, "unf5", "sent"));
+    assert_int_equal(du_db_int(&s, "SELECT count(*) FROM outbox WHERE idem_key='unf5' AND "
+                                   "channel='onebot_private' AND target='10005'"),
+                     1);
+    assert_int_equal(du_fake_set(&f, "wechat_errcode=43004&errcode_count=1"), 0);
+    queue_one(&s, "unf", RCPT_WECHAT, "oUnf", "只有微信");
+    assert_true(row_is(&s, "unf", "unreachable"));
+    assert_int_equal(status_of(&s, "unf", "attempts"), 1);
 
     /* OneBot retcode != 0 is retried */
     assert_int_equal(du_fake_set(&f, "onebot_retcode=100&retcode_count=1"), 0);
@@ -310,6 +325,7 @@ static void channels_and_errors(void **state)
     assert_int_equal(du_cli(&s, out, sizeof out, "outbox", "--status", "unreachable", NULL), 0);
     assert_non_null(strstr(out, "成员 3 没有绑定微信或 QQ"));
     assert_non_null(strstr(out, "小程序"));
+    assert_non_null(strstr(out, "用户可能已取消关注公众号")); /* why oUnf */
     assert_int_equal(du_cli(&s, out, sizeof out, "outbox", "--limit", "3", NULL), 0);
     assert_non_null(strstr(out, "onebot_group 5555"));
     assert_int_equal(du_cli(&s, out, sizeof out, "outbox", "--status", "bogus", NULL), 2);

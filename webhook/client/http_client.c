@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/delivery/sender.h"
+
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
     return buf_append(arg, p, size * n) ? 0 : size * n;
@@ -20,7 +22,7 @@ int http_client_post(const char *url, const char *header, const char *body, long
         h = curl_slist_append(h, header);
     CURL *c = curl_easy_init();
     if (!c || !h) {
-        snprintf(err, errsz, "curl initialisation failed");
+        snprintf(err, errsz, "无法发起网络请求");
         goto done;
     }
     buf_reset(resp);
@@ -34,7 +36,7 @@ int http_client_post(const char *url, const char *header, const char *body, long
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     CURLcode cc = curl_easy_perform(c);
     if (cc != CURLE_OK) {
-        snprintf(err, errsz, "%s", curl_easy_strerror(cc));
+        snprintf(err, errsz, "%s（curl %d）", sender_net_reason(cc), (int)cc);
         goto done;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);

@@ -123,14 +123,14 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         goto done;
     struct qqbot_answer a;
     if (qqbot_api_parse(resp.data ? resp.data : "", resp.len, &a)) {
-        snprintf(err, errsz, "getAppAccessToken: HTTP %ld, unreadable answer", status);
+        snprintf(err, errsz, "QQ 机器人取 access_token 的应答无法解析（HTTP %ld）", status);
         rc = status >= 500 || status == 200 ? ZB_EIO : ZB_ECONFIG;
         goto done;
     }
     if (status != 200 || a.code || !a.access_token[0]) {
         const char *why = reason(a.code);
-        snprintf(err, errsz, "getAppAccessToken: HTTP %ld code %ld %s%.120s", status, a.code, why,
-                 a.message);
+        snprintf(err, errsz, "QQ 机器人取 access_token 失败（HTTP %ld，code %ld）%s%.120s", status,
+                 a.code, why, a.message);
         rc = a.code == 100001 || status == 429 ? ZB_EBUSY : status >= 500 ? ZB_EIO : ZB_ECONFIG;
         goto done;
     }

@@ -85,6 +85,7 @@ enum send_outcome wechat_api_classify(long errcode)
         return SEND_RATE;
     case 45015: /* customer-service window closed, or unsubscribed */
     case 45047: /* customer-service count exceeded */
+    case 43004: /* not following the account (unfollowed): the member's next channel */
         return SEND_CLOSED;
     case 40003: /* invalid openid */
     case 40013: /* invalid appid */
@@ -92,7 +93,6 @@ enum send_outcome wechat_api_classify(long errcode)
     case 40164: /* IP not whitelisted */
     case 40037: /* invalid template_id */
     case 41030: /* invalid page */
-    case 43004: /* not following the account */
     case 43101: /* user refused the subscription message */
     case 47001: /* malformed body */
     case 48001: /* API not authorised */
@@ -124,7 +124,7 @@ const char *wechat_api_reason(long errcode)
     case 40037:
         return "模板 ID 无效，请检查 wechat.template.*";
     case 43004:
-        return "用户未关注公众号";
+        return "用户未关注公众号（可能已取消关注）";
     case 43101:
         return "用户拒收（未订阅或订阅次数已用完）";
     case 45009:
@@ -169,7 +169,7 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         goto done;
     struct wechat_answer a;
     if (status != 200 || wechat_api_parse(resp.data ? resp.data : "", resp.len, &a)) {
-        snprintf(err, errsz, "stable_token: HTTP %ld, unreadable answer", status);
+        snprintf(err, errsz, "微信取 access_token 的应答无法解析（HTTP %ld）", status);
         rc = status >= 500 || status == 200 ? ZB_EIO : ZB_ECONFIG;
         goto done;
     }
@@ -182,7 +182,7 @@ static int fetch(void *ctx, bool force, char *token, size_t toksz, int64_t *expi
         goto done;
     }
     if (!a.access_token[0] || strlen(a.access_token) >= toksz) {
-        snprintf(err, errsz, "stable_token: answer without a usable access_token");
+        snprintf(err, errsz, "微信取 access_token 的应答里没有可用的 token");
         rc = ZB_EPARSE;
         goto done;
     }

@@ -4,7 +4,11 @@
  * records what it receives: claims, per-recipient order, a recipient's queue delivered back to
  * back (counted in claims, not wall time), retry after a failure, unreachable recipients.
  */
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -82,6 +86,8 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
     *ctx = NULL;
 }
 
+static int send_port; /* the port requests go to: the loopback platform's, or a closed one */
+
 static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
                                  const struct channel_route *rt, int64_t now,
                                  struct send_request *req, struct send_error *err)
@@ -90,7 +96,7 @@ static enum send_outcome prepare(void *ctx, const struct outbox_row *row,
     (void)rt;
     (void)now;
     (void)err;
-    snprintf(req->url, sizeof req->url, "http://127.0.0.1:%d/send", fake.port);
+    snprintf(req->url, sizeof req->url, "http://127.0.0.1:%d/send", send_port);
     return buf_appendz(&req->body, row->text) ? SEND_FATAL : SEND_OK;
 }
 
@@ -127,6 +133,7 @@ static int setup(void **state)
     if (!fake.d)
         return -1;
     fake.port = MHD_get_daemon_info(fake.d, MHD_DAEMON_INFO_BIND_PORT)->port;
+    send_port = fake.port;
     cfg.concurrency = 4;
     cfg.max_attempts = 3;
     cfg.backoff_s = 1;
@@ -396,6 +403,52 @@ static void bad_settings(void **state)
     assert_int_equal(sender_backoff_s(0, 5, 2, 0), 3); /* ...with its jitter, 3..5 */
 }
 
+/* closed_port - a loopback port nobody listens on (bound, then closed). */
+static int closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* The platform is down (connection refused): the row's reason, which the secretary reads in
+ * `zhibu outbox`, is Chinese, not curl's English ("Couldn't connect to server"). */
+static void platform_down_reason(void **state)
+{
+    (void)state;
+    reset(0);
+    assert_int_equal(store_begin(), 0);
+    queue("down:1", RCPT_ONEBOT_GROUP, "9009", "down");
+    assert_int_equal(store_commit(), 0);
+    struct sender_config c = cfg;
+    c.max_attempts = 1;
+    send_port = closed_port();
+    struct sender *s = NULL;
+    assert_int_equal(sender_start(&c, &s), 0);
+    settle();
+    sender_stop(s);
+    send_port = fake.port;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(),
+                                        "SELECT status, error_text FROM outbox "
+                                        "WHERE idem_key='down:1'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "failed");
+    const char *why = (const char *)sqlite3_column_text(st, 1);
+    assert_non_null(strstr(why, "连不上平台"));
+    assert_null(strstr(why, "connect"));
+    sqlite3_finalize(st);
+    for (int cc = 0; cc < 100; cc++) /* every curl code has a Chinese reason */
+        assert_true((unsigned char)sender_net_reason(cc)[0] >= 0x80);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,7 +456,7 @@ int main(void)
         cmocka_unit_test(bad_settings),        cmocka_unit_test(back_to_back),
         cmocka_unit_test(throttled_no_spin),   cmocka_unit_test(order_per_recipient),
         cmocka_unit_test(retry_after_failure), cmocka_unit_test(unreachable),
-        cmocka_unit_test(keeps_message_id),
+        cmocka_unit_test(keeps_message_id),    cmocka_unit_test(platform_down_reason),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -58,7 +58,10 @@ static void classes(void **state)
     assert_int_equal(wechat_api_classify(45011), SEND_RATE);
     assert_int_equal(wechat_api_classify(45015), SEND_CLOSED);
     assert_int_equal(wechat_api_classify(45047), SEND_CLOSED);
-    const long never[] = {40003, 40013, 40125, 40164, 40037, 43004, 43101, 47001, 48001};
+    /* the member unfollowed the account: WeChat is closed to them, their QQ may still work */
+    assert_int_equal(wechat_api_classify(43004), SEND_CLOSED);
+    assert_true(strlen(wechat_api_reason(43004)) > 0);
+    const long never[] = {40003, 40013, 40125, 40164, 40037, 43101, 47001, 48001};
     for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) {
         assert_int_equal(wechat_api_classify(never[i]), SEND_FATAL);
         assert_true(strlen(wechat_api_reason(never[i])) > 0);
