@@ -695,9 +695,14 @@ int tasks_proxy_receipt(const struct actor *a, int64_t task_id, const char *name
 
 /* ---- progress ---- */
 
+/* reach as it stands now: a message queued at fan-out that the sender later gave up on (the
+ * member unfollowed, every channel refused, attempts used up) makes the member unreachable -
+ * the list to phone follows what happened, not what was hoped */
 static const char sql_recipients[] =
-    "SELECT member_id, reach, exempt, received_at, channel, proxy_by FROM task_recipients "
-    "WHERE task_id = ? ORDER BY member_id";
+    "SELECT r.member_id, CASE WHEN o.status IN ('failed', 'unreachable') THEN 'unreachable' "
+    "ELSE r.reach END, r.exempt, r.received_at, r.channel, r.proxy_by FROM task_recipients r "
+    "LEFT JOIN notify_items n ON n.idem_key = 'task:' || r.task_id || ':member:' || r.member_id "
+    "LEFT JOIN outbox o ON o.id = n.outbox_id WHERE r.task_id = ? ORDER BY r.member_id";
 
 /* tally - every recipient of task id into p; fn (when set) for the listed ones. */
 static int tally(int64_t id, bool unmask, bool all, int (*fn)(const struct tasks_row *r, void *arg),

@@ -314,6 +314,24 @@ static void test_progress_lists_and_unmask(void **state)
                      1);
     assert_int_equal(tasks_progress_get(&lead, t, true, false, collect, &l, &p, &refusal),
                      ZB_EDENIED);
+    /* a message the sender later gave up on (unfollowed, attempts used up) moves its member
+     * from 未回复 to the list to phone */
+    memset(&l, 0, sizeof l);
+    assert_int_equal(tasks_progress_get(&sec, t, false, false, collect, &l, &p, &refusal), ZB_OK);
+    long long silent_before = p.silent;
+    assert_true(silent_before > 0);
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "UPDATE outbox SET status = 'unreachable' WHERE id = (SELECT n.outbox_id FROM "
+             "notify_items n JOIN task_recipients r ON n.idem_key = 'task:' || r.task_id || "
+             "':member:' || r.member_id WHERE r.task_id = %lld AND r.reach = 'queued' AND "
+             "r.exempt = 0 AND n.outbox_id IS NOT NULL ORDER BY r.member_id LIMIT 1)",
+             (long long)t);
+    unit_db_exec(sql);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(tasks_progress_get(&sec, t, false, false, collect, &l, &p, &refusal), ZB_OK);
+    assert_int_equal(p.unreachable, 2);
+    assert_int_equal(p.silent, silent_before - 1);
 }
 
 static void test_review_gate(void **state)
