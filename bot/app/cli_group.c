@@ -155,8 +155,17 @@ static int bind_or_unbind(struct cli_ctx *c, bool bind)
     const char *platform, *group;
     if (!target(c, &platform, &group))
         return 2;
-    if (strlen(group) > 128 || strpbrk(group, " \t\r\n")) {
-        fprintf(stderr, "错误：--group 不是有效的群号\n");
+    /* a OneBot (QQ) group number is digits; a QQ open-platform group_openid is letters and
+     * digits */
+    bool onebot = strcmp(platform, "onebot") == 0;
+    size_t n = strlen(group);
+    if (n > 128 ||
+        (onebot
+             ? strspn(group, "0123456789") != n || n > 20
+             : strspn(group, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_") !=
+                   n)) {
+        fprintf(stderr, onebot ? "错误：--group 应为 QQ 群号（数字）\n"
+                               : "错误：--group 应为群的 group_openid（字母和数字）\n");
         return 2;
     }
     char err[BRANCH_ERR_MAX], path[BRANCH_PATH_MAX + 1] = "";

@@ -91,6 +91,12 @@ static void test_bind_and_unbind(void **state)
         cli("group", "bind", "--platform", "onebot", "--group", "779", "--branch", "没有这个支部"),
         1);
     assert_int_equal(cli("group", "bind", "--platform", "onebot", "--group", "779"), 2);
+    /* a OneBot group is a QQ group number: letters are a typo, refused */
+    assert_int_equal(
+        cli("group", "bind", "--platform", "onebot", "--group", "abc", "--branch", "船闸支部"), 2);
+    assert_int_equal(
+        cli("group", "bind", "--platform", "qqbot", "--group", "C9F7 78FE", "--branch", "船闸支部"),
+        2);
     assert_int_equal(
         cli("group", "bind", "--platform", "wechat", "--group", "779", "--branch", "船闸支部"), 2);
     /* unbind, by the operator */
