@@ -444,6 +444,12 @@ int cli_main(const struct cli_table *t, int argc, char **argv)
     if (store) {
         if (!(loaded = cli_load_config(c.config_path)))
             goto done;
+        /* a command speaks to a person: warnings and errors only (not "applied migration ..."
+         * in English); `zhibu serve` logs at log_level, and ZHIBU_VERBOSE=1 restores it here */
+        const char *verbose = getenv("ZHIBU_VERBOSE");
+        if (!(verbose && *verbose && strcmp(verbose, "0") != 0) &&
+            log_parse_level(loaded->log_level) < LOG_WARN)
+            log_set_level(LOG_WARN);
         if (app_store_init(loaded->database, loaded->durability_power)) {
             fprintf(stderr, "错误：无法打开数据库 %s（见上方日志）\n", loaded->database);
             goto done;
