@@ -300,6 +300,12 @@ static void test_review_level_one(void **state)
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='study.return' AND "
                                  "detail LIKE '%%出处不全%%'"),
                      1);
+    /* the author is told, with the reason, once */
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE rcpt='member' AND to_id='%lld' "
+                                 "AND idem_key LIKE 'study:decision:%%:returned' AND text LIKE "
+                                 "'%%被退回：出处不全%%'",
+                                 (long long)pub),
+                     1);
 }
 
 static void test_review_level_two(void **state)
