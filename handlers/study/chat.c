@@ -204,7 +204,9 @@ static int on_points(struct handler_ctx *c, struct reply *out)
 static const char *const kw_study[] = {"学习", NULL};
 static const char *const kw_next[] = {"下一篇", NULL};
 static const char *const kw_past[] = {"往期", NULL};
-static const char *const kw_sub[] = {"订阅", "退订", NULL};
+/* the ways an older member says it: "订阅" turns it on, every other word off */
+static const char *const kw_sub[] = {"订阅",   "退订",     "订阅提要", "退订了",
+                                     "不订了", "取消订阅", "不要提要", NULL};
 static const char *const kw_points[] = {"积分", NULL};
 
 const struct handler study_handler = {
