@@ -64,7 +64,7 @@ static const char *find_colon(const char *l, size_t n, size_t *clen)
             *clen = 1;
             return l + i;
         }
-        if (i + 3 <= n && memcmp(l + i, "\xEF\xBC\x9A", 3) == 0) {
+        if (i + 3 <= n && strncmp(l + i, "：", 3) == 0) {
             *clen = 3;
             return l + i;
         }
