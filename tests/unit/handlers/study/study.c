@@ -18,6 +18,7 @@
 #include "bot/org/branch.h"
 #include "bot/org/member.h"
 #include "bot/org/role.h"
+#include "handlers/study/chat.h"
 #include "handlers/study/study.h"
 #include "handlers/todo/todo.h"
 
@@ -308,6 +309,27 @@ static void test_review_level_one(void **state)
                      1);
 }
 
+/* Without links (QQ) the body comes as chat text: no Markdown marks for an older member. */
+static void test_chat_plain_body(void **state)
+{
+    (void)state;
+    char err[STUDY_ERR_MAX];
+    write_md("md", "格式", NULL, "# 要点\n\n- 第一条 **重点** 内容\n* 第二条\n普通 **未闭合");
+    assert_int_equal(import(pub, 0, NULL, err, sizeof err), ZB_OK);
+    int64_t id = item_by_slug("md");
+    assert_int_equal(decide(sec, open_decision(id), TODO_APPROVE, NULL), ZB_OK);
+    struct buf b;
+    buf_init(&b, 16 * 1024);
+    assert_int_equal(store_begin(), 0);
+    assert_int_equal(study_chat_item(worker, id, false, "onebot", T0, &b), ZB_OK);
+    assert_int_equal(store_commit(), 0);
+    const char *t = buf_str(&b);
+    assert_non_null(strstr(t, "要点\n• 第一条 重点 内容\n• 第二条\n普通 **未闭合\n"));
+    assert_null(strstr(t, "# "));
+    assert_null(strstr(t, "- "));
+    buf_free(&b);
+}
+
 static void test_review_level_two(void **state)
 {
     (void)state;
@@ -540,6 +562,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_level_one, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chat_plain_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_level_two, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targeting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads_and_points_cap, setup, teardown),
