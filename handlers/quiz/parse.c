@@ -336,9 +336,15 @@ int quiz_parse_json(const char *data, size_t len, struct quiz_bank *b)
         problem(b, "文件不是有效的 UTF-8 JSON");
         return ZB_EPARSE;
     }
-    cJSON *root = cJSON_ParseWithLength(data, len);
+    const char *stop = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &stop, 0);
     if (!root) {
-        problem(b, "JSON 格式错误");
+        /* name the line where the parser stopped: an editor fixing a trailing comma needs it */
+        int line = 1;
+        for (const char *p = data; stop && p < stop && p < data + len; p++)
+            line += *p == '\n';
+        problem(b, "第 %d 行附近：JSON 格式错误（常见原因：多余的逗号，缺少引号、逗号或括号）",
+                line);
         return ZB_EPARSE;
     }
     const cJSON *arr =

@@ -167,6 +167,12 @@ static void test_json_validation(void **state)
     quiz_bank_free(&b);
     assert_int_equal(quiz_parse_json("{", 1, &b), ZB_EPARSE);
     quiz_bank_free(&b);
+    /* a syntax error names its line: the trailing comma on line 3 */
+    static const char comma[] = "[\n {\"id\": \"c1\", \"type\": \"truefalse\",\n"
+                                "  \"question\": \"题\", \"answer\": \"对\",}\n]";
+    assert_int_equal(quiz_parse_json(comma, strlen(comma), &b), ZB_EPARSE);
+    assert_non_null(strstr(buf_str(&b.report), "第 3 行附近：JSON 格式错误"));
+    quiz_bank_free(&b);
 }
 
 static char *to_gbk(const char *utf8, size_t *len)
