@@ -895,6 +895,26 @@ done:
     return rc;
 }
 
+int study_return_reason(int64_t id, char *out, size_t outsz, int64_t *by)
+{
+    out[0] = '\0';
+    *by = 0;
+    sqlite3_stmt *st = store_stmt("SELECT d.reason, d.decider_id FROM decisions d JOIN "
+                                  "study_reviews r ON r.id = d.object_id WHERE d.kind = 'study' "
+                                  "AND d.state = 'returned' AND r.item_id = ?1 "
+                                  "ORDER BY d.id DESC LIMIT 1");
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(out, outsz, "%s", store_text(st, 0));
+        *by = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
 static int kind_return(const struct actor *a, const struct decision *d, const char *reason)
 {
     struct review r;

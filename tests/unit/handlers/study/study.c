@@ -301,6 +301,12 @@ static void test_review_level_one(void **state)
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='study.return' AND "
                                  "detail LIKE '%%出处不全%%'"),
                      1);
+    /* content show finds the reason and who gave it */
+    char why[TODO_REASON_MAX + 1];
+    int64_t by = -1;
+    assert_int_equal(study_return_reason(id, why, sizeof why, &by), ZB_OK);
+    assert_string_equal(why, "出处不全");
+    assert_int_equal(by, sec);
     /* the author is told, with the reason, once */
     assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE rcpt='member' AND to_id='%lld' "
                                  "AND idem_key LIKE 'study:decision:%%:returned' AND text LIKE "
