@@ -226,6 +226,11 @@ static int on_sub(struct handler_ctx *c, struct reply *out)
 
 static int on_points(struct handler_ctx *c, struct reply *out)
 {
+    /* one member's record is theirs: never posted to the whole group */
+    if (c->ev->group) {
+        reply_text(out, "学习记录只给您本人看，请私聊我发送“积分”。");
+        return ZB_OK;
+    }
     struct study_record r;
     int rc = study_record_get(c->member_id, c->now, &r);
     if (rc)

@@ -197,6 +197,12 @@ static void private_round(void **state)
     assert_contains(t, "本周答题 ");
     assert_contains(t, "答对");
     free(t);
+    /* asked in the group, the record is not posted there */
+    t = say(qq, GROUP, "#积分");
+    assert_non_null(t);
+    assert_contains(t, "请私聊我");
+    assert_null(strstr(t, "本周答题"));
+    free(t);
     /* an unbound sender is told to bind */
     t = say("29999999", NULL, "答题");
     assert_contains(t, "只对已绑定的党员开放");
