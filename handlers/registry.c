@@ -86,7 +86,7 @@ static const struct decision_kind *const transfer_decisions[] = {&transfer_step_
 
 /* The notify kinds each capability sends (their templates are checked at start-up). */
 static const char *const feedback_kinds[] = {"feedback.answer", NULL};
-static const char *const study_kinds[] = {"study.digest", NULL};
+static const char *const study_kinds[] = {"study.digest", "study.returned", NULL};
 static const char *const meetings_kinds[] = {"meeting.notice", "meeting.reminder", "meeting.quiet",
                                              NULL};
 static const char *const dues_kinds[] = {"dues.reminder", "dues.arrears", "dues.receipt", NULL};

@@ -169,14 +169,13 @@ static bool insert(struct sensitive *s, const char *w, uint32_t index)
 {
     const unsigned char *u = (const unsigned char *)w;
     size_t n = strlen(w);
-    uint32_t node = 0, prev = 0, depth = 0;
+    uint32_t node = 0, depth = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         i += decode(u, n, i, &cp);
         cp = fold(cp);
-        if (!cp || cp == prev)
-            continue;
-        prev = cp;
+        if (!cp)
+            continue; /* a repeat is kept: "哈哈" must not become "哈" */
         uint32_t next = edge_find(s, node, cp);
         if (next == NONE) {
             next = node_new(s, depth + 1, cp);
@@ -332,7 +331,10 @@ int sensitive_scan(const struct sensitive *s, const char *text, size_t len,
         size_t start = i, pos = chars++;
         i += decode(u, len, i, &cp);
         cp = fold(cp);
-        if (!cp || cp == prev)
+        if (!cp)
+            continue;
+        /* a repeat the word being followed does not have counts once ("法法轮功") */
+        if (cp == prev && node != 0 && s->nodes[node].cp == cp && edge_find(s, node, cp) == NONE)
             continue;
         prev = cp;
         ring[sig % RING].start = start;

@@ -7,7 +7,8 @@
  * words are both reduced to their significant characters before matching - whitespace,
  * punctuation and symbols (ASCII and CJK, full-width and half-width) are skipped, full-width
  * letters and digits fold to ASCII, ASCII letters fold to lower case, and a character repeated
- * in a row counts once ("法 轮-功", "ＦＡＬＵＮ", "法法轮功" all match "法轮功"). A hit reports
+ * in a row counts once where the word does not repeat it ("法 轮-功", "ＦＡＬＵＮ", "法法轮功"
+ * all match "法轮功"; "哈哈" matches "哈 哈" and "哈哈哈", never a lone "哈"). A hit reports
  * the span of the original text it covers, so a face can show the word and where it stands.
  *
  * A built list is read-only: any number of threads may scan it at once.

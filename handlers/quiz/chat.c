@@ -102,6 +102,14 @@ static int wrong_on_message(struct handler_ctx *c, struct reply *out)
     return begin_round(c, rc, &r, true, out);
 }
 
+/* What an older member sends in passing ("好的", "收到", a thumbs-up): during a round these stay
+ * with the question instead of going to the acknowledgement handler, which would drop the
+ * round. */
+static const char *const keep_words[] = {
+    "收到",   "收到了",   "好的",   "好",       "好嘞", "嗯",   "嗯嗯",   "知道了", "明白",
+    "ok",     "好的收到", "已收到", "收到收到", "👍",    "[强]", "[抱拳]", "[ok]",   "[握手]",
+    "[表情]", "谢谢",     "谢谢你", "感谢",     "你好", "您好", NULL};
+
 static int quiz_on_session(struct handler_ctx *c, const char *state, struct reply *out)
 {
     int64_t id = strtoll(state, NULL, 10);
@@ -130,9 +138,10 @@ static int quiz_on_session(struct handler_ctx *c, const char *state, struct repl
         /* not an answer: ask again, the round stays open */
         rc = quiz_round_question(id, r.answered + 1, &res->q);
         if (rc == ZB_OK)
-            rc = buf_appendz(&b, several_letters(&res->q, c->norm)
-                                     ? "这是单选题，请只回复一个字母。\n"
-                                     : "没看懂您的答案。\n")
+            rc = buf_appendz(&b,
+                             several_letters(&res->q, c->norm) ? "这是单选题，请只回复一个字母。\n"
+                             : router_word_in(c->norm, keep_words) ? "好的。这一题还在等您回答：\n"
+                                                                   : "没看懂您的答案。\n")
                      ?: show(&b, &res->q, r.answered + 1, r.n);
         if (rc == ZB_OK)
             rc = buf_appendz(&b, "\n回复 0 退出答题。");
@@ -309,6 +318,7 @@ const struct handler quiz_handler = {
     .menu_label = "答题",
     .members_only = true,
     .session_numbers = true,
+    .session_words = keep_words,
     .session_ttl_s = 86400,
     .on_message = quiz_on_message,
     .on_session = quiz_on_session,

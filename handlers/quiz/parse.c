@@ -240,8 +240,9 @@ static void check(struct quiz_bank *b, const struct quiz_question *q, const char
     for (size_t i = 0; i < q->n_options; i++)
         if (!q->options[i][0])
             problem(b, "%s：选项 %c 为空", where, (char)('A' + i));
+    /* an empty or unknown answer was named once by set_answer */
     if (!q->answer[0])
-        problem(b, "%s：字段 answer（答案）为空或不在选项中", where);
+        ;
     else if (q->kind != QUIZ_MULTIPLE && strlen(q->answer) != 1)
         problem(b, "%s：字段 answer：%s题只能有一个答案", where, quiz_kind_name(q->kind));
     else if (q->kind == QUIZ_MULTIPLE && strlen(q->answer) < 2)
@@ -253,7 +254,8 @@ static void check(struct quiz_bank *b, const struct quiz_question *q, const char
         }
 }
 
-/* set_answer - the answer word(s) of q into q->answer ("" with a problem when not an option). */
+/* set_answer - the answer word(s) of q into q->answer ("" with one problem when empty or not an
+ * option). */
 static void set_answer(struct quiz_bank *b, struct quiz_question *q, const char *ans,
                        const char *where)
 {
@@ -277,6 +279,8 @@ static void set_answer(struct quiz_bank *b, struct quiz_question *q, const char 
         memcpy(q->answer, out, sizeof out);
     else if (*ans)
         problem(b, "%s：字段 answer：“%.40s”不在选项中", where, ans);
+    else
+        problem(b, "%s：字段 answer（答案）为空", where);
 }
 
 static void tf_options(struct quiz_question *q)
@@ -332,9 +336,15 @@ int quiz_parse_json(const char *data, size_t len, struct quiz_bank *b)
         problem(b, "文件不是有效的 UTF-8 JSON");
         return ZB_EPARSE;
     }
-    cJSON *root = cJSON_ParseWithLength(data, len);
+    const char *stop = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &stop, 0);
     if (!root) {
-        problem(b, "JSON 格式错误");
+        /* name the line where the parser stopped: an editor fixing a trailing comma needs it */
+        int line = 1;
+        for (const char *p = data; stop && p < stop && p < data + len; p++)
+            line += *p == '\n';
+        problem(b, "第 %d 行附近：JSON 格式错误（常见原因：多余的逗号，缺少引号、逗号或括号）",
+                line);
         return ZB_EPARSE;
     }
     const cJSON *arr =

@@ -36,6 +36,52 @@ static int summary_lines(const char *s, struct buf *out)
     return ZB_OK;
 }
 
+/* plain_line - line (n bytes) as plain text: each closed **bold** pair loses its marks. */
+static int plain_line(const char *l, size_t n, struct buf *out)
+{
+    while (n) {
+        const char *open = memmem(l, n, "**", 2);
+        const char *close = open ? memmem(open + 2, n - (size_t)(open + 2 - l), "**", 2) : NULL;
+        if (!close)
+            return buf_append(out, l, n);
+        if (buf_append(out, l, (size_t)(open - l)) ||
+            buf_append(out, open + 2, (size_t)(close - open - 2)))
+            return ZB_ETOOBIG;
+        n -= (size_t)(close + 2 - l);
+        l = close + 2;
+    }
+    return ZB_OK;
+}
+
+/* plain_body - the Markdown body as chat text, as the page renders it: "# " headings lose their
+ * marks, "- " and "* " items become "• " lines, **bold** loses its marks, blank lines go. */
+static int plain_body(const char *body, struct buf *out)
+{
+    const char *s = body;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        const char *next = s + n + (nl ? 1 : 0);
+        while (n && (s[n - 1] == '\r' || s[n - 1] == ' '))
+            n--;
+        while (n && (*s == '#' || *s == ' ')) {
+            s++;
+            n--;
+        }
+        if (n) {
+            bool item = n >= 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ';
+            if (item) {
+                s += 2;
+                n -= 2;
+            }
+            if ((item && buf_appendz(out, "• ")) || plain_line(s, n, out) || buf_appendz(out, "\n"))
+                return ZB_ETOOBIG;
+        }
+        s = next;
+    }
+    return ZB_OK;
+}
+
 int study_chat_item(int64_t member_id, int64_t id, bool with_link, const char *channel, int64_t now,
                     struct buf *out)
 {
@@ -52,7 +98,7 @@ int study_chat_item(int64_t member_id, int64_t id, bool with_link, const char *c
     if (with_link && link_sign("s", member_id, obj, now + STUDY_LINK_TTL_S, url, sizeof url))
         url[0] = '\0';
     if (buf_appendf(out, "《%s》\n", it.h.title) ||
-        (url[0] ? summary_lines(it.h.summary, out) : buf_appendf(out, "%s\n", it.body)) ||
+        (url[0] ? summary_lines(it.h.summary, out) : plain_body(it.body, out)) ||
         buf_appendf(out, "出处：%s\n撰稿：%s　审核：%s%s%s\n", it.h.source, author, r1,
                     it.reviewer2_id ? "、" : "", it.reviewer2_id ? r2 : "")) {
         rc = ZB_ETOOBIG;
@@ -180,6 +226,11 @@ static int on_sub(struct handler_ctx *c, struct reply *out)
 
 static int on_points(struct handler_ctx *c, struct reply *out)
 {
+    /* one member's record is theirs: never posted to the whole group */
+    if (c->ev->group) {
+        reply_text(out, "学习记录只给您本人看，请私聊我发送“积分”。");
+        return ZB_OK;
+    }
     struct study_record r;
     int rc = study_record_get(c->member_id, c->now, &r);
     if (rc)
@@ -204,7 +255,9 @@ static int on_points(struct handler_ctx *c, struct reply *out)
 static const char *const kw_study[] = {"学习", NULL};
 static const char *const kw_next[] = {"下一篇", NULL};
 static const char *const kw_past[] = {"往期", NULL};
-static const char *const kw_sub[] = {"订阅", "退订", NULL};
+/* the ways an older member says it: "订阅" turns it on, every other word off */
+static const char *const kw_sub[] = {"订阅",   "退订",     "订阅提要", "退订了",
+                                     "不订了", "取消订阅", "不要提要", NULL};
 static const char *const kw_points[] = {"积分", NULL};
 
 const struct handler study_handler = {

@@ -12,6 +12,7 @@
 #include "bot/org/member.h"
 #include "bot/store/store.h"
 #include "handlers/study/study.h"
+#include "handlers/todo/todo.h"
 
 #define AUDIENCE_SHOWN 200 /* members listed by `content audience` */
 
@@ -136,6 +137,14 @@ static int run_show(struct cli_ctx *c)
             (long long)it.id, it.h.title, study_status_name(it.status), it.version, org,
             it.h.audience[0] ? it.h.audience : "全体", it.h.tags, it.h.date, it.h.summary,
             it.h.source, a, r1, it.reviewer2_id ? "、" : "", it.reviewer2_id ? r2 : "", it.body);
+    char why[TODO_REASON_MAX + 1];
+    int64_t by = 0;
+    if (it.status == STUDY_REJECTED && study_return_reason(it.id, why, sizeof why, &by) == ZB_OK &&
+        why[0]) {
+        char who[MEMBER_NAME_MAX + 1];
+        name_of(by, who, sizeof who);
+        fprintf(c->out, "\n退回原因（%s）：%s\n", who, why);
+    }
     study_item_clear(&it);
     return 0;
 }

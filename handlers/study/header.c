@@ -55,6 +55,23 @@ static bool next_line(const char *t, size_t len, size_t *pos, const char **l, si
     return true;
 }
 
+/* find_colon - the first ':' or full-width '：' (an editor typing Chinese writes either) in
+ * [l, l + n), its length in *clen; NULL when there is none. */
+static const char *find_colon(const char *l, size_t n, size_t *clen)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == ':') {
+            *clen = 1;
+            return l + i;
+        }
+        if (i + 3 <= n && strncmp(l + i, "：", 3) == 0) {
+            *clen = 3;
+            return l + i;
+        }
+    }
+    return NULL;
+}
+
 static bool is_fence(const char *l, size_t n)
 {
     trim(&l, &n);
@@ -142,13 +159,14 @@ int study_header_parse(const char *text, size_t len, struct study_header *h, int
         trim(&t, &tn);
         if (!tn || t[0] == '#')
             continue;
-        const char *colon = memchr(t, ':', tn);
+        size_t clen = 0;
+        const char *colon = find_colon(t, tn, &clen);
         if (!colon) {
             snprintf(err, errsz, "应为“键: 值”的格式");
             return ZB_EPARSE;
         }
-        const char *k = t, *v = colon + 1;
-        size_t kn = (size_t)(colon - t), vn = tn - kn - 1;
+        const char *k = t, *v = colon + clen;
+        size_t kn = (size_t)(colon - t), vn = tn - kn - clen;
         trim(&k, &kn);
         trim(&v, &vn);
         size_t i = 0;

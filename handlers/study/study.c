@@ -17,6 +17,7 @@
 #include "bot/base/clock.h"
 #include "bot/base/log.h"
 #include "bot/base/xmalloc.h"
+#include "bot/delivery/notify.h"
 #include "bot/org/audit.h"
 #include "bot/org/branch.h"
 #include "bot/org/member.h"
@@ -894,6 +895,26 @@ done:
     return rc;
 }
 
+int study_return_reason(int64_t id, char *out, size_t outsz, int64_t *by)
+{
+    out[0] = '\0';
+    *by = 0;
+    sqlite3_stmt *st = store_stmt("SELECT d.reason, d.decider_id FROM decisions d JOIN "
+                                  "study_reviews r ON r.id = d.object_id WHERE d.kind = 'study' "
+                                  "AND d.state = 'returned' AND r.item_id = ?1 "
+                                  "ORDER BY d.id DESC LIMIT 1");
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(out, outsz, "%s", store_text(st, 0));
+        *by = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? ZB_OK : ZB_EDB;
+}
+
 static int kind_return(const struct actor *a, const struct decision *d, const char *reason)
 {
     struct review r;
@@ -911,6 +932,16 @@ static int kind_return(const struct actor *a, const struct decision *d, const ch
     char detail[STUDY_TITLE_MAX + TODO_REASON_MAX + 64];
     snprintf(detail, sizeof detail, "退回《%s》第 %d 版：%s", it.h.title, it.version, reason);
     rc = store_exec_done(st) ? ZB_EDB : audit_item(a, "study.return", it.id, detail, clock_now());
+    if (rc || it.author_id <= 0)
+        goto done;
+    /* the author learns it was returned and why: nowhere else would they see the reason */
+    char key[64], text[STUDY_TITLE_MAX + TODO_REASON_MAX + 160];
+    snprintf(key, sizeof key, "study:decision:%lld:returned", (long long)d->id);
+    snprintf(text, sizeof text,
+             "您的学习内容《%s》第 %d 版被退回：%s\n请修改后重新导入（编号 %lld）。", it.h.title,
+             it.version, reason, (long long)it.id);
+    struct notify_fields f = {.title = "学习内容被退回", .status = "已退回", .text = text};
+    rc = notify_send(it.author_id, "study.returned", NOTIFY_URGENT, key, &f, NULL);
 done:
     study_item_clear(&it);
     return rc;

@@ -160,6 +160,9 @@ int study_review_may(const struct actor *a, int64_t author_id, int64_t org_id, i
 /* study_get - item id into *out (caller study_item_clear). ZB_ENOTFOUND, ZB_EDB. */
 int study_get(int64_t id, struct study_item *out) ZB_MUST_USE;
 void study_item_clear(struct study_item *it);
+/* study_return_reason - why item id was last returned and by whom (*by, 0 when unknown), into
+ * out (outsz bytes; "" when it never was). ZB_OK, ZB_EDB. */
+int study_return_reason(int64_t id, char *out, size_t outsz, int64_t *by) ZB_MUST_USE;
 /* study_status_name - 草稿, 审核中, 已发布, 已退回, 已下线. */
 const char *study_status_name(enum study_status s);
 

@@ -158,6 +158,15 @@ static void private_round(void **state)
     assert_contains(t, "答题开始，共 5 题");
     assert_contains(t, "第 1/5 题");
     free(t);
+    /* "好的" or a thumbs-up in passing keeps the round and shows the question again */
+    static const char *const passing[] = {"好的", "👍", "收到"};
+    for (size_t i = 0; i < 3; i++) {
+        t = say(qq, NULL, passing[i]);
+        assert_non_null(t);
+        assert_contains(t, "这一题还在等您回答");
+        assert_contains(t, "第 1/5 题");
+        free(t);
+    }
     for (int seq = 1; seq <= 5; seq++) {
         char a[32];
         bool right = seq != 3;
@@ -187,6 +196,12 @@ static void private_round(void **state)
     t = say(qq, NULL, "积分");
     assert_contains(t, "本周答题 ");
     assert_contains(t, "答对");
+    free(t);
+    /* asked in the group, the record is not posted there */
+    t = say(qq, GROUP, "#积分");
+    assert_non_null(t);
+    assert_contains(t, "请私聊我");
+    assert_null(strstr(t, "本周答题"));
     free(t);
     /* an unbound sender is told to bind */
     t = say("29999999", NULL, "答题");

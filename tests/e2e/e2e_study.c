@@ -272,6 +272,11 @@ static void chat_and_page(void **state)
     assert_int_equal(db("SELECT count(*) FROM study_subs WHERE member_id=7"), 1);
     has(say("o_old", "退订"), "已退订");
     assert_int_equal(db("SELECT count(*) FROM study_subs WHERE member_id=7"), 0);
+    /* said the other ways: 订阅提要 turns it on, 取消订阅 / 退订了 / 不订了 off */
+    has(say("o_old", "订阅提要"), "已订阅");
+    has(say("o_old", "取消订阅"), "已退订");
+    has(say("o_old", "退订了"), "您没有订阅");
+    has(say("o_old", "不订了"), "您没有订阅");
     /* 学习 N: a number that is not there */
     has(say("o_old", "学习 99999"), "没有这一篇");
 

@@ -90,6 +90,24 @@ static void test_evasions(void **state)
     sensitive_free(s);
 }
 
+/* A word that repeats a character keeps the repeat: "哈哈" is not "哈" (哈尔滨 is no match). */
+static void test_repeated_word(void **state)
+{
+    (void)state;
+    const char *words[] = {"哈哈", "88", "法轮功"};
+    struct sensitive *s = sensitive_build(words, 3);
+    assert_non_null(s);
+    char out[512];
+    assert_int_equal(scan(s, "哈尔滨的支部，电话 8 号", out, sizeof out), 0);
+    assert_int_equal(scan(s, "哈 哈", out, sizeof out), 1);
+    assert_string_equal(out, "哈哈@0[0,7)");
+    assert_int_equal(scan(s, "哈哈哈", out, sizeof out), 1);
+    assert_int_equal(scan(s, "8-8", out, sizeof out), 1);
+    assert_int_equal(scan(s, "法法轮轮功功", out, sizeof out), 1);
+    assert_string_equal(out, "法轮功@0[0,15)");
+    sensitive_free(s);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -196,7 +214,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_and_positions), cmocka_unit_test(test_evasions),
         cmocka_unit_test(test_bad_input),           cmocka_unit_test(test_load_file),
-        cmocka_unit_test(test_large_list),
+        cmocka_unit_test(test_large_list),          cmocka_unit_test(test_repeated_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

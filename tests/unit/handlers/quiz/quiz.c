@@ -167,6 +167,12 @@ static void test_json_validation(void **state)
     quiz_bank_free(&b);
     assert_int_equal(quiz_parse_json("{", 1, &b), ZB_EPARSE);
     quiz_bank_free(&b);
+    /* a syntax error names its line: the trailing comma on line 3 */
+    static const char comma[] = "[\n {\"id\": \"c1\", \"type\": \"truefalse\",\n"
+                                "  \"question\": \"题\", \"answer\": \"对\",}\n]";
+    assert_int_equal(quiz_parse_json(comma, strlen(comma), &b), ZB_EPARSE);
+    assert_non_null(strstr(buf_str(&b.report), "第 3 行附近：JSON 格式错误"));
+    quiz_bank_free(&b);
 }
 
 static char *to_gbk(const char *utf8, size_t *len)
@@ -203,11 +209,15 @@ static void test_csv(void **state)
     quiz_bank_free(&b);
     static const char bad[] = "编号,题型,题目,A,B,答案\n"
                               "c1,单选,题,甲,乙,C\n"
-                              "c1,单选,,甲,乙,A\n";
+                              "c1,单选,,甲,乙,A\n"
+                              "c4,单选,题,甲,乙,\n";
     assert_int_equal(quiz_parse_csv(bad, strlen(bad), &b), ZB_EINVAL);
     assert_non_null(strstr(buf_str(&b.report), "第 2 行：字段 answer：“C”不在选项中"));
     assert_non_null(strstr(buf_str(&b.report), "第 3 行：字段 question（题目）为空"));
     assert_non_null(strstr(buf_str(&b.report), "第 3 行：字段 id：编号 c1 重复"));
+    assert_non_null(strstr(buf_str(&b.report), "第 4 行：字段 answer（答案）为空"));
+    /* each problem named once: a wrong answer is not also reported as empty */
+    assert_int_equal(b.problems, 4);
     quiz_bank_free(&b);
     static const char nohead[] = "a,b\n1,2\n";
     assert_int_equal(quiz_parse_csv(nohead, strlen(nohead), &b), ZB_EINVAL);

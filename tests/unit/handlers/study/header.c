@@ -88,6 +88,25 @@ static void test_errors_name_the_line(void **state)
     }
 }
 
+/* An editor typing Chinese writes the full-width colon; the first colon of either width splits. */
+static void test_full_width_colon(void **state)
+{
+    (void)state;
+    static const char text[] = "---\n"
+                               "title：党费按什么基数交\n"
+                               "summary ： 以税后工资为基数：见规定。\n"
+                               "source: 规定：第二条\n"
+                               "---\n"
+                               "正文。\n";
+    struct study_header h;
+    int line = -1;
+    char err[STUDY_ERR_MAX];
+    assert_int_equal(parse(text, &h, &line, err, sizeof err), ZB_OK);
+    assert_string_equal(h.title, "党费按什么基数交");
+    assert_string_equal(h.summary, "以税后工资为基数：见规定。");
+    assert_string_equal(h.source, "规定：第二条");
+}
+
 static void test_caps(void **state)
 {
     (void)state;
@@ -131,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_errors_name_the_line),
+        cmocka_unit_test(test_full_width_colon),
         cmocka_unit_test(test_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

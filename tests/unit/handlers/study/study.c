@@ -18,6 +18,7 @@
 #include "bot/org/branch.h"
 #include "bot/org/member.h"
 #include "bot/org/role.h"
+#include "handlers/study/chat.h"
 #include "handlers/study/study.h"
 #include "handlers/todo/todo.h"
 
@@ -300,6 +301,39 @@ static void test_review_level_one(void **state)
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='study.return' AND "
                                  "detail LIKE '%%出处不全%%'"),
                      1);
+    /* content show finds the reason and who gave it */
+    char why[TODO_REASON_MAX + 1];
+    int64_t by = -1;
+    assert_int_equal(study_return_reason(id, why, sizeof why, &by), ZB_OK);
+    assert_string_equal(why, "出处不全");
+    assert_int_equal(by, sec);
+    /* the author is told, with the reason, once */
+    assert_int_equal(unit_db_int("SELECT count(*) FROM outbox WHERE rcpt='member' AND to_id='%lld' "
+                                 "AND idem_key LIKE 'study:decision:%%:returned' AND text LIKE "
+                                 "'%%被退回：出处不全%%'",
+                                 (long long)pub),
+                     1);
+}
+
+/* Without links (QQ) the body comes as chat text: no Markdown marks for an older member. */
+static void test_chat_plain_body(void **state)
+{
+    (void)state;
+    char err[STUDY_ERR_MAX];
+    write_md("md", "格式", NULL, "# 要点\n\n- 第一条 **重点** 内容\n* 第二条\n普通 **未闭合");
+    assert_int_equal(import(pub, 0, NULL, err, sizeof err), ZB_OK);
+    int64_t id = item_by_slug("md");
+    assert_int_equal(decide(sec, open_decision(id), TODO_APPROVE, NULL), ZB_OK);
+    struct buf b;
+    buf_init(&b, 16 * 1024);
+    assert_int_equal(store_begin(), 0);
+    assert_int_equal(study_chat_item(worker, id, false, "onebot", T0, &b), ZB_OK);
+    assert_int_equal(store_commit(), 0);
+    const char *t = buf_str(&b);
+    assert_non_null(strstr(t, "要点\n• 第一条 重点 内容\n• 第二条\n普通 **未闭合\n"));
+    assert_null(strstr(t, "# "));
+    assert_null(strstr(t, "- "));
+    buf_free(&b);
 }
 
 static void test_review_level_two(void **state)
@@ -534,6 +568,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_level_one, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chat_plain_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_level_two, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targeting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads_and_points_cap, setup, teardown),
