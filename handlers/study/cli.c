@@ -62,7 +62,7 @@ static int run_import(struct cli_ctx *c)
         fprintf(c->err, "错误：%s\n没有导入任何内容。\n",
                 rc == ZB_EDENIED     ? "只有支委委员可以为这个组织导入学习内容"
                 : rc == ZB_ENOTFOUND ? "找不到撰稿人或组织"
-                                     : zb_strerror(rc));
+                                     : zb_strerror_zh(rc));
         return 1;
     }
     fprintf(c->out,
@@ -203,7 +203,7 @@ static int run_retire(struct cli_ctx *c)
         fprintf(c->err, "错误：%s\n",
                 rc == ZB_EDONE     ? "这篇内容不是已发布状态，无需下线"
                 : rc == ZB_EDENIED ? "您没有管理这篇内容的权限"
-                                   : zb_strerror(rc));
+                                   : zb_strerror_zh(rc));
         return 1;
     }
     fprintf(c->out, "已下线，党员将不再收到这篇内容。\n");
