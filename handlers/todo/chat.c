@@ -174,6 +174,47 @@ static int decide(struct handler_ctx *c, const struct actor *a, int64_t id, enum
     }
 }
 
+/* digit_len - bytes of the ASCII or full-width digit at p, 0 when none. */
+static size_t digit_len(const char *p)
+{
+    if (*p >= '0' && *p <= '9')
+        return 1;
+    const unsigned char *u = (const unsigned char *)p;
+    return u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99 ? 3 : 0;
+}
+
+/* space_len - bytes of the white space (ASCII, U+3000) or colon (":", "：") at p, 0 when none. */
+static size_t space_len(const char *p)
+{
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == ':')
+        return 1;
+    return strncmp(p, "\xe3\x80\x80", 3) == 0 || strncmp(p, "\xef\xbc\x9a", 3) == 0 ? 3 : 0;
+}
+
+/* raw_reason - in the text as typed ("退回 ２１ 标题不清楚，请改一下"), what follows the word and
+ * the number: the reason with the member's own punctuation (the normalised text folds "，" to
+ * ","). NULL when the text does not have that shape, or its first number is not id. */
+static const char *raw_reason(const char *raw, int64_t id)
+{
+    const char *p = raw;
+    size_t k;
+    while (*p && !digit_len(p)) /* the word, in whatever form */
+        p++;
+    if (!*p)
+        return NULL;
+    int64_t v = 0;
+    for (int n = 0; (k = digit_len(p)) > 0; p += k, n++) {
+        if (n >= 18)
+            return NULL;
+        v = v * 10 + (k == 1 ? *p - '0' : ((const unsigned char *)p)[2] - 0x90);
+    }
+    if (v != id) /* the number was spelled (十二) and these digits belong to the reason */
+        return NULL;
+    while ((k = space_len(p)) > 0)
+        p += k;
+    return p;
+}
+
 static int todo_on_message(struct handler_ctx *c, struct reply *out)
 {
     if (c->ev->group) {
@@ -207,7 +248,8 @@ static int todo_on_message(struct handler_ctx *c, struct reply *out)
             return rc;
         /* unknown, decided or not theirs: say so as a decision would */
     }
-    return decide(c, &a, id, TODO_RETURN, rest, out);
+    const char *raw = raw_reason(c->ev->text, id);
+    return decide(c, &a, id, TODO_RETURN, raw && *raw ? raw : rest, out);
 }
 
 /* todo_on_session - the reason for returning the decision whose id is state. */

@@ -112,10 +112,11 @@ static void test_return_with_and_without_reason(void **state)
     (void)state;
     int64_t id = open_review(200, chat_plain);
     char msg[64];
-    snprintf(msg, sizeof msg, "退回 %lld 材料不全", (long long)id);
+    snprintf(msg, sizeof msg, "退回 %lld 材料不全，第3页缺签字", (long long)id);
     chat_expect("o_li", msg, "已退回", "原因已记下", NULL);
+    /* the reason is kept as typed, with its own punctuation */
     char *why = unit_db_text("SELECT reason FROM decisions WHERE id=%lld", (long long)id);
-    assert_string_equal(why, "材料不全");
+    assert_string_equal(why, "材料不全，第3页缺签字");
     free(why);
     id = open_review(201, chat_plain);
     snprintf(msg, sizeof msg, "退回%lld", (long long)id);
