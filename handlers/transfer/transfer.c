@@ -1587,8 +1587,14 @@ static int sender_of(const char *from, int64_t now, int64_t *org, struct transfe
     if (rc == ZB_ENOTFOUND) {
         int created = 0;
         rc = branch_add(from, now, org, &created, why->detail, sizeof why->detail);
-        if (!rc && created)
-            rc = branch_set_kind(*org, BRANCH_KIND_PARTY, true);
+        /* every node the path made is outside zhibu: the leaf and the new ones above it */
+        int64_t node = *org;
+        for (int i = 0; !rc && i < created && node; i++) {
+            struct branch nb;
+            if (!(rc = branch_set_kind(node, BRANCH_KIND_PARTY, true)) &&
+                !(rc = branch_get(node, &nb)))
+                node = nb.parent_id;
+        }
         if (!rc)
             return ZB_OK;
     }

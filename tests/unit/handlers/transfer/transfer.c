@@ -523,6 +523,10 @@ static void test_receive_from_outside(void **state)
     assert_int_equal(branch_get(t.from_org, &from), ZB_OK);
     assert_true(from.external);
     assert_string_equal(from.name, "调度室支部");
+    struct branch above; /* made by the same path: outside zhibu too */
+    assert_int_equal(branch_get(from.parent_id, &above), ZB_OK);
+    assert_string_equal(above.name, "外市水务局党委");
+    assert_true(above.external);
     assert_int_equal(unit_db_int("SELECT count(*) FROM audit WHERE action='transfer_receive_in' "
                                  "AND target='transfer:%lld' AND detail LIKE '%%2026-08%%'",
                                  (long long)id),
