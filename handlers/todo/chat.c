@@ -215,6 +215,24 @@ static const char *raw_reason(const char *raw, int64_t id)
     return p;
 }
 
+void todo_chat_parse(const char *norm, const char *arg, const char *raw, struct todo_cmd *out)
+{
+    memset(out, 0, sizeof *out);
+    out->reason = "";
+    enum word_use use = word_use(norm);
+    if (use == USE_LIST || use == USE_NONE)
+        return;
+    out->kind = use == USE_RETURN ? TODO_CMD_RETURN : TODO_CMD_APPROVE;
+    const char *rest = "";
+    if (!parse_id(arg, &out->id, &rest))
+        return;
+    out->has_id = true;
+    if (out->kind == TODO_CMD_APPROVE || !*rest)
+        return;
+    const char *typed = raw_reason(raw, out->id);
+    out->reason = typed && *typed ? typed : rest;
+}
+
 static int todo_on_message(struct handler_ctx *c, struct reply *out)
 {
     if (c->ev->group) {
@@ -222,19 +240,20 @@ static int todo_on_message(struct handler_ctx *c, struct reply *out)
         return ZB_OK;
     }
     struct actor a = actor_member(c->member_id, platform_name(c->ev->platform));
-    enum word_use use = word_use(c->norm);
-    if (use == USE_LIST || use == USE_NONE)
+    struct todo_cmd cmd;
+    todo_chat_parse(c->norm, c->arg, c->ev->text ? c->ev->text : "", &cmd);
+    if (cmd.kind == TODO_CMD_LIST)
         return list(c, &a, out);
-    int64_t id = 0;
-    const char *rest = "";
-    if (!parse_id(c->arg, &id, &rest)) {
+    int64_t id = cmd.id;
+    bool ret = cmd.kind == TODO_CMD_RETURN;
+    if (!cmd.has_id) {
         reply_textf(out, "请在“%s”后写上待办编号，例如：%s 12\n回复“待办”查看编号",
-                    use == USE_RETURN ? "退回" : "同意", use == USE_RETURN ? "退回" : "同意");
+                    ret ? "退回" : "同意", ret ? "退回" : "同意");
         return ZB_OK;
     }
-    if (use == USE_APPROVE)
+    if (!ret)
         return decide(c, &a, id, TODO_APPROVE, NULL, out);
-    if (!*rest) {
+    if (!*cmd.reason) {
         struct decision d;
         int rc = todo_get(id, &d);
         if (rc == ZB_OK && d.state == TODO_OPEN && todo_may(&a, &d) == ZB_OK) {
@@ -248,8 +267,7 @@ static int todo_on_message(struct handler_ctx *c, struct reply *out)
             return rc;
         /* unknown, decided or not theirs: say so as a decision would */
     }
-    const char *raw = raw_reason(c->ev->text, id);
-    return decide(c, &a, id, TODO_RETURN, raw && *raw ? raw : rest, out);
+    return decide(c, &a, id, TODO_RETURN, cmd.reason, out);
 }
 
 /* todo_on_session - the reason for returning the decision whose id is state. */

@@ -7,12 +7,31 @@
 #ifndef ZHIBU_TODO_CHAT_H
 #define ZHIBU_TODO_CHAT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "bot/base/err.h"
 #include "bot/chat/router.h"
 
 #define TODO_CHAT_SHOWN 20 /* decisions listed in one reply */
 
 extern const struct handler todo_handler;
+
+/* What an inbox message says. */
+enum todo_cmd_kind { TODO_CMD_LIST = 0, TODO_CMD_APPROVE, TODO_CMD_RETURN };
+struct todo_cmd {
+    enum todo_cmd_kind kind; /* list (also for words it does not know), approve or return */
+    bool has_id;             /* approve/return: an id was given */
+    int64_t id;              /* then 1 .. 10^15 - 1 */
+    const char *reason;      /* return: the reason as typed ("" when none); points into raw,
+                                or into arg when raw has another shape (a spelled id, 十二) */
+};
+
+/*
+ * todo_chat_parse - the command in a message: norm its normalised text, arg what follows the
+ * keyword (the router's ctx->arg), raw the text as typed. Uses the registered kinds' words.
+ */
+void todo_chat_parse(const char *norm, const char *arg, const char *raw, struct todo_cmd *out);
 
 /*
  * todo_chat_prepare - add the registered kinds' alias words to the handler's keywords. Call
