@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "tests/e2e/delivery_util.h"
+#include "tests/e2e/rest_util.h"
 #include "tests/e2e/e2e_util.h"
 
 static struct du_fake fake;
@@ -174,40 +175,19 @@ static void test_chain_by_chat(void **state)
 }
 
 /* api - method path with a bearer token and body; the status, body into out. */
+/* api - one REST call through rest_util; the body into out, as the CLI helpers leave theirs. */
 static long api(const char *method, const char *path, const char *token, const char *body)
 {
-    char url[512], auth[160];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", srv.port, path);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = NULL;
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    hd = curl_slist_append(hd, auth);
-    hd = curl_slist_append(hd, "Content-Type: application/json");
-    FILE *mem = fmemopen(out, sizeof out - 1, "w");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, mem);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    fputc('\0', mem);
-    fclose(mem);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return status;
+    const struct rest_reply *r = rest_call(srv.port, method, path, token, body);
+    size_t n = r->len < sizeof out - 1 ? r->len : sizeof out - 1;
+    memcpy(out, r->body, n);
+    out[n] = '\0';
+    return r->status;
 }
 
 static void token_of(const char *member, char *tok, size_t n)
 {
-    assert_int_equal(du_cli(&srv, out, sizeof out, "api", "token", "--member", member, NULL), 0);
-    size_t len = strcspn(out, "\n");
-    assert_true(len > 0 && len < n);
-    memcpy(tok, out, len);
-    tok[len] = '\0';
+    rest_token(&srv, member, NULL, tok, n);
 }
 
 static void test_rest_dues_remind_expire(void **state)
