@@ -1,6 +1,5 @@
 /* transfer.c - the rules and tables of 关系接转 (see transfer.h). */
 #include "handlers/transfer/transfer.h"
-#include "handlers/transfer/internal.h"
 
 #include <assert.h>
 #include <sqlite3.h>
@@ -569,8 +568,8 @@ int transfer_get(int64_t id, struct transfer *out)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }
 
-int transfer_event_write(int64_t id, const struct actor *a, const char *what, const char *detail,
-                         int64_t now)
+static int event(int64_t id, const struct actor *a, const char *what, const char *detail,
+                 int64_t now)
 {
     sqlite3_stmt *st = store_stmt(sql_event);
     if (!st)
@@ -954,7 +953,7 @@ int transfer_start(const struct actor *a, const struct transfer_new *n, int64_t 
     org_name(to, tn, sizeof tn);
     snprintf(detail, sizeof detail, "%s 从 %s 转往 %s，共 %zu 步%s", m.name, fn, tn, r.n,
              ds.arrears_months ? "，有欠交党费" : "");
-    if ((rc = transfer_event_write(*id, a, "start", detail, now)))
+    if ((rc = event(*id, a, "start", detail, now)))
         return rc;
     struct transfer *t = malloc(sizeof *t);
     if (!t)
@@ -1009,7 +1008,7 @@ int transfer_resubmit(const struct actor *a, int64_t id, int64_t now, struct tra
     if (!rc)
         rc = set_status(id, TS_OPEN);
     if (!rc)
-        rc = transfer_event_write(id, a, "resubmit", "", now);
+        rc = event(id, a, "resubmit", "", now);
     if (!rc)
         rc = open_step(t, (size_t)i, now);
     free(t);
@@ -1043,7 +1042,7 @@ static int issue(const struct transfer *t, const struct actor *a, int validity, 
     int rc = store_exec_done(st);
     char d[96];
     snprintf(d, sizeof d, "介绍信 %s，有效期 %d 天", no, validity);
-    return rc ? rc : transfer_event_write(t->id, a, again ? "reissue" : "issue", d, now);
+    return rc ? rc : event(t->id, a, again ? "reissue" : "issue", d, now);
 }
 
 int transfer_renew(const struct actor *a, int64_t id, int validity_days, int64_t now,
@@ -1107,7 +1106,7 @@ int transfer_cancel(const struct actor *a, int64_t id, const char *reason, int64
     if (!rc)
         rc = set_status(id, TS_CANCELLED);
     if (!rc)
-        rc = transfer_event_write(id, a, "cancel", reason, now);
+        rc = event(id, a, "cancel", reason, now);
     free(t);
     return rc;
 }
@@ -1226,7 +1225,7 @@ static int complete(const struct transfer *t, const struct actor *a, int64_t now
     snprintf(d, sizeof d, "%s 已由 %s 接收%s", m.name, to.name,
              to.external ? "（转出系统外）" : "");
     if (!rc)
-        rc = transfer_event_write(t->id, a, "receive", d, now);
+        rc = event(t->id, a, "receive", d, now);
     snprintf(text, sizeof text,
              "您的组织关系已由%s接收，转接完成。%s\n今后请在新的组织参加组织生活、交纳党费。",
              to.name, to.external ? "" : "原职务已随转出解除。");
@@ -1256,7 +1255,7 @@ static int step_approve(const struct actor *a, const struct decision *d)
     org_name(t ? t->steps[i].org_id : 0, org, sizeof org);
     snprintf(detail, sizeof detail, "第 %zu 步 %s 同意", i + 1, org);
     if (!rc)
-        rc = transfer_event_write(t->id, a, "approve", detail, now);
+        rc = event(t->id, a, "approve", detail, now);
     struct branch b = {0};
     if (!rc)
         rc = branch_get(t->steps[i].org_id, &b);
@@ -1296,7 +1295,7 @@ static int step_return(const struct actor *a, const struct decision *d, const ch
     org_name(t ? t->steps[i].org_id : 0, org, sizeof org);
     snprintf(detail, sizeof detail, "第 %zu 步 %s 退回：%s", i + 1, org, reason);
     if (!rc)
-        rc = transfer_event_write(t->id, a, "return", detail, now);
+        rc = event(t->id, a, "return", detail, now);
     char text[TRANSFER_REASON_MAX + 300];
     snprintf(text, sizeof text,
              "您的组织关系转接被%s退回。\n原因：%s\n请按原因改正后发送“转关系”重新提交。", org,
@@ -1398,7 +1397,7 @@ int transfer_remind(int64_t now, int *reminded, int *warned, int *expired)
         if (t->expires_at <= now) {
             rc = set_status(t->id, TS_EXPIRED);
             if (!rc)
-                rc = transfer_event_write(t->id, &sys, "expire", t->letter_no, now);
+                rc = event(t->id, &sys, "expire", t->letter_no, now);
             snprintf(text, sizeof text,
                      "%s 的组织关系介绍信（%s）已过有效期，需要支部出具证明并由本人申请，"
                      "重新开具介绍信后才能继续。",
@@ -1541,4 +1540,180 @@ int transfer_export_csv(int year, FILE *f)
     if (!rc && ferror(f))
         rc = ZB_EIO;
     return rc;
+}
+
+/* ---- a member transferred in from outside zhibu ---- */
+
+static const char sql_t_received[] =
+    "INSERT INTO transfers(member_id, from_org, to_org, status, reason, letter_no, "
+    "dues_paid_through, validity_days, issued_at, created_at, received_at, created_by) "
+    "VALUES(?1, ?2, ?3, 'done', '系统外转入', ?4, ?5, 0, ?6, ?7, ?7, ?8)";
+static const char sql_s_received[] =
+    "INSERT INTO transfer_steps(transfer_id, seq, org_id, state, opened_at, decided_at, "
+    "decided_by) VALUES(?1, 1, ?2, 'approved', ?3, ?3, ?4)";
+
+int transfer_letter_date(const char *s, int64_t *t)
+{
+    char iso[16];
+    struct tm tm = {0};
+    if (member_parse_date(s, iso, sizeof iso))
+        return ZB_EINVAL;
+    if (sscanf(iso, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return ZB_EINVAL;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    time_t v = mktime(&tm);
+    if (v == (time_t)-1)
+        return ZB_EINVAL;
+    *t = (int64_t)v;
+    return ZB_OK;
+}
+
+static int bad_incoming(struct transfer_why *why, const char *field, const char *text)
+{
+    why->reason = TR_BAD_INCOMING;
+    why->field = field;
+    snprintf(why->detail, sizeof why->detail, "%s", text);
+    return ZB_EINVAL;
+}
+
+/* sender_of - the external node named from, added when missing. */
+static int sender_of(const char *from, int64_t now, int64_t *org, struct transfer_why *why)
+{
+    struct branch b;
+    int rc = branch_resolve(from, org, why->detail, sizeof why->detail);
+    if (rc == ZB_ENOTFOUND) {
+        int created = 0;
+        rc = branch_add(from, now, org, &created, why->detail, sizeof why->detail);
+        /* every node the path made is outside zhibu: the leaf and the new ones above it */
+        int64_t node = *org;
+        for (int i = 0; !rc && i < created && node; i++) {
+            struct branch nb;
+            if (!(rc = branch_set_kind(node, BRANCH_KIND_PARTY, true)) &&
+                !(rc = branch_get(node, &nb)))
+                node = nb.parent_id;
+        }
+        if (!rc)
+            return ZB_OK;
+    }
+    if (rc == ZB_EINVAL || rc == ZB_ETOOBIG) {
+        why->reason = TR_BAD_FROM;
+        why->field = "from";
+        return ZB_EINVAL;
+    }
+    if (!rc)
+        rc = branch_get(*org, &b);
+    if (!rc && !b.external) {
+        snprintf(why->detail, sizeof why->detail, "%s 在本系统内，请用发起转接", b.name);
+        why->reason = TR_BAD_FROM;
+        why->field = "from";
+        return ZB_EINVAL;
+    }
+    return rc;
+}
+
+int transfer_receive(const struct actor *a, const struct transfer_incoming *in, int64_t now,
+                     int64_t *id, int64_t *member, struct transfer_why *why)
+{
+    assert(store_in_tx());
+    memset(why, 0, sizeof *why);
+    *id = *member = 0;
+    int64_t to = 0, from = 0;
+    struct branch tb;
+    if (!in->name || !in->name[0] || strlen(in->name) > MEMBER_NAME_MAX)
+        return bad_incoming(why, "name", "请写姓名（不超过 20 个字）");
+    if (!in->letter || !in->letter[0] || strlen(in->letter) > TRANSFER_LETTER_MAX)
+        return bad_incoming(why, "letter", "请写介绍信编号（不超过 32 个字母或数字）");
+    int rc = branch_resolve(in->to ? in->to : "", &to, why->detail, sizeof why->detail);
+    if (rc == ZB_EDB)
+        return rc;
+    if (!rc && !(rc = branch_get(to, &tb)) && tb.external)
+        rc = ZB_EINVAL;
+    if (rc) {
+        why->reason = TR_NO_TARGET;
+        return ZB_EINVAL;
+    }
+    if ((rc = role_can(a, &transfer_manage, to, &why->refusal))) {
+        if (rc == ZB_EDENIED)
+            why->reason = TR_DENIED;
+        return rc;
+    }
+    char phone[MEMBER_PHONE_MAX + 1] = "";
+    if (in->phone && in->phone[0] && member_parse_phone(in->phone, phone, sizeof phone))
+        return bad_incoming(why, "phone", "手机号不对，请写 11 位手机号");
+    struct member m;
+    member_init(&m);
+    if (phone[0]) {
+        int64_t found = 0;
+        rc = member_find_phone(phone, &found);
+        if (!rc && !(rc = member_get(found, &m)) && !m.left_at) {
+            why->reason = TR_DUPLICATE;
+            why->field = "phone";
+            why->other = found;
+            return ZB_EBUSY;
+        }
+        if (rc && rc != ZB_ENOTFOUND)
+            return rc;
+        if (rc == ZB_ENOTFOUND)
+            member_init(&m);
+    }
+    if ((rc = sender_of(in->from ? in->from : "", now, &from, why)))
+        return rc;
+    snprintf(m.name, sizeof m.name, "%s", in->name);
+    snprintf(m.phone, sizeof m.phone, "%s", phone);
+    m.branch_id = to;
+    m.group_id = 0;
+    m.roles = 0;
+    m.left_at = 0;
+    bool restored = m.id != 0;
+    if (restored && ((rc = member_restore(m.id, now)) || (rc = member_code_renew(m.id))))
+        return rc;
+    rc = restored ? member_update(&m, now) : member_insert(&m, now);
+    if (rc == ZB_EBUSY) {
+        why->reason = TR_DUPLICATE;
+        why->field = "phone";
+        return rc;
+    }
+    if (rc)
+        return rc;
+    *member = m.id;
+    int64_t issued = in->issued_at ? in->issued_at : now;
+    sqlite3_stmt *st = store_stmt(sql_t_received);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, m.id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    sqlite3_bind_text(st, 4, in->letter, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 5, in->dues_paid_to);
+    sqlite3_bind_int64(st, 6, issued);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_text(st, 8, a->label, -1, SQLITE_TRANSIENT);
+    if ((rc = store_exec_done(st)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(store_db());
+    if (!(st = store_stmt(sql_s_received)))
+        return ZB_EDB;
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_int64(st, 2, to); /* the one step: the receiving side took the letter */
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_text(st, 4, a->label, -1, SQLITE_TRANSIENT);
+    if ((rc = store_exec_done(st)))
+        return rc;
+    struct branch fb;
+    if ((rc = branch_get(from, &fb)))
+        return rc;
+    char month[16] = "不详", date[16];
+    char d[MEMBER_NAME_MAX + 2 * BRANCH_NAME_MAX + TRANSFER_LETTER_MAX + 160];
+    if (in->dues_paid_to >= 0)
+        dues_month_text(in->dues_paid_to, month, sizeof month);
+    time_t tt = (time_t)issued;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    snprintf(d, sizeof d, "%s 由系统外 %s 转入 %s，介绍信 %s，开具 %s，党费交至 %s%s", m.name,
+             fb.name, tb.name, in->letter, date, month, restored ? "（恢复原档案）" : "");
+    return event(*id, a, "receive_in", d, now);
 }
