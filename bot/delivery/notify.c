@@ -23,6 +23,9 @@
 
 #define WHY_MAX 512 /* bytes of an unreachable reason */
 
+static const char sql_gave_up[] =
+    "SELECT o.status IN ('failed', 'unreachable') FROM notify_items n JOIN outbox o "
+    "ON o.id = n.outbox_id WHERE n.idem_key = ?1";
 static const char sql_find[] = "SELECT coalesce(outbox_id, 0) FROM notify_items WHERE idem_key=?1";
 static const char sql_day_count[] =
     "SELECT count(*) FROM notify_items WHERE member_id=?1 AND cap=?2 AND urgent=0 AND day=?3 "
@@ -392,4 +395,18 @@ int notify_release_folded(int64_t member_id, int64_t upto_id, int64_t outbox_id,
     if (rc == ZB_OK && n)
         *n = sqlite3_changes(store_db());
     return rc;
+}
+
+int notify_gave_up(const char *key, bool *yes)
+{
+    *yes = false;
+    sqlite3_stmt *st = store_stmt(sql_gave_up);
+    if (!st)
+        return ZB_EDB;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *yes = sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ZB_OK : ZB_EDB;
 }

@@ -28,6 +28,7 @@
 #ifndef ZHIBU_NOTIFY_H
 #define ZHIBU_NOTIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,11 @@ void notify_configure(const struct channel_rules *rules);
  */
 int notify_send(int64_t member_id, const char *kind, enum notify_urgency urgency, const char *key,
                 const struct notify_fields *f, struct notify_result *out) ZB_MUST_USE;
+
+/* notify_gave_up - *yes when the message queued under key was given up by the sender (its
+ * outbox row failed or found no channel: unfollowed, every channel refused, attempts used up);
+ * false while it is pending, sent or folded, or when key is unknown. ZB_EDB. */
+int notify_gave_up(const char *key, bool *yes) ZB_MUST_USE;
 
 /* A folded item, as notify_folded gives it; strings valid during the callback only. */
 struct notify_item {

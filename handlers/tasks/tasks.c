@@ -420,13 +420,19 @@ struct fan_call {
     int64_t now;          /* Unix seconds */
 };
 
+/* member_key - the notify key of task's message to member. */
+static void member_key(int64_t task, int64_t member, char key[NOTIFY_KEY_MAX])
+{
+    snprintf(key, NOTIFY_KEY_MAX, "task:%lld:member:%lld", (long long)task, (long long)member);
+}
+
 static int fan_one(const struct member *m, void *arg)
 {
     struct fan_call *k = arg;
     const struct task *t = k->t;
     char key[NOTIFY_KEY_MAX], text[TASKS_TEXT_MAX + 200], day[32] = "", link[LINK_URL_MAX] = "",
                                                           obj[24];
-    snprintf(key, sizeof key, "task:%lld:member:%lld", (long long)t->id, (long long)m->id);
+    member_key(t->id, m->id, key);
     if (t->deadline)
         format_day(t->deadline, day, sizeof day);
     snprintf(obj, sizeof obj, "%lld", (long long)t->id);
@@ -695,14 +701,9 @@ int tasks_proxy_receipt(const struct actor *a, int64_t task_id, const char *name
 
 /* ---- progress ---- */
 
-/* reach as it stands now: a message queued at fan-out that the sender later gave up on (the
- * member unfollowed, every channel refused, attempts used up) makes the member unreachable -
- * the list to phone follows what happened, not what was hoped */
 static const char sql_recipients[] =
-    "SELECT r.member_id, CASE WHEN o.status IN ('failed', 'unreachable') THEN 'unreachable' "
-    "ELSE r.reach END, r.exempt, r.received_at, r.channel, r.proxy_by FROM task_recipients r "
-    "LEFT JOIN notify_items n ON n.idem_key = 'task:' || r.task_id || ':member:' || r.member_id "
-    "LEFT JOIN outbox o ON o.id = n.outbox_id WHERE r.task_id = ? ORDER BY r.member_id";
+    "SELECT member_id, reach, exempt, received_at, channel, proxy_by FROM task_recipients "
+    "WHERE task_id = ? ORDER BY member_id";
 
 /* tally - every recipient of task id into p; fn (when set) for the listed ones. */
 static int tally(int64_t id, bool unmask, bool all, int (*fn)(const struct tasks_row *r, void *arg),
@@ -719,6 +720,14 @@ static int tally(int64_t id, bool unmask, bool all, int (*fn)(const struct tasks
         bool unreachable = strcmp(store_text(st, 1), "unreachable") == 0;
         bool exempt = sqlite3_column_int(st, 2) != 0;
         r.received_at = sqlite3_column_int64(st, 3);
+        if (!unreachable && !exempt && !r.received_at) {
+            /* reach as it stands now: a message queued at fan-out that the sender gave up on
+             * later puts its member on the list to phone */
+            char key[NOTIFY_KEY_MAX];
+            member_key(id, r.member_id, key);
+            if ((out = notify_gave_up(key, &unreachable)))
+                break;
+        }
         snprintf(r.channel, sizeof r.channel, "%s", store_text(st, 4));
         bool proxy = store_text(st, 5)[0] != '\0';
         p->recipients++;
